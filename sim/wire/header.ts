@@ -51,10 +51,13 @@ export function writeHeader(buf: Uint8Array, offset: number, h: NlMsgHdr): void 
   v.setUint32(offset + 12, h.pid >>> 0, HOST_LE);
 }
 
-/** encodeMessage builds one message: a header (len filled in) followed by `payload`, padded to 4. */
+/**
+ * encodeMessage builds one message: a header followed by `payload`, unpadded. `len` defaults
+ * to the true length; pass another value to build the malformed headers tests need.
+ */
 export function encodeMessage(h: Omit<NlMsgHdr, 'len'> & { len?: number }, payload: Uint8Array = new Uint8Array(0)): Uint8Array {
   const len = 16 + payload.length;
-  const out = new Uint8Array((len + 3) & ~3);
+  const out = new Uint8Array(len);
   writeHeader(out, 0, { ...h, len: h.len ?? len });
   out.set(payload, 16);
   return out;
