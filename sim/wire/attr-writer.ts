@@ -259,6 +259,16 @@ export class AttrWriter {
   }
 
   /**
+   * truncate drops everything after the first `length` bytes, with any nest opened there.
+   * Mirrors `nlmsg_trim()`; MessageWriter uses it to cancel a message.
+   */
+  truncate(length: number): void {
+    checkInt(length, 0, this.#pos, 'truncate');
+    while (this.#nests.length > 0 && this.#nests[this.#nests.length - 1]! >= length) this.#nests.pop();
+    this.#pos = length;
+  }
+
+  /**
    * raw appends `b` verbatim, not as an attribute, then zero-pads to 4 bytes, and returns the
    * offset it was written at. It is for the fixed family headers (genlmsghdr, ifinfomsg…)
    * that precede attributes; it mirrors `nlmsg_append()`.
