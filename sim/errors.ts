@@ -50,7 +50,7 @@ export class NetlinkError extends Error {
     Object.defineProperty(this, kNetlinkError, { value: true });
   }
 
-  static [Symbol.hasInstance](value: unknown): boolean {
+  static override [Symbol.hasInstance](value: unknown): boolean {
     return typeof value === 'object' && value !== null && kNetlinkError in value;
   }
 }
@@ -74,7 +74,7 @@ export class KernelError extends Error {
     Object.defineProperty(this, kKernelError, { value: true });
   }
 
-  static [Symbol.hasInstance](value: unknown): boolean {
+  static override [Symbol.hasInstance](value: unknown): boolean {
     return typeof value === 'object' && value !== null && kKernelError in value;
   }
 }
@@ -98,7 +98,7 @@ export class NlsimError extends Error {
     Object.defineProperty(this, kNlsimError, { value: true });
   }
 
-  static [Symbol.hasInstance](value: unknown): boolean {
+  static override [Symbol.hasInstance](value: unknown): boolean {
     return typeof value === 'object' && value !== null && kNlsimError in value;
   }
 }
@@ -117,7 +117,7 @@ export class DecodeError extends Error {
     Object.defineProperty(this, kDecodeError, { value: true });
   }
 
-  static [Symbol.hasInstance](value: unknown): boolean {
+  static override [Symbol.hasInstance](value: unknown): boolean {
     return typeof value === 'object' && value !== null && kDecodeError in value;
   }
 }

@@ -73,6 +73,12 @@ export interface NetlinkSocket {
   setsockopt(level: number, name: number, value: number | Uint8Array): void;
   /** getsockopt(2) with a buffer of `optlen` bytes (default 4); returns the bytes written. */
   getsockopt(level: number, name: number, optlen?: number): Uint8Array;
+  /**
+   * getsockoptRaw is getsockopt(2) that also returns the optlen the kernel wrote back, which
+   * may exceed the buffer (NETLINK_LIST_MEMBERSHIPS). `data` is the zero-initialised buffer
+   * cut to min(buffer, returned optlen).
+   */
+  getsockoptRaw(level: number, name: number, optlen: number): { data: Uint8Array; optlen: number };
   /** poll(2) readiness: a mask of POLLIN, POLLOUT and POLLERR. */
   poll(): number;
   /**
