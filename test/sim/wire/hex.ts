@@ -1,11 +1,12 @@
 /**
  * hex helpers for wire tests: expected bytes are written as grouped hex literals
- * ("0800 0100 | 2a000000"), so spaces, newlines and `|` separators are ignored.
+ * ("0800 0100 | 2a000000  # OFFS 42"): spaces, newlines, `|` separators and `#` comments
+ * (to the end of the line) are ignored.
  */
 
 /** hex decodes a grouped hex literal into bytes. */
 export function hex(s: string): Uint8Array {
-  const clean = s.replace(/[\s|·]/g, '');
+  const clean = s.replace(/#[^\n]*/g, '').replace(/[\s|·]/g, '');
   if (clean.length % 2 !== 0 || /[^0-9a-f]/i.test(clean)) throw new Error(`bad hex literal: ${s}`);
   const out = new Uint8Array(clean.length / 2);
   for (let i = 0; i < out.length; i++) out[i] = parseInt(clean.slice(2 * i, 2 * i + 2), 16);

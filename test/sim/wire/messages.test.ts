@@ -108,10 +108,10 @@ describe('MessageWriter', () => {
     expect(toHex(w.finish())).toBe(
       toHex(
         hex(`
-          20000000 1000 0500 01000000 00000000 | nlmsg_len 32, type 0x10, flags REQUEST|ACK, seq 1, pid 0
-          03010000                             | genlmsghdr
-          0b00 0200 6e6c6374726c 00 00          | CTRL_ATTR_FAMILY_NAME "nlctrl"
-        `.replace(/\|[^\n]*/g, '')),
+          20000000 1000 0500 01000000 00000000 # nlmsg_len 32, type 0x10, flags REQUEST|ACK, seq 1, pid 0
+          03010000                             # genlmsghdr
+          0b00 0200 6e6c6374726c 00 00          # CTRL_ATTR_FAMILY_NAME "nlctrl"
+        `),
       ),
     );
   });
