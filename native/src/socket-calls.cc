@@ -36,12 +36,14 @@ Napi::Uint8Array CopyToJs(Napi::Env env, const uint8_t* data, size_t length) {
   return Napi::Uint8Array::New(env, length, buffer, 0);
 }
 
-// Allocate returns `size` bytes of scratch memory (at least one, so the pointer is never
-// null) or throws ENOMEM under the name of the call that needed it.
+// Allocate returns `size` zeroed bytes of scratch memory (at least one, so the pointer is
+// never null) or throws ENOMEM under the name of the call that needed it. Zeroed because
+// the kernel may report an optlen beyond what it wrote (NETLINK_LIST_MEMBERSHIPS with a
+// buffer that is not a multiple of 4): those bytes must read as 0, not as heap garbage.
 std::unique_ptr<uint64_t[]> Allocate(Napi::Env env, size_t size, const char* syscall) {
   // uint64_t elements give the alignment a cmsghdr needs.
   size_t words = std::max<size_t>(1, (size + sizeof(uint64_t) - 1) / sizeof(uint64_t));
-  std::unique_ptr<uint64_t[]> memory(new (std::nothrow) uint64_t[words]);
+  std::unique_ptr<uint64_t[]> memory(new (std::nothrow) uint64_t[words]());
   if (!memory) ThrowErrno(env, ENOMEM, syscall);
   return memory;
 }

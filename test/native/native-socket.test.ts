@@ -284,6 +284,12 @@ describeNative('NativeSocket on the real kernel, in a private network namespace'
       const full = s.getsockoptRaw(SOL_NETLINK, NETLINK_LIST_MEMBERSHIPS, short.optlen);
       expect(full.optlen).toBe(short.optlen);
       expect(full.data.length).toBe(short.optlen);
+
+      // The kernel writes whole u32 words only: with 6 bytes it fills 4, and the other 2
+      // read as the zeroed buffer.
+      const odd = s.getsockoptRaw(SOL_NETLINK, NETLINK_LIST_MEMBERSHIPS, 6);
+      expect(odd.optlen).toBe(short.optlen);
+      expect(odd.data).toEqual(Uint8Array.from([...short.data, 0, 0]));
     });
 
     it('keeps u32 values unsigned: group 32 is bit 31', () => {
