@@ -192,9 +192,7 @@ export async function decodeCapture(bytes: Uint8Array, file?: string): Promise<C
 /** readCapture reads and parses a pcap, nanosecond pcap or pcapng file, sniffing the format. */
 export async function readCapture(path: string): Promise<Capture> {
   const buf = await readFile(path);
-  const capture = await decodeCapture(new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength), path);
-  capture.file = path;
-  return capture;
+  return decodeCapture(new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength), path);
 }
 
 /** EncodeOptions tune encodeCapture. */

@@ -28,6 +28,7 @@ export const LINKTYPE = {
   LINKTYPE_NETLINK: 253,
   LINKTYPE_LINUX_SLL2: 276,
 } as const;
+/** LINKTYPE_LINUX_SLL, LINKTYPE_NETLINK and LINKTYPE_LINUX_SLL2 are the three link types nlsim reads. */
 export const { LINKTYPE_LINUX_SLL, LINKTYPE_NETLINK, LINKTYPE_LINUX_SLL2 } = LINKTYPE;
 
 /** ARPHRD_NETLINK is the hardware type of an nlmon device (include/uapi/linux/if_arp.h). */
