@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { NETLINK_USERSOCK, NETLINK_ROUTE, SO, SOCK, SOL_SOCKET, SOCK_DGRAM, SOCK_RAW } from '../../sim/uapi/netlink.js';
+import { NETLINK_USERSOCK, SO, SOCK, SOL_SOCKET, SOCK_DGRAM, SOCK_RAW } from '../../sim/uapi/netlink.js';
 import { describeBackends } from '../helpers/backends.js';
 import { expectErrno } from '../helpers/expect-errno.js';
 import { HOST_LE } from '../../sim/wire/header.js';
@@ -57,10 +57,5 @@ describeBackends('socket()', (b) => {
     expectErrno(() => s.send(new Uint8Array(4)), 'EBADF');
     expectErrno(() => s.recvmsg(), 'EBADF');
     expectErrno(() => s.close(), 'EBADF');
-  });
-
-  it('refuses NETLINK_ROUTE nowhere: protocol 0 is registered on both kernels', () => {
-    if (b.name === 'sim') return; // the route model registers it (protocols/route)
-    expect(b.socket(SOCK_RAW, NETLINK_ROUTE).getsockname().pid).toBe(0);
   });
 });
