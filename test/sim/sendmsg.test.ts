@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { MSG_OOB, MSG_CONFIRM, NETLINK_USERSOCK, SO, SOCK_RAW, SOL_SOCKET, AF_NETLINK } from '../../sim/uapi/netlink.js';
+import { MSG_OOB, NETLINK_USERSOCK, SO, SOCK_RAW, SOL_SOCKET, AF_NETLINK } from '../../sim/uapi/netlink.js';
 import { MSG } from '../../sim/uapi/netlink.js';
 import { describeBackends } from '../helpers/backends.js';
 import { expectErrno, rawSockaddr } from '../helpers/expect-errno.js';
@@ -47,7 +47,7 @@ describeBackends('sendmsg() on NETLINK_USERSOCK', (b) => {
 
   it('ignores other flags such as MSG_CONFIRM and MSG_MORE', () => {
     const { rx, tx } = pair();
-    expect(tx.sendto(new Uint8Array([5]), { pid: 1000, groups: 0 }, MSG_CONFIRM | MSG.MSG_MORE | MSG.MSG_NOSIGNAL)).toBe(1);
+    expect(tx.sendto(new Uint8Array([5]), { pid: 1000, groups: 0 }, MSG.MSG_CONFIRM | MSG.MSG_MORE | MSG.MSG_NOSIGNAL)).toBe(1);
     expect(rx.recvmsg().length).toBe(1);
   });
 
