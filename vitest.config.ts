@@ -7,5 +7,6 @@ export default defineConfig({
     // running files in forks keeps each file's namespaces to its own process.
     pool: 'forks',
     testTimeout: 30_000,
+    reporters: ['default', './test/support/summary-reporter.ts'],
   },
 });
