@@ -233,7 +233,13 @@ function fail(code: ErrnoName, message: string, attr?: AttrView, pt?: NlaPolicy)
 export function parseAttrs(message: Uint8Array, attrOffset: number, policy: Policy | null, maxtype: number, level: number): ParseResult {
   const walk: Walk = { msg: message };
   const attrs: (AttrView | undefined)[] = new Array(maxtype + 1);
-  validateParse(walk, attrOffset, message.length, maxtype, policy, level, attrs, 0);
+  try {
+    validateParse(walk, attrOffset, message.length, maxtype, policy, level, attrs, 0);
+  } catch (e) {
+    // A bare errno leaves the extack as it was: a nested leftover warning stays visible.
+    if (e instanceof KernelError && walk.warning && !e.extack?.message) throw new KernelError(e.code, { ...e.extack, message: walk.warning });
+    throw e;
+  }
   return walk.warning ? { attrs, warning: walk.warning } : { attrs };
 }
 

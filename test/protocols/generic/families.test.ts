@@ -203,3 +203,23 @@ describeSim('generic netlink families', (b) => {
     expect(decodeError(c!.payload, c!.header.flags).extack).toEqual({ message: 'Unknown attribute type', offset: 20 });
   });
 });
+
+describeSim('CTRL_CMD_GETPOLICY of a user family', (b) => {
+  const g = genlSockets(b);
+
+  it('numbers nested policies after the top-level ones and links them with POLICY_IDX', () => {
+    const inner: Policy = [undefined, { type: NLA.NLA_U8 }];
+    const policy: Policy = [undefined, { type: NLA.NLA_NESTED, nested: inner }, { type: NLA.NLA_FLAG }];
+    const f = g.generic()!.defineFamily({ name: 'nest', maxattr: 2, policy, ops: [{ cmd: 1, doit: () => {} }] });
+    const s = g.open();
+    const got = exchange(s, request({ cmd: 10, flags: NLM_F_REQUEST | NLM_F_DUMP, body: [attr(1, [f.id & 0xff, f.id >> 8])] }));
+    const payloads = got.flat().filter((m) => m.header.type === 0x10).map((m) => hex(m.payload).slice(24));
+    const id = (h: string) => h.replace(/ /g, '');
+    expect(payloads).toEqual([
+      id('10000980 0c000180 08000100 00000000'), // OP_POLICY {cmd 1 {DO 0}}
+      id('24000880 20000080 1c000180 08000800 01000000 08000900 01000000 08000100 0d000000'), // 0/1: NESTED, policy 1, maxtype 1
+      id('14000880 10000080 0c000280 08000100 01000000'), // 0/2: FLAG
+      id('2c000880 28000180 24000180 0c000400 0000000000000000 0c000500 ff00000000000000 08000100 02000000'), // 1/1: U8
+    ]);
+  });
+});
