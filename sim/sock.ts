@@ -40,6 +40,8 @@ export class NetlinkSock {
   strictChk = false;
   /** SO_PASSCRED. */
   passcred = false;
+  /** Generic SOL_SOCKET options with no effect on netlink (SO_DEBUG, SO_PRIORITY…), by name. */
+  readonly socketOptions = new Map<number, number>();
 
   /** sk_sndbuf. */
   sndbuf: number;

@@ -48,6 +48,8 @@ export interface RecvResult {
   address: Required<SockaddrNl>;
   /** NETLINK_PKTINFO's group, present when the option is on and the control buffer fits it. */
   pktinfoGroup?: number;
+  /** SCM_CREDENTIALS of the sender, present with SO_PASSCRED when the control buffer fits it. */
+  credentials?: { pid: number; uid: number; gid: number };
 }
 
 /** NetlinkSocket is one AF_NETLINK socket. */

@@ -41,8 +41,35 @@ export interface SocketHost {
 }
 
 const S32_MIN = -0x80000000;
-/** CMSG_LEN(sizeof(u32)) on 64-bit: a whole NETLINK_PKTINFO control message. */
-const PKTINFO_CMSG_LEN = 20;
+/** sizeof(struct cmsghdr) on 64-bit. */
+const CMSGHDR = 16;
+const CMSG_ALIGN = (n: number) => (n + 7) & ~7;
+
+/**
+ * ControlBuffer mirrors put_cmsg() filling msg_control: a message that does not fit whole
+ * sets MSG_CTRUNC (and, cut short, is useless to the reader, so it is not reported); each
+ * one consumes CMSG_SPACE(len) bytes, or whatever was left.
+ */
+class ControlBuffer {
+  #left: number;
+  truncated = false;
+
+  constructor(size: number) {
+    this.#left = size;
+  }
+
+  /** put reports whether a control message with `len` data bytes fits whole. */
+  put(len: number): boolean {
+    if (this.#left < CMSGHDR) {
+      this.truncated = true;
+      return false;
+    }
+    const whole = this.#left >= CMSGHDR + len;
+    if (!whole) this.truncated = true;
+    this.#left -= Math.min(this.#left, CMSG_ALIGN(CMSGHDR + len));
+    return whole;
+  }
+}
 
 /** fail throws the NetlinkError for a negative errno or an errno name. */
 function fail(err: number | ErrnoName, syscall: string): never {
@@ -273,10 +300,12 @@ export class SimSocket implements NetlinkSocket {
       flags: 0,
       address: { family: AF_NETLINK, pid: skb.portid, groups: groupMask(skb.dstGroup) },
     };
-    if (sk.pktinfo) {
-      // put_cmsg(): a control buffer too small for the whole message truncates it.
-      if ((options.controlSize ?? 64) < PKTINFO_CMSG_LEN) msgFlags |= MSG_CTRUNC;
-      else result.pktinfoGroup = skb.dstGroup;
+    if (sk.pktinfo || sk.passcred) {
+      // netlink_cmsg_recv_pktinfo() first, then scm_recv()'s SCM_CREDENTIALS.
+      const control = new ControlBuffer(options.controlSize ?? 64);
+      if (sk.pktinfo && control.put(4)) result.pktinfoGroup = skb.dstGroup;
+      if (sk.passcred && control.put(12)) result.credentials = { ...skb.creds };
+      if (control.truncated) msgFlags |= MSG_CTRUNC;
     }
     result.flags = msgFlags;
     if (sk.dump && q.rmemAlloc <= q.rcvbuf >> 1) {

@@ -131,6 +131,26 @@ function setSocketOpt(
     case SO.SO_PASSCRED:
       sk.passcred = val !== 0;
       return;
+    case SO.SO_DEBUG:
+      // sk_setsockopt(): turning debugging on needs CAP_NET_ADMIN (EACCES, not EPERM).
+      if (val && !capable(sk.creds, 'CAP_NET_ADMIN')) fail('EACCES', 'setsockopt');
+      sk.socketOptions.set(name, val ? 1 : 0);
+      return;
+    case SO.SO_PRIORITY:
+      if ((val | 0) < 0 || (val | 0) > 6) {
+        if (!capable(sk.creds, 'CAP_NET_ADMIN') && !capable(sk.creds, 'CAP_NET_RAW')) fail('EPERM', 'setsockopt');
+      }
+      sk.socketOptions.set(name, val | 0);
+      return;
+    case SO.SO_REUSEADDR:
+    case SO.SO_DONTROUTE:
+    case SO.SO_BROADCAST:
+    case SO.SO_KEEPALIVE:
+    case SO.SO_OOBINLINE:
+    case SO.SO_NO_CHECK:
+      // Generic socket flags: stored, reported by getsockopt, without effect on netlink.
+      sk.socketOptions.set(name, val ? 1 : 0);
+      return;
     default:
       throw new NetlinkError('ENOPROTOOPT', 'setsockopt', {
         extack: { message: `SOL_SOCKET option ${name} is not modelled by nlsim` },
@@ -221,6 +241,16 @@ function getSocketOpt(sk: NetlinkSock, name: number, optlen: number): { data: Ui
       break;
     case SO.SO_PASSCRED:
       val = sk.passcred ? 1 : 0;
+      break;
+    case SO.SO_DEBUG:
+    case SO.SO_PRIORITY:
+    case SO.SO_REUSEADDR:
+    case SO.SO_DONTROUTE:
+    case SO.SO_BROADCAST:
+    case SO.SO_KEEPALIVE:
+    case SO.SO_OOBINLINE:
+    case SO.SO_NO_CHECK:
+      val = sk.socketOptions.get(name) ?? 0;
       break;
     default:
       throw new NetlinkError('ENOPROTOOPT', 'getsockopt', {

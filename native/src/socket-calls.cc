@@ -142,7 +142,20 @@ bool PktinfoGroup(msghdr* msg, uint32_t* group) {
   return false;
 }
 
-// recvmsg(fd, bufferSize, flags, controlSize) -> {length, data, flags, address, pktinfoGroup?}
+// Credentials finds SCM_CREDENTIALS (SO_PASSCRED) among the control messages; like
+// PktinfoGroup it ignores a cmsg the kernel cut short.
+bool Credentials(msghdr* msg, ucred* creds) {
+  for (cmsghdr* c = CMSG_FIRSTHDR(msg); c != nullptr; c = CMSG_NXTHDR(msg, c)) {
+    if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_CREDENTIALS) continue;
+    if (c->cmsg_len < CMSG_LEN(sizeof(ucred))) continue;
+    std::memcpy(creds, CMSG_DATA(c), sizeof(*creds));
+    return true;
+  }
+  return false;
+}
+
+// recvmsg(fd, bufferSize, flags, controlSize)
+//   -> {length, data, flags, address, pktinfoGroup?, credentials?}
 Napi::Value RecvMsg(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   int fd = IntArg(info, 0);
@@ -177,6 +190,14 @@ Napi::Value RecvMsg(const Napi::CallbackInfo& info) {
   uint32_t group = 0;
   if (msg.msg_control != nullptr && PktinfoGroup(&msg, &group)) {
     result.Set("pktinfoGroup", Napi::Number::New(env, group));
+  }
+  ucred creds{};
+  if (msg.msg_control != nullptr && Credentials(&msg, &creds)) {
+    Napi::Object c = Napi::Object::New(env);
+    c.Set("pid", Napi::Number::New(env, creds.pid));
+    c.Set("uid", Napi::Number::New(env, creds.uid));
+    c.Set("gid", Napi::Number::New(env, creds.gid));
+    result.Set("credentials", c);
   }
   return result;
 }

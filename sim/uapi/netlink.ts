@@ -168,10 +168,18 @@ export const {
 
 /** SOL_SOCKET options nlsim models (asm-generic/socket.h numbers). */
 export const SO = {
+  SO_DEBUG: 1,
+  SO_REUSEADDR: 2,
   SO_TYPE: 3,
   SO_ERROR: 4,
+  SO_DONTROUTE: 5,
+  SO_BROADCAST: 6,
   SO_SNDBUF: 7,
   SO_RCVBUF: 8,
+  SO_KEEPALIVE: 9,
+  SO_OOBINLINE: 10,
+  SO_NO_CHECK: 11,
+  SO_PRIORITY: 12,
   SO_PASSCRED: 16,
   SO_RCVBUFFORCE: 33,
   SO_SNDBUFFORCE: 32,

@@ -118,3 +118,24 @@ function kernelBackend(): Backend {
     socket: tracked((t, p) => ns!.socket(t, p), sockets),
   };
 }
+
+/**
+ * describeKernel declares tests that need the real kernel (differential runs that drive both
+ * kernels themselves). `openNamespace()` returns a fresh namespace of the real kernel; the
+ * caller closes it. Skipped with a reason without root or the binding, unless CI=true.
+ */
+export function describeKernel(name: string, body: (openNamespace: () => SocketFactory & { close(): void }) => void): void {
+  const open = () => {
+    if (kernelUnavailable) throw new Error(`real kernel required with CI=true: ${kernelUnavailable}`);
+    return nativeModule!.NativeNamespace.create();
+  };
+  if (kernelUnavailable && !inCI) {
+    if (!warned) {
+      warned = true;
+      console.warn(`nlsim: real-kernel differential tests skipped: ${kernelUnavailable}`);
+    }
+    describe.skip(`${name} [kernel] (skipped: ${kernelUnavailable})`, () => body(open));
+    return;
+  }
+  describe(`${name} [kernel]`, () => body(open));
+}

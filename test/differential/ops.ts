@@ -1,0 +1,139 @@
+/**
+ * Socket operation sequences for property-based differential testing: the same sequence is
+ * executed on the simulator and on the real kernel, and every result must agree.
+ */
+import fc from 'fast-check';
+import { AF_NETLINK, AF_UNSPEC, MSG, NETLINK_OPT, SO, SOCK_DGRAM, SOCK_RAW, SOL_NETLINK, SOL_SOCKET } from '../../sim/uapi/netlink.js';
+
+/** PidRef names a port id: a literal, or whatever port id socket `slot` has when the op runs. */
+export type PidRef = { literal: number } | { slot: number };
+
+/** Payload is what a send carries: raw bytes, or netlink messages built from fields. */
+export type Payload =
+  | { raw: Uint8Array }
+  | { messages: { type: number; flags: number; seq: number; pid: number; body: Uint8Array; lenDelta: number }[] };
+
+/** Op is one system call of a sequence. Sockets are addressed by slot (0–3). */
+export type Op =
+  | { op: 'socket'; slot: number; type: number; protocol: number }
+  | { op: 'bind'; slot: number; pid: PidRef; groups: number }
+  | { op: 'bindRaw'; slot: number; family: number; len: number }
+  | { op: 'connect'; slot: number; pid: PidRef; groups: number }
+  | { op: 'disconnect'; slot: number }
+  | { op: 'send'; slot: number; payload: Payload; dst: { pid: PidRef; groups: number } | null; flags: number }
+  | { op: 'recv'; slot: number; bufferSize: number; flags: number; controlSize: number }
+  | { op: 'setsockopt'; slot: number; level: number; name: number; value: number | Uint8Array }
+  | { op: 'getsockopt'; slot: number; level: number; name: number; optlen: number }
+  | { op: 'names'; slot: number }
+  | { op: 'close'; slot: number };
+
+const slot = fc.nat(3);
+const pidRef: fc.Arbitrary<PidRef> = fc.oneof(
+  { weight: 3, arbitrary: fc.record({ slot }) },
+  { weight: 2, arbitrary: fc.record({ literal: fc.constantFrom(0, 1, 100, 101, 0xffffffff) }) },
+);
+const groups = fc.oneof({ weight: 3, arbitrary: fc.constant(0) }, { weight: 3, arbitrary: fc.constantFrom(1, 2, 3, 0x80000000, 0x10) }, { weight: 1, arbitrary: fc.integer({ min: 0, max: 0xffff }) });
+
+const message = fc.record({
+  type: fc.oneof(fc.integer({ min: 0, max: 0x20 }), fc.integer({ min: 0, max: 0xffff })),
+  flags: fc.oneof(fc.constantFrom(0x1, 0x5, 0x4, 0x0, 0x301, 0x305), fc.integer({ min: 0, max: 0xffff })),
+  seq: fc.nat(1000),
+  pid: fc.constantFrom(0, 1),
+  body: fc.uint8Array({ maxLength: 40 }),
+  lenDelta: fc.oneof({ weight: 8, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: -20, max: 8 }) }),
+});
+
+const payload: fc.Arbitrary<Payload> = fc.oneof(
+  { weight: 3, arbitrary: fc.record({ messages: fc.array(message, { minLength: 1, maxLength: 3 }) }) },
+  { weight: 1, arbitrary: fc.record({ raw: fc.uint8Array({ maxLength: 48 }) }) },
+  { weight: 1, arbitrary: fc.record({ raw: fc.constantFrom(new Uint8Array(5000), new Uint8Array(20000)) }) },
+);
+
+const sendFlags = fc.oneof({ weight: 6, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.constantFrom(MSG.MSG_OOB, MSG.MSG_CONFIRM, MSG.MSG_MORE) });
+const recvFlags = fc.constantFrom(0, 0, 0, MSG.MSG_PEEK, MSG.MSG_TRUNC, MSG.MSG_PEEK | MSG.MSG_TRUNC, MSG.MSG_OOB);
+
+const sockoptValue = fc.oneof(
+  { weight: 4, arbitrary: fc.constantFrom(0, 1, 2, 5, 32, 33, 0x100) },
+  { weight: 1, arbitrary: fc.constantFrom(new Uint8Array(0), new Uint8Array([1, 0]), new Uint8Array([3, 0, 0, 0, 9])) },
+);
+
+/** opArb generates ops for sockets of `protocols`. */
+export function opArb(protocols: readonly number[]): fc.Arbitrary<Op> {
+  const protocol = fc.oneof({ weight: 12, arbitrary: fc.constantFrom(...protocols) }, { weight: 1, arbitrary: fc.constantFrom(-1, 1, 32) });
+  const type = fc.oneof({ weight: 12, arbitrary: fc.constantFrom(SOCK_RAW, SOCK_DGRAM) }, { weight: 1, arbitrary: fc.constantFrom(1, 5, 11) });
+  return fc.oneof(
+    { weight: 1, arbitrary: fc.record({ op: fc.constant('socket' as const), slot, type, protocol }) },
+    { weight: 3, arbitrary: fc.record({ op: fc.constant('bind' as const), slot, pid: pidRef, groups }) },
+    { weight: 1, arbitrary: fc.record({ op: fc.constant('bindRaw' as const), slot, family: fc.constantFrom(AF_NETLINK, AF_UNSPEC, 2), len: fc.constantFrom(0, 2, 8, 11, 12, 16, 128, 129) }) },
+    { weight: 1, arbitrary: fc.record({ op: fc.constant('connect' as const), slot, pid: pidRef, groups }) },
+    { weight: 1, arbitrary: fc.record({ op: fc.constant('disconnect' as const), slot }) },
+    { weight: 8, arbitrary: fc.record({ op: fc.constant('send' as const), slot, payload, dst: fc.option(fc.record({ pid: pidRef, groups }), { freq: 4, nil: null }), flags: sendFlags }) },
+    { weight: 8, arbitrary: fc.record({ op: fc.constant('recv' as const), slot, bufferSize: fc.constantFrom(0, 4, 16, 36, 100, 4096, 32768), flags: recvFlags, controlSize: fc.constantFrom(0, 16, 64) }) },
+    {
+      weight: 2,
+      arbitrary: fc.record({
+        op: fc.constant('setsockopt' as const),
+        slot,
+        level: fc.constantFrom(SOL_NETLINK, SOL_NETLINK, 6),
+        name: fc.oneof(fc.constantFrom(...Object.values(NETLINK_OPT)), fc.constantFrom(0, 13)),
+        value: sockoptValue,
+      }),
+    },
+    {
+      // small receive buffers, so that overruns, congestion and EAGAIN are reached
+      weight: 1,
+      arbitrary: fc.record({
+        op: fc.constant('setsockopt' as const),
+        slot,
+        level: fc.constant(SOL_SOCKET),
+        name: fc.constant(SO.SO_RCVBUF),
+        value: fc.constantFrom(0, 1200, 3000),
+      }),
+    },
+    {
+      // SOL_SOCKET: the options nlsim models (sim/sockopt.ts); the rest of sk_setsockopt() is not.
+      weight: 1,
+      arbitrary: fc.record({
+        op: fc.constant('setsockopt' as const),
+        slot,
+        level: fc.constant(SOL_SOCKET),
+        name: fc.constantFrom(...Object.values(SO)),
+        value: sockoptValue,
+      }),
+    },
+    {
+      weight: 2,
+      arbitrary: fc.record({
+        op: fc.constant('getsockopt' as const),
+        slot,
+        level: fc.constantFrom(SOL_NETLINK, SOL_SOCKET),
+        name: fc.oneof(fc.constantFrom(...Object.values(NETLINK_OPT)), fc.constantFrom(...Object.values(SO))),
+        optlen: fc.constantFrom(-1, 0, 2, 4, 8, 16),
+      }),
+    },
+    { weight: 2, arbitrary: fc.record({ op: fc.constant('names' as const), slot }) },
+    { weight: 1, arbitrary: fc.record({ op: fc.constant('close' as const), slot }) },
+  );
+}
+
+/**
+ * sequenceArb generates op sequences: four sockets opened (on random protocols among
+ * `protocols`), most of them bound (autobind or a literal id, with random groups), then
+ * random operations. Starting from live, bound sockets keeps most operations meaningful.
+ */
+export function sequenceArb(protocols: readonly number[], maxLength = 40): fc.Arbitrary<Op[]> {
+  const setup = fc.tuple(
+    fc.constantFrom(...protocols),
+    fc.option(fc.record({ pid: fc.constantFrom<PidRef>({ literal: 0 }, { literal: 100 }, { literal: 101 }), groups }), { freq: 4, nil: null }),
+  );
+  return fc
+    .tuple(fc.array(setup, { minLength: 4, maxLength: 4 }), fc.array(opArb(protocols), { minLength: 1, maxLength, size: 'medium' }))
+    .map(([sockets, ops]) => {
+      const prefix: Op[] = [];
+      sockets.forEach(([protocol, bind], i) => {
+        prefix.push({ op: 'socket', slot: i, type: SOCK_RAW, protocol });
+        if (bind) prefix.push({ op: 'bind', slot: i, pid: bind.pid, groups: bind.groups });
+      });
+      return [...prefix, ...ops];
+    });
+}
