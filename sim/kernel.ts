@@ -14,6 +14,7 @@ import { SimSocket, type SocketHost } from './socket.js';
 import type { SocketFactory } from './socket-api.js';
 import { MAX_LINKS, protocolName, SOCK } from './uapi/netlink.js';
 import { registerUsersock } from '../protocols/usersock/index.js';
+import { type BuiltinProtocols, loadBuiltinProtocols } from '../protocols/index.js';
 
 /** Sysctl holds the net.core sysctls that size socket buffers. */
 export interface Sysctl {
@@ -35,6 +36,12 @@ export interface KernelOptions {
   sysctl?: Partial<Sysctl>;
   /** Credentials of sockets opened without their own. Defaults to root as this process. */
   credentials?: Credentials;
+  /**
+   * Protocols createKernel() loads at boot, as a stock kernel has them. Defaults to all of
+   * them; `{ generic: false }` leaves NETLINK_GENERIC out. (`new VirtualKernel()` loads only
+   * NETLINK_USERSOCK, like netlink_proto_init().)
+   */
+  protocols?: BuiltinProtocols;
 }
 
 /** SimSocketOptions are per-socket arguments of VirtualKernel.socket(). */
@@ -165,7 +172,12 @@ export class VirtualKernel implements SocketFactory, SocketHost {
   }
 }
 
-/** createKernel returns a new VirtualKernel with NETLINK_USERSOCK registered. */
-export function createKernel(options?: KernelOptions): VirtualKernel {
-  return new VirtualKernel(options);
+/**
+ * createKernel returns a booted VirtualKernel: NETLINK_USERSOCK plus the built-in protocols
+ * selected by `options.protocols` (all by default).
+ */
+export function createKernel(options: KernelOptions = {}): VirtualKernel {
+  const kernel = new VirtualKernel(options);
+  loadBuiltinProtocols(kernel, options.protocols);
+  return kernel;
 }

@@ -59,8 +59,13 @@ function genlBind(registry: GenlRegistry, group: number, context: BindHookContex
   }
 }
 
-/** registerGeneric registers NETLINK_GENERIC and nlctrl in `kernel` and returns its handle. */
+/**
+ * registerGeneric registers NETLINK_GENERIC and nlctrl in `kernel` and returns its handle;
+ * on a kernel that has it already (createKernel() loads it at boot) it returns that handle.
+ */
 export function registerGeneric(kernel: VirtualKernel): GenericHandle {
+  const existing = handles.get(kernel);
+  if (existing) return existing;
   const registry = new GenlRegistry(kernel);
   // genl_init(): nlctrl first, before the kernel socket exists, so no event and no group growth.
   const controller = registry.register(controllerDef(registry));

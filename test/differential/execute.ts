@@ -128,6 +128,19 @@ export function execute(factory: SocketFactory, ops: readonly Op[]): Entry[] {
           result = o.dst ? s!.sendto(data, { pid: resolve(o.dst.pid), groups: o.dst.groups }, o.flags) : s!.send(data, o.flags);
           break;
         }
+        case 'flood': {
+          const results: (number | string)[] = [];
+          const to = { pid: resolve(o.dst.pid), groups: o.dst.groups };
+          for (let i = 0; i < o.count; i++) {
+            try {
+              results.push(s!.sendto(new Uint8Array(o.len).fill(i), to));
+            } catch (e) {
+              results.push(errorOf(e));
+            }
+          }
+          result = results.join(',');
+          break;
+        }
         case 'recv': {
           const r = s!.recvmsg({ bufferSize: o.bufferSize, flags: o.flags, controlSize: o.controlSize });
           learnAll();

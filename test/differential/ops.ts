@@ -21,6 +21,7 @@ export type Op =
   | { op: 'connect'; slot: number; pid: PidRef; groups: number }
   | { op: 'disconnect'; slot: number }
   | { op: 'send'; slot: number; payload: Payload; dst: { pid: PidRef; groups: number } | null; flags: number }
+  | { op: 'flood'; slot: number; dst: { pid: PidRef; groups: number }; count: number; len: number }
   | { op: 'recv'; slot: number; bufferSize: number; flags: number; controlSize: number }
   | { op: 'setsockopt'; slot: number; level: number; name: number; value: number | Uint8Array }
   | { op: 'getsockopt'; slot: number; level: number; name: number; optlen: number }
@@ -68,6 +69,11 @@ export function opArb(protocols: readonly number[]): fc.Arbitrary<Op> {
     { weight: 1, arbitrary: fc.record({ op: fc.constant('connect' as const), slot, pid: pidRef, groups }) },
     { weight: 1, arbitrary: fc.record({ op: fc.constant('disconnect' as const), slot }) },
     { weight: 8, arbitrary: fc.record({ op: fc.constant('send' as const), slot, payload, dst: fc.option(fc.record({ pid: pidRef, groups }), { freq: 4, nil: null }), flags: sendFlags }) },
+    {
+      // bursts that fill receive queues: overruns, congestion, EAGAIN
+      weight: 1,
+      arbitrary: fc.record({ op: fc.constant('flood' as const), slot, dst: fc.record({ pid: pidRef, groups }), count: fc.integer({ min: 2, max: 40 }), len: fc.constantFrom(16, 300, 4000, 5000) }),
+    },
     { weight: 8, arbitrary: fc.record({ op: fc.constant('recv' as const), slot, bufferSize: fc.constantFrom(0, 4, 16, 36, 100, 4096, 32768), flags: recvFlags, controlSize: fc.constantFrom(0, 16, 64) }) },
     {
       weight: 2,
@@ -80,13 +86,13 @@ export function opArb(protocols: readonly number[]): fc.Arbitrary<Op> {
       }),
     },
     {
-      // small receive buffers, so that overruns, congestion and EAGAIN are reached
-      weight: 1,
+      // small buffers, so that overruns, congestion, EAGAIN and EMSGSIZE are reached
+      weight: 2,
       arbitrary: fc.record({
         op: fc.constant('setsockopt' as const),
         slot,
         level: fc.constant(SOL_SOCKET),
-        name: fc.constant(SO.SO_RCVBUF),
+        name: fc.constantFrom(SO.SO_RCVBUF, SO.SO_RCVBUF, SO.SO_SNDBUF),
         value: fc.constantFrom(0, 1200, 3000),
       }),
     },
