@@ -35,7 +35,11 @@ const pidRef: fc.Arbitrary<PidRef> = fc.oneof(
 );
 const groups = fc.oneof({ weight: 3, arbitrary: fc.constant(0) }, { weight: 3, arbitrary: fc.constantFrom(1, 2, 3, 0x80000000, 0x10) }, { weight: 1, arbitrary: fc.integer({ min: 0, max: 0xffff }) });
 
-const message = fc.record({
+/** Message is one netlink message of a send, built from fields (lenDelta corrupts nlmsg_len). */
+export type Message = { type: number; flags: number; seq: number; pid: number; body: Uint8Array; lenDelta: number };
+
+/** anyMessage: any type, any flags, any body. */
+export const anyMessage: fc.Arbitrary<Message> = fc.record({
   type: fc.oneof(fc.integer({ min: 0, max: 0x20 }), fc.integer({ min: 0, max: 0xffff })),
   flags: fc.oneof(fc.constantFrom(0x1, 0x5, 0x4, 0x0, 0x301, 0x305), fc.integer({ min: 0, max: 0xffff })),
   seq: fc.nat(1000),
@@ -44,22 +48,41 @@ const message = fc.record({
   lenDelta: fc.oneof({ weight: 8, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: -20, max: 8 }) }),
 });
 
-const payload: fc.Arbitrary<Payload> = fc.oneof(
-  { weight: 3, arbitrary: fc.record({ messages: fc.array(message, { minLength: 1, maxLength: 3 }) }) },
-  { weight: 1, arbitrary: fc.record({ raw: fc.uint8Array({ maxLength: 48 }) }) },
-  { weight: 1, arbitrary: fc.record({ raw: fc.constantFrom(new Uint8Array(5000), new Uint8Array(20000)) }) },
-);
+function payloadArb(message: fc.Arbitrary<Message>): fc.Arbitrary<Payload> {
+  return fc.oneof(
+    { weight: 3, arbitrary: fc.record({ messages: fc.array(message, { minLength: 1, maxLength: 3 }) }) },
+    { weight: 1, arbitrary: fc.record({ raw: fc.uint8Array({ maxLength: 48 }) }) },
+    { weight: 1, arbitrary: fc.record({ raw: fc.constantFrom(new Uint8Array(5000), new Uint8Array(20000)) }) },
+  );
+}
 
 const sendFlags = fc.oneof({ weight: 6, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.constantFrom(MSG.MSG_OOB, MSG.MSG_CONFIRM, MSG.MSG_MORE) });
 const recvFlags = fc.constantFrom(0, 0, 0, MSG.MSG_PEEK, MSG.MSG_TRUNC, MSG.MSG_PEEK | MSG.MSG_TRUNC, MSG.MSG_OOB);
 
-const sockoptValue = fc.oneof(
-  { weight: 4, arbitrary: fc.constantFrom(0, 1, 2, 5, 32, 33, 0x100) },
-  { weight: 1, arbitrary: fc.constantFrom(new Uint8Array(0), new Uint8Array([1, 0]), new Uint8Array([3, 0, 0, 0, 9])) },
-);
 
-/** opArb generates ops for sockets of `protocols`. */
-export function opArb(protocols: readonly number[]): fc.Arbitrary<Op> {
+/**
+ * Profile tells the generator what a protocol's sequences may contain: the messages sent
+ * (which must be ones the simulator models on that protocol, since anything may reach the
+ * kernel), and the highest group number to join (the real kernel may have more groups
+ * than the simulator registers, e.g. NETLINK_GENERIC grows with every family).
+ */
+export interface Profile {
+  protocol: number;
+  message: fc.Arbitrary<Message>;
+  maxGroup: number;
+  /** Skip NETLINK_LIST_MEMBERSHIPS, whose optlen reports the protocol's group count. */
+  noListMemberships?: boolean;
+}
+
+/** opArb generates ops for sockets of the profile's protocol. */
+export function opArb(profile: Profile): fc.Arbitrary<Op> {
+  const protocols = [profile.protocol];
+  const payload = payloadArb(profile.message);
+  const netlinkOptNames = Object.values(NETLINK_OPT).filter((n) => !(profile.noListMemberships && n === NETLINK_OPT.NETLINK_LIST_MEMBERSHIPS));
+  const sockoptValue = fc.oneof(
+    { weight: 4, arbitrary: fc.constantFrom(0, 1, 2, 5, 32, 33, 0x100).filter((v) => v <= profile.maxGroup || v > 0xff) },
+    { weight: 1, arbitrary: fc.constantFrom(new Uint8Array(0), new Uint8Array([1, 0]), new Uint8Array([3, 0, 0, 0, 9])) },
+  );
   const protocol = fc.oneof({ weight: 12, arbitrary: fc.constantFrom(...protocols) }, { weight: 1, arbitrary: fc.constantFrom(-1, 1, 32) });
   const type = fc.oneof({ weight: 12, arbitrary: fc.constantFrom(SOCK_RAW, SOCK_DGRAM) }, { weight: 1, arbitrary: fc.constantFrom(1, 5, 11) });
   return fc.oneof(
@@ -81,7 +104,7 @@ export function opArb(protocols: readonly number[]): fc.Arbitrary<Op> {
         op: fc.constant('setsockopt' as const),
         slot,
         level: fc.constantFrom(SOL_NETLINK, SOL_NETLINK, 6),
-        name: fc.oneof(fc.constantFrom(...Object.values(NETLINK_OPT)), fc.constantFrom(0, 13)),
+        name: fc.oneof(fc.constantFrom(...netlinkOptNames), fc.constantFrom(0, 13)),
         value: sockoptValue,
       }),
     },
@@ -109,13 +132,16 @@ export function opArb(protocols: readonly number[]): fc.Arbitrary<Op> {
     },
     {
       weight: 2,
-      arbitrary: fc.record({
-        op: fc.constant('getsockopt' as const),
-        slot,
-        level: fc.constantFrom(SOL_NETLINK, SOL_SOCKET),
-        name: fc.oneof(fc.constantFrom(...Object.values(NETLINK_OPT)), fc.constantFrom(...Object.values(SO))),
-        optlen: fc.constantFrom(-1, 0, 2, 4, 8, 16),
-      }),
+      arbitrary: fc
+        .record({
+          slot,
+          option: fc.oneof(
+            fc.record({ level: fc.constant(SOL_NETLINK), name: fc.oneof(fc.constantFrom(...netlinkOptNames), fc.constantFrom(0, 13)) }),
+            fc.record({ level: fc.constant(SOL_SOCKET), name: fc.constantFrom(...Object.values(SO)) }),
+          ),
+          optlen: fc.constantFrom(-1, 0, 2, 4, 8, 16),
+        })
+        .map(({ slot, option, optlen }) => ({ op: 'getsockopt' as const, slot, level: option.level, name: option.name, optlen })),
     },
     { weight: 2, arbitrary: fc.record({ op: fc.constant('names' as const), slot }) },
     { weight: 1, arbitrary: fc.record({ op: fc.constant('close' as const), slot }) },
@@ -127,13 +153,13 @@ export function opArb(protocols: readonly number[]): fc.Arbitrary<Op> {
  * `protocols`), most of them bound (autobind or a literal id, with random groups), then
  * random operations. Starting from live, bound sockets keeps most operations meaningful.
  */
-export function sequenceArb(protocols: readonly number[], maxLength = 40): fc.Arbitrary<Op[]> {
+export function sequenceArb(profile: Profile, maxLength = 40): fc.Arbitrary<Op[]> {
   const setup = fc.tuple(
-    fc.constantFrom(...protocols),
+    fc.constant(profile.protocol),
     fc.option(fc.record({ pid: fc.constantFrom<PidRef>({ literal: 0 }, { literal: 100 }, { literal: 101 }), groups }), { freq: 4, nil: null }),
   );
   return fc
-    .tuple(fc.array(setup, { minLength: 4, maxLength: 4 }), fc.array(opArb(protocols), { minLength: 1, maxLength, size: 'medium' }))
+    .tuple(fc.array(setup, { minLength: 4, maxLength: 4 }), fc.array(opArb(profile), { minLength: 1, maxLength, size: 'medium' }))
     .map(([sockets, ops]) => {
       const prefix: Op[] = [];
       sockets.forEach(([protocol, bind], i) => {

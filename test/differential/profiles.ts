@@ -1,0 +1,57 @@
+/**
+ * What the differential sequences send on each protocol. Anything may reach the kernel
+ * socket, so messages to port 0 are restricted to what the simulator models on that
+ * protocol; messages between user sockets are never interpreted and stay unrestricted
+ * where the protocol allows them.
+ */
+import fc from 'fast-check';
+import { NETLINK_GENERIC, NETLINK_USERSOCK } from '../../sim/uapi/netlink.js';
+import { anyMessage, type Message, type Profile } from './ops.js';
+
+/** USERSOCK: no kernel socket, any bytes. */
+export const usersockProfile: Profile = { protocol: NETLINK_USERSOCK, message: anyMessage, maxGroup: 32 };
+
+const u16 = (v: number) => [v & 0xff, v >> 8];
+const attr = (type: number, payload: number[]) => [...u16(4 + payload.length), ...u16(type), ...payload, ...new Array((4 - (payload.length % 4)) % 4).fill(0)];
+const text = (s: string) => Array.from(new TextEncoder().encode(s));
+
+/** Attributes of nlctrl requests: ids and names that exist only as nlctrl on both kernels, or nowhere. */
+const ctrlAttr = fc.oneof(
+  fc.constantFrom(0x10, 0x3ff, 0, 0xffff, 0x400).map((id) => attr(1, u16(id))), // CTRL_ATTR_FAMILY_ID
+  fc.constantFrom('nlctrl\0', 'nosuchfamily\0', '\0', 'nlctrl', 'nlctrl\0junk', 'abcdefghijklmnopqrstu\0').map((n) => attr(2, text(n))), // FAMILY_NAME
+  fc.constantFrom(3, 10, 99).map((op) => attr(10, [op, 0, 0, 0])), // CTRL_ATTR_OP
+  fc.constantFrom([0x10], [0x10, 0, 0, 0, 0]).map((p) => attr(1, [...p])), // short and long FAMILY_ID
+  fc.uint8Array({ maxLength: 12 }).map((b) => Array.from(b)), // junk
+);
+
+/** nlctrl requests: every command, versions, reserved bytes, attributes, flags. */
+const nlctrlMessage: fc.Arbitrary<Message> = fc
+  .record({
+    cmd: fc.constantFrom(0, 1, 2, 3, 3, 3, 10, 10, 11, 99),
+    version: fc.constantFrom(0, 1, 2),
+    reserved: fc.constantFrom(0, 0, 0, 1),
+    attrs: fc.array(ctrlAttr, { maxLength: 3 }),
+    flags: fc.constantFrom(0x1, 0x5, 0x301, 0x305, 0x101, 0x201, 0x401, 0x9, 0x4),
+    seq: fc.nat(1000),
+    lenDelta: fc.oneof({ weight: 8, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: -8, max: 4 }) }),
+  })
+  .map(({ cmd, version, reserved, attrs, flags, seq, lenDelta }) => ({
+    type: 0x10,
+    // a GETFAMILY dump lists every family, and the real kernel has more than the simulator
+    flags: cmd === 3 && (flags & 0x300) === 0x300 ? flags & ~0x200 : flags,
+    seq,
+    pid: 0,
+    body: new Uint8Array([cmd, version, ...u16(reserved), ...attrs.flat()]),
+    lenDelta,
+  }));
+
+/** GENERIC: control types, nlctrl, and family ids beyond GENL_MAX_ID (ENOENT everywhere). */
+export const genericProfile: Profile = {
+  protocol: NETLINK_GENERIC,
+  message: fc.oneof(
+    { weight: 3, arbitrary: nlctrlMessage },
+    { weight: 1, arbitrary: anyMessage.filter((m) => m.type < 0x10 || m.type >= 0x400) },
+  ),
+  maxGroup: 32,
+  noListMemberships: true,
+};
