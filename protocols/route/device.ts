@@ -1,0 +1,181 @@
+/**
+ * NetDevice: the struct net_device fields rtnetlink reports and changes, and the loopback
+ * device every namespace is born with (drivers/net/loopback.c, loopback_setup()), with the
+ * values a fresh `unshare -n` namespace shows on Linux 6.18.
+ */
+import type { NetworkStateOptions } from './state.js';
+import { ARPHRD, IF_OPER, IFF } from './uapi.js';
+
+/**
+ * Inet6Dev is the part of struct inet6_dev that IFLA_AF_SPEC's AF_INET6 nest reports
+ * (inet6_fill_ifla6_attrs()).
+ */
+export interface Inet6Dev {
+  /** idev->if_flags (IF_READY once addrconf saw NETDEV_UP). */
+  flags: number;
+  /** idev->cnf as ipv6_store_devconf() lays it out: DEVCONF_MAX s32 values. */
+  conf: number[];
+  /** idev->tstamp in centiseconds since boot (IFLA_INET6_CACHEINFO). */
+  tstamp: number;
+  /** idev->nd_parms reachable_time, ms (random within [base/2, 3·base/2)). */
+  reachableTime: number;
+  /** IFLA_INET6_TOKEN: 16 bytes. */
+  token: Uint8Array;
+  /** IFLA_INET6_ADDR_GEN_MODE (0: EUI64). */
+  addrGenMode: number;
+}
+
+/** NetDevice is one network device of a namespace. */
+export interface NetDevice {
+  ifindex: number;
+  name: string;
+  altNames: string[];
+  /** dev->type: ARPHRD_*. */
+  type: number;
+  /** dev->flags as stored; dev_get_flags() derives RUNNING/LOWER_UP/DORMANT for reports. */
+  flags: number;
+  /** dev->gflags: PROMISC/ALLMULTI asked for by user space (counted once in promiscuity). */
+  gflags: number;
+  mtu: number;
+  minMtu: number;
+  /** 0 means "no maximum" to dev_validate_mtu(). */
+  maxMtu: number;
+  txqlen: number;
+  /** dev->operstate while running (IFLA_OPERSTATE reports DOWN when not running). */
+  operstate: number;
+  linkmode: number;
+  group: number;
+  promiscuity: number;
+  allmulti: number;
+  numTxQueues: number;
+  numRxQueues: number;
+  gsoMaxSegs: number;
+  gsoMaxSize: number;
+  groMaxSize: number;
+  gsoIpv4MaxSize: number;
+  groIpv4MaxSize: number;
+  tsoMaxSize: number;
+  tsoMaxSegs: number;
+  maxPacingOffloadHorizon: number;
+  carrier: boolean;
+  carrierUpCount: number;
+  carrierDownCount: number;
+  headroom: number;
+  tailroom: number;
+  protoDown: boolean;
+  netnsImmutable: boolean;
+  address: Uint8Array;
+  broadcast: Uint8Array;
+  /** struct rtnl_link_stats64: 25 u64 counters. */
+  stats64: bigint[];
+  /** The root qdisc's id: "noop" until the device first goes up. */
+  qdisc: string;
+  /** The qdisc attach_default_qdiscs() gives it when it first goes up. */
+  defaultQdisc: string;
+  /** in_device's devconf (IPV4_DEVCONF_MAX u32), or null when IPv4 is gone (mtu < 68). */
+  inet: number[] | null;
+  /** The IPv4 devconf a re-created in_device gets. */
+  inetDefault: readonly number[];
+  inet6: Inet6Dev | null;
+}
+
+/** RTNL_LINK_STATS64_LEN is the number of u64 counters in struct rtnl_link_stats64 (6.18). */
+export const RTNL_LINK_STATS64_LEN = 25;
+/** IPV4_DEVCONF_MAX on 6.18. */
+export const IPV4_DEVCONF_MAX = 33;
+/** DEVCONF_MAX (IPv6) on 6.18. */
+export const DEVCONF_MAX = 60;
+/** DEVCONF_MTU6: the index of mtu6 in the IPv6 devconf array. */
+export const DEVCONF_MTU6 = 2;
+/** IPV6_MIN_MTU: below it addrconf stops using the device and mtu6 stops following mtu. */
+export const IPV6_MIN_MTU = 1280;
+/** IPv4 (inetdev) needs mtu ≥ 68; below, the in_device is destroyed. */
+export const IPV4_MIN_MTU = 68;
+
+/** LO_INET_CONF is lo's IPv4 devconf in a fresh namespace (6.18, measured: NOXFRM/NOPOLICY set). */
+export const LO_INET_CONF: readonly number[] = Object.freeze([
+  0, 0, 0, 1, 1, 1, 1, 0, 1, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 10000, 1000, 0, 0, 0, 0, 1,
+]);
+
+/** LO_INET6_CONF is lo's IPv6 devconf in a fresh namespace (6.18, measured). */
+export const LO_INET6_CONF: readonly number[] = Object.freeze([
+  0, 64, 65536, 1, 1, 1, 1, -1, 4000, 1000, -1, 604800, 86400, 3, 600, 16, 0, 1, 1, 1, 60000, 0, 0, 0, 0, 0, 0, -1, 0, 0,
+  10000, 1000, 1, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0, 3600000, 0, 0, 1, 0, 0, 0, 0, 0, 1024, 0, 65535, -1, 1, 0, 0, 0,
+]);
+
+/** REACHABLE_TIME is the neighbour tables' base_reachable_time, ms. */
+const REACHABLE_TIME = 30000;
+
+/** newInet6Dev mirrors ipv6_add_dev(): a fresh inet6_dev with `conf`. */
+export function newInet6Dev(conf: readonly number[], options: NetworkStateOptions): Inet6Dev {
+  return {
+    flags: 0,
+    conf: [...conf],
+    tstamp: Math.floor(options.now() / 10),
+    // neigh_rand_reach_time(): base/2 + random below base.
+    reachableTime: (REACHABLE_TIME >> 1) + options.random(REACHABLE_TIME),
+    token: new Uint8Array(16),
+    addrGenMode: 0,
+  };
+}
+
+/** createLoopback mirrors loopback_net_init() + loopback_setup(). */
+export function createLoopback(ifindex: number, options: NetworkStateOptions): NetDevice {
+  return {
+    ifindex,
+    name: 'lo',
+    altNames: [],
+    type: ARPHRD.ARPHRD_LOOPBACK,
+    flags: IFF.IFF_LOOPBACK,
+    gflags: 0,
+    mtu: 65536,
+    minMtu: 0,
+    maxMtu: 0,
+    txqlen: 1000,
+    operstate: IF_OPER.IF_OPER_UNKNOWN,
+    linkmode: 0,
+    group: 0,
+    promiscuity: 0,
+    allmulti: 0,
+    numTxQueues: 1,
+    numRxQueues: 1,
+    gsoMaxSegs: 65535,
+    gsoMaxSize: 65536,
+    groMaxSize: 65536,
+    gsoIpv4MaxSize: 65536,
+    groIpv4MaxSize: 65536,
+    tsoMaxSize: 524280,
+    tsoMaxSegs: 65535,
+    maxPacingOffloadHorizon: 0,
+    carrier: true,
+    carrierUpCount: 0,
+    carrierDownCount: 0,
+    headroom: 0,
+    tailroom: 0,
+    protoDown: false,
+    netnsImmutable: true,
+    address: new Uint8Array(6),
+    broadcast: new Uint8Array(6),
+    stats64: new Array<bigint>(RTNL_LINK_STATS64_LEN).fill(0n),
+    qdisc: 'noop',
+    defaultQdisc: 'noqueue',
+    inet: [...LO_INET_CONF],
+    inetDefault: LO_INET_CONF,
+    inet6: newInet6Dev(LO_INET6_CONF, options),
+  };
+}
+
+/** running mirrors netif_running(): the device is administratively up. */
+export function running(dev: NetDevice): boolean {
+  return (dev.flags & IFF.IFF_UP) !== 0;
+}
+
+/**
+ * devGetFlags mirrors dev_get_flags(): stored flags without the volatile link bits, which
+ * are reported only while running (RUNNING and LOWER_UP with carrier).
+ */
+export function devGetFlags(dev: NetDevice): number {
+  let flags = (dev.flags & ~(IFF.IFF_PROMISC | IFF.IFF_ALLMULTI | IFF.IFF_RUNNING | IFF.IFF_LOWER_UP | IFF.IFF_DORMANT)) | (dev.gflags & (IFF.IFF_PROMISC | IFF.IFF_ALLMULTI));
+  if (running(dev) && dev.carrier) flags |= IFF.IFF_RUNNING | IFF.IFF_LOWER_UP;
+  return flags >>> 0;
+}

@@ -1,0 +1,93 @@
+/**
+ * The network state rtnetlink reports: per namespace, the device list (struct net's
+ * dev_base_head, ifindex allocator and dev_base_seq). Namespaces get their loopback device
+ * on first use, as loopback_net_init() gives every new struct net one.
+ */
+import type { NetNamespace } from '../../sim/netns.js';
+import type { Random } from '../../sim/random.js';
+import { createLoopback, type NetDevice } from './device.js';
+
+/** LinkTable is one namespace's devices, in ifindex order. */
+export class LinkTable {
+  readonly #devices = new Map<number, NetDevice>();
+  /** net->ifindex: the last index handed out (dev_index_reserve()). */
+  #lastIndex = 0;
+  /**
+   * net->dev_base_seq: bumped whenever the list or a name changes; dumps sample it for
+   * NLM_F_DUMP_INTR.
+   */
+  devBaseSeq = 1;
+
+  /** devices lists the namespace's devices in ifindex order (for_each_netdev_dump()). */
+  list(): NetDevice[] {
+    return [...this.#devices.values()].sort((a, b) => a.ifindex - b.ifindex);
+  }
+
+  /** byIndex mirrors __dev_get_by_index(). */
+  byIndex(ifindex: number): NetDevice | undefined {
+    return this.#devices.get(ifindex);
+  }
+
+  /** byName mirrors __dev_get_by_name() (primary names only). */
+  byName(name: string): NetDevice | undefined {
+    for (const d of this.#devices.values()) if (d.name === name) return d;
+    return undefined;
+  }
+
+  /** byAnyName mirrors netdev_name_node_lookup(): primary or alternative name. */
+  byAnyName(name: string): NetDevice | undefined {
+    for (const d of this.#devices.values()) if (d.name === name || d.altNames.includes(name)) return d;
+    return undefined;
+  }
+
+  /** nextIndex mirrors dev_index_reserve(net, 0): the next free index above the last one. */
+  nextIndex(): number {
+    let i = this.#lastIndex + 1;
+    while (this.#devices.has(i)) i++;
+    this.#lastIndex = i;
+    return i;
+  }
+
+  /** add mirrors list_netdevice(). */
+  add(dev: NetDevice): void {
+    this.#devices.set(dev.ifindex, dev);
+    this.#lastIndex = Math.max(this.#lastIndex, dev.ifindex);
+    this.devBaseSeq++;
+  }
+
+  /** remove mirrors unlist_netdevice(). */
+  remove(dev: NetDevice): void {
+    this.#devices.delete(dev.ifindex);
+    this.devBaseSeq++;
+  }
+}
+
+/** NetworkStateOptions tune the simulated hosts' clocks and randomness. */
+export interface NetworkStateOptions {
+  /** Seed for per-device randomness (IPv6 reachable_time). Defaults to a random seed. */
+  random: Random;
+  /** Milliseconds since "boot", for IFLA_INET6_CACHEINFO's tstamp. Defaults to time since registration. */
+  now: () => number;
+}
+
+/** NetworkState is the route protocol's view of every namespace of one kernel. */
+export class NetworkState {
+  readonly #tables = new WeakMap<NetNamespace, LinkTable>();
+  readonly options: NetworkStateOptions;
+
+  constructor(options: NetworkStateOptions) {
+    this.options = options;
+  }
+
+  /** links returns `ns`'s device table, creating `lo` the first time (loopback_net_init()). */
+  links(ns: NetNamespace): LinkTable {
+    let t = this.#tables.get(ns);
+    if (!t) {
+      t = new LinkTable();
+      this.#tables.set(ns, t);
+      const lo = createLoopback(t.nextIndex(), this.options);
+      t.add(lo);
+    }
+    return t;
+  }
+}
