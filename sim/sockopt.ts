@@ -216,9 +216,24 @@ function intBytes(val: number, len: number): Uint8Array {
   return out.subarray(0, len);
 }
 
+/**
+ * meminfo mirrors SO_MEMINFO (sk_get_meminfo()): rmem_alloc, rcvbuf, wmem_alloc, sndbuf,
+ * fwd_alloc, wmem_queued, optmem, backlog, drops. Netlink never charges the sender and keeps
+ * no forward allocation, so only the receive side, the buffers and the drops are non-zero.
+ */
+function meminfo(sk: NetlinkSock, optlen: number): { data: Uint8Array; optlen: number } {
+  const values = [sk.queue.rmemAlloc, sk.queue.rcvbuf, 0, sk.sndbuf, 0, 0, 0, 0, sk.queue.drops];
+  const out = new Uint8Array(values.length * 4);
+  const v = viewOf(out);
+  values.forEach((x, i) => v.setUint32(i * 4, x >>> 0, HOST_LE));
+  const len = Math.min(optlen, out.length);
+  return { data: out.subarray(0, len), optlen: len };
+}
+
 /** getSocketOpt mirrors sk_getsockopt() for the int options: copies min(optlen, 4) bytes. */
 function getSocketOpt(sk: NetlinkSock, name: number, optlen: number): { data: Uint8Array; optlen: number } {
   if (optlen < 0) fail('EINVAL', 'getsockopt');
+  if (name === SO.SO_MEMINFO) return meminfo(sk, optlen);
   let val: number;
   switch (name) {
     case SO.SO_TYPE:

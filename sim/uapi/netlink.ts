@@ -185,6 +185,7 @@ export const SO = {
   SO_SNDBUFFORCE: 32,
   SO_PROTOCOL: 38,
   SO_DOMAIN: 39,
+  SO_MEMINFO: 55,
 } as const;
 export const { SO_TYPE, SO_ERROR, SO_SNDBUF, SO_RCVBUF, SO_PASSCRED, SO_PROTOCOL, SO_DOMAIN } = SO;
 

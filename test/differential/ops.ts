@@ -138,8 +138,10 @@ export function opArb(profile: Profile): fc.Arbitrary<Op> {
           option: fc.oneof(
             fc.record({ level: fc.constant(SOL_NETLINK), name: fc.oneof(fc.constantFrom(...netlinkOptNames), fc.constantFrom(0, 13)) }),
             fc.record({ level: fc.constant(SOL_SOCKET), name: fc.constantFrom(...Object.values(SO)) }),
+            // SO_MEMINFO compares receive-queue accounting and drop counts with the kernel's
+            { arbitrary: fc.record({ level: fc.constant(SOL_SOCKET), name: fc.constant(SO.SO_MEMINFO) }), weight: 3 },
           ),
-          optlen: fc.constantFrom(-1, 0, 2, 4, 8, 16),
+          optlen: fc.constantFrom(-1, 0, 2, 4, 8, 16, 36, 36, 36),
         })
         .map(({ slot, option, optlen }) => ({ op: 'getsockopt' as const, slot, level: option.level, name: option.name, optlen })),
     },
