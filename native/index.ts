@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { NetlinkError, NlsimError } from '../sim/errors.js';
 import type { Address, NetlinkSocket, RecvOptions, RecvResult, SockaddrNl, SocketFactory } from '../sim/socket-api.js';
 import { errnoName } from '../sim/uapi/errno.js';
-import { AF_NETLINK, SOCKADDR_NL_LEN } from '../sim/uapi/netlink.js';
+import { AF_NETLINK, MSG_DONTWAIT, SOCK_NONBLOCK, SOCKADDR_NL_LEN } from '../sim/uapi/netlink.js';
 import { HOST_LE } from '../sim/wire/header.js';
 
 /** NativeAddress is what the addon returns for a sockaddr_nl. */
@@ -170,6 +170,8 @@ export class NativeSocket implements NetlinkSocket {
   /** SOCK_RAW or SOCK_DGRAM (the socket() type without its flag bits). */
   readonly type: number;
   readonly #native: NativeBinding;
+  /** SOCK_NONBLOCK was passed to socket(): receive() does not wait. */
+  readonly #nonblock: boolean;
   #closed = false;
   #watcher: NativeWatcher | undefined;
   readonly #subscriptions = new Set<Subscription>();
@@ -182,6 +184,7 @@ export class NativeSocket implements NetlinkSocket {
     this.#native = binding();
     this.fd = fd;
     this.type = type & SOCK_TYPE_MASK;
+    this.#nonblock = (type & SOCK_NONBLOCK) !== 0;
     this.protocol = protocol;
   }
 
@@ -233,8 +236,16 @@ export class NativeSocket implements NetlinkSocket {
   /**
    * receive tries recvmsg() and, on EAGAIN, waits for readability and tries again. It
    * rejects with the first other error, or with EBADF if the socket is closed meanwhile.
+   * With MSG_DONTWAIT or a SOCK_NONBLOCK socket it does not wait: EAGAIN rejects at once.
    */
   receive(options: RecvOptions = {}): Promise<RecvResult> {
+    if (this.#nonblock || (options.flags ?? 0) & MSG_DONTWAIT) {
+      try {
+        return Promise.resolve(this.recvmsg(options));
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
     return new Promise<RecvResult>((resolve, reject) => {
       // attempt returns true once the promise is settled, false to keep waiting.
       const attempt = (): boolean => {

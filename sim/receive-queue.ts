@@ -23,6 +23,8 @@ export class ReceiveQueue {
   noEnobufs = false;
   /** Called when data or an error becomes available, and when the queue is woken. */
   #onChange: () => void;
+  /** Senders blocked on this full queue (netlink_attachskb() sleeping on nlk->wait). */
+  #roomWaiters: (() => void)[] = [];
 
   constructor(rcvbuf: number, onChange: () => void) {
     this.rcvbuf = rcvbuf;
@@ -100,16 +102,34 @@ export class ReceiveQueue {
     return e;
   }
 
-  /** wake mirrors netlink_rcv_wake(): an empty queue clears the congested latch. */
+  /** wake mirrors netlink_rcv_wake(): an empty queue clears the congested latch and wakes blocked senders. */
   wake(): void {
     if (this.length === 0) this.congested = false;
-    if (!this.congested) this.#onChange();
+    if (!this.congested) {
+      this.#onChange();
+      this.#wakeSenders();
+    }
   }
 
-  /** clear drops everything queued (on close). */
+  /** waitForRoom calls `resume` the next time a receive wakes this queue (or it is cleared). */
+  waitForRoom(resume: () => void): void {
+    this.#roomWaiters.push(resume);
+  }
+
+  #wakeSenders(): void {
+    if (!this.#roomWaiters.length) return;
+    const waiters = this.#roomWaiters;
+    this.#roomWaiters = [];
+    queueMicrotask(() => {
+      for (const w of waiters) w();
+    });
+  }
+
+  /** clear drops everything queued (on close), releasing blocked senders to retry. */
   clear(): void {
     this.#items = [];
     this.#head = 0;
     this.rmemAlloc = 0;
+    this.#wakeSenders();
   }
 }

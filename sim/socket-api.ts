@@ -69,7 +69,10 @@ export interface NetlinkSocket {
   sendto(data: Uint8Array, address: Address | null, flags?: number): number;
   /** recvmsg(2), never blocking: an empty queue throws EAGAIN. */
   recvmsg(options?: RecvOptions): RecvResult;
-  /** Waits until recvmsg() would not give EAGAIN, then performs it. */
+  /**
+   * Waits until recvmsg() would not give EAGAIN, then performs it: the blocking recvmsg(2).
+   * With MSG_DONTWAIT in the flags, or on a SOCK_NONBLOCK socket, it does not wait.
+   */
   receive(options?: RecvOptions): Promise<RecvResult>;
   /** setsockopt(2). A number is written as a 4-byte int; bytes are passed as they are. */
   setsockopt(level: number, name: number, value: number | Uint8Array): void;

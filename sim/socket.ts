@@ -6,7 +6,7 @@
 import { ffs, groupMask, type RawAddress, toRawAddress } from './address.js';
 import type { Credentials } from './credentials.js';
 import { capable } from './credentials.js';
-import { broadcast, unicast } from './delivery.js';
+import { broadcast, getSockByPortid, unicast } from './delivery.js';
 import { continueDump, endDump } from './dump.js';
 import { NetlinkError } from './errors.js';
 import { dropAllGroups, reallocGroups, replaceLowGroups } from './membership.js';
@@ -21,6 +21,7 @@ import {
   AF_NETLINK,
   AF_UNSPEC,
   MSG_CTRUNC,
+  MSG_DONTWAIT,
   MSG_OOB,
   MSG_PEEK,
   MSG_TRUNC,
@@ -269,6 +270,25 @@ export class SimSocket implements NetlinkSocket {
     return err;
   }
 
+  /**
+   * sendtoAsync is sendto(2) as a blocking call: a unicast to a full user socket waits until
+   * that socket's owner receives, then retries (netlink_attachskb() sleeping). With
+   * MSG_DONTWAIT, or on a SOCK_NONBLOCK socket, it fails with EAGAIN like sendto().
+   */
+  async sendtoAsync(data: Uint8Array, address: Address | null, flags = 0): Promise<number> {
+    for (;;) {
+      try {
+        return this.sendto(data, address, flags);
+      } catch (e) {
+        if (!(e instanceof NetlinkError) || e.code !== 'EAGAIN' || this.sk.nonblock || flags & MSG_DONTWAIT) throw e;
+        const dst = address === null ? this.sk.dstPortid : toRawAddress(address, 'sendto').pid;
+        const target = getSockByPortid(this.sk, dst);
+        if (typeof target === 'number' || target.isKernel) throw e;
+        await new Promise<void>((resume) => target.queue.waitForRoom(resume));
+      }
+    }
+  }
+
   /** recvmsg(2), never blocking. Mirrors netlink_recvmsg(). */
   recvmsg(options: RecvOptions = {}): RecvResult {
     const sk = this.#check('recvmsg');
@@ -316,8 +336,18 @@ export class SimSocket implements NetlinkSocket {
     return result;
   }
 
-  /** receive waits until a datagram (or an error) is there, then performs recvmsg(). */
+  /**
+   * receive waits until a datagram (or an error) is there, then performs recvmsg(). With
+   * MSG_DONTWAIT or a SOCK_NONBLOCK socket it does not wait: EAGAIN rejects at once.
+   */
   receive(options: RecvOptions = {}): Promise<RecvResult> {
+    if (this.sk.nonblock || (options.flags ?? 0) & MSG_DONTWAIT) {
+      try {
+        return Promise.resolve(this.recvmsg(options));
+      } catch (e) {
+        return Promise.reject(e);
+      }
+    }
     return new Promise((resolve, reject) => {
       const attempt = () => {
         if (this.sk.closed) return reject(new NetlinkError('EBADF', 'recvmsg'));

@@ -1,10 +1,45 @@
 import { expect, it } from 'vitest';
 import { NETLINK_NO_ENOBUFS, NETLINK_USERSOCK, POLLERR, POLLIN, POLLOUT, SO, SOCK_RAW, SOL_NETLINK, SOL_SOCKET } from '../../sim/uapi/netlink.js';
 import { HOST_LE } from '../../sim/wire/header.js';
-import { describeBackends } from '../helpers/backends.js';
+import { describeBackends, describeSim } from '../helpers/backends.js';
 import { expectErrno } from '../helpers/expect-errno.js';
 
 const int = (b: Uint8Array) => new DataView(b.buffer, b.byteOffset, b.byteLength).getInt32(0, HOST_LE);
+
+describeSim('blocking sends (KERNEL-SEMANTICS item 53)', (b) => {
+  it('makes sendtoAsync wait for room in a full user receiver, and EAGAIN with MSG_DONTWAIT', async () => {
+    const rx = b.sim.socket(SOCK_RAW, NETLINK_USERSOCK);
+    const tx = b.sim.socket(SOCK_RAW, NETLINK_USERSOCK);
+    rx.bind({ pid: 1000, groups: 0 });
+    rx.setsockopt(SOL_SOCKET, SO.SO_RCVBUF, 0);
+    tx.sendto(new Uint8Array(16), { pid: 1000, groups: 0 });
+    tx.sendto(new Uint8Array(16), { pid: 1000, groups: 0 });
+    await expect(tx.sendtoAsync(new Uint8Array(16), { pid: 1000, groups: 0 }, 0x40)).rejects.toMatchObject({ code: 'EAGAIN' });
+    let sent = false;
+    const pending = tx.sendtoAsync(new Uint8Array([7]), { pid: 1000, groups: 0 }).then((n) => {
+      sent = true;
+      return n;
+    });
+    await new Promise((r) => setTimeout(r, 5));
+    expect(sent).toBe(false);
+    rx.recvmsg();
+    expect(await pending).toBe(1);
+    expect(rx.recvmsg().length).toBe(16);
+    expect(Array.from(rx.recvmsg().data)).toEqual([7]);
+  });
+
+  it('releases a blocked sender with ECONNREFUSED when the receiver closes', async () => {
+    const rx = b.sim.socket(SOCK_RAW, NETLINK_USERSOCK);
+    const tx = b.sim.socket(SOCK_RAW, NETLINK_USERSOCK);
+    rx.bind({ pid: 1000, groups: 0 });
+    rx.setsockopt(SOL_SOCKET, SO.SO_RCVBUF, 0);
+    tx.sendto(new Uint8Array(16), { pid: 1000, groups: 0 });
+    tx.sendto(new Uint8Array(16), { pid: 1000, groups: 0 });
+    const pending = tx.sendtoAsync(new Uint8Array(1), { pid: 1000, groups: 0 });
+    rx.close();
+    await expect(pending).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+  });
+});
 
 describeBackends('receive buffers and accounting', (b) => {
   const setup = () => {

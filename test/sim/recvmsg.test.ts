@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { MSG_CTRUNC, MSG_PEEK, MSG_TRUNC, MSG_OOB, NETLINK_PKTINFO, NETLINK_USERSOCK, POLLIN, POLLOUT, SOCK_RAW, SOL_NETLINK } from '../../sim/uapi/netlink.js';
+import { MSG_CTRUNC, MSG_DONTWAIT, SOCK_NONBLOCK, MSG_PEEK, MSG_TRUNC, MSG_OOB, NETLINK_PKTINFO, NETLINK_USERSOCK, POLLIN, POLLOUT, SOCK_RAW, SOL_NETLINK } from '../../sim/uapi/netlink.js';
 import { describeBackends } from '../helpers/backends.js';
 import { expectErrno } from '../helpers/expect-errno.js';
 
@@ -111,6 +111,13 @@ describeBackends('recvmsg()', (b) => {
     setTimeout(() => send([4, 2]), 5);
     const r = await pending;
     expect(Array.from(r.data)).toEqual([4, 2]);
+  });
+
+  it('does not wait in receive() with MSG_DONTWAIT or on a SOCK_NONBLOCK socket', async () => {
+    const { rx } = setup();
+    await expect(rx.receive({ flags: MSG_DONTWAIT })).rejects.toMatchObject({ code: 'EAGAIN' });
+    const nb = b.socket(SOCK_RAW | SOCK_NONBLOCK, NETLINK_USERSOCK);
+    await expect(nb.receive()).rejects.toMatchObject({ code: 'EAGAIN' });
   });
 
   it('calls onReadable listeners when a datagram arrives', async () => {
