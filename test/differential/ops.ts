@@ -33,7 +33,8 @@ const pidRef: fc.Arbitrary<PidRef> = fc.oneof(
   { weight: 3, arbitrary: fc.record({ slot }) },
   { weight: 2, arbitrary: fc.record({ literal: fc.constantFrom(0, 1, 100, 101, 0xffffffff) }) },
 );
-const groups = fc.oneof({ weight: 3, arbitrary: fc.constant(0) }, { weight: 3, arbitrary: fc.constantFrom(1, 2, 3, 0x80000000, 0x10) }, { weight: 1, arbitrary: fc.integer({ min: 0, max: 0xffff }) });
+/** anyGroups: group masks for bind, connect and sendto. */
+export const anyGroups = fc.oneof({ weight: 3, arbitrary: fc.constant(0) }, { weight: 3, arbitrary: fc.constantFrom(1, 2, 3, 0x80000000, 0x10) }, { weight: 1, arbitrary: fc.integer({ min: 0, max: 0xffff }) });
 
 /** Message is one netlink message of a send, built from fields (lenDelta corrupts nlmsg_len). */
 export type Message = { type: number; flags: number; seq: number; pid: number; body: Uint8Array; lenDelta: number };
@@ -69,7 +70,12 @@ const recvFlags = fc.constantFrom(0, 0, 0, MSG.MSG_PEEK, MSG.MSG_TRUNC, MSG.MSG_
 export interface Profile {
   protocol: number;
   message: fc.Arbitrary<Message>;
+  /** Group masks used in bind, connect and sendto. Defaults to anyGroups. */
+  groups?: fc.Arbitrary<number>;
+  /** Values for NETLINK_ADD/DROP_MEMBERSHIP (and other SOL_NETLINK options) up to this group. */
   maxGroup: number;
+  /** Group numbers the real kernel treats specially and the simulator cannot model; never joined. */
+  avoidGroups?: readonly number[];
   /** Skip NETLINK_LIST_MEMBERSHIPS, whose optlen reports the protocol's group count. */
   noListMemberships?: boolean;
 }
@@ -77,10 +83,11 @@ export interface Profile {
 /** opArb generates ops for sockets of the profile's protocol. */
 export function opArb(profile: Profile): fc.Arbitrary<Op> {
   const protocols = [profile.protocol];
+  const groups = profile.groups ?? anyGroups;
   const payload = payloadArb(profile.message);
   const netlinkOptNames = Object.values(NETLINK_OPT).filter((n) => !(profile.noListMemberships && n === NETLINK_OPT.NETLINK_LIST_MEMBERSHIPS));
   const sockoptValue = fc.oneof(
-    { weight: 4, arbitrary: fc.constantFrom(0, 1, 2, 5, 32, 33, 0x100).filter((v) => v <= profile.maxGroup || v > 0xff) },
+    { weight: 4, arbitrary: fc.constantFrom(0, 1, 2, 5, 32, 33, 0x100).filter((v) => (v <= profile.maxGroup || v > 0xff) && !profile.avoidGroups?.includes(v)) },
     { weight: 1, arbitrary: fc.constantFrom(new Uint8Array(0), new Uint8Array([1, 0]), new Uint8Array([3, 0, 0, 0, 9])) },
   );
   const protocol = fc.oneof({ weight: 12, arbitrary: fc.constantFrom(...protocols) }, { weight: 1, arbitrary: fc.constantFrom(-1, 1, 32) });
@@ -158,7 +165,7 @@ export function opArb(profile: Profile): fc.Arbitrary<Op> {
 export function sequenceArb(profile: Profile, maxLength = 40): fc.Arbitrary<Op[]> {
   const setup = fc.tuple(
     fc.constant(profile.protocol),
-    fc.option(fc.record({ pid: fc.constantFrom<PidRef>({ literal: 0 }, { literal: 100 }, { literal: 101 }), groups }), { freq: 4, nil: null }),
+    fc.option(fc.record({ pid: fc.constantFrom<PidRef>({ literal: 0 }, { literal: 100 }, { literal: 101 }), groups: profile.groups ?? anyGroups }), { freq: 4, nil: null }),
   );
   return fc
     .tuple(fc.array(setup, { minLength: 4, maxLength: 4 }), fc.array(opArb(profile), { minLength: 1, maxLength, size: 'medium' }))

@@ -52,6 +52,11 @@ export const genericProfile: Profile = {
     { weight: 3, arbitrary: nlctrlMessage },
     { weight: 1, arbitrary: anyMessage.filter((m) => m.type < 0x10 || m.type >= 0x400) },
   ),
+  // Other families own most group ids on the real kernel, and some need a capability to
+  // join (genl_bind()); only group 1 (reserved, unowned) and 16 (nlctrl's notify) are the same
+  // on both kernels.
+  groups: fc.constantFrom(0, 0, 1, 1 << 15, (1 << 15) | 1),
   maxGroup: 32,
+  avoidGroups: [2, 5, 32],
   noListMemberships: true,
 };
