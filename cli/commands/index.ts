@@ -1,0 +1,9 @@
+/**
+ * The nlsim subcommands. Each lives in its own file and exports register(program);
+ * add new ones to this list.
+ */
+import type { Command } from 'commander';
+import { register as errno } from './errno.js';
+
+/** COMMANDS registers every subcommand, in the order `nlsim --help` lists them. */
+export const COMMANDS: ((program: Command) => void)[] = [errno];
