@@ -8,7 +8,7 @@ import type { ExtAck } from './errors.js';
 import { dumpChunkTruesize, KERNEL_CREDS, MAX_RECVMSG_LEN, NLMSG_GOODSIZE } from './skb.js';
 import type { NetlinkSock } from './sock.js';
 import { NLM_F_ACK_TLVS, NLM_F_DUMP_INTR, NLM_F_MULTI, NLMSG_DONE } from './uapi/netlink.js';
-import { AttrWriter } from './wire/attr-writer.js';
+import { type AttrPayload, AttrWriter, encodePayload } from './wire/attr-writer.js';
 import { HOST_LE, type NlMsgHdr, viewOf, writeHeader } from './wire/header.js';
 
 const EMSGSIZE = -90;
@@ -51,14 +51,8 @@ export class DumpChunk {
    * false, writing nothing, when the message does not fit: the caller keeps it for the next
    * chunk. Marks the message NLM_F_DUMP_INTR when the dump's generation changed.
    */
-  put(type: number, payload: Uint8Array | ((w: AttrWriter) => void), flags = 0): boolean {
-    let body: Uint8Array;
-    if (payload instanceof Uint8Array) body = payload;
-    else {
-      const w = new AttrWriter();
-      payload(w);
-      body = w.finishShared();
-    }
+  put(type: number, payload: AttrPayload, flags = 0): boolean {
+    const body = encodePayload(payload);
     const len = 16 + body.length;
     if (NLMSG_ALIGN(len) > this.tailroom) return false;
     const d = this.#dump;

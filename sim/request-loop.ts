@@ -12,7 +12,7 @@ import { type ExtAck, KernelError } from './errors.js';
 import type { InputSkb, KernelSendOptions, KernelSocket } from './kernel-socket.js';
 import { errnoName, errnoNumber, type ErrnoName } from './uapi/errno.js';
 import { NLM_F_ACK, NLM_F_ECHO, NLM_F_REQUEST, NLMSG_MIN_TYPE } from './uapi/netlink.js';
-import { AttrWriter } from './wire/attr-writer.js';
+import { type AttrPayload, encodePayload } from './wire/attr-writer.js';
 import { type NlMsgHdr, readHeader, writeHeader } from './wire/header.js';
 
 /** EINTR: what a handler's dump start returns so that no ACK follows. */
@@ -68,14 +68,8 @@ export class RequestContext {
    * encode builds a reply message to this request: `type`, `flags`, the request's seq and
    * the requester's port id, then the payload (bytes, or written by a callback).
    */
-  encode(type: number, payload: Uint8Array | ((w: AttrWriter) => void), flags = 0): Uint8Array {
-    let body: Uint8Array;
-    if (payload instanceof Uint8Array) body = payload;
-    else {
-      const w = new AttrWriter();
-      payload(w);
-      body = w.finishShared();
-    }
+  encode(type: number, payload: AttrPayload, flags = 0): Uint8Array {
+    const body = encodePayload(payload);
     const len = 16 + body.length;
     const out = new Uint8Array(NLMSG_ALIGN(len));
     writeHeader(out, 0, { len, type, flags, seq: this.header.seq, pid: this.portid });

@@ -8,14 +8,7 @@ import { reallocGroups, setMembership } from './membership.js';
 import type { NetlinkTable } from './protocol-table.js';
 import type { NetlinkSock } from './sock.js';
 import type { ErrnoName } from './uapi/errno.js';
-import {
-  AF_NETLINK,
-  NETLINK_OPT,
-  NL_CFG_F_NONROOT_RECV,
-  SO,
-  SOL_NETLINK,
-  SOL_SOCKET,
-} from './uapi/netlink.js';
+import { AF_NETLINK, NETLINK_OPT, NL_CFG_F_NONROOT_RECV, SO, SOL_NETLINK, SOL_SOCKET } from './uapi/netlink.js';
 import { HOST_LE, viewOf } from './wire/header.js';
 
 /** SOCK_MIN_RCVBUF and SOCK_MIN_SNDBUF on x86_64 (include/net/sock.h). */
@@ -23,8 +16,17 @@ export const SOCK_MIN_RCVBUF = 2304;
 export const SOCK_MIN_SNDBUF = 4608;
 const INT_MAX = 0x7fffffff;
 
+/** Sysctls that cap SO_RCVBUF and SO_SNDBUF. */
+type BufferLimits = { readonly rmemMax: number; readonly wmemMax: number };
+/** An option's value as getsockopt returns it: the bytes written and the optlen written back. */
+type OptResult = { data: Uint8Array; optlen: number };
+
 function fail(code: ErrnoName, syscall: string): never {
   throw new NetlinkError(code, syscall);
+}
+
+function notModelled(syscall: string, name: number): never {
+  throw new NetlinkError('ENOPROTOOPT', syscall, { extack: { message: `SOL_SOCKET option ${name} is not modelled by nlsim` } });
 }
 
 /** optInt reads the option value as the kernel does: a u32 only when at least 4 bytes were given. */
@@ -39,86 +41,93 @@ function bufferSize(val: number, min: number): number {
   return Math.max(v * 2, min);
 }
 
-function netlinkAllowed(sk: NetlinkSock, table: NetlinkTable | undefined, flag: number): boolean {
-  return ((table?.flags ?? 0) & flag) !== 0 || capable(sk.creds, 'CAP_NET_ADMIN');
+function intBytes(val: number, len: number): Uint8Array {
+  const out = new Uint8Array(4);
+  viewOf(out).setInt32(0, val, HOST_LE);
+  return out.subarray(0, len);
 }
+
+/**
+ * The boolean SOL_NETLINK options (NETLINK_F_* bits): how each is read and written. A value
+ * is "on" when non-zero; getsockopt reports 1 or 0.
+ */
+const NETLINK_FLAGS = new Map<number, { get(sk: NetlinkSock): boolean; set(sk: NetlinkSock, on: boolean): void }>([
+  [NETLINK_OPT.NETLINK_PKTINFO, { get: (sk) => sk.pktinfo, set: (sk, on) => void (sk.pktinfo = on) }],
+  [NETLINK_OPT.NETLINK_BROADCAST_ERROR, { get: (sk) => sk.broadcastError, set: (sk, on) => void (sk.broadcastError = on) }],
+  [
+    NETLINK_OPT.NETLINK_NO_ENOBUFS,
+    {
+      get: (sk) => sk.queue.noEnobufs,
+      set: (sk, on) => {
+        sk.queue.noEnobufs = on;
+        // Turning it on also lifts an existing congestion latch.
+        if (on) {
+          sk.queue.congested = false;
+          sk.queue.wake();
+        }
+      },
+    },
+  ],
+  [
+    NETLINK_OPT.NETLINK_LISTEN_ALL_NSID,
+    {
+      get: (sk) => sk.listenAllNsid,
+      set: (sk, on) => {
+        // Checked even to clear the flag.
+        if (!capable(sk.creds, 'CAP_NET_BROADCAST')) fail('EPERM', 'setsockopt');
+        sk.listenAllNsid = on;
+      },
+    },
+  ],
+  [NETLINK_OPT.NETLINK_CAP_ACK, { get: (sk) => sk.capAck, set: (sk, on) => void (sk.capAck = on) }],
+  [NETLINK_OPT.NETLINK_EXT_ACK, { get: (sk) => sk.extAck, set: (sk, on) => void (sk.extAck = on) }],
+  [NETLINK_OPT.NETLINK_GET_STRICT_CHK, { get: (sk) => sk.strictChk, set: (sk, on) => void (sk.strictChk = on) }],
+]);
+
+/** Generic SOL_SOCKET flags: stored and reported, without effect on netlink. */
+const GENERIC_SOCKET_FLAGS = new Set<number>([SO.SO_REUSEADDR, SO.SO_DONTROUTE, SO.SO_BROADCAST, SO.SO_KEEPALIVE, SO.SO_OOBINLINE, SO.SO_NO_CHECK]);
 
 /** setSockOpt applies setsockopt(level, name, value) to `sk`, or throws the kernel's errno. */
-export function setSockOpt(
-  sk: NetlinkSock,
-  table: NetlinkTable | undefined,
-  sysctl: { readonly rmemMax: number; readonly wmemMax: number },
-  level: number,
-  name: number,
-  value: number | Uint8Array,
-): void {
+export function setSockOpt(sk: NetlinkSock, table: NetlinkTable | undefined, limits: BufferLimits, level: number, name: number, value: number | Uint8Array): void {
   const { val, optlen } = optInt(value);
-  if (level === SOL_SOCKET) return setSocketOpt(sk, sysctl, name, val, optlen);
+  if (level === SOL_SOCKET) return setSocketOpt(sk, limits, name, val, optlen);
   if (level !== SOL_NETLINK) fail('ENOPROTOOPT', 'setsockopt');
-  const on = val !== 0;
-  switch (name) {
-    case NETLINK_OPT.NETLINK_PKTINFO:
-      sk.pktinfo = on;
-      return;
-    case NETLINK_OPT.NETLINK_ADD_MEMBERSHIP:
-    case NETLINK_OPT.NETLINK_DROP_MEMBERSHIP: {
-      if (!netlinkAllowed(sk, table, NL_CFG_F_NONROOT_RECV)) fail('EPERM', 'setsockopt');
-      if (!reallocGroups(sk, table)) fail('ENOENT', 'setsockopt');
-      if (!val || val - 1 >= sk.ngroups) fail('EINVAL', 'setsockopt');
-      const add = name === NETLINK_OPT.NETLINK_ADD_MEMBERSHIP;
-      const hookContext = { netns: sk.netns, credentials: sk.creds };
-      if (add && table?.config.bind) {
-        const err = table.config.bind(val, hookContext);
-        if (err) fail(err, 'setsockopt');
-      }
-      setMembership(sk, val, add);
-      if (!add) table?.config.unbind?.(val, hookContext);
-      return;
-    }
-    case NETLINK_OPT.NETLINK_BROADCAST_ERROR:
-      sk.broadcastError = on;
-      return;
-    case NETLINK_OPT.NETLINK_NO_ENOBUFS:
-      sk.queue.noEnobufs = on;
-      if (on) {
-        sk.queue.congested = false;
-        sk.queue.wake();
-      }
-      return;
-    case NETLINK_OPT.NETLINK_LISTEN_ALL_NSID:
-      // Checked even to clear the flag.
-      if (!capable(sk.creds, 'CAP_NET_BROADCAST')) fail('EPERM', 'setsockopt');
-      sk.listenAllNsid = on;
-      return;
-    case NETLINK_OPT.NETLINK_CAP_ACK:
-      sk.capAck = on;
-      return;
-    case NETLINK_OPT.NETLINK_EXT_ACK:
-      sk.extAck = on;
-      return;
-    case NETLINK_OPT.NETLINK_GET_STRICT_CHK:
-      sk.strictChk = on;
-      return;
-    default:
-      fail('ENOPROTOOPT', 'setsockopt');
+  if (name === NETLINK_OPT.NETLINK_ADD_MEMBERSHIP || name === NETLINK_OPT.NETLINK_DROP_MEMBERSHIP) {
+    return changeMembership(sk, table, val, name === NETLINK_OPT.NETLINK_ADD_MEMBERSHIP);
   }
+  const flag = NETLINK_FLAGS.get(name);
+  if (!flag) fail('ENOPROTOOPT', 'setsockopt');
+  flag.set(sk, val !== 0);
 }
 
-function setSocketOpt(
-  sk: NetlinkSock,
-  sysctl: { readonly rmemMax: number; readonly wmemMax: number },
-  name: number,
-  val: number,
-  optlen: number,
-): void {
+/** changeMembership is NETLINK_ADD_MEMBERSHIP / NETLINK_DROP_MEMBERSHIP, checks in the kernel's order. */
+function changeMembership(sk: NetlinkSock, table: NetlinkTable | undefined, group: number, add: boolean): void {
+  const allowed = ((table?.flags ?? 0) & NL_CFG_F_NONROOT_RECV) !== 0 || capable(sk.creds, 'CAP_NET_ADMIN');
+  if (!allowed) fail('EPERM', 'setsockopt');
+  if (!reallocGroups(sk, table)) fail('ENOENT', 'setsockopt');
+  if (!group || group - 1 >= sk.ngroups) fail('EINVAL', 'setsockopt');
+  const hookContext = { netns: sk.netns, credentials: sk.creds };
+  if (add && table?.config.bind) {
+    const err = table.config.bind(group, hookContext);
+    if (err) fail(err, 'setsockopt');
+  }
+  setMembership(sk, group, add);
+  if (!add) table?.config.unbind?.(group, hookContext);
+}
+
+function setSocketOpt(sk: NetlinkSock, limits: BufferLimits, name: number, val: number, optlen: number): void {
   if (optlen < 4) fail('EINVAL', 'setsockopt');
+  if (GENERIC_SOCKET_FLAGS.has(name)) {
+    sk.socketOptions.set(name, val ? 1 : 0);
+    return;
+  }
   switch (name) {
     case SO.SO_RCVBUF:
       // The value is a u32 capped by rmem_max, then treated as an int.
-      sk.queue.rcvbuf = bufferSize(Math.min(val, sysctl.rmemMax), SOCK_MIN_RCVBUF);
+      sk.queue.rcvbuf = bufferSize(Math.min(val, limits.rmemMax), SOCK_MIN_RCVBUF);
       return;
     case SO.SO_SNDBUF:
-      sk.sndbuf = bufferSize(Math.min(val, sysctl.wmemMax), SOCK_MIN_SNDBUF);
+      sk.sndbuf = bufferSize(Math.min(val, limits.wmemMax), SOCK_MIN_SNDBUF);
       return;
     case SO.SO_RCVBUFFORCE:
       if (!capable(sk.creds, 'CAP_NET_ADMIN')) fail('EPERM', 'setsockopt');
@@ -137,69 +146,33 @@ function setSocketOpt(
       sk.socketOptions.set(name, val ? 1 : 0);
       return;
     case SO.SO_PRIORITY:
-      if ((val | 0) < 0 || (val | 0) > 6) {
-        if (!capable(sk.creds, 'CAP_NET_ADMIN') && !capable(sk.creds, 'CAP_NET_RAW')) fail('EPERM', 'setsockopt');
+      if (((val | 0) < 0 || (val | 0) > 6) && !capable(sk.creds, 'CAP_NET_ADMIN') && !capable(sk.creds, 'CAP_NET_RAW')) {
+        fail('EPERM', 'setsockopt');
       }
       sk.socketOptions.set(name, val | 0);
       return;
-    case SO.SO_REUSEADDR:
-    case SO.SO_DONTROUTE:
-    case SO.SO_BROADCAST:
-    case SO.SO_KEEPALIVE:
-    case SO.SO_OOBINLINE:
-    case SO.SO_NO_CHECK:
-      // Generic socket flags: stored, reported by getsockopt, without effect on netlink.
-      sk.socketOptions.set(name, val ? 1 : 0);
-      return;
     default:
-      throw new NetlinkError('ENOPROTOOPT', 'setsockopt', {
-        extack: { message: `SOL_SOCKET option ${name} is not modelled by nlsim` },
-      });
+      notModelled('setsockopt', name);
   }
 }
 
 /** getSockOpt answers getsockopt(level, name) with a buffer of `optlen` bytes. */
-export function getSockOpt(sk: NetlinkSock, level: number, name: number, optlen: number): { data: Uint8Array; optlen: number } {
+export function getSockOpt(sk: NetlinkSock, level: number, name: number, optlen: number): OptResult {
   if (level === SOL_SOCKET) return getSocketOpt(sk, name, optlen);
   if (level !== SOL_NETLINK) fail('ENOPROTOOPT', 'getsockopt');
   if (optlen < 0) fail('EINVAL', 'getsockopt');
-  let flag: boolean;
-  switch (name) {
-    case NETLINK_OPT.NETLINK_PKTINFO:
-      flag = sk.pktinfo;
-      break;
-    case NETLINK_OPT.NETLINK_BROADCAST_ERROR:
-      flag = sk.broadcastError;
-      break;
-    case NETLINK_OPT.NETLINK_NO_ENOBUFS:
-      flag = sk.queue.noEnobufs;
-      break;
-    case NETLINK_OPT.NETLINK_LIST_MEMBERSHIPS:
-      return listMemberships(sk, optlen);
-    case NETLINK_OPT.NETLINK_LISTEN_ALL_NSID:
-      flag = sk.listenAllNsid;
-      break;
-    case NETLINK_OPT.NETLINK_CAP_ACK:
-      flag = sk.capAck;
-      break;
-    case NETLINK_OPT.NETLINK_EXT_ACK:
-      flag = sk.extAck;
-      break;
-    case NETLINK_OPT.NETLINK_GET_STRICT_CHK:
-      flag = sk.strictChk;
-      break;
-    default:
-      fail('ENOPROTOOPT', 'getsockopt');
-  }
+  if (name === NETLINK_OPT.NETLINK_LIST_MEMBERSHIPS) return listMemberships(sk, optlen);
+  const flag = NETLINK_FLAGS.get(name);
+  if (!flag) fail('ENOPROTOOPT', 'getsockopt');
   if (optlen < 4) fail('EINVAL', 'getsockopt');
-  return { data: intBytes(flag ? 1 : 0, 4), optlen: 4 };
+  return { data: intBytes(flag.get(sk) ? 1 : 0, 4), optlen: 4 };
 }
 
 /**
  * listMemberships mirrors NETLINK_LIST_MEMBERSHIPS: as many whole u32 words of the bitmap as
  * fit, and always the optlen the whole bitmap needs (never an error for a short buffer).
  */
-function listMemberships(sk: NetlinkSock, optlen: number): { data: Uint8Array; optlen: number } {
+function listMemberships(sk: NetlinkSock, optlen: number): OptResult {
   const buf = new Uint8Array(optlen);
   const v = viewOf(buf);
   for (let pos = 0; pos * 8 < sk.ngroups; pos += 4) {
@@ -210,18 +183,12 @@ function listMemberships(sk: NetlinkSock, optlen: number): { data: Uint8Array; o
   return { data: buf.subarray(0, Math.min(optlen, needed)), optlen: needed };
 }
 
-function intBytes(val: number, len: number): Uint8Array {
-  const out = new Uint8Array(4);
-  viewOf(out).setInt32(0, val, HOST_LE);
-  return out.subarray(0, len);
-}
-
 /**
  * meminfo mirrors SO_MEMINFO (sk_get_meminfo()): rmem_alloc, rcvbuf, wmem_alloc, sndbuf,
  * fwd_alloc, wmem_queued, optmem, backlog, drops. Netlink never charges the sender and keeps
  * no forward allocation, so only the receive side, the buffers and the drops are non-zero.
  */
-function meminfo(sk: NetlinkSock, optlen: number): { data: Uint8Array; optlen: number } {
+function meminfo(sk: NetlinkSock, optlen: number): OptResult {
   const values = [sk.queue.rmemAlloc, sk.queue.rcvbuf, 0, sk.sndbuf, 0, 0, 0, 0, sk.queue.drops];
   const out = new Uint8Array(values.length * 4);
   const v = viewOf(out);
@@ -230,48 +197,37 @@ function meminfo(sk: NetlinkSock, optlen: number): { data: Uint8Array; optlen: n
   return { data: out.subarray(0, len), optlen: len };
 }
 
-/** getSocketOpt mirrors sk_getsockopt() for the int options: copies min(optlen, 4) bytes. */
-function getSocketOpt(sk: NetlinkSock, name: number, optlen: number): { data: Uint8Array; optlen: number } {
-  if (optlen < 0) fail('EINVAL', 'getsockopt');
-  if (name === SO.SO_MEMINFO) return meminfo(sk, optlen);
-  let val: number;
+/** socketInt returns the value of an int SOL_SOCKET option, or undefined if nlsim does not model it. */
+function socketInt(sk: NetlinkSock, name: number): number | undefined {
   switch (name) {
     case SO.SO_TYPE:
-      val = sk.type;
-      break;
+      return sk.type;
     case SO.SO_PROTOCOL:
-      val = sk.protocol;
-      break;
+      return sk.protocol;
     case SO.SO_DOMAIN:
-      val = AF_NETLINK;
-      break;
+      return AF_NETLINK;
     case SO.SO_RCVBUF:
-      val = sk.queue.rcvbuf;
-      break;
+      return sk.queue.rcvbuf;
     case SO.SO_SNDBUF:
-      val = sk.sndbuf;
-      break;
+      return sk.sndbuf;
     case SO.SO_ERROR:
-      val = sk.queue.takeError();
-      break;
+      return sk.queue.takeError();
     case SO.SO_PASSCRED:
-      val = sk.passcred ? 1 : 0;
-      break;
+      return sk.passcred ? 1 : 0;
     case SO.SO_DEBUG:
     case SO.SO_PRIORITY:
-    case SO.SO_REUSEADDR:
-    case SO.SO_DONTROUTE:
-    case SO.SO_BROADCAST:
-    case SO.SO_KEEPALIVE:
-    case SO.SO_OOBINLINE:
-    case SO.SO_NO_CHECK:
-      val = sk.socketOptions.get(name) ?? 0;
-      break;
+      return sk.socketOptions.get(name) ?? 0;
     default:
-      throw new NetlinkError('ENOPROTOOPT', 'getsockopt', {
-        extack: { message: `SOL_SOCKET option ${name} is not modelled by nlsim` },
-      });
+      return GENERIC_SOCKET_FLAGS.has(name) ? (sk.socketOptions.get(name) ?? 0) : undefined;
   }
+}
+
+/** getSocketOpt mirrors sk_getsockopt(): int options copy min(optlen, 4) bytes. */
+function getSocketOpt(sk: NetlinkSock, name: number, optlen: number): OptResult {
+  if (optlen < 0) fail('EINVAL', 'getsockopt');
+  if (name === SO.SO_MEMINFO) return meminfo(sk, optlen);
+  const val = socketInt(sk, name);
+  if (val === undefined) notModelled('getsockopt', name);
   const len = Math.min(optlen, 4);
   return { data: intBytes(val, len), optlen: len };
 }

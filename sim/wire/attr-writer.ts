@@ -365,3 +365,14 @@ export class AttrWriter {
     this.#pos = at + total;
   }
 }
+
+/** AttrPayload is a message payload: ready bytes, or attributes written by a callback. */
+export type AttrPayload = Uint8Array | ((w: AttrWriter) => void);
+
+/** encodePayload returns the bytes of `payload`, running the callback on a fresh AttrWriter. */
+export function encodePayload(payload: AttrPayload): Uint8Array {
+  if (payload instanceof Uint8Array) return payload;
+  const w = new AttrWriter();
+  payload(w);
+  return w.finishShared();
+}
