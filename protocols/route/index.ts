@@ -1,7 +1,8 @@
 /**
- * NETLINK_ROUTE (rtnetlink): registered by registerRoute(), not at boot, so a kernel without
- * it behaves like one whose rtnetlink is absent. Mirrors rtnetlink_net_init() (the kernel
- * socket: RTNLGRP_MAX groups, NL_CFG_F_NONROOT_RECV, rtnetlink_bind()) and rtnetlink_init().
+ * NETLINK_ROUTE (rtnetlink): createKernel() boots with it (protocols/index.ts), as every Linux
+ * kernel has it built in; `createKernel({ protocols: { route: false } })` leaves it out.
+ * Mirrors rtnetlink_net_init() (the kernel socket: RTNLGRP_MAX groups, NL_CFG_F_NONROOT_RECV,
+ * rtnetlink_bind()) and rtnetlink_init().
  */
 import type { ProtocolHandle, VirtualKernel } from '../../sim/kernel.js';
 import { capable } from '../../sim/credentials.js';
@@ -15,7 +16,7 @@ import { RTNLGRP_IPV4_MROUTE_R, RTNLGRP_IPV6_MROUTE_R, RTNLGRP_MAX } from './uap
 
 /** RouteOptions configure registerRoute(). */
 export interface RouteOptions {
-  /** Seed for per-device randomness (IPv6 reachable_time). Defaults to a random seed. */
+  /** Seed for per-device randomness (IPv6 reachable_time). Defaults to a random seed (the kernel's generator is left alone so port ids stay repeatable). */
   seed?: number;
   /** Clock for timestamps, ms since "boot". Defaults to time since registerRoute(). */
   now?: () => number;
@@ -29,8 +30,16 @@ export interface RouteHandle extends ProtocolHandle {
   readonly state: NetworkState;
 }
 
-/** registerRoute registers NETLINK_ROUTE in `kernel` with the link handlers. */
+const handles = new WeakMap<VirtualKernel, RouteHandle>();
+
+/**
+ * registerRoute registers NETLINK_ROUTE in `kernel` with its handlers and returns the handle;
+ * on a kernel that has it already (createKernel() loads it at boot) it returns that handle
+ * and ignores `options`.
+ */
 export function registerRoute(kernel: VirtualKernel, options: RouteOptions = {}): RouteHandle {
+  const existing = handles.get(kernel);
+  if (existing) return existing;
   const start = performance.now();
   const state = new NetworkState({
     random: createRandom(options.seed),
@@ -50,7 +59,9 @@ export function registerRoute(kernel: VirtualKernel, options: RouteOptions = {})
       return undefined;
     },
   });
-  return { ...handle, rtnl, state };
+  const route: RouteHandle = { ...handle, rtnl, state };
+  handles.set(kernel, route);
+  return route;
 }
 
 export { RTNL_FLAG, Rtnetlink } from './rtnetlink.js';

@@ -18,7 +18,7 @@ import {
 } from './device.js';
 import { decodeIfInfoMsg } from './ifinfomsg.js';
 import { fillIfInfo, ifNlmsgSize } from './link-fill.js';
-import { type Attr, attrString, attrU32, type ParsedAttrs, parseAttrs, type Policy, type Validation } from './policy.js';
+import { type AttrView, NL_VALIDATE, NLA, nlmsgParse, type ParseResult, type Policy } from '../../sim/wire/policy.js';
 import { RTNL_FLAG, type Rtnetlink } from './rtnetlink.js';
 import type { LinkTable, NetworkState } from './state.js';
 import {
@@ -43,23 +43,23 @@ const EMSGSIZE = -90;
 /** IFLA_POLICY is the part of ifla_policy (net/core/rtnetlink.c) nlsim validates. */
 export const IFLA_POLICY: Policy = (() => {
   const p: Policy[number][] = [];
-  p[IFLA.IFLA_IFNAME] = { type: 'string', len: IFNAMSIZ - 1 };
-  p[IFLA.IFLA_ADDRESS] = { type: 'binary', len: 32 };
-  p[IFLA.IFLA_BROADCAST] = { type: 'binary', len: 32 };
-  p[IFLA.IFLA_ALT_IFNAME] = { type: 'string', len: ALTIFNAMSIZ - 1 };
-  p[IFLA.IFLA_IFALIAS] = { type: 'string', len: IFALIASZ - 1 };
+  p[IFLA.IFLA_IFNAME] = { type: NLA.NLA_STRING, len: IFNAMSIZ - 1 };
+  p[IFLA.IFLA_ADDRESS] = { type: NLA.NLA_BINARY, len: 32 };
+  p[IFLA.IFLA_BROADCAST] = { type: NLA.NLA_BINARY, len: 32 };
+  p[IFLA.IFLA_ALT_IFNAME] = { type: NLA.NLA_STRING, len: ALTIFNAMSIZ - 1 };
+  p[IFLA.IFLA_IFALIAS] = { type: NLA.NLA_STRING, len: IFALIASZ - 1 };
   for (const t of [
     IFLA.IFLA_MTU, IFLA.IFLA_LINK, IFLA.IFLA_MASTER, IFLA.IFLA_TXQLEN, IFLA.IFLA_WEIGHT, IFLA.IFLA_NET_NS_PID,
     IFLA.IFLA_NET_NS_FD, IFLA.IFLA_EXT_MASK, IFLA.IFLA_PROMISCUITY, IFLA.IFLA_NUM_TX_QUEUES, IFLA.IFLA_NUM_RX_QUEUES,
     IFLA.IFLA_GROUP, IFLA.IFLA_GSO_MAX_SEGS, IFLA.IFLA_GSO_MAX_SIZE, IFLA.IFLA_CARRIER_CHANGES, IFLA.IFLA_EVENT,
     IFLA.IFLA_MIN_MTU, IFLA.IFLA_MAX_MTU, IFLA.IFLA_CARRIER_UP_COUNT, IFLA.IFLA_CARRIER_DOWN_COUNT, IFLA.IFLA_GRO_MAX_SIZE,
-  ]) p[t] = { type: 'u32' };
-  for (const t of [IFLA.IFLA_CARRIER, IFLA.IFLA_OPERSTATE, IFLA.IFLA_LINKMODE, IFLA.IFLA_PROTO_DOWN]) p[t] = { type: 'u8' };
-  for (const t of [IFLA.IFLA_LINK_NETNSID, IFLA.IFLA_TARGET_NETNSID]) p[t] = { type: 's32' };
+  ]) p[t] = { type: NLA.NLA_U32 };
+  for (const t of [IFLA.IFLA_CARRIER, IFLA.IFLA_OPERSTATE, IFLA.IFLA_LINKMODE, IFLA.IFLA_PROTO_DOWN]) p[t] = { type: NLA.NLA_U8 };
+  for (const t of [IFLA.IFLA_LINK_NETNSID, IFLA.IFLA_TARGET_NETNSID]) p[t] = { type: NLA.NLA_S32 };
   for (const t of [IFLA.IFLA_LINKINFO, IFLA.IFLA_VFINFO_LIST, IFLA.IFLA_VF_PORTS, IFLA.IFLA_PORT_SELF, IFLA.IFLA_AF_SPEC, IFLA.IFLA_XDP, IFLA.IFLA_PROP_LIST, IFLA.IFLA_PROTO_DOWN_REASON]) {
-    p[t] = { type: 'nested' };
+    p[t] = { type: NLA.NLA_NESTED };
   }
-  p[IFLA.IFLA_PERM_ADDRESS] = { type: 'reject' };
+  p[IFLA.IFLA_PERM_ADDRESS] = { type: NLA.NLA_REJECT };
   return p;
 })();
 
@@ -74,18 +74,22 @@ const UNMODELLED_SET = [
 
 const IFLA_NAMES = new Map<number, string>(Object.entries(IFLA).map(([k, v]) => [v, k]));
 
-/** parse mirrors nlmsg_parse*() with an ifinfomsg header: EINVAL "Invalid header length" when short. */
-function parseLinkMsg(ctx: { message: Uint8Array; extack: object }, validation: Validation, hdrlen = IFINFOMSG_LEN): ParsedAttrs {
-  if (ctx.message.length - 16 < hdrlen) throw new KernelError('EINVAL', 'Invalid header length');
-  const parsed = parseAttrs(ctx.message, 16 + ((hdrlen + 3) & ~3), IFLA_POLICY, IFLA_MAX, validation);
+/** Validation names the nlmsg_parse*() level a handler uses. */
+type Validation = 'liberal' | 'deprecated-strict';
+const LEVEL: Record<Validation, number> = { liberal: NL_VALIDATE.NL_VALIDATE_LIBERAL, 'deprecated-strict': NL_VALIDATE.NL_VALIDATE_DEPRECATED_STRICT };
+type Tb = (AttrView | undefined)[];
+
+/** parseLinkMsg mirrors nlmsg_parse*() with an ifinfomsg header: EINVAL "Invalid header length" when short. */
+function parseLinkMsg(ctx: { message: Uint8Array; extack: object }, validation: Validation, hdrlen = IFINFOMSG_LEN): ParseResult {
+  const parsed = nlmsgParse(ctx.message, hdrlen, IFLA_POLICY, IFLA_MAX, LEVEL[validation]);
   if (parsed.warning) Object.assign(ctx.extack, { message: parsed.warning });
   return parsed;
 }
 
 /** devByAttrs mirrors rtnl_dev_get(): IFLA_IFNAME first, else IFLA_ALT_IFNAME; both match any name. */
-function devByAttrs(links: LinkTable, tb: (Attr | undefined)[]): NetDevice | undefined {
+function devByAttrs(links: LinkTable, tb: Tb): NetDevice | undefined {
   const a = tb[IFLA.IFLA_IFNAME] ?? tb[IFLA.IFLA_ALT_IFNAME];
-  return a ? links.byAnyName(attrString(a)) : undefined;
+  return a ? links.byAnyName(a.string()) : undefined;
 }
 
 /** LinkOps binds the link handlers to one kernel's network state. */
@@ -115,14 +119,14 @@ export class LinkOps {
   getLink(ctx: RequestContext): void {
     if (ctx.payload.length < IFINFOMSG_LEN) throw new KernelError('EINVAL', 'Invalid header for get link');
     const ifm = decodeIfInfoMsg(ctx.payload);
-    let tb: (Attr | undefined)[];
+    let tb: Tb;
     if (!ctx.strictCheck) {
-      tb = parseLinkMsg(ctx, 'liberal').tb;
+      tb = parseLinkMsg(ctx, 'liberal').attrs;
     } else {
       if (ifm.pad || ifm.type || ifm.flags || ifm.change) {
         throw new KernelError('EINVAL', 'Invalid values in header for get link request');
       }
-      tb = parseLinkMsg(ctx, 'deprecated-strict').tb;
+      tb = parseLinkMsg(ctx, 'deprecated-strict').attrs;
       for (let i = 0; i <= IFLA_MAX; i++) {
         if (!tb[i]) continue;
         if (i === IFLA.IFLA_IFNAME || i === IFLA.IFLA_ALT_IFNAME || i === IFLA.IFLA_EXT_MASK || i === IFLA.IFLA_TARGET_NETNSID) continue;
@@ -130,7 +134,7 @@ export class LinkOps {
       }
     }
     if (tb[IFLA.IFLA_TARGET_NETNSID]) throw new KernelError('EOPNOTSUPP', 'nlsim: IFLA_TARGET_NETNSID is not modelled yet');
-    const extMask = tb[IFLA.IFLA_EXT_MASK] ? attrU32(tb[IFLA.IFLA_EXT_MASK]!) : 0;
+    const extMask = tb[IFLA.IFLA_EXT_MASK] ? tb[IFLA.IFLA_EXT_MASK]!.u32() : 0;
     const links = this.#links(ctx);
     let dev: NetDevice | undefined;
     if (ifm.index > 0) dev = links.byIndex(ifm.index);
@@ -159,10 +163,10 @@ export class LinkOps {
         const ifm = decodeIfInfoMsg(d.requestMessage, 16);
         if (ifm.pad || ifm.type || ifm.flags || ifm.change) throw new KernelError('EINVAL', 'Invalid values in header for link dump request');
         if (ifm.index) throw new KernelError('EINVAL', 'Filter by device index not supported for link dumps');
-        const { tb } = parseLinkMsg(req, 'deprecated-strict');
+        const { attrs: tb } = parseLinkMsg(req, 'deprecated-strict');
         for (let i = 0; i <= IFLA_MAX; i++) {
           if (!tb[i]) continue;
-          if (i === IFLA.IFLA_EXT_MASK) extMask = attrU32(tb[i]!);
+          if (i === IFLA.IFLA_EXT_MASK) extMask = tb[i]!.u32();
           else if (i === IFLA.IFLA_TARGET_NETNSID || i === IFLA.IFLA_MASTER || i === IFLA.IFLA_LINKINFO) {
             throw new KernelError('EOPNOTSUPP', `nlsim: ${IFLA_NAMES.get(i)} in link dumps is not modelled yet`);
           } else throw new KernelError('EINVAL', 'Unsupported attribute in link dump request');
@@ -172,8 +176,8 @@ export class LinkOps {
       // "A hack to preserve kernel<->userspace interface": a short request is an rtgenmsg.
       const hdrlen = payloadLen < IFINFOMSG_LEN ? RTGENMSG_LEN : IFINFOMSG_LEN;
       try {
-        const { tb } = parseLinkMsg(req, 'liberal', hdrlen);
-        if (tb[IFLA.IFLA_EXT_MASK]) extMask = attrU32(tb[IFLA.IFLA_EXT_MASK]!);
+        const { attrs: tb } = parseLinkMsg(req, 'liberal', hdrlen);
+        if (tb[IFLA.IFLA_EXT_MASK]) extMask = tb[IFLA.IFLA_EXT_MASK]!.u32();
       } catch {
         // Without strict checking a bad request still gets the full dump.
       }
@@ -206,7 +210,7 @@ export class LinkOps {
 
   /** setLink mirrors rtnl_setlink(). */
   setLink(ctx: RequestContext): void {
-    const { tb } = parseLinkMsg(ctx, 'liberal');
+    const { attrs: tb } = parseLinkMsg(ctx, 'liberal');
     const ifm = decodeIfInfoMsg(ctx.payload);
     const links = this.#links(ctx);
     let dev: NetDevice | undefined;
@@ -219,7 +223,7 @@ export class LinkOps {
 
   /** newLink mirrors rtnl_newlink() for an existing device; creation is not modelled yet. */
   newLink(ctx: RequestContext): void {
-    const { tb } = parseLinkMsg(ctx, 'liberal');
+    const { attrs: tb } = parseLinkMsg(ctx, 'liberal');
     const ifm = decodeIfInfoMsg(ctx.payload);
     const links = this.#links(ctx);
     let dev: NetDevice | undefined;
@@ -240,21 +244,21 @@ export class LinkOps {
    * flags, txqlen. Each change notifies RTNLGRP_LINK on its own (the netdevice notifier),
    * without NLM_F_ECHO: rtmsg_ifinfo() is called with no request header, seq 0 and pid 0.
    */
-  #doSetLink(ctx: RequestContext, links: LinkTable, dev: NetDevice, tb: (Attr | undefined)[]): void {
+  #doSetLink(ctx: RequestContext, links: LinkTable, dev: NetDevice, tb: Tb): void {
     for (const t of UNMODELLED_SET) {
       if (tb[t]) throw new KernelError('EOPNOTSUPP', { message: `nlsim: setting ${IFLA_NAMES.get(t)} is not modelled yet`, offset: tb[t].offset });
     }
     const notify = (change = 0) => this.#notify(ctx.kernelSocket, dev, change);
     const ifm = decodeIfInfoMsg(ctx.payload);
-    if (tb[IFLA.IFLA_MTU]) setMtu(dev, attrU32(tb[IFLA.IFLA_MTU]!), notify);
-    if (ifm.index > 0 && tb[IFLA.IFLA_IFNAME]) changeName(links, dev, attrString(tb[IFLA.IFLA_IFNAME]!), notify);
+    if (tb[IFLA.IFLA_MTU]) setMtu(dev, tb[IFLA.IFLA_MTU]!.u32(), notify);
+    if (ifm.index > 0 && tb[IFLA.IFLA_IFNAME]) changeName(links, dev, tb[IFLA.IFLA_IFNAME]!.string(), notify);
     if (ifm.flags || ifm.change) {
       // rtnl_dev_combine_flags(): "bugwards compatibility: ifi_change == 0 is treated as ~0".
       const flags = ifm.change ? (ifm.flags & ifm.change) | (dev.flags & ~ifm.change) : ifm.flags;
       changeFlags(dev, flags >>> 0, notify);
     }
     if (tb[IFLA.IFLA_TXQLEN]) {
-      const len = attrU32(tb[IFLA.IFLA_TXQLEN]!);
+      const len = tb[IFLA.IFLA_TXQLEN]!.u32();
       if (len !== dev.txqlen) {
         dev.txqlen = len;
         notify(); // NETDEV_CHANGE_TX_QUEUE_LEN

@@ -84,3 +84,19 @@ describeSim('rtnetlink permissions of an unprivileged caller', (b) => {
     expectErrno(() => user().bind({ pid: 0, groups: 1 << 30 }), 'EPERM');
   });
 });
+
+describeSim('NETLINK_ROUTE at boot', (b) => {
+  it('is built into createKernel(): registerRoute() returns the booted handle', async () => {
+    const { registerRoute } = await import('../../../protocols/route/index.js');
+    const first = registerRoute(b.sim);
+    expect(registerRoute(b.sim, { seed: 7 })).toBe(first);
+    expect(first.table.name).toBe('NETLINK_ROUTE');
+    const x = exchange(b.sim.socket(SOCK_RAW, NETLINK_ROUTE), request(RTM_GETLINK, NLM_F_REQUEST, ifinfo({ index: 1 })));
+    expect(x.messages[0]!.header.len).toBe(1468);
+  });
+
+  it('is left out with { route: false }', async () => {
+    const { createKernel } = await import('../../../sim/kernel.js');
+    expectErrno(() => createKernel({ protocols: { route: false } }).socket(SOCK_RAW, NETLINK_ROUTE), 'EPROTONOSUPPORT');
+  });
+});

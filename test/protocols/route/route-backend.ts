@@ -7,7 +7,7 @@ import { NETLINK_EXT_ACK, NETLINK_GET_STRICT_CHK, NETLINK_ROUTE, SOCK_RAW, SOL_N
 import { encodeIfInfoMsg, type IfInfoMsg } from '../../../protocols/route/ifinfomsg.js';
 import { concat } from '../../helpers/exchange.js';
 
-/** useRoute registers NETLINK_ROUTE on the sim backend before each test (the kernel has it built in). */
+/** useRoute makes sure the sim backend has NETLINK_ROUTE (createKernel() boots with it; registerRoute() is idempotent). */
 export function useRoute(b: Backend): void {
   beforeEach(() => {
     if (b.sim) registerRoute(b.sim, { seed: 1 });
