@@ -3,7 +3,8 @@
  * add new ones to this list.
  */
 import type { Command } from 'commander';
+import { register as bench } from './bench.js';
 import { register as errno } from './errno.js';
 
 /** COMMANDS registers every subcommand, in the order `nlsim --help` lists them. */
-export const COMMANDS: ((program: Command) => void)[] = [errno];
+export const COMMANDS: ((program: Command) => void)[] = [errno, bench];
