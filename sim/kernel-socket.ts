@@ -35,6 +35,11 @@ export interface KernelSendOptions {
   allocSize?: number;
   /** NETLINK_CB(skb).dst_group, reported to the receiver in msg_name and PKTINFO. Defaults to 0. */
   dstGroup?: number;
+  /**
+   * NETLINK_CB(skb).creds, reported with SO_PASSCRED. Defaults to the kernel's {0, 0, 0};
+   * a skb copied from a user's request keeps that user's (uevent re-broadcasts do).
+   */
+  creds?: { pid: number; uid: number; gid: number };
 }
 
 /** KernelSocket is the kernel end of one protocol in one namespace. */
@@ -67,7 +72,7 @@ export class KernelSocket {
       truesize: trimmedTruesize(data.length, Math.max(options?.allocSize ?? 0, data.length)),
       portid: 0,
       dstGroup: options?.dstGroup ?? 0,
-      creds: KERNEL_CREDS,
+      creds: options?.creds ?? KERNEL_CREDS,
     };
   }
 
@@ -84,8 +89,8 @@ export class KernelSocket {
    * bound to `excludePortid`. Returns 0, -ESRCH (nobody listens) or -ENOBUFS (a member with
    * NETLINK_BROADCAST_ERROR was overrun).
    */
-  broadcast(data: Uint8Array, group: number, options?: { excludePortid?: number; allocSize?: number }): number {
-    const skb = this.#skb(data, { allocSize: options?.allocSize, dstGroup: group });
+  broadcast(data: Uint8Array, group: number, options?: { excludePortid?: number } & Omit<KernelSendOptions, 'dstGroup'>): number {
+    const skb = this.#skb(data, { ...options, dstGroup: group });
     return broadcast(this, skb, { portid: options?.excludePortid ?? 0, exclude: this });
   }
 

@@ -31,6 +31,11 @@ export class RequestContext {
   readonly message: Uint8Array;
   /** The payload after the 16-byte header (nlmsg_len − 16 bytes). */
   readonly payload: Uint8Array;
+  /**
+   * The datagram from this message's header to its end, the skb as the handler sees it
+   * (skb->data, skb->len): the messages after this one are part of it.
+   */
+  readonly rest: Uint8Array;
   /** Who sent it (NETLINK_CB(skb)). */
   readonly skb: InputSkb;
   /** The protocol's kernel socket in the sender's namespace. */
@@ -41,12 +46,13 @@ export class RequestContext {
   dumpStarted = false;
 
   /** @internal */
-  constructor(skb: InputSkb, kernelSocket: KernelSocket, header: NlMsgHdr, message: Uint8Array) {
+  constructor(skb: InputSkb, kernelSocket: KernelSocket, header: NlMsgHdr, message: Uint8Array, rest: Uint8Array) {
     this.skb = skb;
     this.kernelSocket = kernelSocket;
     this.header = header;
     this.message = message;
     this.payload = message.subarray(16);
+    this.rest = rest;
   }
 
   /** portid is the requester's port id. */
@@ -161,7 +167,7 @@ export function requestLoop(handler: RequestHandler): (skb: InputSkb, kernelSock
       let err = 0;
       let ctx: RequestContext | null = null;
       if (h.flags & NLM_F_REQUEST && h.type >= NLMSG_MIN_TYPE) {
-        ctx = new RequestContext(skb, kernelSocket, h, message);
+        ctx = new RequestContext(skb, kernelSocket, h, message, data.subarray(off));
         try {
           err = toErrno(handler(ctx));
         } catch (e) {
