@@ -53,7 +53,10 @@ export function unicast(sender: Sender, skb: Skb, portid: number): number {
     return EAGAIN;
   }
   const taps = target.netns.taps;
-  if (taps.size) for (const tap of taps) tap(skb, target.protocol, 'to-user');
+  if (taps.size) {
+    skb.exclusive = false;
+    for (const tap of taps) tap(skb, target.protocol, 'to-user');
+  }
   q.push(skb);
   return skb.data.length;
 }

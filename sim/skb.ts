@@ -16,6 +16,13 @@ export interface Skb {
   readonly dstGroup: number;
   /** NETLINK_CB(skb).creds: the sender's credentials at send time ({0,0,0} for the kernel). */
   readonly creds: { pid: number; uid: number; gid: number };
+  /**
+   * @internal true while the receive queue holding this skb is the only holder of `data`,
+   * and `data` spans its whole ArrayBuffer: recvmsg() may then hand the bytes over instead
+   * of copying them (the copy a real kernel makes into the user's buffer). Only user
+   * unicasts are created so; a tap that sees the skb clears it, since it may keep the bytes.
+   */
+  exclusive?: boolean;
 }
 
 /** KERNEL_CREDS are the credentials of kernel-originated messages. */

@@ -72,6 +72,17 @@ class ControlBuffer {
   }
 }
 
+/**
+ * copyOut returns the first `n` bytes of `data` in a buffer of their own, as the kernel copies
+ * an skb into the user's buffer: the receiver may change it without touching the queued
+ * skb, which other members of a multicast group (or a tap) still share.
+ */
+function copyOut(data: Uint8Array, n: number): Uint8Array {
+  const out = new Uint8Array(n);
+  out.set(n === data.length ? data : data.subarray(0, n));
+  return out;
+}
+
 /** fail throws the NetlinkError for a negative errno or an errno name. */
 function fail(err: number | ErrnoName, syscall: string): never {
   throw new NetlinkError(typeof err === 'number' ? (errnoName(err) ?? 'EINVAL') : err, syscall);
@@ -257,12 +268,16 @@ export class SimSocket implements NetlinkSocket {
     if (len > sk.sndbuf - 32) fail('EMSGSIZE', syscall);
     const creds = sk.creds;
     const skb: Skb = {
-      data: data.slice(),
+      // A copy, as the kernel copies from the user's iovec: the caller may reuse its buffer
+      // as soon as sendmsg() returns. (Not data.slice(): on a Node Buffer that is a view.)
+      data: new Uint8Array(data),
       // netlink_alloc_large_skb(): multicast copies always come from kmalloc.
       truesize: dstGroup ? kernelTruesize(len) : userUnicastTruesize(len),
       portid: sk.portid,
       dstGroup,
       creds: { pid: creds.pid, uid: creds.uid, gid: creds.gid },
+      // A unicast's bytes reach one queue only: the receiver may take them without a copy.
+      exclusive: dstGroup === 0,
     };
     if (dstGroup) broadcast(sk, skb, { portid: dstPortid, exclude: sk });
     const err = unicast(sk, skb, dstPortid);
@@ -316,7 +331,7 @@ export class SimSocket implements NetlinkSocket {
     }
     const result: RecvResult = {
       length: flags & MSG_TRUNC ? skb.data.length : copied,
-      data: skb.data.slice(0, copied),
+      data: skb.exclusive && copied === skb.data.length && !(flags & MSG_PEEK) ? skb.data : copyOut(skb.data, copied),
       flags: 0,
       address: { family: AF_NETLINK, pid: skb.portid, groups: groupMask(skb.dstGroup) },
     };
