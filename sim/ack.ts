@@ -6,7 +6,7 @@ import type { ExtAck } from './errors.js';
 import type { NetlinkSock } from './sock.js';
 import { NLM_F_ACK_TLVS, NLM_F_CAPPED, NLMSG_ERROR, NLMSGERR_ATTR } from './uapi/netlink.js';
 import { AttrWriter } from './wire/attr-writer.js';
-import { HOST_LE, type NlMsgHdr, viewOf, writeHeader } from './wire/header.js';
+import { type NlMsgHdr, writeHeader, writeU32 } from './wire/header.js';
 
 const NLA_ALIGN = (n: number) => (n + 3) & ~3;
 const NLMSG_ALIGN = NLA_ALIGN;
@@ -73,7 +73,7 @@ export function buildAck(sk: NetlinkSock, portid: number, request: NlMsgHdr, mes
   const len = 16 + 20 + NLMSG_ALIGN(echoed) + (tlvs?.length ?? 0);
   const out = new Uint8Array(len);
   writeHeader(out, 0, { len, type: NLMSG_ERROR, flags, seq: request.seq, pid: portid });
-  viewOf(out).setInt32(16, err, HOST_LE);
+  writeU32(out, 16, err);
   out.set(message.subarray(0, 16), 20);
   if (echoed) out.set(message.subarray(16, 16 + echoed), 36);
   if (tlvs) out.set(tlvs, 36 + NLMSG_ALIGN(echoed));

@@ -6,7 +6,7 @@
 import { CTRL_ATTR, CTRL_CMD, GENL_ID_CTRL } from '../../protocols/generic/uapi.js';
 import { NETLINK_GENERIC, NETLINK_ROUTE, NLM_F_REQUEST, NLMSG_ERROR, SOCK_RAW } from '../../sim/uapi/netlink.js';
 import { AttrWriter } from '../../sim/wire/attr-writer.js';
-import { encodeMessage, HOST_LE, viewOf } from '../../sim/wire/header.js';
+import { encodeMessage, readU16, readU32, writeU32 } from '../../sim/wire/header.js';
 import type { NetlinkSocket } from '../../sim/socket-api.js';
 import type { Workload } from '../harness.js';
 import { check, expectEmpty } from './common.js';
@@ -21,14 +21,12 @@ const SEQ = 8;
  * type and that it answers this request's seq (rewritten in place each time).
  */
 function roundTrips(sock: NetlinkSocket, request: Uint8Array, n: number, expect: (answer: Uint8Array) => boolean): number {
-  const view = viewOf(request);
   for (let i = 0; i < n; i++) {
-    const seq = (view.getUint32(SEQ, HOST_LE) + 1) >>> 0;
-    view.setUint32(SEQ, seq, HOST_LE);
+    const seq = (readU32(request, SEQ) + 1) >>> 0;
+    writeU32(request, SEQ, seq);
     sock.send(request);
     const answer = sock.recvmsg({ bufferSize: 8192 }).data;
-    const v = viewOf(answer);
-    check(v.getUint32(SEQ, HOST_LE) === seq && expect(answer), () => `answer ${i} to seq ${seq}: type ${v.getUint16(TYPE, HOST_LE)}, seq ${v.getUint32(SEQ, HOST_LE)}`);
+    check(readU32(answer, SEQ) === seq && expect(answer), () => `answer ${i} to seq ${seq}: type ${readU16(answer, TYPE)}, seq ${readU32(answer, SEQ)}`);
   }
   expectEmpty(sock, n);
   return n;
@@ -46,10 +44,7 @@ export function rtnlErrorWorkload(batch: number): Workload {
       sock.bind({ pid: 0, groups: 0 });
       // struct rtgenmsg (1 byte, padded): rtnetlink_rcv_msg() rejects the type before reading it.
       const request = encodeMessage({ type: 200, flags: NLM_F_REQUEST, seq: 0, pid: 0 }, new Uint8Array(4));
-      const isError = (a: Uint8Array) => {
-        const v = viewOf(a);
-        return v.getUint16(TYPE, HOST_LE) === NLMSG_ERROR && v.getInt32(16, HOST_LE) === EOPNOTSUPP;
-      };
+      const isError = (a: Uint8Array) => readU16(a, TYPE) === NLMSG_ERROR && readU32(a, 16) === EOPNOTSUPP >>> 0;
       return {
         step: () => roundTrips(sock, request, n, isError),
         close: () => sock.close(),
@@ -72,7 +67,7 @@ export function genlGetFamilyWorkload(batch: number): Workload {
       w.raw(new Uint8Array([CTRL_CMD.CTRL_CMD_GETFAMILY, 1, 0, 0])); // struct genlmsghdr
       w.string(CTRL_ATTR.CTRL_ATTR_FAMILY_NAME, 'nlctrl');
       const request = encodeMessage({ type: GENL_ID_CTRL, flags: NLM_F_REQUEST, seq: 0, pid: 0 }, w.finish());
-      const isFamily = (a: Uint8Array) => viewOf(a).getUint16(TYPE, HOST_LE) === GENL_ID_CTRL && a[16] === CTRL_CMD.CTRL_CMD_NEWFAMILY;
+      const isFamily = (a: Uint8Array) => readU16(a, TYPE) === GENL_ID_CTRL && a[16] === CTRL_CMD.CTRL_CMD_NEWFAMILY;
       return {
         step: () => roundTrips(sock, request, n, isFamily),
         close: () => sock.close(),
