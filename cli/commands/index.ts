@@ -4,7 +4,8 @@
  */
 import type { Command } from 'commander';
 import { register as bench } from './bench.js';
+import { register as decode } from './decode.js';
 import { register as errno } from './errno.js';
 
 /** COMMANDS registers every subcommand, in the order `nlsim --help` lists them. */
-export const COMMANDS: ((program: Command) => void)[] = [errno, bench];
+export const COMMANDS: ((program: Command) => void)[] = [errno, bench, decode];
