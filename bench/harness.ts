@@ -46,12 +46,18 @@ export interface Workload {
   /** The target sim/kernel ratio to report against (not asserted). */
   readonly target?: string;
   /**
-   * unavailable says why the workload cannot be measured yet on `backend` (a model the
-   * simulator lacks), or undefined when it can. Checked once before preparing.
+   * prepare sets up sockets and kernel state on `backend` at `scale`. It throws
+   * NotMeasurable when the backend cannot run the workload yet (a model the simulator lacks).
    */
-  unavailable?(backend: BenchBackend): string | undefined;
-  /** prepare sets up sockets and kernel state on `backend` at `scale` (1: full size). */
   prepare(backend: BenchBackend, scale: Scale): Prepared;
+}
+
+/**
+ * NotMeasurable is thrown by prepare() when a backend cannot run a workload yet, e.g. the
+ * simulator refusing to create the routes a dump needs. The table reports the reason.
+ */
+export class NotMeasurable extends Error {
+  override name = 'NotMeasurable';
 }
 
 /** Scale shrinks workloads: 'full' for the published table, 'tiny' for the smoke test. */
@@ -74,6 +80,18 @@ export function collectGarbage(): void {
 
 const heapUsed = () => getHeapStatistics().used_heap_size;
 
+/** The peak heap seen by sampleHeap() during the current round, when the round samples. */
+let heapPeak = 0;
+let sampling = false;
+
+/**
+ * sampleHeap records the current heap size into the running round's peak. Long steps (a
+ * whole dump) call it as they go, so the peak includes what the step held mid-way.
+ */
+export function sampleHeap(): void {
+  if (sampling) heapPeak = Math.max(heapPeak, heapUsed());
+}
+
 /**
  * timeRound runs `prepared.step()` until `durationMs` have passed (at least `minSteps`
  * times) and returns the rate. With `sampleHeap`, the heap is measured from a collected
@@ -87,14 +105,19 @@ export function timeRound(prepared: Prepared, durationMs: number, options: { min
   const heapBefore = heapUsed();
   let units = 0;
   let steps = 0;
-  let heapPeak = heapBefore;
+  heapPeak = heapBefore;
+  sampling = sampleHeap;
   const start = performance.now();
   let now = start;
-  while (steps < minSteps || now - start < durationMs) {
-    units += prepared.step();
-    steps++;
-    now = performance.now();
-    if (sampleHeap) heapPeak = Math.max(heapPeak, heapUsed());
+  try {
+    while (steps < minSteps || now - start < durationMs) {
+      units += prepared.step();
+      steps++;
+      now = performance.now();
+      if (sampleHeap) heapPeak = Math.max(heapPeak, heapUsed());
+    }
+  } finally {
+    sampling = false;
   }
   heapPeak = Math.max(heapPeak, heapUsed());
   const seconds = (now - start) / 1000;

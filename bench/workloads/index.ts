@@ -3,6 +3,7 @@
  * enough to time (hundreds of microseconds) while the receive buffers stay a few MB.
  */
 import type { Workload } from '../harness.js';
+import { linkDumpWorkload, routeDumpWorkload } from './dump.js';
 import { fanoutWorkload } from './fanout.js';
 import { genlGetFamilyWorkload, rtnlErrorWorkload } from './request.js';
 import { unicastWorkload } from './unicast.js';
@@ -17,4 +18,7 @@ export const WORKLOADS: readonly Workload[] = [
   fanoutWorkload(8, 250),
   fanoutWorkload(64, 64),
   fanoutWorkload(1000, 8),
+  routeDumpWorkload('10 000', 10_000),
+  routeDumpWorkload('100 000', 100_000),
+  linkDumpWorkload(500),
 ];
