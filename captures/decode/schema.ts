@@ -23,6 +23,8 @@ export interface StructDef {
 /** Kind says how to decode an attribute payload. */
 export type Kind =
   | ScalarKind
+  /** NLA_UINT / NLA_SINT: 4 or 8 bytes, whichever the value needs (nla_put_uint()). */
+  | 'uint'
   | 'string'
   | 'flag'
   | 'binary'
@@ -243,6 +245,11 @@ function decodePayload(b: Bytes, p: number, end: number, def: AttrDef, node: Att
         return;
       case 'binary':
         return raw();
+      case 'uint':
+        if (len === 4) node.value = b.u32(p);
+        else if (len === 8) node.value = bigToScalar(b.u64(p));
+        else raw(`uint with ${len} payload bytes`);
+        return;
       case 'mac':
         node.value = formatMac(payload);
         return;

@@ -23,7 +23,6 @@ function attrLines(a: AttrNode, depth: number, out: string[]): void {
   const flags = a.typeFlags ? ` [${a.typeFlags.join('|')}]` : '';
   let head = `${pad}${a.name} (type ${a.type}${flags}, len ${a.length})`;
   if (a.value !== undefined) head += `: ${typeof a.value === 'string' && /^[0-9a-f:.]+$/.test(a.value) && a.name !== '' ? a.value : scalarText(a.value, a.text)}`;
-  if (a.value !== undefined && a.text !== undefined && !head.endsWith(')')) head += ` (${a.text})`;
   if (a.values) head += `: [${a.values.join(', ')}]`;
   out.push(head);
   if (a.fields) for (const f of a.fields) out.push(`${pad}${IND}${fieldLine(f)}`);
