@@ -3,6 +3,7 @@
  * device every namespace is born with (drivers/net/loopback.c, loopback_setup()), with the
  * values a fresh `unshare -n` namespace shows on Linux 6.18.
  */
+import type { LinkKind } from './link-kind.js';
 import type { NetworkStateOptions } from './state.js';
 import { ARPHRD, IF_OPER, IFF } from './uapi.js';
 
@@ -77,6 +78,16 @@ export interface NetDevice {
   /** The IPv4 devconf a re-created in_device gets. */
   inetDefault: readonly number[];
   inet6: Inet6Dev | null;
+  /** dev->rtnl_link_ops: the kind a device was created with (null for lo). */
+  kind: LinkKind | null;
+  /** The kind's private state (netdev_priv()). */
+  priv: unknown;
+  /** netdev_master_upper_dev_get(): the bridge (or other master) this device is enslaved to. */
+  master: NetDevice | null;
+  /** dev->reg_state reached NETREG_UNREGISTERING: the device is gone. */
+  unregistered: boolean;
+  /** dev->rtnl_link_state is RTNL_LINK_INITIALIZED: its first RTM_NEWLINK went out (lo: always). */
+  initialized: boolean;
 }
 
 /** RTNL_LINK_STATS64_LEN is the number of u64 counters in struct rtnl_link_stats64 (6.18). */
@@ -102,6 +113,23 @@ export const LO_INET6_CONF: readonly number[] = Object.freeze([
   0, 64, 65536, 1, 1, 1, 1, -1, 4000, 1000, -1, 604800, 86400, 3, 600, 16, 0, 1, 1, 1, 60000, 0, 0, 0, 0, 0, 0, -1, 0, 0,
   10000, 1000, 1, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0, 3600000, 0, 0, 1, 0, 0, 0, 0, 0, 1024, 0, 65535, -1, 1, 0, 0, 0,
 ]);
+
+/** ETHER_INET_CONF is a new device's IPv4 devconf in a fresh namespace (devconf_dflt, 6.18, measured). */
+export const ETHER_INET_CONF: readonly number[] = Object.freeze(LO_INET_CONF.map((v, i) => (i === 14 || i === 15 ? 0 : v)));
+
+/** DEVCONF_ACCEPT_DAD: the index of accept_dad in the IPv6 devconf array. */
+export const DEVCONF_ACCEPT_DAD = 27;
+/** DEVCONF_USE_TEMPADDR: the index of use_tempaddr (lo has −1). */
+const DEVCONF_USE_TEMPADDR = 10;
+
+/** etherInet6Conf is a new device's IPv6 devconf (6.18, measured): mtu6, use_tempaddr 0, accept_dad −1 with NOARP. */
+export function etherInet6Conf(mtu: number, noarp: boolean): number[] {
+  const conf = [...LO_INET6_CONF];
+  conf[DEVCONF_MTU6] = mtu;
+  conf[DEVCONF_USE_TEMPADDR] = 0;
+  conf[DEVCONF_ACCEPT_DAD] = noarp ? -1 : 1;
+  return conf;
+}
 
 /** REACHABLE_TIME is the neighbour tables' base_reachable_time, ms. */
 const REACHABLE_TIME = 30000;
@@ -162,7 +190,85 @@ export function createLoopback(ifindex: number, options: NetworkStateOptions): N
     inet: [...LO_INET_CONF],
     inetDefault: LO_INET_CONF,
     inet6: newInet6Dev(LO_INET6_CONF, options),
+    kind: null,
+    priv: undefined,
+    master: null,
+    unregistered: false,
+    initialized: true,
   };
+}
+
+/** randomEtherAddr mirrors eth_random_addr(): random bytes, unicast, locally administered. */
+export function randomEtherAddr(options: NetworkStateOptions): Uint8Array {
+  const a = new Uint8Array(6);
+  for (let i = 0; i < 6; i++) a[i] = options.random(256);
+  a[0] = (a[0]! & 0xfe) | 0x02;
+  return a;
+}
+
+/**
+ * createEtherDevice mirrors alloc_netdev() + ether_setup() for a driver-created device: the
+ * values a veth, bridge, ifb or dummy starts with before its kind's setup() adjusts them.
+ * IPv4/IPv6 state is attached at registration (inetdev_event / addrconf_notify NETDEV_REGISTER).
+ */
+export function createEtherDevice(name: string, kind: LinkKind, options: NetworkStateOptions): NetDevice {
+  return {
+    ifindex: 0,
+    name,
+    altNames: [],
+    type: ARPHRD.ARPHRD_ETHER,
+    flags: IFF.IFF_BROADCAST | IFF.IFF_MULTICAST,
+    gflags: 0,
+    mtu: 1500,
+    minMtu: 68,
+    maxMtu: 1500,
+    txqlen: 1000,
+    operstate: IF_OPER.IF_OPER_UNKNOWN,
+    linkmode: 0,
+    group: 0,
+    promiscuity: 0,
+    allmulti: 0,
+    numTxQueues: 1,
+    numRxQueues: 1,
+    gsoMaxSegs: 65535,
+    gsoMaxSize: 65536,
+    groMaxSize: 65536,
+    gsoIpv4MaxSize: 65536,
+    groIpv4MaxSize: 65536,
+    tsoMaxSize: 524280,
+    tsoMaxSegs: 65535,
+    maxPacingOffloadHorizon: 0,
+    carrier: true,
+    carrierUpCount: 0,
+    carrierDownCount: 0,
+    headroom: 0,
+    tailroom: 0,
+    protoDown: false,
+    netnsImmutable: false,
+    address: randomEtherAddr(options),
+    broadcast: new Uint8Array(6).fill(0xff),
+    stats64: new Array<bigint>(RTNL_LINK_STATS64_LEN).fill(0n),
+    qdisc: 'noop',
+    defaultQdisc: 'pfifo_fast',
+    inet: null,
+    inetDefault: ETHER_INET_CONF,
+    inet6: null,
+    kind,
+    priv: undefined,
+    master: null,
+    unregistered: false,
+    initialized: false,
+  };
+}
+
+/** devGetIflink mirrors dev_get_iflink(): the kind's ndo_get_iflink, else the device itself. */
+export function devGetIflink(dev: NetDevice): number {
+  return dev.kind?.iflink ? dev.kind.iflink(dev) : dev.ifindex;
+}
+
+/** netifOperUp mirrors netif_oper_up(): operstate UP or UNKNOWN. */
+export function netifOperUp(dev: NetDevice): boolean {
+  return dev.operstate === IF_OPER.IF_OPER_UP || dev.operstate === IF_OPER.IF_OPER_UNKNOWN;
 }
 
 /** running mirrors netif_running(): the device is administratively up. */
@@ -172,10 +278,14 @@ export function running(dev: NetDevice): boolean {
 
 /**
  * devGetFlags mirrors dev_get_flags(): stored flags without the volatile link bits, which
- * are reported only while running (RUNNING and LOWER_UP with carrier).
+ * are reported only while running: RUNNING when the operstate is UP or UNKNOWN (so it lags
+ * a carrier change until linkwatch ran), LOWER_UP with carrier.
  */
 export function devGetFlags(dev: NetDevice): number {
   let flags = (dev.flags & ~(IFF.IFF_PROMISC | IFF.IFF_ALLMULTI | IFF.IFF_RUNNING | IFF.IFF_LOWER_UP | IFF.IFF_DORMANT)) | (dev.gflags & (IFF.IFF_PROMISC | IFF.IFF_ALLMULTI));
-  if (running(dev) && dev.carrier) flags |= IFF.IFF_RUNNING | IFF.IFF_LOWER_UP;
+  if (running(dev)) {
+    if (netifOperUp(dev)) flags |= IFF.IFF_RUNNING;
+    if (dev.carrier) flags |= IFF.IFF_LOWER_UP;
+  }
   return flags >>> 0;
 }

@@ -5,9 +5,9 @@
  */
 import { AttrWriter } from '../../sim/wire/attr-writer.js';
 import { HOST_LE, viewOf } from '../../sim/wire/header.js';
-import { devGetFlags, type Inet6Dev, type NetDevice, running } from './device.js';
+import { devGetFlags, devGetIflink, type Inet6Dev, type NetDevice, running } from './device.js';
 import { encodeIfInfoMsg } from './ifinfomsg.js';
-import { AF_INET, AF_INET6, IF_OPER, IFALIASZ, IFLA, IFLA_INET, IFLA_INET6, IFLA_XDP, RTEXT_FILTER } from './uapi.js';
+import { AF_INET, AF_INET6, IF_OPER, IFALIASZ, IFLA, IFLA_INET, IFLA_INET6, IFLA_INFO, IFLA_XDP, RTEXT_FILTER } from './uapi.js';
 
 /** IPSTATS_MIB_MAX and ICMP6_MIB_MAX: the counters IFLA_INET6_STATS / ICMP6STATS carry. */
 const IPSTATS_MIB_MAX = 38;
@@ -82,6 +82,29 @@ function fillAfSpec(w: AttrWriter, dev: NetDevice, extMask: number): void {
   w.endNest(spec);
 }
 
+/**
+ * fillLinkInfo mirrors rtnl_link_fill(): IFLA_LINKINFO with the kind, its IFLA_INFO_DATA
+ * (when the kind has fill_info), then the master's slave kind and data. No NLA_F_NESTED.
+ */
+function fillLinkInfo(w: AttrWriter, dev: NetDevice): void {
+  const kind = dev.kind!;
+  const info = w.beginNest(IFLA.IFLA_LINKINFO, false);
+  w.string(IFLA_INFO.IFLA_INFO_KIND, kind.kind);
+  if (kind.fillInfo) {
+    const data = w.beginNest(IFLA_INFO.IFLA_INFO_DATA, false);
+    kind.fillInfo(w, dev);
+    w.endNest(data);
+  }
+  const master = dev.master?.kind;
+  if (master?.fillSlaveInfo) {
+    w.string(IFLA_INFO.IFLA_INFO_SLAVE_KIND, master.kind);
+    const data = w.beginNest(IFLA_INFO.IFLA_INFO_SLAVE_DATA, false);
+    master.fillSlaveInfo(w, dev);
+    w.endNest(data);
+  }
+  w.endNest(info);
+}
+
 /** FillOptions are rtnl_fill_ifinfo()'s arguments besides the device. */
 export interface FillOptions {
   /** ifi_change: the flags that changed (notifications). Defaults to 0. */
@@ -118,6 +141,8 @@ export function fillIfInfo(dev: NetDevice, options: FillOptions = {}): Uint8Arra
   if (dev.maxPacingOffloadHorizon > 0xffffffff) w.u64(IFLA.IFLA_MAX_PACING_OFFLOAD_HORIZON, dev.maxPacingOffloadHorizon);
   else w.u32(IFLA.IFLA_MAX_PACING_OFFLOAD_HORIZON, dev.maxPacingOffloadHorizon);
   w.u32(IFLA.IFLA_NUM_RX_QUEUES, dev.numRxQueues);
+  // put_master_ifindex()
+  if (dev.master) w.u32(IFLA.IFLA_MASTER, dev.master.ifindex);
   w.u8(IFLA.IFLA_CARRIER, dev.carrier ? 1 : 0);
   w.u32(IFLA.IFLA_CARRIER_CHANGES, dev.carrierUpCount + dev.carrierDownCount);
   w.u32(IFLA.IFLA_CARRIER_UP_COUNT, dev.carrierUpCount);
@@ -138,6 +163,10 @@ export function fillIfInfo(dev: NetDevice, options: FillOptions = {}): Uint8Arra
   const xdp = w.beginNest(IFLA.IFLA_XDP, false);
   w.u8(IFLA_XDP.IFLA_XDP_ATTACHED, 0);
   w.endNest(xdp);
+  if (dev.kind) fillLinkInfo(w, dev);
+  // nla_put_iflink(): only when it differs from the device's own index.
+  const iflink = devGetIflink(dev);
+  if (iflink !== dev.ifindex) w.u32(IFLA.IFLA_LINK, iflink);
   w.string(IFLA.IFLA_QDISC, dev.qdisc);
   fillAfSpec(w, dev, extMask);
   w.bytes(IFLA.IFLA_MAP, new Uint8Array(IFMAP_LEN));

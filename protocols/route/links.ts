@@ -1,75 +1,50 @@
 /**
  * Link requests: RTM_GETLINK (rtnl_getlink(), rtnl_dump_ifinfo()), RTM_SETLINK
- * (rtnl_setlink()) and RTM_NEWLINK on an existing device (rtnl_newlink() → do_setlink()),
- * with the RTM_NEWLINK notifications the netdevice notifier chain sends to RTNLGRP_LINK.
+ * (rtnl_setlink()), RTM_NEWLINK (rtnl_newlink(): change or create) and RTM_DELLINK
+ * (rtnl_dellink()), with the notifications the netdevice notifier chain sends to RTNLGRP_LINK.
  */
 import type { DumpControl, DumpChunk, DumpState } from '../../sim/dump.js';
 import { KernelError } from '../../sim/errors.js';
-import type { KernelSocket } from '../../sim/kernel-socket.js';
 import type { RequestContext } from '../../sim/request-loop.js';
 import { NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE } from '../../sim/uapi/netlink.js';
-import { writeHeader } from '../../sim/wire/header.js';
-import {
-  DEVCONF_MTU6,
-  IPV4_MIN_MTU,
-  IPV6_MIN_MTU,
-  type NetDevice,
-  running,
-} from './device.js';
+import { type AttrView, NL_VALIDATE, nlmsgParse, parseAttrs, type ParseResult, type Policy } from '../../sim/wire/policy.js';
+import type { NetDevice } from './device.js';
 import { decodeIfInfoMsg } from './ifinfomsg.js';
+import { IFLA_INFO_POLICY, IFLA_POLICY } from './ifla-policy.js';
+import { newLinkCreate } from './link-create.js';
 import { fillIfInfo, ifNlmsgSize } from './link-fill.js';
-import { type AttrView, NL_VALIDATE, NLA, nlmsgParse, type ParseResult, type Policy } from '../../sim/wire/policy.js';
+import { linkKind } from './link-kinds/index.js';
+import { combineFlags, NetOps, validName } from './netdev.js';
 import { RTNL_FLAG, type Rtnetlink } from './rtnetlink.js';
 import type { LinkTable, NetworkState } from './state.js';
 import {
-  ALTIFNAMSIZ,
-  IF_READY,
-  IFALIASZ,
-  IFF,
-  IFF_VOLATILE,
   IFINFOMSG_LEN,
   IFLA,
+  IFLA_INFO,
+  IFLA_INFO_MAX,
   IFLA_MAX,
-  IFNAMSIZ,
   RTGENMSG_LEN,
+  RTM_DELLINK,
   RTM_GETLINK,
   RTM_NEWLINK,
   RTM_SETLINK,
-  RTNLGRP_LINK,
 } from './uapi.js';
 
 const EMSGSIZE = -90;
 
-/** IFLA_POLICY is the part of ifla_policy (net/core/rtnetlink.c) nlsim validates. */
-export const IFLA_POLICY: Policy = (() => {
-  const p: Policy[number][] = [];
-  p[IFLA.IFLA_IFNAME] = { type: NLA.NLA_STRING, len: IFNAMSIZ - 1 };
-  p[IFLA.IFLA_ADDRESS] = { type: NLA.NLA_BINARY, len: 32 };
-  p[IFLA.IFLA_BROADCAST] = { type: NLA.NLA_BINARY, len: 32 };
-  p[IFLA.IFLA_ALT_IFNAME] = { type: NLA.NLA_STRING, len: ALTIFNAMSIZ - 1 };
-  p[IFLA.IFLA_IFALIAS] = { type: NLA.NLA_STRING, len: IFALIASZ - 1 };
-  for (const t of [
-    IFLA.IFLA_MTU, IFLA.IFLA_LINK, IFLA.IFLA_MASTER, IFLA.IFLA_TXQLEN, IFLA.IFLA_WEIGHT, IFLA.IFLA_NET_NS_PID,
-    IFLA.IFLA_NET_NS_FD, IFLA.IFLA_EXT_MASK, IFLA.IFLA_PROMISCUITY, IFLA.IFLA_NUM_TX_QUEUES, IFLA.IFLA_NUM_RX_QUEUES,
-    IFLA.IFLA_GROUP, IFLA.IFLA_GSO_MAX_SEGS, IFLA.IFLA_GSO_MAX_SIZE, IFLA.IFLA_CARRIER_CHANGES, IFLA.IFLA_EVENT,
-    IFLA.IFLA_MIN_MTU, IFLA.IFLA_MAX_MTU, IFLA.IFLA_CARRIER_UP_COUNT, IFLA.IFLA_CARRIER_DOWN_COUNT, IFLA.IFLA_GRO_MAX_SIZE,
-  ]) p[t] = { type: NLA.NLA_U32 };
-  for (const t of [IFLA.IFLA_CARRIER, IFLA.IFLA_OPERSTATE, IFLA.IFLA_LINKMODE, IFLA.IFLA_PROTO_DOWN]) p[t] = { type: NLA.NLA_U8 };
-  for (const t of [IFLA.IFLA_LINK_NETNSID, IFLA.IFLA_TARGET_NETNSID]) p[t] = { type: NLA.NLA_S32 };
-  for (const t of [IFLA.IFLA_LINKINFO, IFLA.IFLA_VFINFO_LIST, IFLA.IFLA_VF_PORTS, IFLA.IFLA_PORT_SELF, IFLA.IFLA_AF_SPEC, IFLA.IFLA_XDP, IFLA.IFLA_PROP_LIST, IFLA.IFLA_PROTO_DOWN_REASON]) {
-    p[t] = { type: NLA.NLA_NESTED };
-  }
-  p[IFLA.IFLA_PERM_ADDRESS] = { type: NLA.NLA_REJECT };
-  return p;
-})();
-
 /** Attributes do_setlink() acts on that nlsim does not model yet: refused, never ignored. */
 const UNMODELLED_SET = [
   IFLA.IFLA_NET_NS_PID, IFLA.IFLA_NET_NS_FD, IFLA.IFLA_TARGET_NETNSID, IFLA.IFLA_MAP, IFLA.IFLA_ADDRESS, IFLA.IFLA_GROUP,
-  IFLA.IFLA_IFALIAS, IFLA.IFLA_BROADCAST, IFLA.IFLA_MASTER, IFLA.IFLA_CARRIER, IFLA.IFLA_GSO_MAX_SIZE, IFLA.IFLA_GSO_MAX_SEGS,
+  IFLA.IFLA_IFALIAS, IFLA.IFLA_BROADCAST, IFLA.IFLA_CARRIER, IFLA.IFLA_GSO_MAX_SIZE, IFLA.IFLA_GSO_MAX_SEGS,
   IFLA.IFLA_GRO_MAX_SIZE, IFLA.IFLA_GSO_IPV4_MAX_SIZE, IFLA.IFLA_GRO_IPV4_MAX_SIZE, IFLA.IFLA_OPERSTATE, IFLA.IFLA_LINKMODE,
   IFLA.IFLA_VFINFO_LIST, IFLA.IFLA_VF_PORTS, IFLA.IFLA_PORT_SELF, IFLA.IFLA_AF_SPEC, IFLA.IFLA_PROTO_DOWN,
-  IFLA.IFLA_PROTO_DOWN_REASON, IFLA.IFLA_XDP, IFLA.IFLA_LINKINFO,
+  IFLA.IFLA_PROTO_DOWN_REASON, IFLA.IFLA_XDP,
+];
+
+/** Attributes rtnl_create_link() and the kinds act on that nlsim does not model yet. */
+const UNMODELLED_CREATE = [
+  IFLA.IFLA_NET_NS_PID, IFLA.IFLA_NET_NS_FD, IFLA.IFLA_TARGET_NETNSID, IFLA.IFLA_LINK_NETNSID, IFLA.IFLA_OPERSTATE,
+  IFLA.IFLA_GSO_IPV4_MAX_SIZE, IFLA.IFLA_GRO_IPV4_MAX_SIZE, IFLA.IFLA_AF_SPEC,
 ];
 
 const IFLA_NAMES = new Map<number, string>(Object.entries(IFLA).map(([k, v]) => [v, k]));
@@ -109,6 +84,7 @@ export class LinkOps {
     });
     rtnl.register(0, RTM_SETLINK, { doit: (ctx) => this.setLink(ctx) });
     rtnl.register(0, RTM_NEWLINK, { doit: (ctx) => this.newLink(ctx) });
+    rtnl.register(0, RTM_DELLINK, { doit: (ctx) => this.delLink(ctx) });
   }
 
   #links(ctx: RequestContext): LinkTable {
@@ -208,142 +184,157 @@ export class LinkOps {
     };
   }
 
+  /** #net returns the device operations of the requester's namespace. */
+  #net(ctx: RequestContext): NetOps {
+    return new NetOps(this.#links(ctx), ctx.kernelSocket, this.#state.options);
+  }
+
   /** setLink mirrors rtnl_setlink(). */
   setLink(ctx: RequestContext): void {
     const { attrs: tb } = parseLinkMsg(ctx, 'liberal');
     const ifm = decodeIfInfoMsg(ctx.payload);
-    const links = this.#links(ctx);
+    const net = this.#net(ctx);
     let dev: NetDevice | undefined;
-    if (ifm.index > 0) dev = links.byIndex(ifm.index);
-    else if (tb[IFLA.IFLA_IFNAME] || tb[IFLA.IFLA_ALT_IFNAME]) dev = devByAttrs(links, tb);
+    if (ifm.index > 0) dev = net.links.byIndex(ifm.index);
+    else if (tb[IFLA.IFLA_IFNAME] || tb[IFLA.IFLA_ALT_IFNAME]) dev = devByAttrs(net.links, tb);
     else throw new KernelError('EINVAL');
     if (!dev) throw new KernelError('ENODEV');
-    this.#doSetLink(ctx, links, dev, tb);
+    try {
+      this.#doSetLink(ctx, net, dev, tb);
+    } finally {
+      net.flushLinkwatch();
+    }
   }
 
-  /** newLink mirrors rtnl_newlink() for an existing device; creation is not modelled yet. */
+  /**
+   * newLink mirrors rtnl_newlink() → __rtnl_newlink(): IFLA_LINKINFO names the kind (its
+   * IFLA_INFO_DATA parsed with the kind's policy); an existing device is changed
+   * (rtnl_changelink(), refusing NLM_F_EXCL and NLM_F_REPLACE), a missing one created with
+   * NLM_F_CREATE (rtnl_newlink_create()).
+   */
   newLink(ctx: RequestContext): void {
     const { attrs: tb } = parseLinkMsg(ctx, 'liberal');
     const ifm = decodeIfInfoMsg(ctx.payload);
-    const links = this.#links(ctx);
-    let dev: NetDevice | undefined;
-    if (ifm.index > 0) dev = links.byIndex(ifm.index);
-    else if (tb[IFLA.IFLA_IFNAME] || tb[IFLA.IFLA_ALT_IFNAME]) dev = devByAttrs(links, tb);
-    if (dev) {
-      if (ctx.header.flags & NLM_F_EXCL) throw new KernelError('EEXIST');
-      if (ctx.header.flags & NLM_F_REPLACE) throw new KernelError('EOPNOTSUPP');
-      this.#doSetLink(ctx, links, dev, tb);
-      return;
+    const net = this.#net(ctx);
+    let linkinfo: Tb = [];
+    if (tb[IFLA.IFLA_LINKINFO]) linkinfo = parseNested(ctx.message, tb[IFLA.IFLA_LINKINFO]!, IFLA_INFO_POLICY, IFLA_INFO_MAX);
+    const kindName = linkinfo[IFLA_INFO.IFLA_INFO_KIND]?.string();
+    const kind = kindName !== undefined ? linkKind(kindName) : undefined;
+    let data: Tb = [];
+    if (kind) {
+      const d = linkinfo[IFLA_INFO.IFLA_INFO_DATA];
+      if (kind.maxtype && d) data = parseNested(ctx.message, d, kind.policy ?? null, kind.maxtype);
+      kind.validate?.(tb, data, net);
     }
-    if (!(ctx.header.flags & NLM_F_CREATE)) throw new KernelError('ENODEV');
-    throw new KernelError('EOPNOTSUPP', 'nlsim: creating devices is not modelled yet');
+    let dev: NetDevice | undefined;
+    if (ifm.index > 0) dev = net.links.byIndex(ifm.index);
+    else if (tb[IFLA.IFLA_IFNAME] || tb[IFLA.IFLA_ALT_IFNAME]) dev = devByAttrs(net.links, tb);
+    try {
+      if (dev) {
+        if (ctx.header.flags & NLM_F_EXCL) throw new KernelError('EEXIST');
+        if (ctx.header.flags & NLM_F_REPLACE) throw new KernelError('EOPNOTSUPP');
+        if (linkinfo[IFLA_INFO.IFLA_INFO_DATA] && (!kind || kind !== dev.kind)) throw new KernelError('EOPNOTSUPP');
+        if (linkinfo[IFLA_INFO.IFLA_INFO_DATA]) {
+          throw new KernelError('EOPNOTSUPP', { message: 'nlsim: changing IFLA_INFO_DATA is not modelled yet', offset: linkinfo[IFLA_INFO.IFLA_INFO_DATA]!.offset });
+        }
+        this.#doSetLink(ctx, net, dev, tb);
+        return;
+      }
+      if (!(ctx.header.flags & NLM_F_CREATE)) {
+        if (ifm.index > 0 || tb[IFLA.IFLA_IFNAME] || tb[IFLA.IFLA_ALT_IFNAME] || !tb[IFLA.IFLA_GROUP]) throw new KernelError('ENODEV');
+        throw new KernelError('EOPNOTSUPP', { message: 'nlsim: changing a device group is not modelled yet', offset: tb[IFLA.IFLA_GROUP]!.offset });
+      }
+      if (tb[IFLA.IFLA_MAP] || tb[IFLA.IFLA_PROTINFO]) throw new KernelError('EOPNOTSUPP');
+      if (!kind) throw new KernelError('EOPNOTSUPP', 'Unknown device type');
+      for (const t of UNMODELLED_CREATE) {
+        if (tb[t]) throw new KernelError('EOPNOTSUPP', { message: `nlsim: ${IFLA_NAMES.get(t)} at creation is not modelled yet`, offset: tb[t]!.offset });
+      }
+      newLinkCreate(net, {
+        kind,
+        ifm,
+        tb,
+        data,
+        message: ctx.message,
+        req: { portid: ctx.portid, header: ctx.header },
+        setMaster: (d, ifindex) => setMaster(net, d, ifindex),
+      });
+    } finally {
+      net.flushLinkwatch();
+    }
+  }
+
+  /** delLink mirrors rtnl_dellink() → rtnl_delete_link(): the kind's dellink list, unregistered together. */
+  delLink(ctx: RequestContext): void {
+    const { attrs: tb } = parseLinkMsg(ctx, 'liberal');
+    const ifm = decodeIfInfoMsg(ctx.payload);
+    const net = this.#net(ctx);
+    if (tb[IFLA.IFLA_TARGET_NETNSID]) throw new KernelError('EOPNOTSUPP', 'nlsim: IFLA_TARGET_NETNSID is not modelled yet');
+    let dev: NetDevice | undefined;
+    if (ifm.index > 0) dev = net.links.byIndex(ifm.index);
+    else if (tb[IFLA.IFLA_IFNAME] || tb[IFLA.IFLA_ALT_IFNAME]) dev = devByAttrs(net.links, tb);
+    else if (tb[IFLA.IFLA_GROUP]) throw new KernelError('EOPNOTSUPP', { message: 'nlsim: deleting a device group is not modelled yet', offset: tb[IFLA.IFLA_GROUP]!.offset });
+    else throw new KernelError('EINVAL');
+    if (!dev) throw new KernelError('ENODEV');
+    if (!dev.kind) throw new KernelError('EOPNOTSUPP');
+    try {
+      net.unregisterMany(dev.kind.dellink ? dev.kind.dellink(dev) : [dev], { portid: ctx.portid, header: ctx.header });
+    } finally {
+      net.flushLinkwatch();
+    }
   }
 
   /**
    * #doSetLink mirrors do_setlink() for what nlsim models, in the kernel's order: MTU, name,
-   * flags, txqlen. Each change notifies RTNLGRP_LINK on its own (the netdevice notifier),
-   * without NLM_F_ECHO: rtmsg_ifinfo() is called with no request header, seq 0 and pid 0.
+   * flags, master, txqlen. Each change notifies RTNLGRP_LINK on its own (the netdevice
+   * notifier), without NLM_F_ECHO: rtmsg_ifinfo() is called with no request header, seq 0 and pid 0.
    */
-  #doSetLink(ctx: RequestContext, links: LinkTable, dev: NetDevice, tb: Tb): void {
+  #doSetLink(ctx: RequestContext, net: NetOps, dev: NetDevice, tb: Tb): void {
     for (const t of UNMODELLED_SET) {
-      if (tb[t]) throw new KernelError('EOPNOTSUPP', { message: `nlsim: setting ${IFLA_NAMES.get(t)} is not modelled yet`, offset: tb[t].offset });
+      if (tb[t]) throw new KernelError('EOPNOTSUPP', { message: `nlsim: setting ${IFLA_NAMES.get(t)} is not modelled yet`, offset: tb[t]!.offset });
     }
-    const notify = (change = 0) => this.#notify(ctx.kernelSocket, dev, change);
     const ifm = decodeIfInfoMsg(ctx.payload);
-    if (tb[IFLA.IFLA_MTU]) setMtu(dev, tb[IFLA.IFLA_MTU]!.u32(), notify);
-    if (ifm.index > 0 && tb[IFLA.IFLA_IFNAME]) changeName(links, dev, tb[IFLA.IFLA_IFNAME]!.string(), notify);
-    if (ifm.flags || ifm.change) {
-      // rtnl_dev_combine_flags(): "bugwards compatibility: ifi_change == 0 is treated as ~0".
-      const flags = ifm.change ? (ifm.flags & ifm.change) | (dev.flags & ~ifm.change) : ifm.flags;
-      changeFlags(dev, flags >>> 0, notify);
-    }
+    if (tb[IFLA.IFLA_MTU]) net.setMtu(dev, tb[IFLA.IFLA_MTU]!.u32());
+    if (ifm.index > 0 && tb[IFLA.IFLA_IFNAME]) changeName(net, dev, tb[IFLA.IFLA_IFNAME]!.string());
+    if (ifm.flags || ifm.change) net.changeFlags(dev, combineFlags(dev, ifm));
+    if (tb[IFLA.IFLA_MASTER]) setMaster(net, dev, tb[IFLA.IFLA_MASTER]!.u32());
     if (tb[IFLA.IFLA_TXQLEN]) {
       const len = tb[IFLA.IFLA_TXQLEN]!.u32();
       if (len !== dev.txqlen) {
         dev.txqlen = len;
-        notify(); // NETDEV_CHANGE_TX_QUEUE_LEN
+        net.rtmsgIfinfo(RTM_NEWLINK, dev, 0); // NETDEV_CHANGE_TX_QUEUE_LEN
       }
     }
   }
+}
 
-  /** #notify mirrors rtmsg_ifinfo(RTM_NEWLINK, dev, change): a multicast to RTNLGRP_LINK. */
-  #notify(ks: KernelSocket, dev: NetDevice, change: number): void {
-    const body = fillIfInfo(dev, { change });
-    const msg = new Uint8Array(16 + body.length);
-    writeHeader(msg, 0, { len: msg.length, type: RTM_NEWLINK, flags: 0, seq: 0, pid: 0 });
-    msg.set(body, 16);
-    ks.broadcast(msg, RTNLGRP_LINK, { allocSize: ifNlmsgSize(dev) });
+/** parseNested mirrors nla_parse_nested_deprecated(): a liberal parse of one nest's payload. */
+function parseNested(message: Uint8Array, nest: AttrView, policy: Policy | null, maxtype: number): Tb {
+  const end = nest.offset + 4 + nest.length;
+  return parseAttrs(message.subarray(0, end), nest.offset + 4, policy, maxtype, NL_VALIDATE.NL_VALIDATE_LIBERAL).attrs;
+}
+
+/** setMaster mirrors do_set_master(): leave the current master, join the new one (0: none). */
+function setMaster(net: NetOps, dev: NetDevice, ifindex: number): void {
+  const upper = dev.master;
+  if (upper) {
+    if (upper.ifindex === ifindex) return;
+    if (!upper.kind?.delSlave) throw new KernelError('EOPNOTSUPP');
+    upper.kind.delSlave(upper, dev, net);
   }
-}
-
-/** setMtu mirrors dev_set_mtu_ext() with dev_validate_mtu() and the inet/inet6 CHANGEMTU handlers. */
-function setMtu(dev: NetDevice, value: number, notify: () => void): void {
-  const mtu = value | 0; // the kernel holds it in an int
-  if (mtu === dev.mtu) return;
-  if (mtu < 0 || mtu < dev.minMtu) throw new KernelError('EINVAL', 'mtu less than device minimum');
-  if (dev.maxMtu > 0 && mtu > dev.maxMtu) throw new KernelError('EINVAL', 'mtu greater than device maximum');
-  dev.mtu = mtu;
-  // addrconf_notify(NETDEV_CHANGEMTU): mtu6 follows while IPv6 can use the device.
-  if (dev.inet6 && mtu >= IPV6_MIN_MTU) dev.inet6.conf[DEVCONF_MTU6] = mtu;
-  // inetdev_event(NETDEV_CHANGEMTU): IPv4 leaves a device below 68 bytes and comes back above.
-  if (mtu < IPV4_MIN_MTU) dev.inet = null;
-  else if (!dev.inet) dev.inet = [...dev.inetDefault];
-  notify();
-}
-
-/** dev_valid_name(): 1–15 bytes, not "." or "..", no '/', ':' or whitespace. */
-function validName(name: string): boolean {
-  if (!name || new TextEncoder().encode(name).length >= IFNAMSIZ) return false;
-  if (name === '.' || name === '..') return false;
-  return !/[/:\s]/.test(name);
+  if (ifindex) {
+    const master = net.links.byIndex(ifindex);
+    if (!master) throw new KernelError('EINVAL');
+    if (!master.kind?.addSlave) throw new KernelError('EOPNOTSUPP');
+    master.kind.addSlave(master, dev, net);
+  }
 }
 
 /** changeName mirrors dev_change_name() (renaming while up is allowed on 6.18). */
-function changeName(links: LinkTable, dev: NetDevice, name: string, notify: () => void): void {
+function changeName(net: NetOps, dev: NetDevice, name: string): void {
   if (name === dev.name) return;
   if (!validName(name)) throw new KernelError('EINVAL');
-  if (links.byAnyName(name)) throw new KernelError('EEXIST');
+  if (net.links.byAnyName(name)) throw new KernelError('EEXIST');
   dev.name = name;
-  links.devBaseSeq++;
-  notify(); // NETDEV_CHANGENAME
-}
-
-/**
- * changeFlags mirrors dev_change_flags(): __dev_change_flags() then __dev_notify_flags(),
- * which sends the notification before NETDEV_UP/NETDEV_DOWN reach addrconf (so IF_READY
- * changes after it).
- */
-function changeFlags(dev: NetDevice, flags: number, notify: (change: number) => void): void {
-  const oldFlags = dev.flags;
-  const oldGflags = dev.gflags;
-  const keep = IFF.IFF_UP | IFF_VOLATILE | IFF.IFF_PROMISC | IFF.IFF_ALLMULTI;
-  const settable = IFF.IFF_DEBUG | IFF.IFF_NOTRAILERS | IFF.IFF_NOARP | IFF.IFF_DYNAMIC | IFF.IFF_MULTICAST | IFF.IFF_PORTSEL | IFF.IFF_AUTOMEDIA;
-  dev.flags = ((flags & settable) | (dev.flags & keep)) >>> 0;
-  if ((oldFlags ^ flags) & IFF.IFF_UP) {
-    if (oldFlags & IFF.IFF_UP) dev.flags &= ~IFF.IFF_UP; // __dev_close()
-    else {
-      dev.flags |= IFF.IFF_UP; // __dev_open(); dev_activate() attaches the default qdisc
-      if (dev.qdisc === 'noop') dev.qdisc = dev.defaultQdisc;
-    }
-  }
-  if ((flags ^ dev.gflags) & IFF.IFF_PROMISC) {
-    dev.gflags ^= IFF.IFF_PROMISC;
-    dev.promiscuity += flags & IFF.IFF_PROMISC ? 1 : -1;
-    if (dev.promiscuity > 0) dev.flags |= IFF.IFF_PROMISC;
-    else dev.flags &= ~IFF.IFF_PROMISC;
-  }
-  if ((flags ^ dev.gflags) & IFF.IFF_ALLMULTI) {
-    dev.gflags ^= IFF.IFF_ALLMULTI;
-    dev.allmulti += flags & IFF.IFF_ALLMULTI ? 1 : -1;
-    if (dev.allmulti > 0) dev.flags |= IFF.IFF_ALLMULTI;
-    else dev.flags &= ~IFF.IFF_ALLMULTI;
-  }
-  dev.flags >>>= 0;
-  const changes = ((oldFlags ^ dev.flags) | (oldGflags ^ dev.gflags)) >>> 0;
-  if (changes) notify(changes);
-  if ((oldFlags ^ dev.flags) & IFF.IFF_UP && dev.inet6) {
-    // addrconf_notify(NETDEV_UP / NETDEV_DOWN)
-    if (running(dev)) dev.inet6.flags = (dev.inet6.flags | IF_READY) >>> 0;
-    else dev.inet6.flags = (dev.inet6.flags & ~IF_READY) >>> 0;
-  }
+  net.links.devBaseSeq++;
+  net.rtmsgIfinfo(RTM_NEWLINK, dev, 0); // NETDEV_CHANGENAME
 }

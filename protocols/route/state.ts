@@ -17,6 +17,8 @@ export class LinkTable {
    * NLM_F_DUMP_INTR.
    */
   devBaseSeq = 1;
+  /** Devices with a pending linkwatch event (lweventlist). */
+  readonly linkwatch: NetDevice[] = [];
 
   /** devices lists the namespace's devices in ifindex order (for_each_netdev_dump()). */
   list(): NetDevice[] {
@@ -40,7 +42,10 @@ export class LinkTable {
     return undefined;
   }
 
-  /** nextIndex mirrors dev_index_reserve(net, 0): the next free index above the last one. */
+  /**
+   * nextIndex mirrors dev_index_reserve(net, 0): xa_alloc_cyclic() from the last index it
+   * handed out, skipping used ones. Explicitly requested indexes do not move it.
+   */
   nextIndex(): number {
     let i = this.#lastIndex + 1;
     while (this.#devices.has(i)) i++;
@@ -51,7 +56,6 @@ export class LinkTable {
   /** add mirrors list_netdevice(). */
   add(dev: NetDevice): void {
     this.#devices.set(dev.ifindex, dev);
-    this.#lastIndex = Math.max(this.#lastIndex, dev.ifindex);
     this.devBaseSeq++;
   }
 

@@ -326,3 +326,26 @@ export const AF_INET = 2;
 export const AF_INET6 = 10;
 /** RTNL_FAMILY_MAX: families above it have no handler table (rtnl_get_link()). */
 export const RTNL_FAMILY_MAX = 129;
+
+/** IFLA_INFO holds the IFLA_LINKINFO nested attributes (linux/if_link.h). */
+export const IFLA_INFO = {
+  IFLA_INFO_KIND: 1,
+  IFLA_INFO_DATA: 2,
+  IFLA_INFO_XSTATS: 3,
+  IFLA_INFO_SLAVE_KIND: 4,
+  IFLA_INFO_SLAVE_DATA: 5,
+} as const;
+/** IFLA_INFO_MAX on 6.18. */
+export const IFLA_INFO_MAX = 5;
+
+/** VETH_INFO_PEER: the peer's ifinfomsg and attributes inside veth's IFLA_INFO_DATA. */
+export const VETH_INFO_PEER = 1;
+
+/** IFLA_VLAN holds the vlan IFLA_INFO_DATA attributes (linux/if_link.h). */
+export const IFLA_VLAN = {
+  IFLA_VLAN_ID: 1,
+  IFLA_VLAN_FLAGS: 2,
+  IFLA_VLAN_EGRESS_QOS: 3,
+  IFLA_VLAN_INGRESS_QOS: 4,
+  IFLA_VLAN_PROTOCOL: 5,
+} as const;

@@ -1,0 +1,49 @@
+/**
+ * LinkKind is nlsim's struct rtnl_link_ops: what a device kind (veth, bridge, ifb, dummy,
+ * vlan) adds to the generic device model, and the registry rtnl_link_ops_get() searches.
+ */
+import type { AttrWriter } from '../../sim/wire/attr-writer.js';
+import type { AttrView, Policy } from '../../sim/wire/policy.js';
+import type { NetDevice } from './device.js';
+import type { NetOps } from './netdev.js';
+
+/** NewLinkRequest is what rtnl_newlink_create() hands a kind's newlink(). */
+export interface NewLinkRequest {
+  /** The device rtnl_create_link() allocated, not yet registered. */
+  readonly dev: NetDevice;
+  /** The request's IFLA attributes. */
+  readonly tb: readonly (AttrView | undefined)[];
+  /** IFLA_INFO_DATA parsed with the kind's policy (empty without one). */
+  readonly data: readonly (AttrView | undefined)[];
+  /** The whole request message (offsets in errors count from it). */
+  readonly message: Uint8Array;
+}
+
+/** LinkKind mirrors the parts of struct rtnl_link_ops nlsim uses. */
+export interface LinkKind {
+  /** IFLA_INFO_KIND. */
+  readonly kind: string;
+  /** .policy and .maxtype for IFLA_INFO_DATA. */
+  readonly policy?: Policy;
+  readonly maxtype?: number;
+  /** setup mirrors ops->setup(): the kind's defaults on a freshly allocated device. */
+  setup(dev: NetDevice, net: NetOps): void;
+  /** validate mirrors ops->validate(): refuse bad attributes before anything is allocated. */
+  validate?(tb: readonly (AttrView | undefined)[], data: readonly (AttrView | undefined)[], net: NetOps): void;
+  /** newlink mirrors ops->newlink(); defaults to register_netdevice(). */
+  newlink?(req: NewLinkRequest, net: NetOps): void;
+  /** dellink mirrors ops->dellink(): the devices to unregister with `dev`, in order. Defaults to [dev]. */
+  dellink?(dev: NetDevice): NetDevice[];
+  /** fillInfo mirrors ops->fill_info(): the IFLA_INFO_DATA attributes (nothing written: no nest). */
+  fillInfo?(w: AttrWriter, dev: NetDevice): void;
+  /** fillSlaveInfo mirrors ops->fill_slave_info() of a master kind: IFLA_INFO_SLAVE_DATA of a port. */
+  fillSlaveInfo?(w: AttrWriter, port: NetDevice): void;
+  /** addSlave / delSlave mirror ndo_add_slave / ndo_del_slave (IFLA_MASTER). */
+  addSlave?(master: NetDevice, port: NetDevice, net: NetOps): void;
+  delSlave?(master: NetDevice, port: NetDevice, net: NetOps): void;
+  /** iflink mirrors ndo_get_iflink(). */
+  iflink?(dev: NetDevice): number;
+  /** open / stop mirror ndo_open / ndo_stop (veth's carrier follows its peer). */
+  open?(dev: NetDevice, net: NetOps): void;
+  stop?(dev: NetDevice, net: NetOps): void;
+}

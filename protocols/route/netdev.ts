@@ -1,0 +1,300 @@
+/**
+ * NetOps: one namespace's device operations as net/core/dev.c performs them under RTNL, with
+ * the RTM_NEWLINK / RTM_DELLINK notifications they send: register_netdevice(),
+ * rtnl_configure_link(), dev_change_flags(), netif_carrier_on/off() with linkwatch, and
+ * unregister_netdevice_many().
+ *
+ * @note Linkwatch runs from a workqueue on Linux; nlsim queues the events and runs them when
+ * the request that caused them is done (flushLinkwatch()), which is the order Linux shows
+ * when the work is urgent (a device whose iflink differs from its ifindex, like veth).
+ */
+import { KernelError } from '../../sim/errors.js';
+import type { KernelSocket } from '../../sim/kernel-socket.js';
+import { NLM_F_ECHO } from '../../sim/uapi/netlink.js';
+import type { NlMsgHdr } from '../../sim/wire/header.js';
+import { writeHeader } from '../../sim/wire/header.js';
+import { DEVCONF_ACCEPT_DAD, devGetIflink, DEVCONF_MTU6, etherInet6Conf, IPV4_MIN_MTU, IPV6_MIN_MTU, type NetDevice, newInet6Dev, running } from './device.js';
+import { fillIfInfo, ifNlmsgSize } from './link-fill.js';
+import type { LinkTable, NetworkStateOptions } from './state.js';
+import { IF_OPER, IF_READY, IFF, IFF_VOLATILE, IFNAMSIZ, RTM_DELLINK, RTM_NEWLINK, RTNLGRP_LINK } from './uapi.js';
+
+/** Requester identifies the request a notification answers (portid and nlh of rtmsg_ifinfo_event()). */
+export interface Requester {
+  readonly portid: number;
+  readonly header: NlMsgHdr;
+}
+
+/** validName mirrors dev_valid_name(): 1–15 bytes, not "." or "..", no '/', ':' or whitespace. */
+export function validName(name: string): boolean {
+  if (!name || new TextEncoder().encode(name).length >= IFNAMSIZ) return false;
+  if (name === '.' || name === '..') return false;
+  return !/[/:\s]/.test(name);
+}
+
+/** NetOps performs device operations in one namespace, notifying through its rtnetlink socket. */
+export class NetOps {
+  readonly links: LinkTable;
+  readonly ks: KernelSocket;
+  readonly options: NetworkStateOptions;
+
+  constructor(links: LinkTable, ks: KernelSocket, options: NetworkStateOptions) {
+    this.links = links;
+    this.ks = ks;
+    this.options = options;
+  }
+
+  /**
+   * rtmsgIfinfo mirrors rtmsg_ifinfo_event(): an RTM_NEWLINK/RTM_DELLINK to RTNLGRP_LINK,
+   * carrying the request's seq and port id, and echoed to it, when `requester` asked with NLM_F_ECHO.
+   */
+  rtmsgIfinfo(type: number, dev: NetDevice, change: number, requester?: Requester): void {
+    // rtmsg_ifinfo_build_skb(): the request's seq and port id only when it asked for an echo.
+    const req = requester && requester.header.flags & NLM_F_ECHO ? requester : undefined;
+    const body = fillIfInfo(dev, { change });
+    const msg = new Uint8Array(16 + body.length);
+    writeHeader(msg, 0, { len: msg.length, type, flags: 0, seq: req?.header.seq ?? 0, pid: req?.portid ?? 0 });
+    msg.set(body, 16);
+    const report = req !== undefined;
+    this.ks.notify(msg, RTNLGRP_LINK, req?.portid ?? 0, report, { allocSize: ifNlmsgSize(dev) });
+  }
+
+  /**
+   * allocName mirrors dev_prep_valid_name()/dev_alloc_name(): a name with "%d" gets the
+   * lowest free number; others must be valid and unused.
+   */
+  allocName(name: string): string {
+    if (name.includes('%')) {
+      const [pre, post] = name.split('%d');
+      if (post === undefined || name.indexOf('%') !== pre!.length || post.includes('%')) throw new KernelError('EINVAL');
+      for (let i = 0; i < 32768; i++) {
+        const n = `${pre}${i}${post}`;
+        if (!this.links.byAnyName(n)) {
+          if (!validName(n)) throw new KernelError('EINVAL');
+          return n;
+        }
+      }
+      throw new KernelError('ENFILE');
+    }
+    if (!validName(name)) throw new KernelError('EINVAL');
+    if (this.links.byAnyName(name)) throw new KernelError('EEXIST');
+    return name;
+  }
+
+  /**
+   * register mirrors register_netdevice() for a device rtnetlink creates: name and index,
+   * listing, then the NETDEV_REGISTER notifiers (inetdev and addrconf attach their state).
+   * The RTM_NEWLINK waits for rtnl_configure_link() (rtnl_link_state INITIALIZING).
+   */
+  register(dev: NetDevice): void {
+    dev.name = this.allocName(dev.name);
+    if (dev.ifindex) {
+      if (this.links.byIndex(dev.ifindex)) throw new KernelError('EBUSY');
+    } else dev.ifindex = this.links.nextIndex();
+    this.links.add(dev);
+    if (dev.mtu >= IPV4_MIN_MTU) dev.inet = [...dev.inetDefault];
+    if (dev.mtu >= IPV6_MIN_MTU) dev.inet6 = newInet6Dev(etherInet6Conf(dev.mtu, (dev.flags & IFF.IFF_NOARP) !== 0), this.options);
+  }
+
+  /**
+   * configure mirrors rtnl_configure_link(): applies the request's ifi_flags, then sends the
+   * device's first RTM_NEWLINK (change ~0) with the requester's seq and port id.
+   */
+  configure(dev: NetDevice, ifm: { flags: number; change: number } | null, req?: Requester): void {
+    const oldFlags = dev.flags;
+    if (ifm && (ifm.flags || ifm.change)) this.#changeFlagsRaw(dev, combineFlags(dev, ifm));
+    if (dev.initialized) {
+      this.#notifyFlags(dev, oldFlags, (oldFlags ^ dev.flags) >>> 0, req);
+      return;
+    }
+    dev.initialized = true;
+    this.#notifyFlags(dev, oldFlags, 0xffffffff, req);
+  }
+
+  /** changeFlags mirrors dev_change_flags(): __dev_change_flags() then __dev_notify_flags(). */
+  changeFlags(dev: NetDevice, flags: number): void {
+    const oldFlags = dev.flags;
+    const changes = this.#changeFlagsRaw(dev, flags);
+    this.#notifyFlags(dev, oldFlags, changes);
+  }
+
+  /** #changeFlagsRaw mirrors __dev_change_flags(); returns the changes to notify (flags and gflags). */
+  #changeFlagsRaw(dev: NetDevice, flags: number): number {
+    const oldFlags = dev.flags;
+    const oldGflags = dev.gflags;
+    const keep = IFF.IFF_UP | IFF_VOLATILE | IFF.IFF_PROMISC | IFF.IFF_ALLMULTI;
+    const settable = IFF.IFF_DEBUG | IFF.IFF_NOTRAILERS | IFF.IFF_NOARP | IFF.IFF_DYNAMIC | IFF.IFF_MULTICAST | IFF.IFF_PORTSEL | IFF.IFF_AUTOMEDIA;
+    dev.flags = ((flags & settable) | (dev.flags & keep)) >>> 0;
+    if ((oldFlags ^ flags) & IFF.IFF_UP) {
+      if (oldFlags & IFF.IFF_UP) this.#close(dev);
+      else this.#open(dev);
+    }
+    if ((flags ^ dev.gflags) & IFF.IFF_PROMISC) {
+      dev.gflags ^= IFF.IFF_PROMISC;
+      dev.promiscuity += flags & IFF.IFF_PROMISC ? 1 : -1;
+      if (dev.promiscuity > 0) dev.flags |= IFF.IFF_PROMISC;
+      else dev.flags &= ~IFF.IFF_PROMISC;
+    }
+    if ((flags ^ dev.gflags) & IFF.IFF_ALLMULTI) {
+      dev.gflags ^= IFF.IFF_ALLMULTI;
+      dev.allmulti += flags & IFF.IFF_ALLMULTI ? 1 : -1;
+      if (dev.allmulti > 0) dev.flags |= IFF.IFF_ALLMULTI;
+      else dev.flags &= ~IFF.IFF_ALLMULTI;
+    }
+    dev.flags >>>= 0;
+    return ((oldFlags ^ dev.flags) | (oldGflags ^ dev.gflags)) >>> 0;
+  }
+
+  /** #open mirrors __dev_open(): ndo_open, then dev_activate() (default qdisc; tx only with carrier). */
+  #open(dev: NetDevice): void {
+    dev.kind?.open?.(dev, this);
+    dev.flags |= IFF.IFF_UP;
+    this.#activate(dev);
+  }
+
+  /** #close mirrors __dev_close_many() for one device: ndo_stop, dev_deactivate(). */
+  #close(dev: NetDevice): void {
+    dev.kind?.stop?.(dev, this);
+    dev.flags &= ~IFF.IFF_UP;
+    txActive.delete(dev);
+  }
+
+  /** #activate mirrors dev_activate(): attach the default qdisc, start tx only with carrier. */
+  #activate(dev: NetDevice): void {
+    if (dev.qdisc === 'noop') dev.qdisc = dev.defaultQdisc;
+    if (dev.carrier) txActive.add(dev);
+  }
+
+  /**
+   * #notifyFlags mirrors __dev_notify_flags(): the RTM_NEWLINK, then NETDEV_UP/NETDEV_DOWN
+   * (addrconf marks the inet6_dev IF_READY once the device can send).
+   */
+  #notifyFlags(dev: NetDevice, oldFlags: number, gchanges: number, req?: Requester): void {
+    if (gchanges) this.rtmsgIfinfo(RTM_NEWLINK, dev, gchanges, req);
+    const changes = dev.flags ^ oldFlags;
+    if (changes & IFF.IFF_UP && dev.inet6) {
+      if (running(dev)) {
+        if (txActive.has(dev)) this.#addrconfReady(dev);
+      } else dev.inet6.flags = (dev.inet6.flags & ~(IF_READY | IF_RS_SENT)) >>> 0;
+    }
+  }
+
+  /**
+   * #addrconfReady mirrors addrconf_notify() making an inet6_dev IF_READY. A device without
+   * DAD (NOARP) gets its link-local address at once, so addrconf_dad_completed() sends a
+   * router solicitation (IF_RS_SENT) right away.
+   * @note nlsim has no DAD timer: on a device with DAD, IF_RS_SENT never appears (Linux sets
+   * it about a second later).
+   */
+  #addrconfReady(dev: NetDevice): void {
+    const idev = dev.inet6!;
+    idev.flags = (idev.flags | IF_READY) >>> 0;
+    if (!(dev.flags & IFF.IFF_LOOPBACK) && idev.conf[DEVCONF_ACCEPT_DAD]! <= 0 && dev.flags & IFF.IFF_NOARP) {
+      idev.flags = (idev.flags | IF_RS_SENT) >>> 0;
+    }
+  }
+
+  /** carrierOn mirrors netif_carrier_on(): counts the change and fires a linkwatch event. */
+  carrierOn(dev: NetDevice): void {
+    if (dev.carrier) return;
+    dev.carrier = true;
+    dev.carrierUpCount++;
+    this.links.linkwatch.push(dev);
+  }
+
+  /** carrierOff mirrors netif_carrier_off(). */
+  carrierOff(dev: NetDevice): void {
+    if (!dev.carrier) return;
+    dev.carrier = false;
+    dev.carrierDownCount++;
+    this.links.linkwatch.push(dev);
+  }
+
+  /**
+   * flushLinkwatch mirrors __linkwatch_run_queue() → linkwatch_do_dev(): the RFC 2863
+   * operstate, then for a running device (de)activation, NETDEV_CHANGE (addrconf gets ready)
+   * and an RTM_NEWLINK with change 0 (netdev_state_change()).
+   */
+  flushLinkwatch(): void {
+    const queue = this.links.linkwatch.splice(0);
+    const seen = new Set<NetDevice>();
+    for (const dev of queue) {
+      if (seen.has(dev) || dev.unregistered) continue;
+      seen.add(dev);
+      dev.operstate = this.#defaultOperstate(dev);
+      if (!running(dev)) continue;
+      if (dev.carrier) txActive.add(dev);
+      else txActive.delete(dev);
+      if (dev.carrier && dev.inet6) this.#addrconfReady(dev);
+      this.rtmsgIfinfo(RTM_NEWLINK, dev, 0);
+    }
+  }
+
+  /** #defaultOperstate mirrors default_operstate() (6.18: a lower device without carrier makes LOWERLAYERDOWN). */
+  #defaultOperstate(dev: NetDevice): number {
+    if (!dev.carrier) {
+      const iflink = devGetIflink(dev);
+      if (iflink === dev.ifindex) return IF_OPER.IF_OPER_DOWN;
+      const peer = this.links.byIndex(iflink);
+      if (!peer) return IF_OPER.IF_OPER_DOWN;
+      return peer.carrier ? IF_OPER.IF_OPER_DOWN : IF_OPER.IF_OPER_LOWERLAYERDOWN;
+    }
+    return IF_OPER.IF_OPER_UP;
+  }
+
+  /**
+   * unregisterMany mirrors unregister_netdevice_many_notify(): closes the running devices
+   * (ndo_stop for all, then per device an RTM_NEWLINK with change IFF_UP|IFF_RUNNING and
+   * NETDEV_DOWN), unlists them, and sends each one's RTM_DELLINK (change ~0) with the
+   * requester's seq and port id, after inetdev and addrconf dropped their state.
+   */
+  unregisterMany(devs: NetDevice[], req?: Requester): void {
+    const closing = devs.filter((d) => running(d));
+    for (const d of closing) d.kind?.stop?.(d, this);
+    for (const d of closing) {
+      d.flags &= ~IFF.IFF_UP;
+      txActive.delete(d);
+      this.rtmsgIfinfo(RTM_NEWLINK, d, IFF.IFF_UP | IFF.IFF_RUNNING);
+      if (d.inet6) d.inet6.flags = (d.inet6.flags & ~(IF_READY | IF_RS_SENT)) >>> 0;
+    }
+    for (const d of devs) {
+      if (d.master) d.master = null;
+      for (const other of this.links.list()) if (other.master === d) other.master = null;
+      this.links.remove(d);
+      d.unregistered = true;
+    }
+    for (const d of devs) {
+      // dev_shutdown() puts back noop_qdisc; inetdev and addrconf drop their state.
+      d.qdisc = 'noop';
+      d.inet = null;
+      d.inet6 = null;
+      // A device whose first RTM_NEWLINK never went out leaves without an RTM_DELLINK.
+      if (d.initialized) this.rtmsgIfinfo(RTM_DELLINK, d, 0xffffffff, req);
+    }
+  }
+
+  /** setMtu mirrors dev_set_mtu_ext() with dev_validate_mtu() and the inet/inet6 CHANGEMTU handlers. */
+  setMtu(dev: NetDevice, value: number): void {
+    const mtu = value | 0; // the kernel holds it in an int
+    if (mtu === dev.mtu) return;
+    if (mtu < 0 || mtu < dev.minMtu) throw new KernelError('EINVAL', 'mtu less than device minimum');
+    if (dev.maxMtu > 0 && mtu > dev.maxMtu) throw new KernelError('EINVAL', 'mtu greater than device maximum');
+    dev.mtu = mtu;
+    // addrconf_notify(NETDEV_CHANGEMTU): mtu6 follows while IPv6 can use the device.
+    if (dev.inet6 && mtu >= IPV6_MIN_MTU) dev.inet6.conf[DEVCONF_MTU6] = mtu;
+    // inetdev_event(NETDEV_CHANGEMTU): IPv4 leaves a device below 68 bytes and comes back above.
+    if (mtu < IPV4_MIN_MTU) dev.inet = null;
+    else if (!dev.inet) dev.inet = [...dev.inetDefault];
+    this.rtmsgIfinfo(RTM_NEWLINK, dev, 0);
+  }
+}
+
+/** IF_RS_SENT: addrconf sent a router solicitation on the device (IFLA_INET6_FLAGS). */
+const IF_RS_SENT = 0x10;
+
+/** txActive holds the devices whose tx queues have a real qdisc (!qdisc_tx_is_noop(): addrconf_link_ready()). */
+const txActive = new WeakSet<NetDevice>();
+
+/** combineFlags mirrors rtnl_dev_combine_flags(): "ifi_change == 0 is treated as ~0". */
+export function combineFlags(dev: NetDevice, ifm: { flags: number; change: number }): number {
+  return (ifm.change ? (ifm.flags & ifm.change) | (dev.flags & ~ifm.change) : ifm.flags) >>> 0;
+}

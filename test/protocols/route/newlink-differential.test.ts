@@ -1,0 +1,76 @@
+import { expect, it } from 'vitest';
+import { IFF, IFLA, IFLA_INFO, RTM_DELLINK, RTM_GETLINK, RTM_NEWLINK, RTM_SETLINK, VETH_INFO_PEER } from '../../../protocols/route/uapi.js';
+import { createKernel } from '../../../sim/kernel.js';
+import { NLM_F_ACK, NLM_F_CREATE, NLM_F_DUMP, NLM_F_ECHO, NLM_F_EXCL, NLM_F_REQUEST } from '../../../sim/uapi/netlink.js';
+import { describeKernel } from '../../helpers/backends.js';
+import { attr, attrString, attrU32, concat } from '../../helpers/exchange.js';
+import { runScenario, type Step } from './link-differential.js';
+import { ifinfo } from './route-backend.js';
+
+const NEW = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL;
+const linkinfo = (kind: string, ...data: Uint8Array[]) =>
+  attr(IFLA.IFLA_LINKINFO, concat(attrString(IFLA_INFO.IFLA_INFO_KIND, kind), ...(data.length ? [attr(IFLA_INFO.IFLA_INFO_DATA, concat(...data))] : [])));
+const vethPeer = (m: Parameters<typeof ifinfo>[0], ...attrs: Uint8Array[]) => attr(VETH_INFO_PEER, ifinfo(m, ...attrs));
+const up = (index: number): Step => ({ type: RTM_SETLINK, flags: NLM_F_REQUEST | NLM_F_ACK, payload: ifinfo({ index, flags: IFF.IFF_UP, change: IFF.IFF_UP }) });
+const down = (index: number): Step => ({ type: RTM_SETLINK, flags: NLM_F_REQUEST | NLM_F_ACK, payload: ifinfo({ index, flags: 0, change: IFF.IFF_UP }) });
+const get = (index: number): Step => ({ type: RTM_GETLINK, flags: NLM_F_REQUEST, payload: ifinfo({ index }) });
+const dump: Step = { type: RTM_GETLINK, flags: NLM_F_REQUEST | NLM_F_DUMP, payload: ifinfo({}) };
+const del = (index: number, flags = 0): Step => ({ type: RTM_DELLINK, flags: NLM_F_REQUEST | NLM_F_ACK | flags, payload: ifinfo({ index }) });
+const create = (flags: number, payload: Uint8Array): Step => ({ type: RTM_NEWLINK, flags, payload });
+
+const scenarios: [string, Step[]][] = [
+  ['a veth pair with a named peer, brought up end by end, then deleted with NLM_F_ECHO', [
+    create(NEW, ifinfo({}, attrString(IFLA.IFLA_IFNAME, 'v0'), linkinfo('veth', vethPeer({}, attrString(IFLA.IFLA_IFNAME, 'v1'))))),
+    get(2), get(3), up(3), get(3), up(2), get(2), dump, down(2), del(3, NLM_F_ECHO), dump,
+  ]],
+  ['a veth pair without names (veth%d), created with NLM_F_ECHO', [
+    create(NEW | NLM_F_ECHO, ifinfo({}, linkinfo('veth'))),
+    create(NEW, ifinfo({}, attrString(IFLA.IFLA_IFNAME, 'x'), attrU32(IFLA.IFLA_MTU, 9000), linkinfo('veth'))),
+    dump,
+  ]],
+  ['a veth created up, with a peer index, MTU, txqlen and queue counts', [
+    create(NEW, ifinfo({ index: 10, flags: IFF.IFF_UP, change: IFF.IFF_UP }, attrString(IFLA.IFLA_IFNAME, 'a'), attrU32(IFLA.IFLA_TXQLEN, 7), attrU32(IFLA.IFLA_NUM_TX_QUEUES, 3),
+      linkinfo('veth', vethPeer({ index: 20, flags: IFF.IFF_UP }, attrString(IFLA.IFLA_IFNAME, 'b'), attrU32(IFLA.IFLA_MTU, 1400))))),
+    dump, del(20),
+  ]],
+  ['an ifb, up and down, renamed and deleted by name', [
+    create(NEW, ifinfo({}, attrString(IFLA.IFLA_IFNAME, 'i0'), linkinfo('ifb'))),
+    create(NEW | NLM_F_ECHO, ifinfo({}, linkinfo('ifb'))),
+    up(2), get(2), down(2), { type: RTM_SETLINK, flags: NLM_F_REQUEST | NLM_F_ACK, payload: ifinfo({ index: 2 }, attrString(IFLA.IFLA_IFNAME, 'renamed')) },
+    { type: RTM_DELLINK, flags: NLM_F_REQUEST | NLM_F_ACK, payload: ifinfo({}, attrString(IFLA.IFLA_IFNAME, 'renamed')) }, dump,
+  ]],
+  ['creation errors', [
+    create(NEW, ifinfo({}, attrString(IFLA.IFLA_IFNAME, 'x0'), linkinfo('nope'))),
+    create(NEW, ifinfo({}, attrString(IFLA.IFLA_IFNAME, 'x1'))),
+    create(NLM_F_REQUEST | NLM_F_ACK, ifinfo({}, attrString(IFLA.IFLA_IFNAME, 'x2'), linkinfo('veth'))),
+    create(NEW, ifinfo({}, attrString(IFLA.IFLA_IFNAME, 'lo'), linkinfo('veth'))),
+    create(NEW, ifinfo({ index: 1 }, attrString(IFLA.IFLA_IFNAME, 'x3'), linkinfo('ifb'))),
+    create(NEW, ifinfo({}, attrString(IFLA.IFLA_IFNAME, 'bad/name'), linkinfo('ifb'))),
+    create(NEW, ifinfo({}, attrString(IFLA.IFLA_IFNAME, 'x4'), attrU32(IFLA.IFLA_MTU, 20), linkinfo('veth'))),
+    create(NEW, ifinfo({}, attrString(IFLA.IFLA_IFNAME, 'x5'), attrU32(IFLA.IFLA_MTU, 70000), linkinfo('veth'))),
+    create(NEW, ifinfo({}, attrString(IFLA.IFLA_IFNAME, 'x6'), attrU32(IFLA.IFLA_NUM_TX_QUEUES, 0), linkinfo('ifb'))),
+    create(NEW, ifinfo({}, attrString(IFLA.IFLA_IFNAME, 'v0'), linkinfo('veth', vethPeer({}, attrString(IFLA.IFLA_IFNAME, 'v0'))))),
+    create(NEW, ifinfo({}, attrString(IFLA.IFLA_IFNAME, 'v1'), linkinfo('veth', vethPeer({}, attrString(IFLA.IFLA_IFNAME, 'lo'))))),
+    del(1), del(99), { type: RTM_DELLINK, flags: NLM_F_REQUEST | NLM_F_ACK, payload: ifinfo({}) },
+    { type: RTM_DELLINK, flags: NLM_F_REQUEST | NLM_F_ACK, payload: ifinfo({}, attrString(IFLA.IFLA_IFNAME, 'zz')) },
+    create(NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE, ifinfo({}, attrString(IFLA.IFLA_IFNAME, 'i0'), linkinfo('ifb'))),
+    create(NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE, ifinfo({}, attrString(IFLA.IFLA_IFNAME, 'i0'), linkinfo('ifb'))),
+    dump,
+  ]],
+];
+
+describeKernel('RTM_NEWLINK / RTM_DELLINK: simulator and Linux, message for message', (openNamespace) => {
+  it.each(scenarios)('%s', async (_name, steps) => {
+    const ns = openNamespace();
+    try {
+      const real = await runScenario(ns, steps, { real: true });
+      const sim = await runScenario(createKernel(), steps, { real: false });
+      for (let i = 0; i < steps.length; i++) {
+        expect({ step: i + 1, replies: sim.replies[i] }).toEqual({ step: i + 1, replies: real.replies[i] });
+        expect({ step: i + 1, notifications: sim.notifications[i] }).toEqual({ step: i + 1, notifications: real.notifications[i] });
+      }
+    } finally {
+      ns.close();
+    }
+  });
+});
