@@ -118,3 +118,32 @@ export async function runScenario(factory: SocketFactory, steps: Step[], options
   }
   return { replies, notifications };
 }
+
+/**
+ * datagramsOf sends one dump request and reads its datagrams with `bufferSize`-byte reads
+ * (default 32768, iproute2's), rendering each as its length and messages (type, name, length).
+ */
+export function datagramsOf(factory: SocketFactory, step: Step, bufferSize = 32768): string[] {
+  const s = factory.socket(SOCK_RAW, NETLINK_ROUTE);
+  try {
+    s.bind({ pid: 0, groups: 0 });
+    s.sendto(encodeMessage({ type: step.type, flags: step.flags, seq: 1, pid: 0 }, step.payload), { pid: 0, groups: 0 });
+    const out: string[] = [];
+    for (;;) {
+      let data: Uint8Array;
+      try {
+        data = s.recvmsg({ bufferSize }).data;
+      } catch (e) {
+        if ((e as { code?: string }).code === 'EAGAIN') return out;
+        throw e;
+      }
+      const names = decodeMessages(data).map((m) => {
+        const a = m.header.type === 16 ? attrsToArray(m.payload, 16).find((x) => x.type === IFLA.IFLA_IFNAME) : undefined;
+        return `${m.header.type}:${a ? new TextDecoder().decode(a.payload.subarray(0, -1)) : ''}:${m.header.len}`;
+      });
+      out.push(`${data.length} ${names.join(' ')}`);
+    }
+  } finally {
+    s.close();
+  }
+}

@@ -4,7 +4,7 @@ import { createKernel } from '../../../sim/kernel.js';
 import { NLM_F_ACK, NLM_F_CREATE, NLM_F_DUMP, NLM_F_ECHO, NLM_F_EXCL, NLM_F_REQUEST } from '../../../sim/uapi/netlink.js';
 import { describeKernel } from '../../helpers/backends.js';
 import { attr, attrString, attrU32, concat } from '../../helpers/exchange.js';
-import { runScenario, type Step } from './link-differential.js';
+import { datagramsOf, runScenario, type Step } from './link-differential.js';
 import { ifinfo } from './route-backend.js';
 
 const NEW = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL;
@@ -69,6 +69,37 @@ describeKernel('RTM_NEWLINK / RTM_DELLINK: simulator and Linux, message for mess
         expect({ step: i + 1, replies: sim.replies[i] }).toEqual({ step: i + 1, replies: real.replies[i] });
         expect({ step: i + 1, notifications: sim.notifications[i] }).toEqual({ step: i + 1, notifications: real.notifications[i] });
       }
+    } finally {
+      ns.close();
+    }
+  });
+});
+
+/** manyVeths creates `n` veth pairs a<i>/b<i>. */
+function manyVeths(n: number): Step[] {
+  const steps: Step[] = [];
+  for (let i = 0; i < n; i++) steps.push(create(NEW, ifinfo({}, attrString(IFLA.IFLA_IFNAME, `a${i}`), linkinfo('veth', vethPeer({}, attrString(IFLA.IFLA_IFNAME, `b${i}`))))));
+  return steps;
+}
+
+describeKernel('RTM_GETLINK dumps of many devices: chunk for chunk as Linux', (openNamespace) => {
+  it.each([
+    ['20 veth pairs, default buffers', 20, undefined],
+    ['20 veth pairs, a 4096-byte receive buffer per recvmsg', 20, 4096],
+    ['60 veth pairs with IFLA_EXT_MASK SKIP_STATS', 60, undefined],
+  ])('%s', async (_name, n, bufferSize) => {
+    const ns = openNamespace();
+    try {
+      const steps = manyVeths(n);
+      const mask = n === 60 ? [attrU32(IFLA.IFLA_EXT_MASK, 8)] : [];
+      const run = async (factory: Parameters<typeof runScenario>[0]) => {
+        await runScenario(factory, steps, { real: false, groups: 0 });
+        return datagramsOf(factory, { type: RTM_GETLINK, flags: NLM_F_REQUEST | NLM_F_DUMP, payload: ifinfo({}, ...mask) }, bufferSize);
+      };
+      const real = await run(ns);
+      const sim = await run(createKernel());
+      expect(real.length).toBeGreaterThan(2);
+      expect(sim).toEqual(real);
     } finally {
       ns.close();
     }
