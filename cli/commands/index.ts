@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { register as bench } from './bench.js';
 import { register as decode } from './decode.js';
 import { register as errno } from './errno.js';
+import { register as replay } from './replay.js';
 
 /** COMMANDS registers every subcommand, in the order `nlsim --help` lists them. */
-export const COMMANDS: ((program: Command) => void)[] = [errno, bench, decode];
+export const COMMANDS: ((program: Command) => void)[] = [errno, bench, decode, replay];
