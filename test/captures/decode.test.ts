@@ -3,6 +3,7 @@
  * Ethernet captures are refused, and the ROUTE messages of pyroute2/nl0.pcap decode to the
  * same fields as pyroute2's own decode of that file (nl0.json), field by field.
  */
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
@@ -200,5 +201,22 @@ describe('decode: pyroute2/nl0.pcap against pyroute2/nl0.json', () => {
     expect(decodedByPyroute2).toBe(5);
     // Hundreds of leaves (stats, devconf arrays, addresses…) were compared, not a handful.
     expect(compared).toBeGreaterThan(500);
+  });
+});
+
+describe('nlsim decode (CLI)', () => {
+  const root = new URL('../../', import.meta.url).pathname;
+  const cli = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', `${root}cli/main.ts`, 'decode', ...args], { encoding: 'utf8', cwd: root });
+
+  it('prints the tree, the same tree as JSON, and refuses a non-netlink file in one line', () => {
+    const text = cli(sharedPath('nldecap/two_packets_le.pcap'));
+    expect(text.status).toBe(0);
+    expect(text.stdout).toContain('Type: RTM_GETADDR (22)');
+    expect(text.stdout).toContain('IFA_LABEL (type 3, len 12): "eth0.23"');
+    const json = JSON.parse(cli(sharedPath('nldecap/two_packets_le.pcap'), '--json', '--filter', 'route/RTM_NEWADDR').stdout) as PacketNode[];
+    expect(json.flatMap((p) => p.messages.map((m) => m.header.typeName))).toEqual(['RTM_NEWADDR', 'RTM_NEWADDR', 'RTM_NEWADDR']);
+    const refused = cli(sharedPath('nldecap/1pkt_not_netlink_be.pcap'));
+    expect(refused.status).toBe(1);
+    expect(refused.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^nlsim decode: .*1pkt_not_netlink_be\.pcap: record 0: link type 1 \(ETHERNET\) is not netlink at byte offset 24$/)]);
   });
 });
