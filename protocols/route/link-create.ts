@@ -78,7 +78,7 @@ export function newLinkCreate(net: NetOps, c: NewLinkCreate): NetDevice {
   try {
     net.configure(dev, c.ifm, c.req);
   } catch (e) {
-    net.unregisterMany(c.kind.dellink ? c.kind.dellink(dev) : [dev]);
+    net.unregisterMany(c.kind.dellink ? c.kind.dellink(dev, net) : [dev]);
     throw e;
   }
   if (c.tb[IFLA.IFLA_MASTER]) {
@@ -86,7 +86,7 @@ export function newLinkCreate(net: NetOps, c: NewLinkCreate): NetDevice {
       c.setMaster(dev, c.tb[IFLA.IFLA_MASTER]!.u32());
     } catch (e) {
       // out_unregister: the new device goes again.
-      net.unregisterMany(c.kind.dellink ? c.kind.dellink(dev) : [dev]);
+      net.unregisterMany(c.kind.dellink ? c.kind.dellink(dev, net) : [dev]);
       throw e;
     }
   }

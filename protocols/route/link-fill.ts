@@ -109,6 +109,8 @@ function fillLinkInfo(w: AttrWriter, dev: NetDevice): void {
 export interface FillOptions {
   /** ifi_change: the flags that changed (notifications). Defaults to 0. */
   change?: number;
+  /** IFLA_EVENT_* of rtmsg_ifinfo_event() (notifications only). Defaults to none. */
+  event?: number;
   /** IFLA_EXT_MASK's RTEXT_FILTER_* bits. Defaults to 0. */
   extMask?: number;
 }
@@ -150,6 +152,7 @@ export function fillIfInfo(dev: NetDevice, options: FillOptions = {}): Uint8Arra
   w.u16(IFLA.IFLA_HEADROOM, dev.headroom);
   w.u16(IFLA.IFLA_TAILROOM, dev.tailroom);
   w.u8(IFLA.IFLA_PROTO_DOWN, dev.protoDown ? 1 : 0);
+  if (options.event) w.u32(IFLA.IFLA_EVENT, options.event);
   if (dev.address.length) {
     w.bytes(IFLA.IFLA_ADDRESS, dev.address);
     w.bytes(IFLA.IFLA_BROADCAST, dev.broadcast);

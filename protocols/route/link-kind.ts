@@ -33,7 +33,7 @@ export interface LinkKind {
   /** newlink mirrors ops->newlink(); defaults to register_netdevice(). */
   newlink?(req: NewLinkRequest, net: NetOps): void;
   /** dellink mirrors ops->dellink(): the devices to unregister with `dev`, in order. Defaults to [dev]. */
-  dellink?(dev: NetDevice): NetDevice[];
+  dellink?(dev: NetDevice, net: NetOps): NetDevice[];
   /** fillInfo mirrors ops->fill_info(): the IFLA_INFO_DATA attributes (nothing written: no nest). */
   fillInfo?(w: AttrWriter, dev: NetDevice): void;
   /** fillSlaveInfo mirrors ops->fill_slave_info() of a master kind: IFLA_INFO_SLAVE_DATA of a port. */

@@ -277,7 +277,7 @@ export class LinkOps {
     if (!dev) throw new KernelError('ENODEV');
     if (!dev.kind) throw new KernelError('EOPNOTSUPP');
     try {
-      net.unregisterMany(dev.kind.dellink ? dev.kind.dellink(dev) : [dev], { portid: ctx.portid, header: ctx.header });
+      net.unregisterMany(dev.kind.dellink ? dev.kind.dellink(dev, net) : [dev], { portid: ctx.portid, header: ctx.header });
     } finally {
       net.flushLinkwatch();
     }

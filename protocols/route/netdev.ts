@@ -47,10 +47,13 @@ export class NetOps {
    * rtmsgIfinfo mirrors rtmsg_ifinfo_event(): an RTM_NEWLINK/RTM_DELLINK to RTNLGRP_LINK,
    * carrying the request's seq and port id, and echoed to it, when `requester` asked with NLM_F_ECHO.
    */
-  rtmsgIfinfo(type: number, dev: NetDevice, change: number, requester?: Requester): void {
+  rtmsgIfinfo(type: number, dev: NetDevice, change: number, requester?: Requester, event?: number): void {
     // rtmsg_ifinfo_build_skb(): the request's seq and port id only when it asked for an echo.
+    // rtmsg_ifinfo_event() stays silent about a device being unregistered (only its
+    // RTM_DELLINK, built directly, goes out).
+    if (dev.unregistered && type !== RTM_DELLINK) return;
     const req = requester && requester.header.flags & NLM_F_ECHO ? requester : undefined;
-    const body = fillIfInfo(dev, { change });
+    const body = fillIfInfo(dev, event ? { change, event } : { change });
     const msg = new Uint8Array(16 + body.length);
     writeHeader(msg, 0, { len: msg.length, type, flags: 0, seq: req?.header.seq ?? 0, pid: req?.portid ?? 0 });
     msg.set(body, 16);
@@ -257,19 +260,32 @@ export class NetOps {
       if (d.inet6) d.inet6.flags = (d.inet6.flags & ~(IF_READY | IF_RS_SENT)) >>> 0;
     }
     for (const d of devs) {
-      if (d.master) d.master = null;
-      for (const other of this.links.list()) if (other.master === d) other.master = null;
       this.links.remove(d);
       d.unregistered = true;
     }
     for (const d of devs) {
-      // dev_shutdown() puts back noop_qdisc; inetdev and addrconf drop their state.
+      // dev_shutdown() puts back noop_qdisc; NETDEV_UNREGISTER: a bridge lets its port go
+      // (br_del_if()), inetdev and addrconf drop their state.
       d.qdisc = 'noop';
+      if (d.master?.kind?.delSlave) d.master.kind.delSlave(d.master, d, this);
       d.inet = null;
       d.inet6 = null;
       // A device whose first RTM_NEWLINK never went out leaves without an RTM_DELLINK.
       if (d.initialized) this.rtmsgIfinfo(RTM_DELLINK, d, 0xffffffff, req);
     }
+  }
+
+  /**
+   * setPromiscuity mirrors dev_set_promiscuity(): a counted IFF_PROMISC, notified with
+   * change IFF_PROMISC when the flag flips (reports show only user-requested promiscuity).
+   */
+  setPromiscuity(dev: NetDevice, inc: number): void {
+    const old = dev.flags;
+    dev.promiscuity += inc;
+    if (dev.promiscuity > 0) dev.flags |= IFF.IFF_PROMISC;
+    else dev.flags &= ~IFF.IFF_PROMISC;
+    dev.flags >>>= 0;
+    if (dev.flags !== old) this.#notifyFlags(dev, old, IFF.IFF_PROMISC);
   }
 
   /** setMtu mirrors dev_set_mtu_ext() with dev_validate_mtu() and the inet/inet6 CHANGEMTU handlers. */

@@ -1,15 +1,258 @@
 /**
- * bridge (net/bridge/br_netlink.c, br_device.c): a master device whose ports join with
- * IFLA_MASTER.
+ * bridge (net/bridge): a master device whose ports join with IFLA_MASTER (br_add_if()) and
+ * leave with IFLA_MASTER 0 or when either side goes (del_nbp()). What rtnetlink reports:
+ * IFLA_INFO_DATA (br_fill_info()), each port's IFLA_INFO_SLAVE_DATA and the AF_BRIDGE
+ * RTM_NEWLINK/RTM_DELLINK of br_ifinfo_notify(), with the bridge id following the lowest
+ * port MAC address (br_stp_recalculate_bridge_id()).
+ * @note The attribute set is that of the 6.18 test kernel: IGMP snooping and bridge netfilter
+ * built in, VLAN filtering not (no IFLA_BR_VLAN_* attributes). STP timers are not modelled:
+ * ports stay in the disabled state, so scenarios with running ports are not covered.
  */
+import { AttrWriter } from '../../../sim/wire/attr-writer.js';
+import { writeHeader } from '../../../sim/wire/header.js';
+import { devGetFlags, devGetIflink, type NetDevice, running } from '../device.js';
+import { encodeIfInfoMsg } from '../ifinfomsg.js';
 import type { LinkKind } from '../link-kind.js';
+import type { NetOps } from '../netdev.js';
+import { IF_OPER, IFLA, RTM_DELLINK, RTM_NEWLINK, RTNLGRP_LINK } from '../uapi.js';
 
-/** bridge is br_link_ops. */
+/** AF_BRIDGE: the family of br_ifinfo_notify()'s messages. */
+const AF_BRIDGE = 7;
+/** IFLA_EVENT_FEATURES: netdev_update_features() changed the bridge's features. */
+const IFLA_EVENT_FEATURES = 2;
+/** BR_PORT_PRIORITY default (port priority 32: port ids 0x8000 | port_no). */
+const DEFAULT_PORT_PRIORITY = 0x20;
+const BRIDGE_PRIORITY = 0x8000;
+/** eth_stp_addr: the group address 01:80:c2:00:00:00. */
+const STP_GROUP_ADDR = Uint8Array.of(0x01, 0x80, 0xc2, 0x00, 0x00, 0x00);
+
+/** BridgePriv is the part of struct net_bridge nlsim reports. */
+interface BridgePriv {
+  ports: NetDevice[];
+  /** bridge_id.addr (zero until a port sets it). */
+  bridgeAddr: Uint8Array;
+  /** The user set the address (NET_ADDR_SET): the id no longer follows the ports. */
+  addrSet: boolean;
+}
+
+/** BridgePort is the part of struct net_bridge_port nlsim reports. */
+interface BridgePort {
+  portNo: number;
+  cost: number;
+  designatedRoot: Uint8Array;
+  designatedBridge: Uint8Array;
+}
+
+const ports = new WeakMap<NetDevice, BridgePort>();
+const privOf = (br: NetDevice) => br.priv as BridgePriv;
+
+/** bridgeId is a struct bridge_id: priority (big-endian) then the address. */
+function bridgeId(addr: Uint8Array): Uint8Array {
+  const id = new Uint8Array(8);
+  id[0] = BRIDGE_PRIORITY >> 8;
+  id[1] = BRIDGE_PRIORITY & 0xff;
+  id.set(addr, 2);
+  return id;
+}
+
+/**
+ * portCost mirrors port_cost(): from the ethtool speed (veth reports 10 Gb/s: 2), else the
+ * "old 10Mbps" guess of 100.
+ */
+function portCost(dev: NetDevice): number {
+  return dev.kind?.kind === 'veth' ? 2 : 100;
+}
+
+/** fillPortAttrs mirrors br_port_fill_attrs() for a port in the disabled state. */
+function fillPortAttrs(w: AttrWriter, dev: NetDevice): void {
+  const p = ports.get(dev)!;
+  const portId = (DEFAULT_PORT_PRIORITY << 10) | p.portNo;
+  w.u8(1, 0); // IFLA_BRPORT_STATE: BR_STATE_DISABLED
+  w.u16(2, DEFAULT_PORT_PRIORITY);
+  w.u32(3, p.cost);
+  for (const t of [4, 5, 6, 7, 28]) w.u8(t, 0); // MODE, GUARD, PROTECT, FAST_LEAVE, MCAST_TO_UCAST
+  for (const t of [8, 9, 27, 30]) w.u8(t, 1); // LEARNING, UNICAST_FLOOD, MCAST_FLOOD, BCAST_FLOOD
+  for (const t of [10, 12]) w.u8(t, 0); // PROXYARP, PROXYARP_WIFI
+  w.bytes(13, bridgeId(p.designatedRoot));
+  w.bytes(14, bridgeId(p.designatedBridge));
+  w.u16(15, portId); // DESIGNATED_PORT
+  w.u16(16, 0); // DESIGNATED_COST
+  w.u16(17, portId); // ID
+  w.u16(18, p.portNo); // NO
+  for (const t of [19, 20, 29]) w.u8(t, 0); // TOPOLOGY_CHANGE_ACK, CONFIG_PENDING, VLAN_TUNNEL
+  w.u16(31, 0); // GROUP_FWD_MASK
+  for (const t of [32, 35, 36, 33, 39, 40, 43]) w.u8(t, 0); // NEIGH_SUPPRESS, MRP_*, ISOLATED, LOCKED, MAB, NEIGH_VLAN_SUPPRESS
+  for (const t of [21, 22, 23]) w.u64(t, 0n); // MESSAGE_AGE, FORWARD_DELAY and HOLD timers
+  w.u8(25, 1); // MULTICAST_ROUTER: MDB_RTR_TYPE_TEMP_QUERY
+  w.u32(37, 512); // MCAST_EHT_HOSTS_LIMIT
+  w.u32(38, 0);
+  w.u32(41, 0); // MCAST_N_GROUPS
+  w.u32(42, 0); // MCAST_MAX_GROUPS
+}
+
+/** brIfinfoNotify mirrors br_ifinfo_notify() → br_fill_ifinfo(): an AF_BRIDGE message about a port. */
+function brIfinfoNotify(net: NetOps, type: number, dev: NetDevice, br: NetDevice): void {
+  const w = new AttrWriter({ initialSize: 512 });
+  w.raw(encodeIfInfoMsg({ family: AF_BRIDGE, type: dev.type, index: dev.ifindex, flags: devGetFlags(dev), change: 0 }));
+  w.string(IFLA.IFLA_IFNAME, dev.name);
+  w.u32(IFLA.IFLA_MASTER, br.ifindex);
+  w.u32(IFLA.IFLA_MTU, dev.mtu);
+  w.u8(IFLA.IFLA_OPERSTATE, running(dev) ? dev.operstate : IF_OPER.IF_OPER_DOWN);
+  w.bytes(IFLA.IFLA_ADDRESS, dev.address);
+  const iflink = devGetIflink(dev);
+  if (iflink !== dev.ifindex) w.u32(IFLA.IFLA_LINK, iflink);
+  if (type === RTM_NEWLINK) {
+    const n = w.beginNest(IFLA.IFLA_PROTINFO, true);
+    fillPortAttrs(w, dev);
+    w.endNest(n);
+  }
+  const body = w.finish();
+  const msg = new Uint8Array(16 + body.length);
+  writeHeader(msg, 0, { len: msg.length, type, flags: 0, seq: 0, pid: 0 });
+  msg.set(body, 16);
+  net.ks.notify(msg, RTNLGRP_LINK, 0, false);
+}
+
+/**
+ * recalculateBridgeId mirrors br_stp_recalculate_bridge_id() and br_stp_change_bridge_id():
+ * the lowest port address (zero without ports) becomes the bridge id and address; the
+ * bridge's carrier goes off while no port forwards (br_port_state_selection()).
+ */
+function recalculateBridgeId(br: NetDevice, net: NetOps): boolean {
+  const priv = privOf(br);
+  if (priv.addrSet) return false;
+  let addr: Uint8Array = new Uint8Array(6);
+  let found = false;
+  for (const p of priv.ports) {
+    if (!found || compare(p.address, addr) < 0) addr = p.address;
+    found = true;
+  }
+  if (compare(addr, priv.bridgeAddr) === 0) return false;
+  const old = priv.bridgeAddr;
+  priv.bridgeAddr = addr.slice();
+  br.address = addr.slice();
+  for (const p of priv.ports) {
+    const bp = ports.get(p)!;
+    if (compare(bp.designatedBridge, old) === 0) bp.designatedBridge = addr.slice();
+    if (compare(bp.designatedRoot, old) === 0) bp.designatedRoot = addr.slice();
+  }
+  net.carrierOff(br);
+  return true;
+}
+
+function compare(a: Uint8Array, b: Uint8Array): number {
+  for (let i = 0; i < 6; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
+  return 0;
+}
+
+/** setGsoLimits mirrors br_set_gso_limits(): the smallest TSO limits of the ports (silently). */
+function setGsoLimits(br: NetDevice): void {
+  let size = 524280; // TSO_MAX_SIZE
+  let segs = 65535; // TSO_MAX_SEGS
+  for (const p of privOf(br).ports) {
+    size = Math.min(size, p.tsoMaxSize);
+    segs = Math.min(segs, p.tsoMaxSegs);
+  }
+  br.tsoMaxSize = size;
+  br.tsoMaxSegs = segs;
+}
+
+/** delNbp mirrors del_nbp(): promiscuity off, AF_BRIDGE NEWLINK then DELLINK, unlink (CHANGEUPPER). */
+function delNbp(br: NetDevice, dev: NetDevice, net: NetOps): void {
+  const priv = privOf(br);
+  dev.allmulti--; // nbp_delete_promisc(): allmulti, then promiscuity
+  net.setPromiscuity(dev, -1);
+  brIfinfoNotify(net, RTM_NEWLINK, dev, br); // br_stp_disable_port()
+  brIfinfoNotify(net, RTM_DELLINK, dev, br);
+  priv.ports = priv.ports.filter((p) => p !== dev);
+  dev.master = null;
+  ports.delete(dev);
+  net.rtmsgIfinfo(RTM_NEWLINK, dev, 0); // NETDEV_CHANGEUPPER
+}
+
+/** bridge is br_link_ops with the bridge's ndo_add_slave / ndo_del_slave. */
 export const bridge: LinkKind = {
   kind: 'bridge',
   setup(dev) {
     // br_dev_setup(): ether_setup, IFF_EBRIDGE | IFF_NO_QUEUE, max_mtu ETH_MAX_MTU.
     dev.defaultQdisc = 'noqueue';
     dev.maxMtu = 65535;
+    dev.netnsImmutable = true;
+    // br_set_gso_limits() with no ports: the legacy GSO maximum.
+    dev.tsoMaxSize = 65536;
+    dev.priv = { ports: [], bridgeAddr: new Uint8Array(6), addrSet: false } satisfies BridgePriv;
+  },
+  fillInfo(w, dev) {
+    const priv = privOf(dev);
+    for (const t of [16, 17, 18]) w.u64(t, 0n); // HELLO, TCN and TOPOLOGY_CHANGE timers (STP off)
+    // GC_TIMER: the fdb garbage collector runs while the bridge is up; its remaining time is
+    // not modelled (any non-zero value stands for "running").
+    w.u64(19, running(dev) ? 1n : 0n);
+    w.u32(1, 1500); // FORWARD_DELAY, clock_t
+    w.u32(2, 200); // HELLO_TIME
+    w.u32(3, 2000); // MAX_AGE
+    w.u32(4, 30000); // AGEING_TIME
+    w.u32(5, 0); // STP_STATE
+    w.u16(6, BRIDGE_PRIORITY);
+    w.u8(7, 0); // VLAN_FILTERING
+    w.u16(9, 0); // GROUP_FWD_MASK
+    w.bytes(11, bridgeId(priv.bridgeAddr)); // BRIDGE_ID
+    w.bytes(10, bridgeId(priv.bridgeAddr)); // ROOT_ID: the bridge is its own root
+    w.u16(12, 0); // ROOT_PORT
+    w.u32(13, 0); // ROOT_PATH_COST
+    w.u8(14, 0);
+    w.u8(15, 0);
+    w.bytes(20, STP_GROUP_ADDR);
+    const bool = new Uint8Array(8);
+    bool[4] = 0x1f; // struct br_boolopt_multi: optval 0, optmask BR_BOOLOPT_MAX bits
+    w.bytes(46, bool);
+    w.u32(48, 0); // FDB_N_LEARNED
+    w.u32(49, 0); // FDB_MAX_LEARNED
+    w.u8(22, 1); // MCAST_ROUTER
+    w.u8(23, 1); // MCAST_SNOOPING
+    w.u8(24, 0);
+    w.u8(25, 0);
+    w.u8(42, 0);
+    w.u32(26, 16); // MCAST_HASH_ELASTICITY
+    w.u32(27, 4096); // MCAST_HASH_MAX
+    w.u32(28, 2);
+    w.u32(29, 2);
+    w.u8(43, 2); // IGMP version
+    w.u8(44, 1); // MLD version
+    for (const [t, v] of [[30, 100n], [31, 26000n], [32, 25500n], [33, 12500n], [34, 1000n], [35, 3124n]] as const) w.u64(t, v);
+    for (const t of [36, 37, 38]) w.u8(t, 0); // NF_CALL_IPTABLES / IP6TABLES / ARPTABLES
+  },
+  fillSlaveInfo: fillPortAttrs,
+  addSlave(br, dev, net) {
+    // br_add_if()
+    const priv = privOf(br);
+    let portNo = 1;
+    while (priv.ports.some((p) => ports.get(p)!.portNo === portNo)) portNo++;
+    ports.set(dev, { portNo, cost: portCost(dev), designatedRoot: priv.bridgeAddr.slice(), designatedBridge: priv.bridgeAddr.slice() });
+    dev.allmulti++; // dev_set_allmulti(dev, 1): counted, not notified
+    dev.master = br;
+    net.rtmsgIfinfo(RTM_NEWLINK, dev, 0); // netdev_master_upper_dev_link(): NETDEV_CHANGEUPPER
+    priv.ports.push(dev);
+    net.setPromiscuity(dev, 1); // nbp_update_port_count() → br_manage_promisc()
+    // netdev_update_features(): the first port changes the bridge's features (measured with
+    // veth and ifb ports; a mix of port kinds may change them again, which is not modelled).
+    if (priv.ports.length === 1) net.rtmsgIfinfo(RTM_NEWLINK, br, 0, undefined, IFLA_EVENT_FEATURES);
+    const changed = recalculateBridgeId(br, net);
+    brIfinfoNotify(net, RTM_NEWLINK, dev, br);
+    if (changed) net.rtmsgIfinfo(RTM_NEWLINK, br, 0); // NETDEV_CHANGEADDR
+    setGsoLimits(br);
+  },
+  delSlave(br, dev, net) {
+    // br_del_if()
+    delNbp(br, dev, net);
+    setGsoLimits(br);
+    if (recalculateBridgeId(br, net)) net.rtmsgIfinfo(RTM_NEWLINK, br, 0);
+    // netdev_update_features(): the last port's departure changes them back.
+    if (privOf(br).ports.length === 0) net.rtmsgIfinfo(RTM_NEWLINK, br, 0, undefined, IFLA_EVENT_FEATURES);
+  },
+  dellink(br, net) {
+    // br_dev_delete(): every port leaves (del_nbp()) before the bridge goes.
+    for (const p of [...privOf(br).ports]) delNbp(br, p, net);
+    return [br];
   },
 };

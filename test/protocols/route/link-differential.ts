@@ -13,7 +13,9 @@ import { NETLINK_EXT_ACK, NETLINK_ROUTE, SOCK_RAW, SOL_NETLINK } from '../../../
 import { attrsToArray } from '../../../sim/wire/attr-reader.js';
 import { encodeMessage } from '../../../sim/wire/header.js';
 import { decodeMessages, type NlMessage } from '../../../sim/wire/messages.js';
-import { hex } from './route-backend.js';
+
+/** hex renders bytes as lowercase hex. */
+const hex = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
 
 const NAMES = new Map<number, string>(Object.entries(IFLA).map(([k, v]) => [v, k]));
 const MASKED_ADDRESSES = new Set<number>([IFLA.IFLA_ADDRESS, IFLA.IFLA_PERM_ADDRESS]);
@@ -38,19 +40,39 @@ export function renderLink(m: NlMessage, masks: { mac: boolean } = { mac: true }
       }
     } else if (a.type === IFLA.IFLA_LINKINFO) {
       lines.push(`${name} flags=${a.flags}`);
+      let kind = '';
       for (const x of attrsToArray(a.payload)) {
         if (x.type === 2 || x.type === 5) {
           lines.push(`  info.${x.type} flags=${x.flags}`);
-          for (const y of attrsToArray(x.payload)) lines.push(`    data.${y.type} ${hex(y.payload)}`);
-        } else lines.push(`  info.${x.type} ${hex(x.payload)}`);
+          // Bridge and bridge-port ids embed a MAC address.
+          const ids = x.type === 2 && kind === 'bridge' ? [10, 11] : x.type === 5 ? [13, 14] : [];
+          for (const y of attrsToArray(x.payload)) {
+            // Bridge timers (16–19) count down: only whether one runs is compared.
+            const timer = x.type === 2 && kind === 'bridge' && y.type >= 16 && y.type <= 19;
+            const value = timer ? (y.payload.some((b) => b) ? '<running>' : '0') : ids.includes(y.type) && masks.mac ? maskMac(y.payload, 2) : hex(y.payload);
+            lines.push(`    data.${y.type} ${value}`);
+          }
+        } else {
+          if (x.type === 1) kind = new TextDecoder().decode(x.payload.subarray(0, -1));
+          lines.push(`  info.${x.type} ${hex(x.payload)}`);
+        }
       }
+    } else if (a.type === IFLA.IFLA_PROTINFO && m.payload[0] === 7) {
+      lines.push(`${name} flags=${a.flags}`);
+      for (const y of attrsToArray(a.payload)) lines.push(`  brport.${y.type} ${[13, 14].includes(y.type) && masks.mac ? maskMac(y.payload, 2) : hex(y.payload)}`);
     } else if (masks.mac && MASKED_ADDRESSES.has(a.type) && m.payload[2] === 1 && m.payload[3] === 0) {
-      lines.push(`${name} (${a.payload.length} bytes, masked)`);
+      lines.push(`${name} ${maskMac(a.payload, 0)}`);
     } else if (a.type === IFLA.IFLA_STATS64 || a.type === IFLA.IFLA_STATS) {
       lines.push(`${name} (${a.payload.length} bytes of counters)`);
     } else lines.push(`${name} ${hex(a.payload)}`);
   }
   return lines;
+}
+
+/** maskMac hides the 6-byte address at `from` unless it is all zeros (a bridge without ports shows zeros). */
+function maskMac(p: Uint8Array, from: number): string {
+  const mac = p.subarray(from, from + 6);
+  return mac.every((b) => b === 0) ? hex(p) : `${hex(p.subarray(0, from))}<mac>${hex(p.subarray(from + 6))}`;
 }
 
 /** maskCounters keeps an snmp6 block's count (its first u64) and zeroes the counters. */

@@ -16,6 +16,7 @@ const down = (index: number): Step => ({ type: RTM_SETLINK, flags: NLM_F_REQUEST
 const get = (index: number): Step => ({ type: RTM_GETLINK, flags: NLM_F_REQUEST, payload: ifinfo({ index }) });
 const dump: Step = { type: RTM_GETLINK, flags: NLM_F_REQUEST | NLM_F_DUMP, payload: ifinfo({}) };
 const del = (index: number, flags = 0): Step => ({ type: RTM_DELLINK, flags: NLM_F_REQUEST | NLM_F_ACK | flags, payload: ifinfo({ index }) });
+const mac = (n: number) => attr(IFLA.IFLA_ADDRESS, Uint8Array.of(2, 0, 0, 0, 0, n));
 const create = (flags: number, payload: Uint8Array): Step => ({ type: RTM_NEWLINK, flags, payload });
 
 const scenarios: [string, Step[]][] = [
@@ -38,6 +39,23 @@ const scenarios: [string, Step[]][] = [
     create(NEW | NLM_F_ECHO, ifinfo({}, linkinfo('ifb'))),
     up(2), get(2), down(2), { type: RTM_SETLINK, flags: NLM_F_REQUEST | NLM_F_ACK, payload: ifinfo({ index: 2 }, attrString(IFLA.IFLA_IFNAME, 'renamed')) },
     { type: RTM_DELLINK, flags: NLM_F_REQUEST | NLM_F_ACK, payload: ifinfo({}, attrString(IFLA.IFLA_IFNAME, 'renamed')) }, dump,
+  ]],
+  ['a bridge: created, a veth end enslaved and released with IFLA_MASTER, the other end created enslaved', [
+    create(NEW, ifinfo({}, attrString(IFLA.IFLA_IFNAME, 'b0'), linkinfo('bridge'))),
+    create(NEW, ifinfo({}, attrString(IFLA.IFLA_IFNAME, 'v0'), linkinfo('veth', vethPeer({}, attrString(IFLA.IFLA_IFNAME, 'v1'))))),
+    get(2), { type: RTM_SETLINK, flags: NLM_F_REQUEST | NLM_F_ACK, payload: ifinfo({ index: 4 }, attrU32(IFLA.IFLA_MASTER, 2)) }, get(4), get(2),
+    { type: RTM_SETLINK, flags: NLM_F_REQUEST | NLM_F_ACK, payload: ifinfo({ index: 4 }, attrU32(IFLA.IFLA_MASTER, 0)) }, get(2),
+    create(NEW, ifinfo({}, attrString(IFLA.IFLA_IFNAME, 'i0'), attrU32(IFLA.IFLA_MASTER, 2), linkinfo('ifb'))), dump,
+  ]],
+  ['a bridge up without ports, then deleted with a port; a port deleted from a bridge', [
+    create(NEW, ifinfo({}, attrString(IFLA.IFLA_IFNAME, 'b0'), linkinfo('bridge'))), up(2), get(2), down(2),
+    // Explicit addresses: the bridge id follows the lowest port address, so random ones would
+    // make the notifications differ from run to run.
+    create(NEW, ifinfo({}, attrString(IFLA.IFLA_IFNAME, 'i0'), mac(1), attrU32(IFLA.IFLA_MASTER, 2), linkinfo('ifb'))),
+    create(NEW, ifinfo({}, attrString(IFLA.IFLA_IFNAME, 'i1'), mac(2), attrU32(IFLA.IFLA_MASTER, 2), linkinfo('ifb'))),
+    del(3), dump, del(2), dump,
+    { type: RTM_SETLINK, flags: NLM_F_REQUEST | NLM_F_ACK, payload: ifinfo({ index: 4 }, attrU32(IFLA.IFLA_MASTER, 1)) },
+    { type: RTM_SETLINK, flags: NLM_F_REQUEST | NLM_F_ACK, payload: ifinfo({ index: 4 }, attrU32(IFLA.IFLA_MASTER, 77)) },
   ]],
   ['creation errors', [
     create(NEW, ifinfo({}, attrString(IFLA.IFLA_IFNAME, 'x0'), linkinfo('nope'))),
