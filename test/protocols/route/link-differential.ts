@@ -117,7 +117,7 @@ function drain(s: NetlinkSocket): NlMessage[] {
 /**
  * runScenario sends `steps` one by one (seq = index + 1) on a socket with NETLINK_EXT_ACK,
  * with a monitor bound to `groups` (default RTNLGRP_LINK). On the real kernel it waits for
- * linkwatch after each step (its work runs from a workqueue).
+ * linkwatch after each step.
  */
 export async function runScenario(factory: SocketFactory, steps: Step[], options: { groups?: number; real: boolean }): Promise<Outcome> {
   const s = factory.socket(SOCK_RAW, NETLINK_ROUTE);
@@ -130,8 +130,14 @@ export async function runScenario(factory: SocketFactory, steps: Step[], options
   try {
     for (const [i, step] of steps.entries()) {
       s.sendto(encodeMessage({ type: step.type, flags: step.flags, seq: i + 1, pid: 0 }, step.payload), { pid: 0, groups: 0 });
+      // Linkwatch runs from a workqueue: urgent events within milliseconds, events of devices
+      // that are down rate-limited to one run a second for the whole kernel, so a step that
+      // creates devices waits that out.
       if (options.real) await new Promise((r) => setTimeout(r, 30));
-      replies.push(drain(s).flatMap(render));
+      const reply = drain(s);
+      const created = step.type === 16 && step.flags & 0x400 && reply.some((m) => m.header.type === 2 && m.payload.subarray(0, 4).every((x) => x === 0));
+      if (options.real && created) await new Promise((r) => setTimeout(r, 1100));
+      replies.push(reply.flatMap(render));
       notifications.push(drain(mon).flatMap(render));
     }
   } finally {
