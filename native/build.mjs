@@ -56,3 +56,7 @@ if (result.status !== 0) {
   console.error(`nlsim: building the native binding failed (node-gyp exit status ${result.status ?? result.signal})`);
   process.exit(result.status || 1);
 }
+
+// The LD_PRELOAD shim for `nlsim run` (plain C, no Node headers): after node-gyp, whose
+// rebuild empties native/build.
+await import('./preload/build.mjs');

@@ -1,0 +1,54 @@
+/** `nlsim run -- CMD ARGS…`: runs a command whose netlink sockets live in a virtual kernel. */
+import { spawn } from 'node:child_process';
+import { constants } from 'node:os';
+import type { Command } from 'commander';
+import { preloadAvailable } from '../../native/preload/index.js';
+import { type BridgeHost, preloadEnvironment, startBridgeHost } from '../../sim/transport/bridge-host.js';
+
+/** RunOptions are the command's flags. */
+interface RunOptions {
+  unprivileged?: boolean;
+  socket?: string;
+}
+
+/** register adds the command to `program`. */
+export function register(program: Command): void {
+  program
+    .command('run')
+    .description('run a command with LD_PRELOAD so that its AF_NETLINK sockets (and its children\'s) use one virtual kernel')
+    .option('--unprivileged', 'callers act as an ordinary user without capabilities (default: root)')
+    .option('--socket <path>', 'use the kernel of a running `nlsim serve` instead of starting one')
+    .argument('<command...>', 'the command and its arguments, after --')
+    .action(async (command: string[], options: RunOptions) => {
+      const shim = preloadAvailable();
+      if (!shim.ok) return program.error(`nlsim: ${shim.reason}`, { exitCode: 2 });
+      let host: BridgeHost | undefined;
+      if (options.socket === undefined) host = await startBridgeHost({ unprivileged: options.unprivileged ?? false });
+      else if (options.unprivileged) return program.error('nlsim: --unprivileged belongs to `nlsim serve` when --socket is given', { exitCode: 2 });
+      const socketPath = options.socket ?? host!.server.path;
+      const status = await runCommand(command, preloadEnvironment(process.env, shim.path, socketPath));
+      await host?.close();
+      process.exit(status);
+    });
+}
+
+/** runCommand runs `command` and resolves to the shell's idea of its status (128+N for signal N). */
+function runCommand(command: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const [file, ...args] = command;
+  return new Promise((resolve) => {
+    const child = spawn(file!, args, { stdio: 'inherit', env });
+    // The terminal's signals reach the child through its process group; a kill aimed at
+    // nlsim alone is passed on so that the command can end cleanly.
+    const forward = (signal: NodeJS.Signals) => child.kill(signal);
+    process.on('SIGTERM', forward);
+    process.on('SIGINT', () => {});
+    child.once('error', (e) => {
+      console.error(`nlsim: cannot run ${file}: ${e.message}`);
+      resolve(127);
+    });
+    child.once('exit', (code, signal) => {
+      process.off('SIGTERM', forward);
+      resolve(code ?? 128 + (signal ? constants.signals[signal] : 0));
+    });
+  });
+}

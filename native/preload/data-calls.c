@@ -1,0 +1,283 @@
+/*
+ * The interposed data path of a virtual netlink socket: send, sendto, sendmsg, write,
+ * recv, recvfrom, recvmsg, read (and the _FORTIFY_SOURCE variants). The virtual socket's
+ * queue in the server is the only queue: every receive is a request, and a blocking one
+ * waits on the fd the program holds, which the server keeps readable exactly while the
+ * virtual socket is.
+ */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "channel.h"
+#include "fd-table.h"
+#include "nlsim-bridge.h"
+#include "real-calls.h"
+#include "shim.h"
+
+#ifndef SOL_NETLINK
+#define SOL_NETLINK 270
+#endif
+#define NETLINK_PKTINFO_ 3
+
+/* nonblocking: O_NONBLOCK of the open file (shared by dups and children), or MSG_DONTWAIT. */
+static int nonblocking(int fd, int flags) {
+  if (flags & MSG_DONTWAIT) return 1;
+  int fl = real()->fcntl(fd, F_GETFL);
+  return fl >= 0 && (fl & O_NONBLOCK);
+}
+
+/* iov_total sums the iovec lengths, saturating where the kernel would stop counting. */
+static size_t iov_total(const struct iovec *iov, size_t n) {
+  size_t total = 0;
+  for (size_t i = 0; i < n; i++) {
+    total += iov[i].iov_len;
+    if (total > INT_MAX) return INT_MAX;
+  }
+  return total;
+}
+
+/* do_send is netlink_sendmsg() through the server: the address exactly as given, the data
+ * gathered. Blocking (a full user receiver) happens in the server, which answers when the
+ * send completes. */
+static ssize_t do_send(int fd, uint64_t key, const struct iovec *iov, size_t iovcnt, int flags,
+                       const void *addr, socklen_t addrlen) {
+  if (addrlen > SOCKADDR_MAX) return fail(EINVAL);
+  if (addrlen && !addr) return fail(EFAULT);
+  size_t len = iov_total(iov, iovcnt);
+  unsigned char *data = malloc(len ? len : 1);
+  if (!data) return fail(ENOBUFS);
+  size_t at = 0;
+  for (size_t i = 0; i < iovcnt && at < len; i++) {
+    size_t n = iov[i].iov_len < len - at ? iov[i].iov_len : len - at;
+    if (n) memcpy(data + at, iov[i].iov_base, n);
+    at += n;
+  }
+  uint32_t alen = addrlen;
+  struct iovec parts[3] = {{&alen, sizeof alen}, {(void *)addr, addrlen}, {data, len}};
+  uint32_t wire_flags = (uint32_t)flags | (nonblocking(fd, flags) ? MSG_DONTWAIT : 0);
+  struct call_result out;
+  int err = channel_call(fd, key, BRIDGE_OP_SENDMSG, wire_flags, parts, 3, &out);
+  free(data);
+  if (!err) free(out.body);
+  return finish(err, err ? 0 : out.result);
+}
+
+/* wait_readable blocks until the fd is readable, honouring SO_RCVTIMEO (read from the
+ * fd, where setsockopt put it). Returns 0, or -EAGAIN on timeout (what recvmsg returns
+ * when SO_RCVTIMEO expires), -EINTR on a signal, -ECONNRESET if the server hung up. */
+static int wait_readable(int fd, const struct timespec *deadline) {
+  for (;;) {
+    int ms = -1;
+    if (deadline) {
+      struct timespec now;
+      clock_gettime(CLOCK_MONOTONIC, &now);
+      long long left = (deadline->tv_sec - now.tv_sec) * 1000LL + (deadline->tv_nsec - now.tv_nsec + 999999) / 1000000;
+      if (left <= 0) return -EAGAIN;
+      ms = left > INT_MAX ? INT_MAX : (int)left;
+    }
+    struct pollfd p = {.fd = fd, .events = POLLIN};
+    int n = poll(&p, 1, ms);
+    if (n < 0) return errno == EINTR ? -EINTR : -errno;
+    if (n == 0) continue; /* the deadline check above ends the wait */
+    if (p.revents & POLLIN) return 0;
+    if (p.revents & (POLLHUP | POLLERR | POLLNVAL)) return -ECONNRESET;
+  }
+}
+
+/* receive_deadline computes when a blocking receive gives up (NULL: never). */
+static const struct timespec *receive_deadline(int fd, struct timespec *out) {
+  struct timeval tv = {0, 0};
+  socklen_t len = sizeof tv;
+  if (real()->getsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, &len) != 0 || (tv.tv_sec == 0 && tv.tv_usec == 0)) return NULL;
+  clock_gettime(CLOCK_MONOTONIC, out);
+  out->tv_sec += tv.tv_sec;
+  out->tv_nsec += tv.tv_usec * 1000L;
+  if (out->tv_nsec >= 1000000000L) {
+    out->tv_sec++;
+    out->tv_nsec -= 1000000000L;
+  }
+  return out;
+}
+
+/* put_cmsgs writes the control messages the server said fit, as netlink_recvmsg() and
+ * scm_recv() do (NETLINK_PKTINFO first, then SCM_CREDENTIALS). */
+static void put_cmsgs(struct msghdr *msg, const struct bridge_recv_reply *r) {
+  size_t used = 0;
+  if (!msg->msg_control) {
+    msg->msg_controllen = 0;
+    return;
+  }
+  struct cmsghdr *c = CMSG_FIRSTHDR(msg);
+  if (c && (r->cmsgs & BRIDGE_CMSG_PKTINFO)) {
+    c->cmsg_level = SOL_NETLINK;
+    c->cmsg_type = NETLINK_PKTINFO_;
+    c->cmsg_len = CMSG_LEN(sizeof(uint32_t));
+    memcpy(CMSG_DATA(c), &r->group, sizeof(uint32_t));
+    used += CMSG_SPACE(sizeof(uint32_t));
+    c = used + sizeof(struct cmsghdr) <= msg->msg_controllen ? (struct cmsghdr *)((char *)msg->msg_control + used) : NULL;
+  }
+  if (c && (r->cmsgs & BRIDGE_CMSG_CREDENTIALS)) {
+    struct ucred cred = {.pid = r->cred_pid, .uid = r->cred_uid, .gid = r->cred_gid};
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_CREDENTIALS;
+    c->cmsg_len = CMSG_LEN(sizeof cred);
+    memcpy(CMSG_DATA(c), &cred, sizeof cred);
+    used += CMSG_SPACE(sizeof cred);
+  }
+  msg->msg_controllen = used < msg->msg_controllen ? used : msg->msg_controllen;
+}
+
+/* do_recv is netlink_recvmsg() through the server, waiting when the call blocks. */
+static ssize_t do_recv(int fd, uint64_t key, struct msghdr *msg, int flags) {
+  struct bridge_recv_body body = {
+      .buffer_size = (uint32_t)iov_total(msg->msg_iov, msg->msg_iovlen),
+      .control_size = msg->msg_control ? (uint32_t)msg->msg_controllen : 0,
+  };
+  struct iovec part = {&body, sizeof body};
+  struct timespec deadline_at;
+  const struct timespec *deadline = NULL;
+  int deadline_known = 0;
+  struct call_result out;
+  for (;;) {
+    int err = channel_call(fd, key, BRIDGE_OP_RECVMSG, (uint32_t)flags, &part, 1, &out);
+    if (err) return fail(-err);
+    if (out.result != -EAGAIN || nonblocking(fd, flags)) break;
+    free(out.body);
+    if (!deadline_known) {
+      deadline = receive_deadline(fd, &deadline_at);
+      deadline_known = 1;
+    }
+    int w = wait_readable(fd, deadline);
+    if (w) return fail(-w);
+  }
+  if (out.result < 0) {
+    free(out.body);
+    return fail(-out.result);
+  }
+  struct bridge_recv_reply r;
+  if (out.body_len < sizeof r) {
+    free(out.body);
+    return fail(EPROTO);
+  }
+  memcpy(&r, out.body, sizeof r);
+  const unsigned char *data = out.body + sizeof r;
+  size_t left = out.body_len - sizeof r;
+  for (size_t i = 0; i < msg->msg_iovlen && left; i++) {
+    size_t n = msg->msg_iov[i].iov_len < left ? msg->msg_iov[i].iov_len : left;
+    memcpy(msg->msg_iov[i].iov_base, data, n);
+    data += n;
+    left -= n;
+  }
+  if (msg->msg_name) {
+    /* move_addr_to_user(): as much of the sockaddr_nl as fits; the length is always 12. */
+    struct sockaddr_nl_ {
+      uint16_t family, pad;
+      uint32_t pid, groups;
+    } nl = {AF_NETLINK, 0, r.nl_pid, r.nl_groups};
+    size_t n = msg->msg_namelen < sizeof nl ? msg->msg_namelen : sizeof nl;
+    memcpy(msg->msg_name, &nl, n);
+    msg->msg_namelen = sizeof nl;
+  }
+  put_cmsgs(msg, &r);
+  msg->msg_flags = (int)r.msg_flags;
+  free(out.body);
+  return out.result;
+}
+
+ssize_t sendmsg(int fd, const struct msghdr *msg, int flags) {
+  uint64_t key;
+  if (!fd_lookup(fd, &key)) return real()->sendmsg(fd, msg, flags);
+  if (!msg) return fail(EFAULT);
+  return do_send(fd, key, msg->msg_iov, msg->msg_iovlen, flags, msg->msg_name, msg->msg_name ? msg->msg_namelen : 0);
+}
+
+ssize_t sendto(int fd, const void *buf, size_t len, int flags, const struct sockaddr *addr, socklen_t addrlen) {
+  uint64_t key;
+  if (!fd_lookup(fd, &key)) return real()->sendto(fd, buf, len, flags, addr, addrlen);
+  struct iovec iov = {(void *)buf, len};
+  return do_send(fd, key, &iov, 1, flags, addr, addr ? addrlen : 0);
+}
+
+ssize_t send(int fd, const void *buf, size_t len, int flags) {
+  uint64_t key;
+  if (!fd_lookup(fd, &key)) return real()->send(fd, buf, len, flags);
+  struct iovec iov = {(void *)buf, len};
+  return do_send(fd, key, &iov, 1, flags, NULL, 0);
+}
+
+ssize_t write(int fd, const void *buf, size_t len) {
+  uint64_t key;
+  if (!fd_lookup(fd, &key)) return real()->write(fd, buf, len);
+  struct iovec iov = {(void *)buf, len};
+  return do_send(fd, key, &iov, 1, 0, NULL, 0);
+}
+
+ssize_t recvmsg(int fd, struct msghdr *msg, int flags) {
+  uint64_t key;
+  if (!fd_lookup(fd, &key)) return real()->recvmsg(fd, msg, flags);
+  if (!msg) return fail(EFAULT);
+  return do_recv(fd, key, msg, flags);
+}
+
+/* recv_plain is recv()/recvfrom() on a virtual socket. */
+static ssize_t recv_plain(int fd, uint64_t key, void *buf, size_t len, int flags, struct sockaddr *addr, socklen_t *addrlen) {
+  struct iovec iov = {buf, len};
+  struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
+  if (addr && addrlen) {
+    msg.msg_name = addr;
+    msg.msg_namelen = *addrlen;
+  }
+  ssize_t r = do_recv(fd, key, &msg, flags);
+  if (r >= 0 && addr && addrlen) *addrlen = msg.msg_namelen;
+  return r;
+}
+
+ssize_t recvfrom(int fd, void *buf, size_t len, int flags, struct sockaddr *addr, socklen_t *addrlen) {
+  uint64_t key;
+  if (!fd_lookup(fd, &key)) return real()->recvfrom(fd, buf, len, flags, addr, addrlen);
+  return recv_plain(fd, key, buf, len, flags, addr, addrlen);
+}
+
+ssize_t recv(int fd, void *buf, size_t len, int flags) {
+  uint64_t key;
+  if (!fd_lookup(fd, &key)) return real()->recv(fd, buf, len, flags);
+  return recv_plain(fd, key, buf, len, flags, NULL, NULL);
+}
+
+ssize_t read(int fd, void *buf, size_t len) {
+  uint64_t key;
+  if (!fd_lookup(fd, &key)) return real()->read(fd, buf, len);
+  /* sock_read_iter(): an empty read returns 0 without looking at the socket. */
+  if (len == 0) return 0;
+  return recv_plain(fd, key, buf, len, 0, NULL, NULL);
+}
+
+/* The _FORTIFY_SOURCE entry points: the size check of the C library, then the call. */
+ssize_t __recv_chk(int fd, void *buf, size_t len, size_t buflen, int flags) {
+  uint64_t key;
+  if (!fd_lookup(fd, &key)) return real()->recv_chk(fd, buf, len, buflen, flags);
+  if (len > buflen) abort();
+  return recv_plain(fd, key, buf, len, flags, NULL, NULL);
+}
+
+ssize_t __recvfrom_chk(int fd, void *buf, size_t len, size_t buflen, int flags, struct sockaddr *addr, socklen_t *addrlen) {
+  uint64_t key;
+  if (!fd_lookup(fd, &key)) return real()->recvfrom_chk(fd, buf, len, buflen, flags, addr, addrlen);
+  if (len > buflen) abort();
+  return recv_plain(fd, key, buf, len, flags, addr, addrlen);
+}
+
+ssize_t __read_chk(int fd, void *buf, size_t len, size_t buflen) {
+  uint64_t key;
+  if (!fd_lookup(fd, &key)) return real()->read_chk(fd, buf, len, buflen);
+  if (len > buflen) abort();
+  return read(fd, buf, len);
+}

@@ -1,0 +1,94 @@
+/*
+ * The bridge protocol spoken between the preload shim and nlsim's bridge server
+ * (sim/transport/bridge-protocol.ts mirrors every number and offset here).
+ *
+ * Two kinds of AF_UNIX stream connections reach the server's socket:
+ *   - a data connection per virtual netlink socket: the fd the program holds. Its only
+ *     request is the first (BRIDGE_OP_SOCKET); afterwards the server writes nothing but
+ *     one-byte readiness tokens to it, so poll/select/epoll see it readable exactly when
+ *     the virtual socket is.
+ *   - a control connection per process, private to the shim, carrying every other call.
+ * Frames are in host byte order: both ends run on the same machine.
+ */
+#ifndef NLSIM_BRIDGE_H
+#define NLSIM_BRIDGE_H
+
+#include <stdint.h>
+
+/* The environment variable naming the server's socket path. */
+#define NLSIM_SOCKET_ENV "NLSIM_SOCKET"
+
+/* Operations (bridge_request.op). */
+enum bridge_op {
+  BRIDGE_OP_SOCKET = 1,      /* body: bridge_socket_body; sent on the data connection */
+  BRIDGE_OP_BIND = 2,        /* body: the socket address bytes */
+  BRIDGE_OP_CONNECT = 3,     /* body: the socket address bytes */
+  BRIDGE_OP_GETSOCKNAME = 4, /* reply body: struct sockaddr_nl */
+  BRIDGE_OP_GETPEERNAME = 5, /* reply body: struct sockaddr_nl */
+  BRIDGE_OP_SENDMSG = 6,     /* flags: msg flags; body: u32 addrlen, address, data */
+  BRIDGE_OP_RECVMSG = 7,     /* flags: msg flags; body: bridge_recv_body; reply: bridge_recv_reply + data */
+  BRIDGE_OP_SETSOCKOPT = 8,  /* body: i32 level, i32 name, option bytes */
+  BRIDGE_OP_GETSOCKOPT = 9,  /* body: i32 level, i32 name, i32 optlen; reply: u32 optlen, bytes */
+  BRIDGE_OP_CLOSE = 10,      /* a descriptor was closed: answers once the server saw any EOF */
+  BRIDGE_OP_LOOKUP = 11,     /* is `key` a live virtual socket? (fds inherited across exec) */
+};
+
+/* Every request starts with this header; `len` counts the header and the body. */
+struct bridge_request {
+  uint32_t len;
+  uint32_t op;
+  /* The virtual socket: the inode of the program-side end of its data connection. */
+  uint64_t key;
+  /* The caller's pid (getpid()): autobind and SCM_CREDENTIALS use the current process. */
+  int32_t pid;
+  /* Operation flags (MSG_* for SENDMSG and RECVMSG), else 0. */
+  uint32_t flags;
+};
+
+/* Every reply starts with this header; `len` counts the header and the body. */
+struct bridge_reply {
+  uint32_t len;
+  /* The system call's return value, or -errno. */
+  int32_t result;
+  /* Readiness tokens the shim must remove from the data connection of the request's key. */
+  uint32_t drain;
+  uint32_t reserved;
+};
+
+struct bridge_socket_body {
+  int32_t type;
+  int32_t protocol;
+};
+
+struct bridge_recv_body {
+  uint32_t buffer_size;  /* total iov_len */
+  uint32_t control_size; /* msg_controllen */
+};
+
+/* cmsg bits of bridge_recv_reply.cmsgs. */
+#define BRIDGE_CMSG_PKTINFO 1u
+#define BRIDGE_CMSG_CREDENTIALS 2u
+
+struct bridge_recv_reply {
+  uint32_t msg_flags;
+  uint32_t nl_pid;    /* msg_name: sender port id */
+  uint32_t nl_groups; /* msg_name: delivery group mask */
+  uint32_t cmsgs;     /* BRIDGE_CMSG_* present (they fit msg_controllen) */
+  uint32_t group;     /* NETLINK_PKTINFO's group */
+  int32_t cred_pid;   /* SCM_CREDENTIALS */
+  uint32_t cred_uid;
+  uint32_t cred_gid;
+  /* followed by the copied bytes: min(buffer_size, datagram length) */
+};
+
+/* The one byte the server writes to a data connection per readiness token. */
+#define BRIDGE_TOKEN 0x01
+
+/* Frames larger than this are refused (EPROTO): larger than any netlink datagram. */
+#define BRIDGE_MAX_FRAME (64u << 20)
+
+_Static_assert(sizeof(struct bridge_request) == 24, "request header is 24 bytes");
+_Static_assert(sizeof(struct bridge_reply) == 16, "reply header is 16 bytes");
+_Static_assert(sizeof(struct bridge_recv_reply) == 32, "recv reply body is 32 bytes");
+
+#endif

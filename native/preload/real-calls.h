@@ -1,0 +1,44 @@
+/*
+ * The C library's own versions of the calls the shim interposes, found with
+ * dlsym(RTLD_NEXT): every descriptor that is not a virtual netlink socket goes to them
+ * untouched, and the shim's own channel to the server uses them too.
+ */
+#ifndef NLSIM_REAL_CALLS_H
+#define NLSIM_REAL_CALLS_H
+
+#include <sys/socket.h>
+#include <sys/types.h>
+
+struct real_calls {
+  int (*socket)(int, int, int);
+  int (*bind)(int, const struct sockaddr *, socklen_t);
+  int (*connect)(int, const struct sockaddr *, socklen_t);
+  int (*getsockname)(int, struct sockaddr *, socklen_t *);
+  int (*getpeername)(int, struct sockaddr *, socklen_t *);
+  int (*setsockopt)(int, int, int, const void *, socklen_t);
+  int (*getsockopt)(int, int, int, void *, socklen_t *);
+  ssize_t (*send)(int, const void *, size_t, int);
+  ssize_t (*sendto)(int, const void *, size_t, int, const struct sockaddr *, socklen_t);
+  ssize_t (*sendmsg)(int, const struct msghdr *, int);
+  ssize_t (*write)(int, const void *, size_t);
+  ssize_t (*recv)(int, void *, size_t, int);
+  ssize_t (*recvfrom)(int, void *, size_t, int, struct sockaddr *, socklen_t *);
+  ssize_t (*recvmsg)(int, struct msghdr *, int);
+  ssize_t (*read)(int, void *, size_t);
+  ssize_t (*recv_chk)(int, void *, size_t, size_t, int);
+  ssize_t (*recvfrom_chk)(int, void *, size_t, size_t, int, struct sockaddr *, socklen_t *);
+  ssize_t (*read_chk)(int, void *, size_t, size_t);
+  int (*shutdown)(int, int);
+  int (*close)(int);
+  int (*dup)(int);
+  int (*dup2)(int, int);
+  int (*dup3)(int, int, int);
+  int (*fcntl)(int, int, ...);
+  int (*fcntl64)(int, int, ...);
+};
+
+/* real returns the resolved table, resolving it on first use (constructors of other
+ * libraries may call in before ours has run). */
+const struct real_calls *real(void);
+
+#endif

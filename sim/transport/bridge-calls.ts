@@ -1,0 +1,108 @@
+/**
+ * The system calls a shim forwards, performed on a SimSocket: each takes a request body
+ * laid out as native/preload/nlsim-bridge.h says and returns the call's result (or -errno)
+ * with the reply body. A body too short for its operation is EPROTO, never an exception.
+ */
+import { encodeSockaddr } from '../address.js';
+import { NetlinkError } from '../errors.js';
+import type { SimSocket } from '../socket.js';
+import { errnoNumber } from '../uapi/errno.js';
+import { HOST_LE, viewOf } from '../wire/header.js';
+import { BRIDGE_CMSG, BRIDGE_OP, RECV_REPLY_LEN } from './bridge-protocol.js';
+
+/** CallResult is what a forwarded call answers. */
+export interface CallResult {
+  result: number;
+  body: Uint8Array;
+}
+
+const EMPTY = new Uint8Array(0);
+/** getsockopt buffers above this are cut (NETLINK_LIST_MEMBERSHIPS, the longest, needs 4 bytes per 32 groups). */
+const MAX_OPTLEN = 1 << 16;
+/** EPROTO as a reply: the request could not be read. */
+export const PROTOCOL_ERROR: CallResult = { result: -errnoNumber('EPROTO'), body: EMPTY };
+
+/** ok wraps a successful result. */
+function ok(result: number, body: Uint8Array = EMPTY): CallResult {
+  return { result, body };
+}
+
+/**
+ * performCall runs operation `op` on `sock`. NetlinkErrors become -errno; anything else
+ * thrown is a bug in nlsim and propagates to the server, which reports it.
+ */
+export async function performCall(sock: SimSocket, op: number, flags: number, body: Uint8Array): Promise<CallResult> {
+  try {
+    return await dispatch(sock, op, flags, body);
+  } catch (e) {
+    if (e instanceof NetlinkError) return { result: e.errno, body: EMPTY };
+    throw e;
+  }
+}
+
+async function dispatch(sock: SimSocket, op: number, flags: number, body: Uint8Array): Promise<CallResult> {
+  const v = viewOf(body);
+  switch (op) {
+    case BRIDGE_OP.BIND:
+      sock.bind(body.slice());
+      return ok(0);
+    case BRIDGE_OP.CONNECT:
+      sock.connect(body.slice());
+      return ok(0);
+    case BRIDGE_OP.GETSOCKNAME:
+      return ok(0, encodeSockaddr(sock.getsockname()));
+    case BRIDGE_OP.GETPEERNAME:
+      return ok(0, encodeSockaddr(sock.getpeername()));
+    case BRIDGE_OP.SENDMSG: {
+      if (body.length < 4) return PROTOCOL_ERROR;
+      const addrlen = v.getUint32(0, HOST_LE);
+      if (body.length < 4 + addrlen) return PROTOCOL_ERROR;
+      const address = addrlen ? body.slice(4, 4 + addrlen) : null;
+      return ok(await sock.sendtoAsync(body.slice(4 + addrlen), address, flags));
+    }
+    case BRIDGE_OP.RECVMSG: {
+      if (body.length < 8) return PROTOCOL_ERROR;
+      const bufferSize = v.getUint32(0, HOST_LE);
+      const controlSize = v.getUint32(4, HOST_LE);
+      return ok(...encodeReceived(sock, bufferSize, controlSize, flags));
+    }
+    case BRIDGE_OP.SETSOCKOPT: {
+      if (body.length < 8) return PROTOCOL_ERROR;
+      sock.setsockopt(v.getInt32(0, HOST_LE), v.getInt32(4, HOST_LE), body.slice(8));
+      return ok(0);
+    }
+    case BRIDGE_OP.GETSOCKOPT: {
+      if (body.length < 12) return PROTOCOL_ERROR;
+      // Every option answers at most a few hundred bytes, so a huge buffer is cut to spare
+      // the allocation; the bytes written and the optlen returned stay the kernel's.
+      const optlen = Math.min(v.getInt32(8, HOST_LE), MAX_OPTLEN);
+      const { data, optlen: written } = sock.getsockoptRaw(v.getInt32(0, HOST_LE), v.getInt32(4, HOST_LE), optlen);
+      const out = new Uint8Array(4 + data.length);
+      viewOf(out).setUint32(0, written, HOST_LE);
+      out.set(data, 4);
+      return ok(0, out);
+    }
+    default:
+      return PROTOCOL_ERROR;
+  }
+}
+
+/** encodeReceived performs recvmsg() and lays out struct bridge_recv_reply plus the data. */
+function encodeReceived(sock: SimSocket, bufferSize: number, controlSize: number, flags: number): [number, Uint8Array] {
+  const r = sock.recvmsg({ bufferSize, flags, controlSize });
+  const out = new Uint8Array(RECV_REPLY_LEN + r.data.length);
+  const v = viewOf(out);
+  let cmsgs = 0;
+  if (r.pktinfoGroup !== undefined) cmsgs |= BRIDGE_CMSG.PKTINFO;
+  if (r.credentials) cmsgs |= BRIDGE_CMSG.CREDENTIALS;
+  v.setUint32(0, r.flags >>> 0, HOST_LE); // msg_flags
+  v.setUint32(4, r.address.pid >>> 0, HOST_LE); // nl_pid
+  v.setUint32(8, r.address.groups >>> 0, HOST_LE); // nl_groups
+  v.setUint32(12, cmsgs, HOST_LE); // cmsgs
+  v.setUint32(16, (r.pktinfoGroup ?? 0) >>> 0, HOST_LE); // group
+  v.setInt32(20, r.credentials?.pid ?? 0, HOST_LE); // cred_pid
+  v.setUint32(24, (r.credentials?.uid ?? 0) >>> 0, HOST_LE); // cred_uid
+  v.setUint32(28, (r.credentials?.gid ?? 0) >>> 0, HOST_LE); // cred_gid
+  out.set(r.data, RECV_REPLY_LEN);
+  return [r.length, out];
+}

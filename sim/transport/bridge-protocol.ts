@@ -1,0 +1,154 @@
+/**
+ * The bridge protocol between the LD_PRELOAD shim (native/preload/) and the bridge server:
+ * every number and offset mirrors native/preload/nlsim-bridge.h, which is the reference.
+ * Frames travel over AF_UNIX stream connections on one machine, so integers are in host
+ * byte order. See docs/decisions/0003-preload-runner.md for why the channel looks like this.
+ */
+import { HOST_LE, viewOf } from '../wire/header.js';
+
+/** BRIDGE_SOCKET_ENV names the environment variable that points the shim at the server. */
+export const BRIDGE_SOCKET_ENV = 'NLSIM_SOCKET';
+
+/** BRIDGE_OP are the request operations (enum bridge_op). */
+export const BRIDGE_OP = {
+  SOCKET: 1,
+  BIND: 2,
+  CONNECT: 3,
+  GETSOCKNAME: 4,
+  GETPEERNAME: 5,
+  SENDMSG: 6,
+  RECVMSG: 7,
+  SETSOCKOPT: 8,
+  GETSOCKOPT: 9,
+  CLOSE: 10,
+  LOOKUP: 11,
+} as const;
+
+/** REQUEST_HEADER_LEN is sizeof(struct bridge_request). */
+export const REQUEST_HEADER_LEN = 24;
+/** REPLY_HEADER_LEN is sizeof(struct bridge_reply). */
+export const REPLY_HEADER_LEN = 16;
+/** RECV_REPLY_LEN is sizeof(struct bridge_recv_reply), which precedes the received bytes. */
+export const RECV_REPLY_LEN = 32;
+/** BRIDGE_MAX_FRAME refuses frames larger than any netlink datagram could make (EPROTO). */
+export const BRIDGE_MAX_FRAME = 64 << 20;
+/** BRIDGE_TOKEN is the byte written to a data connection per readiness token. */
+export const BRIDGE_TOKEN = 0x01;
+/** BRIDGE_CMSG bits of bridge_recv_reply.cmsgs. */
+export const BRIDGE_CMSG = { PKTINFO: 1, CREDENTIALS: 2 } as const;
+
+/** BridgeRequest is a decoded struct bridge_request and its body. */
+export interface BridgeRequest {
+  op: number;
+  /** The virtual socket: the inode of the program's end of its data connection. */
+  key: bigint;
+  /** getpid() of the caller. */
+  pid: number;
+  /** MSG_* flags for SENDMSG and RECVMSG. */
+  flags: number;
+  body: Uint8Array;
+}
+
+/** encodeRequest returns the bytes of a request frame (tests and tools speak as a shim). */
+export function encodeRequest(req: BridgeRequest): Uint8Array {
+  const out = new Uint8Array(REQUEST_HEADER_LEN + req.body.length);
+  const v = viewOf(out);
+  v.setUint32(0, out.length, HOST_LE); // len
+  v.setUint32(4, req.op, HOST_LE); // op
+  v.setBigUint64(8, req.key, HOST_LE); // key
+  v.setInt32(16, req.pid, HOST_LE); // pid
+  v.setUint32(20, req.flags >>> 0, HOST_LE); // flags
+  out.set(req.body, REQUEST_HEADER_LEN);
+  return out;
+}
+
+/** decodeRequest reads a whole request frame (its length already checked by FrameReader). */
+export function decodeRequest(frame: Uint8Array): BridgeRequest {
+  const v = viewOf(frame);
+  return {
+    op: v.getUint32(4, HOST_LE),
+    key: v.getBigUint64(8, HOST_LE),
+    pid: v.getInt32(16, HOST_LE),
+    flags: v.getUint32(20, HOST_LE),
+    body: frame.subarray(REQUEST_HEADER_LEN),
+  };
+}
+
+/** BridgeReply is a struct bridge_reply and its body. */
+export interface BridgeReply {
+  /** The call's return value, or -errno. */
+  result: number;
+  /** Stale readiness tokens the shim must remove from the data connection. */
+  drain: number;
+  body: Uint8Array;
+}
+
+/** encodeReply returns the bytes of a reply frame. */
+export function encodeReply(reply: BridgeReply): Uint8Array {
+  const out = new Uint8Array(REPLY_HEADER_LEN + reply.body.length);
+  const v = viewOf(out);
+  v.setUint32(0, out.length, HOST_LE); // len
+  v.setInt32(4, reply.result, HOST_LE); // result
+  v.setUint32(8, reply.drain, HOST_LE); // drain
+  v.setUint32(12, 0, HOST_LE); // reserved
+  out.set(reply.body, REPLY_HEADER_LEN);
+  return out;
+}
+
+/** decodeReply reads a whole reply frame. */
+export function decodeReply(frame: Uint8Array): BridgeReply {
+  const v = viewOf(frame);
+  return { result: v.getInt32(4, HOST_LE), drain: v.getUint32(8, HOST_LE), body: frame.subarray(REPLY_HEADER_LEN) };
+}
+
+/**
+ * FrameReader cuts a byte stream into frames, each starting with its u32 length. A length
+ * below `minLength` or above BRIDGE_MAX_FRAME makes the stream unreadable from there on:
+ * push() then returns 'invalid'.
+ */
+export class FrameReader {
+  readonly #minLength: number;
+  #chunks: Uint8Array[] = [];
+  #buffered = 0;
+
+  constructor(minLength: number) {
+    this.#minLength = minLength;
+  }
+
+  /** push adds bytes and returns the complete frames now available, or 'invalid'. */
+  push(chunk: Uint8Array): Uint8Array[] | 'invalid' {
+    this.#chunks.push(chunk);
+    this.#buffered += chunk.length;
+    const frames: Uint8Array[] = [];
+    for (;;) {
+      if (this.#buffered < 4) return frames;
+      const head = this.#take(4, false);
+      const len = viewOf(head).getUint32(0, HOST_LE);
+      if (len < this.#minLength || len > BRIDGE_MAX_FRAME) return 'invalid';
+      if (this.#buffered < len) return frames;
+      frames.push(this.#take(len, true));
+    }
+  }
+
+  /** #take returns the first `n` buffered bytes, removing them when `consume`. */
+  #take(n: number, consume: boolean): Uint8Array {
+    const joined = this.#chunks.length === 1 ? this.#chunks[0]! : concat(this.#chunks, this.#buffered);
+    this.#chunks = [joined];
+    const out = joined.subarray(0, n);
+    if (consume) {
+      this.#chunks = joined.length > n ? [joined.subarray(n)] : [];
+      this.#buffered -= n;
+    }
+    return out;
+  }
+}
+
+function concat(chunks: Uint8Array[], total: number): Uint8Array {
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}

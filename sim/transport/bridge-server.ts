@@ -1,0 +1,234 @@
+/**
+ * BridgeServer: the unix-socket server the LD_PRELOAD shim talks to. It maps each data
+ * connection (the fd a program holds in place of an AF_NETLINK socket) to a SimSocket of one
+ * VirtualKernel, performs the calls that arrive on the per-process control connections, and
+ * keeps every data connection readable exactly while its virtual socket is: one token byte
+ * sits in the connection while the virtual socket has a datagram or an error to report.
+ * See docs/decisions/0003-preload-runner.md.
+ */
+import net from 'node:net';
+import { debuglog } from 'node:util';
+import { type Credentials, rootCredentials, userCredentials } from '../credentials.js';
+import { NetlinkError } from '../errors.js';
+import type { VirtualKernel } from '../kernel.js';
+import type { SimSocket } from '../socket.js';
+import { errnoNumber } from '../uapi/errno.js';
+import { POLLERR, POLLIN } from '../uapi/netlink.js';
+import { HOST_LE, viewOf } from '../wire/header.js';
+import { performCall, PROTOCOL_ERROR, type CallResult } from './bridge-calls.js';
+import {
+  BRIDGE_OP,
+  BRIDGE_TOKEN,
+  type BridgeRequest,
+  decodeRequest,
+  encodeReply,
+  FrameReader,
+  REQUEST_HEADER_LEN,
+} from './bridge-protocol.js';
+
+const log = debuglog('nlsim');
+const TOKEN = new Uint8Array([BRIDGE_TOKEN]);
+const KNOWN_OPS = new Set<number>(Object.values(BRIDGE_OP));
+
+/** BridgeServerOptions configure a BridgeServer. */
+export interface BridgeServerOptions {
+  /** The kernel whose sockets programs get. */
+  kernel: VirtualKernel;
+  /**
+   * Callers act as an ordinary user without capabilities (userCredentials) instead of root
+   * with every capability. Defaults to false.
+   */
+  unprivileged?: boolean;
+}
+
+/** Entry is one virtual socket and the data connection that stands for it. */
+interface Entry {
+  readonly key: bigint;
+  readonly sock: SimSocket;
+  readonly conn: net.Socket;
+  /** Tokens written to the connection and not yet drained: 0 or 1. */
+  tokens: number;
+  /** False until the SOCKET reply is written: a token must never precede it. */
+  ready: boolean;
+  stopListening: () => void;
+}
+
+/** BridgeServer serves one VirtualKernel on a unix socket. Create it with BridgeServer.listen(). */
+export class BridgeServer {
+  /** The socket path (what NLSIM_SOCKET must name). */
+  readonly path: string;
+  readonly #kernel: VirtualKernel;
+  readonly #unprivileged: boolean;
+  readonly #server: net.Server;
+  readonly #entries = new Map<bigint, Entry>();
+  readonly #connections = new Set<net.Socket>();
+
+  private constructor(path: string, options: BridgeServerOptions) {
+    this.path = path;
+    this.#kernel = options.kernel;
+    this.#unprivileged = options.unprivileged ?? false;
+    this.#server = net.createServer((conn) => this.#accept(conn));
+  }
+
+  /** listen starts a server on `path` (which must not exist) and resolves once it accepts. */
+  static listen(path: string, options: BridgeServerOptions): Promise<BridgeServer> {
+    const server = new BridgeServer(path, options);
+    return new Promise((resolve, reject) => {
+      server.#server.once('error', reject);
+      server.#server.listen(path, () => {
+        server.#server.off('error', reject);
+        resolve(server);
+      });
+    });
+  }
+
+  /** socketCount is the number of virtual sockets programs hold open. */
+  get socketCount(): number {
+    return this.#entries.size;
+  }
+
+  /** close stops accepting, drops every connection and closes every virtual socket. */
+  close(): Promise<void> {
+    for (const conn of this.#connections) conn.destroy();
+    return new Promise((resolve) => this.#server.close(() => resolve()));
+  }
+
+  #accept(conn: net.Socket): void {
+    this.#connections.add(conn);
+    const reader = new FrameReader(REQUEST_HEADER_LEN);
+    let queue = Promise.resolve();
+    let isData = false;
+    let framesSeen = 0;
+    conn.on('data', (chunk: Buffer) => {
+      // A data connection carries one request, SOCKET; the shim never writes to it again.
+      if (isData) return;
+      const frames = reader.push(chunk);
+      if (frames === 'invalid') {
+        log('bridge: unreadable frame length, closing the connection');
+        this.#write(conn, { ...PROTOCOL_ERROR, drain: 0 });
+        conn.end();
+        isData = true; // ignore whatever follows
+        return;
+      }
+      for (const frame of frames) {
+        const req = decodeRequest(frame);
+        if (framesSeen++ === 0 && req.op === BRIDGE_OP.SOCKET) {
+          isData = true;
+          queue = queue.then(() => this.#openSocket(conn, req));
+          return;
+        }
+        queue = queue.then(() => this.#control(conn, req));
+      }
+    });
+    conn.on('error', (e) => log('bridge: connection error %s', e.message));
+    conn.on('close', () => {
+      this.#connections.delete(conn);
+      for (const entry of this.#entries.values()) if (entry.conn === conn) this.#release(entry);
+    });
+  }
+
+  #credentials(pid: number): Credentials {
+    return this.#unprivileged ? userCredentials(pid) : rootCredentials(pid);
+  }
+
+  /** #openSocket answers the SOCKET request that opens a data connection. */
+  #openSocket(conn: net.Socket, req: BridgeRequest): void {
+    if (req.body.length < 8) {
+      this.#write(conn, { ...PROTOCOL_ERROR, drain: 0 });
+      conn.end();
+      return;
+    }
+    const v = viewOf(req.body);
+    let sock: SimSocket;
+    try {
+      sock = this.#kernel.socket(v.getInt32(0, HOST_LE), v.getInt32(4, HOST_LE), { credentials: this.#credentials(req.pid) });
+    } catch (e) {
+      if (!(e instanceof NetlinkError)) throw e;
+      this.#write(conn, { result: e.errno, drain: 0, body: new Uint8Array(0) });
+      conn.end();
+      return;
+    }
+    const stale = this.#entries.get(req.key);
+    if (stale) this.#release(stale);
+    const entry: Entry = { key: req.key, sock, conn, tokens: 0, ready: false, stopListening: () => {} };
+    this.#entries.set(req.key, entry);
+    this.#write(conn, { result: 0, drain: 0, body: new Uint8Array(0) });
+    entry.ready = true;
+    entry.stopListening = sock.onReadable(() => this.#push(entry));
+  }
+
+  /** #control performs one request of a control connection and writes its reply. */
+  async #control(conn: net.Socket, req: BridgeRequest): Promise<void> {
+    let result: CallResult;
+    let drain = 0;
+    const entry = this.#entries.get(req.key);
+    if (!KNOWN_OPS.has(req.op) || req.op === BRIDGE_OP.SOCKET) {
+      result = PROTOCOL_ERROR;
+    } else if (req.op === BRIDGE_OP.CLOSE) {
+      // The descriptor's close() happened before this request was sent; if it was the last
+      // one, the end of its data connection is already in this loop iteration's events.
+      // Answering after them means close() returns with the port id free, as on Linux.
+      await new Promise((resume) => setImmediate(resume));
+      result = { result: 0, body: new Uint8Array(0) };
+    } else if (!entry) {
+      result = { result: -errnoNumber('EBADF'), body: new Uint8Array(0) };
+    } else if (req.op === BRIDGE_OP.LOOKUP) {
+      result = { result: 0, body: new Uint8Array(0) };
+    } else {
+      // The kernel reads `current` at each call: a child that inherited the socket
+      // autobinds and sends with its own pid.
+      entry.sock.credentials.pid = req.pid;
+      try {
+        result = await performCall(entry.sock, req.op, req.flags, req.body);
+      } catch (e) {
+        console.error(`nlsim: internal error in bridge operation ${req.op}:`, e);
+        result = { result: -errnoNumber('EIO'), body: new Uint8Array(0) };
+      }
+      drain = this.#sync(entry);
+    }
+    // A call may have made other sockets readable (a unicast, a multicast, an ACK): their
+    // tokens go out before this reply, so the caller sees them readable once it returns.
+    for (const other of this.#entries.values()) if (other !== entry) this.#push(other);
+    this.#write(conn, { ...result, drain });
+  }
+
+  /**
+   * #sync brings the token of `entry` in line with its virtual socket: writes one when it
+   * became readable, and returns how many the caller must drain when it is not any more
+   * (only the program side can read its own connection).
+   */
+  #sync(entry: Entry): number {
+    if (!entry.ready || entry.sock.sk.closed || entry.conn.destroyed) return 0;
+    const readable = (entry.sock.poll() & (POLLIN | POLLERR)) !== 0;
+    if (readable && entry.tokens === 0) {
+      entry.conn.write(TOKEN);
+      entry.tokens = 1;
+    } else if (!readable && entry.tokens > 0) {
+      const drain = entry.tokens;
+      entry.tokens = 0;
+      return drain;
+    }
+    return 0;
+  }
+
+  /** #push writes the token of a readable socket that has none; draining waits for a call on it. */
+  #push(entry: Entry): void {
+    if (!entry.ready || entry.tokens > 0 || entry.sock.sk.closed || entry.conn.destroyed) return;
+    if (entry.sock.poll() & (POLLIN | POLLERR)) {
+      entry.conn.write(TOKEN);
+      entry.tokens = 1;
+    }
+  }
+
+  /** #release closes the virtual socket of a data connection that ended. */
+  #release(entry: Entry): void {
+    if (this.#entries.get(entry.key) === entry) this.#entries.delete(entry.key);
+    entry.stopListening();
+    if (!entry.sock.sk.closed) entry.sock.close();
+    entry.conn.destroy();
+  }
+
+  #write(conn: net.Socket, reply: CallResult & { drain: number }): void {
+    if (!conn.destroyed) conn.write(encodeReply({ result: reply.result, drain: reply.drain, body: reply.body }));
+  }
+}

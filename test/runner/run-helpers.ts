@@ -1,0 +1,107 @@
+/**
+ * Running programs for the runner tests: under the LD_PRELOAD shim with an in-process bridge
+ * server, or on the real kernel in a fresh network namespace (`unshare -n`), the oracle.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { preloadAvailable } from '../../native/preload/index.js';
+import { type BridgeHost, preloadEnvironment, startBridgeHost } from '../../sim/transport/bridge-host.js';
+
+/** RunOutput is what a finished program left. */
+export interface RunOutput {
+  stdout: string;
+  stderr: string;
+  /** Exit status, or 128+N when killed by signal N. */
+  status: number;
+}
+
+/** RunningProgram is a started program: write to its stdin, wait for a line, await its end. */
+export interface RunningProgram {
+  write(text: string): void;
+  /** waitFor resolves once stdout contains `text`. */
+  waitFor(text: string): Promise<void>;
+  done: Promise<RunOutput>;
+}
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const inCI = process.env.CI === 'true';
+
+/** start runs argv with `env`, collecting output. */
+export function start(argv: string[], env: NodeJS.ProcessEnv = process.env): RunningProgram {
+  const child = spawn(argv[0]!, argv.slice(1), { env, stdio: ['pipe', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  const waiters: { text: string; resolve: () => void }[] = [];
+  child.stdout.setEncoding('utf8').on('data', (d: string) => {
+    stdout += d;
+    for (const w of waiters.splice(0)) {
+      if (stdout.includes(w.text)) w.resolve();
+      else waiters.push(w);
+    }
+  });
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  const done = new Promise<RunOutput>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (code, signal) => resolve({ stdout, stderr, status: code ?? 128 + (signal ? 1 : 0) }));
+  });
+  return {
+    write: (text) => child.stdin.write(text),
+    waitFor: (text) =>
+      new Promise((resolve) => {
+        if (stdout.includes(text)) resolve();
+        else waiters.push({ text, resolve });
+      }),
+    done,
+  };
+}
+
+/** shimPath returns the built shim, or throws saying how to build it. */
+export function shimPath(): string {
+  const shim = preloadAvailable();
+  if (!shim.ok) throw new Error(shim.reason);
+  return shim.path;
+}
+
+/** simEnv is the environment that sends a program's netlink calls to `host`. */
+export function simEnv(host: BridgeHost): NodeJS.ProcessEnv {
+  return preloadEnvironment(process.env, shimPath(), host.server.path);
+}
+
+/** runSim runs argv against a fresh virtual kernel and returns its output. */
+export async function runSim(argv: string[], options: { unprivileged?: boolean } = {}): Promise<RunOutput> {
+  const host = await startBridgeHost({ unprivileged: options.unprivileged ?? false });
+  try {
+    return await start(argv, simEnv(host)).done;
+  } finally {
+    await host.close();
+  }
+}
+
+/** runKernel runs argv on the real kernel in a fresh network namespace. */
+export function runKernel(argv: string[]): Promise<RunOutput> {
+  return start(['unshare', '-n', ...argv]).done;
+}
+
+/**
+ * kernelUnavailable says why the real-kernel oracle cannot run here ('' when it can): it
+ * needs root to create a network namespace. Under CI=true it is never skipped.
+ */
+export const kernelUnavailable: string = (() => {
+  if (inCI) return '';
+  if (process.getuid?.() !== 0) return 'not running as root: unshare -n needs CAP_SYS_ADMIN';
+  const probe = spawnSync('unshare', ['-n', 'true']);
+  return probe.status === 0 ? '' : `unshare -n failed: ${probe.stderr?.toString().trim() || probe.error?.message}`;
+})();
+
+/** compileProbe builds test/runner/netlink-probe.c into a temporary directory. */
+export function compileProbe(): string {
+  const out = path.join(mkdtempSync(path.join(tmpdir(), 'nlsim-probe-')), 'netlink-probe');
+  const cc = spawnSync(process.env.CC || 'cc', ['-O1', '-Wall', '-Wextra', '-Werror', '-o', out, path.join(here, 'netlink-probe.c')], {
+    encoding: 'utf8',
+  });
+  if (cc.status !== 0) throw new Error(`compiling netlink-probe.c failed: ${cc.stderr || cc.error?.message}`);
+  return out;
+}
