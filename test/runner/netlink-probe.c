@@ -6,7 +6,8 @@
  *
  * Modes: no argument runs every section; `exec-child FD PARENT` is the image a child
  * execs with an inherited socket; `hold` waits on stdin between two calls (the server is
- * killed meanwhile); `socket` opens one socket and reports.
+ * killed meanwhile); `block` waits in recv while it is killed; `socket` opens one socket
+ * and reports.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -611,12 +612,24 @@ static int hold(void) {
   return 0;
 }
 
+/* block waits in a blocking recv that only the server's end can finish. */
+static int block(void) {
+  int s = nl_socket(SOCK_RAW, NETLINK_USERSOCK);
+  show("bind", nl_bind(s, 9002, 0));
+  printf("ready\n");
+  fflush(stdout);
+  char buf[16];
+  show("recv blocked", recv(s, buf, sizeof buf, 0));
+  return 0;
+}
+
 int main(int argc, char **argv) {
   setvbuf(stdout, NULL, _IOLBF, 0);
   /* A blocking call that never returns is a failure, not a hang of the test suite. */
   alarm(60);
   if (argc == 4 && strcmp(argv[1], "exec-child") == 0) return exec_child(atoi(argv[2]), (pid_t)atoi(argv[3]));
   if (argc == 2 && strcmp(argv[1], "hold") == 0) return hold();
+  if (argc == 2 && strcmp(argv[1], "block") == 0) return block();
   if (argc == 2 && strcmp(argv[1], "socket") == 0) {
     show("socket", socket(AF_NETLINK, SOCK_RAW, NETLINK_USERSOCK));
     return 0;

@@ -21,8 +21,10 @@ export interface RunOutput {
 /** RunningProgram is a started program: write to its stdin, wait for a line, await its end. */
 export interface RunningProgram {
   write(text: string): void;
-  /** waitFor resolves once stdout contains `text`. */
+  /** waitFor resolves once stdout or stderr contains `text`. */
   waitFor(text: string): Promise<void>;
+  /** kill sends SIGTERM. */
+  kill(): void;
   done: Promise<RunOutput>;
 }
 
@@ -35,14 +37,21 @@ export function start(argv: string[], env: NodeJS.ProcessEnv = process.env): Run
   let stdout = '';
   let stderr = '';
   const waiters: { text: string; resolve: () => void }[] = [];
-  child.stdout.setEncoding('utf8').on('data', (d: string) => {
-    stdout += d;
+  const seen = (text: string) => stdout.includes(text) || stderr.includes(text);
+  const wake = () => {
     for (const w of waiters.splice(0)) {
-      if (stdout.includes(w.text)) w.resolve();
+      if (seen(w.text)) w.resolve();
       else waiters.push(w);
     }
+  };
+  child.stdout.setEncoding('utf8').on('data', (d: string) => {
+    stdout += d;
+    wake();
   });
-  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  child.stderr.setEncoding('utf8').on('data', (d: string) => {
+    stderr += d;
+    wake();
+  });
   const done = new Promise<RunOutput>((resolve, reject) => {
     child.once('error', reject);
     child.once('close', (code, signal) => resolve({ stdout, stderr, status: code ?? 128 + (signal ? 1 : 0) }));
@@ -51,9 +60,10 @@ export function start(argv: string[], env: NodeJS.ProcessEnv = process.env): Run
     write: (text) => child.stdin.write(text),
     waitFor: (text) =>
       new Promise((resolve) => {
-        if (stdout.includes(text)) resolve();
+        if (seen(text)) resolve();
         else waiters.push({ text, resolve });
       }),
+    kill: () => child.kill('SIGTERM'),
     done,
   };
 }
@@ -63,6 +73,11 @@ export function shimPath(): string {
   const shim = preloadAvailable();
   if (!shim.ok) throw new Error(shim.reason);
   return shim.path;
+}
+
+/** preloadEnvironmentFor is the environment that sends netlink calls to the server at `socketPath`. */
+export function preloadEnvironmentFor(socketPath: string): NodeJS.ProcessEnv {
+  return preloadEnvironment(process.env, shimPath(), socketPath);
 }
 
 /** simEnv is the environment that sends a program's netlink calls to `host`. */
