@@ -8,9 +8,12 @@
 import { readFileSync } from 'node:fs';
 import { nativeHost } from '../../native/index.js';
 import { execute } from './execute.js';
+import { maskLinkMessages } from './masks.js';
 import type { Op } from './ops.js';
 import { fromJson, toJson } from './serialize.js';
 
-const sequences = fromJson<Op[][]>(readFileSync(0, 'utf8'));
-const transcripts = sequences.map((ops) => execute(nativeHost, ops));
+const { sequences, profile } = fromJson<{ sequences: Op[][]; profile: string }>(readFileSync(0, 'utf8'));
+// the same masks as the simulator's transcripts get (profiles hold functions, not JSON)
+const mask = profile === 'route' ? maskLinkMessages : undefined;
+const transcripts = sequences.map((ops) => execute(nativeHost, ops, { mask }));
 process.stdout.write(toJson({ pid: process.pid, uid: process.getuid?.(), transcripts }));

@@ -77,8 +77,14 @@ function errorOf(e: unknown): string {
   return code;
 }
 
+/** ExecuteOptions adjust what a transcript records. */
+export interface ExecuteOptions {
+  /** mask returns a copy of a received datagram with values that vary between runs of Linux zeroed. */
+  mask?: (data: Uint8Array) => Uint8Array;
+}
+
 /** execute runs `ops` against `factory` and returns the transcript. Sockets are closed at the end. */
-export function execute(factory: SocketFactory, ops: readonly Op[]): Entry[] {
+export function execute(factory: SocketFactory, ops: readonly Op[], options: ExecuteOptions = {}): Entry[] {
   const slots: (NetlinkSocket | null)[] = [null, null, null, null];
   const n = new Normaliser();
   const out: Entry[] = [];
@@ -144,7 +150,8 @@ export function execute(factory: SocketFactory, ops: readonly Op[]): Entry[] {
         case 'recv': {
           const r = s!.recvmsg({ bufferSize: o.bufferSize, flags: o.flags, controlSize: o.controlSize });
           learnAll();
-          result = { length: r.length, flags: r.flags, address: addr(r.address), pktinfo: r.pktinfoGroup, credentials: r.credentials, messages: n.messages(r.data), data: n.bytes(r.data) };
+          const data = options.mask ? options.mask(r.data) : r.data;
+          result = { length: r.length, flags: r.flags, address: addr(r.address), pktinfo: r.pktinfoGroup, credentials: r.credentials, messages: n.messages(data), data: n.bytes(data) };
           break;
         }
         case 'setsockopt':

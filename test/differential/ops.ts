@@ -78,6 +78,8 @@ export interface Profile {
   avoidGroups?: readonly number[];
   /** Skip NETLINK_LIST_MEMBERSHIPS, whose optlen reports the protocol's group count. */
   noListMemberships?: boolean;
+  /** Masks values of received datagrams that vary between runs of Linux (see masks.ts). */
+  mask?: (data: Uint8Array) => Uint8Array;
 }
 
 /** opArb generates ops for sockets of the profile's protocol. */

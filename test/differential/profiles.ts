@@ -5,7 +5,8 @@
  * where the protocol allows them.
  */
 import fc from 'fast-check';
-import { NETLINK_GENERIC, NETLINK_USERSOCK } from '../../sim/uapi/netlink.js';
+import { NETLINK_GENERIC, NETLINK_ROUTE, NETLINK_USERSOCK } from '../../sim/uapi/netlink.js';
+import { maskLinkMessages } from './masks.js';
 import { anyMessage, type Message, type Profile } from './ops.js';
 
 /** USERSOCK: no kernel socket, any bytes. */
@@ -59,4 +60,53 @@ export const genericProfile: Profile = {
   maxGroup: 32,
   avoidGroups: [2, 5, 32],
   noListMemberships: true,
+};
+
+/** IFLA attributes for RTM_GETLINK requests: names of lo and of nothing, ext masks, junk. */
+const iflaAttr = fc.oneof(
+  fc.constantFrom('lo\0', 'nosuchdev\0', 'lo', '\0', 'abcdefghijklmnopqrstuvwxyz\0').map((n) => attr(3, text(n))), // IFLA_IFNAME
+  fc.constantFrom(0, 1, 8, 9, 0xffff).map((m) => attr(29, [m & 0xff, (m >> 8) & 0xff, 0, 0])), // IFLA_EXT_MASK
+  fc.constantFrom('lo\0', 'x\0').map((n) => attr(53, text(n))), // IFLA_ALT_IFNAME
+  fc.uint8Array({ maxLength: 12 }).map((b) => Array.from(b)), // junk
+);
+
+/** RTM_GETLINK requests for lo (index 1), for devices that do not exist, and malformed ones. */
+const getlinkMessage: fc.Arbitrary<Message> = fc
+  .record({
+    // AF_INET6 (10) and AF_BRIDGE (7) have GETLINK dumps of their own (inet6_dump_ifinfo,
+    // the bridge's port dump), not modelled yet; other families fall back to AF_UNSPEC.
+    family: fc.constantFrom(0, 0, 2, 17),
+    ifindex: fc.constantFrom(0, 1, 1, 2, 99, -1),
+    flags32: fc.constantFrom(0, 0, 1, 0x8),
+    change: fc.constantFrom(0, 0, 0xffffffff),
+    attrs: fc.array(iflaAttr, { maxLength: 3 }),
+    short: fc.constantFrom(false, false, false, true),
+    flags: fc.constantFrom(0x1, 0x5, 0x301, 0x305, 0x101, 0x201, 0x9),
+    seq: fc.nat(1000),
+  })
+  .map(({ family, ifindex, flags32, change, attrs, short, flags, seq }) => {
+    const ifi = new Uint8Array(16);
+    const v = new DataView(ifi.buffer);
+    v.setUint8(0, family);
+    v.setInt32(4, ifindex, true);
+    v.setUint32(8, flags32, true);
+    v.setUint32(12, change >>> 0, true);
+    const body = short ? ifi.subarray(0, 1) : new Uint8Array([...ifi, ...attrs.flat()]);
+    return { type: 18, flags, seq, pid: 0, body, lenDelta: 0 };
+  });
+
+/**
+ * ROUTE: RTM_GETLINK requests and dumps (only lo exists in a fresh namespace), types above
+ * RTM_MAX, and control types. Requests that change state are left to the route tests.
+ */
+export const routeProfile: Profile = {
+  protocol: NETLINK_ROUTE,
+  message: fc.oneof(
+    { weight: 3, arbitrary: getlinkMessage },
+    { weight: 1, arbitrary: anyMessage.filter((m) => m.type < 0x10 || m.type > 123) },
+  ),
+  // RTNLGRP groups: joining them is harmless; 30 and 31 need CAP_NET_ADMIN (rtnetlink_bind).
+  groups: fc.constantFrom(0, 1, 1 << 29, 1 << 30, 0x80000000, 0xffff),
+  maxGroup: 39,
+  mask: maskLinkMessages,
 };

@@ -12,7 +12,7 @@ import type { SocketFactory } from '../../sim/socket-api.js';
 import { describeKernel } from '../helpers/backends.js';
 import { execute, sideBySide } from '../differential/execute.js';
 import { type Profile, sequenceArb } from '../differential/ops.js';
-import { genericProfile, usersockProfile } from '../differential/profiles.js';
+import { genericProfile, routeProfile, usersockProfile } from '../differential/profiles.js';
 
 /** Runs per protocol: at least 2000 in CI, fewer locally unless NLSIM_DIFF_RUNS says otherwise. */
 const numRuns = Number(process.env.NLSIM_DIFF_RUNS ?? (process.env.CI === 'true' ? 2000 : 300));
@@ -22,11 +22,11 @@ function agree(profile: Profile, openNamespace: () => SocketFactory & { close():
   const tally = (key: string) => seen.set(key, (seen.get(key) ?? 0) + 1);
   fc.assert(
     fc.property(sequenceArb(profile), (ops) => {
-      const sim = execute(createKernel(), ops);
+      const sim = execute(createKernel(), ops, profile);
       const ns = openNamespace();
       let kernel;
       try {
-        kernel = execute(ns, ops);
+        kernel = execute(ns, ops, profile);
       } finally {
         ns.close();
       }
@@ -57,6 +57,10 @@ const socketOutcomes = ['ok', 'sent', 'received', 'received multicast', 'MSG_TRU
 describeKernel('operation sequences', (openNamespace) => {
   it(`agree on NETLINK_USERSOCK (${numRuns} sequences)`, () => {
     agree(usersockProfile, openNamespace, [...socketOutcomes, 'ECONNREFUSED']);
+  }, 600_000);
+
+  it(`agree on NETLINK_ROUTE with RTM_GETLINK requests (${numRuns} sequences)`, () => {
+    agree(routeProfile, openNamespace, [...socketOutcomes, 'received from the kernel', 'ACK', 'NLMSG_ERROR -19', 'NLMSG_ERROR -22', 'NLMSG_ERROR -95']);
   }, 600_000);
 
   it(`agree on NETLINK_GENERIC with nlctrl requests (${numRuns} sequences)`, () => {
