@@ -250,3 +250,23 @@ int channel_call(int fd, uint64_t key, uint32_t op, uint32_t flags, const struct
   report_gone(-err);
   return -ECONNRESET;
 }
+
+int channel_call_detached(int fd, uint64_t key, uint32_t op, uint32_t flags, const struct iovec *parts, int nparts,
+                          struct call_result *out) {
+  int saved = errno;
+  int err;
+  int cfd = connect_server(0);
+  if (cfd < 0) {
+    err = cfd;
+  } else {
+    struct bridge_request req = {.op = op, .key = key, .pid = getpid(), .flags = flags};
+    struct bridge_reply rep;
+    err = transact(cfd, &req, parts, nparts, &rep, out);
+    real()->close(cfd);
+    if (err == 0) drain(fd, rep.drain);
+  }
+  errno = saved;
+  if (err == 0 || err == -EPROTO) return err;
+  report_gone(-err);
+  return -ECONNRESET;
+}

@@ -40,4 +40,11 @@ int channel_open_socket(int type, int protocol);
 int channel_call(int fd, uint64_t key, uint32_t op, uint32_t flags, const struct iovec *parts, int nparts,
                  struct call_result *out);
 
+/* channel_call_detached is channel_call over a connection of its own, opened for this
+ * call alone: a call that may block for long (a send to a full receiver) must not hold the
+ * process's control connection, or another thread's receive that would make room could
+ * never reach the server. */
+int channel_call_detached(int fd, uint64_t key, uint32_t op, uint32_t flags, const struct iovec *parts, int nparts,
+                          struct call_result *out);
+
 #endif

@@ -1,6 +1,6 @@
 /*
  * The interposed data path of a virtual netlink socket: send, sendto, sendmsg, write,
- * recv, recvfrom, recvmsg, read (and the _FORTIFY_SOURCE variants). The virtual socket's
+ * writev, recv, recvfrom, recvmsg, read, readv (and the _FORTIFY_SOURCE variants). The virtual socket's
  * queue in the server is the only queue: every receive is a request, and a blocking one
  * waits on the fd the program holds, which the server keeps readable exactly while the
  * virtual socket is.
@@ -46,7 +46,7 @@ static size_t iov_total(const struct iovec *iov, size_t n) {
 
 /* do_send is netlink_sendmsg() through the server: the address exactly as given, the data
  * gathered. Blocking (a full user receiver) happens in the server, which answers when the
- * send completes. */
+ * send completes. SO_SNDTIMEO is not honoured: such a send waits until there is room. */
 static ssize_t do_send(int fd, uint64_t key, const struct iovec *iov, size_t iovcnt, int flags,
                        const void *addr, socklen_t addrlen) {
   if (addrlen > SOCKADDR_MAX) return fail(EINVAL);
@@ -62,9 +62,14 @@ static ssize_t do_send(int fd, uint64_t key, const struct iovec *iov, size_t iov
   }
   uint32_t alen = addrlen;
   struct iovec parts[3] = {{&alen, sizeof alen}, {(void *)addr, addrlen}, {data, len}};
-  uint32_t wire_flags = (uint32_t)flags | (nonblocking(fd, flags) ? MSG_DONTWAIT : 0);
+  int may_block = !nonblocking(fd, flags);
   struct call_result out;
-  int err = channel_call(fd, key, BRIDGE_OP_SENDMSG, wire_flags, parts, 3, &out);
+  /* First without waiting; only a send that would block goes to a connection of its own. */
+  int err = channel_call(fd, key, BRIDGE_OP_SENDMSG, (uint32_t)flags | MSG_DONTWAIT, parts, 3, &out);
+  if (!err && out.result == -EAGAIN && may_block) {
+    free(out.body);
+    err = channel_call_detached(fd, key, BRIDGE_OP_SENDMSG, (uint32_t)flags, parts, 3, &out);
+  }
   free(data);
   if (!err) free(out.body);
   return finish(err, err ? 0 : out.result);
@@ -218,6 +223,22 @@ ssize_t write(int fd, const void *buf, size_t len) {
   if (!fd_lookup(fd, &key)) return real()->write(fd, buf, len);
   struct iovec iov = {(void *)buf, len};
   return do_send(fd, key, &iov, 1, 0, NULL, 0);
+}
+
+ssize_t writev(int fd, const struct iovec *iov, int iovcnt) {
+  uint64_t key;
+  if (!fd_lookup(fd, &key)) return real()->writev(fd, iov, iovcnt);
+  if (iovcnt < 0) return fail(EINVAL);
+  return do_send(fd, key, iov, (size_t)iovcnt, 0, NULL, 0);
+}
+
+ssize_t readv(int fd, const struct iovec *iov, int iovcnt) {
+  uint64_t key;
+  if (!fd_lookup(fd, &key)) return real()->readv(fd, iov, iovcnt);
+  if (iovcnt < 0) return fail(EINVAL);
+  if (iov_total(iov, (size_t)iovcnt) == 0) return 0;
+  struct msghdr msg = {.msg_iov = (struct iovec *)iov, .msg_iovlen = (size_t)iovcnt};
+  return do_recv(fd, key, &msg, 0);
 }
 
 ssize_t recvmsg(int fd, struct msghdr *msg, int flags) {

@@ -8,6 +8,7 @@
 
 #include <sys/socket.h>
 #include <sys/types.h>
+#include <sys/uio.h>
 
 struct real_calls {
   int (*socket)(int, int, int);
@@ -21,14 +22,19 @@ struct real_calls {
   ssize_t (*sendto)(int, const void *, size_t, int, const struct sockaddr *, socklen_t);
   ssize_t (*sendmsg)(int, const struct msghdr *, int);
   ssize_t (*write)(int, const void *, size_t);
+  ssize_t (*writev)(int, const struct iovec *, int);
   ssize_t (*recv)(int, void *, size_t, int);
   ssize_t (*recvfrom)(int, void *, size_t, int, struct sockaddr *, socklen_t *);
   ssize_t (*recvmsg)(int, struct msghdr *, int);
   ssize_t (*read)(int, void *, size_t);
+  ssize_t (*readv)(int, const struct iovec *, int);
   ssize_t (*recv_chk)(int, void *, size_t, size_t, int);
   ssize_t (*recvfrom_chk)(int, void *, size_t, size_t, int, struct sockaddr *, socklen_t *);
   ssize_t (*read_chk)(int, void *, size_t, size_t);
   int (*shutdown)(int, int);
+  int (*listen)(int, int);
+  int (*accept)(int, struct sockaddr *, socklen_t *);
+  int (*accept4)(int, struct sockaddr *, socklen_t *, int);
   int (*close)(int);
   int (*dup)(int);
   int (*dup2)(int, int);

@@ -1,6 +1,6 @@
 /*
  * The interposed calls that manage a virtual netlink socket: socket(), bind(), connect(),
- * the names, the options, and the descriptor calls (close, dup*, fcntl) that must keep the
+ * the names, the options, shutdown/listen/accept, and the descriptor calls (close, dup*, fcntl) that must keep the
  * shim's fd table right. Every other descriptor goes straight to the C library.
  */
 #define _GNU_SOURCE
@@ -172,6 +172,25 @@ int shutdown(int fd, int how) {
   /* netlink_ops.shutdown is sock_no_shutdown(). */
   if (fd_lookup(fd, &key)) return fail(EOPNOTSUPP);
   return real()->shutdown(fd, how);
+}
+
+/* netlink_ops.listen and .accept are sock_no_listen() and sock_no_accept(). */
+int listen(int fd, int backlog) {
+  uint64_t key;
+  if (fd_lookup(fd, &key)) return fail(EOPNOTSUPP);
+  return real()->listen(fd, backlog);
+}
+
+int accept(int fd, struct sockaddr *addr, socklen_t *len) {
+  uint64_t key;
+  if (fd_lookup(fd, &key)) return fail(EOPNOTSUPP);
+  return real()->accept(fd, addr, len);
+}
+
+int accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags) {
+  uint64_t key;
+  if (fd_lookup(fd, &key)) return fail(EOPNOTSUPP);
+  return real()->accept4(fd, addr, len, flags);
 }
 
 /* released tells the server a descriptor of `key` went away and waits until it has seen

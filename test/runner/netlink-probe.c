@@ -15,6 +15,7 @@
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +24,7 @@
 #include <sys/select.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -168,6 +170,8 @@ static void errors(void) {
   show("send zero bytes", send(s, "", 0, 0));
   show("send MSG_OOB", send(s, "x", 1, MSG_OOB));
   show("shutdown", shutdown(s, SHUT_RDWR));
+  show("listen", listen(s, 1));
+  show("accept", accept(s, NULL, NULL));
   char buf[16];
   show("recv MSG_DONTWAIT empty", recv(s, buf, sizeof buf, MSG_DONTWAIT));
   show("read zero bytes", read(s, buf, 0));
@@ -236,6 +240,12 @@ static void unicast(void) {
   memset(buf, 0, sizeof buf);
   show("read", read(u2, buf, sizeof buf));
   printf("read data: %s\n", buf);
+  struct iovec parts[2] = {{"via ", 4}, {"writev", 6}};
+  show("writev", writev(u1, parts, 2));
+  char head[3] = {0}, tail[16] = {0};
+  struct iovec into[2] = {{head, 2}, {tail, sizeof tail - 1}};
+  show("readv", readv(u2, into, 2));
+  printf("readv data: %s|%s\n", head, tail);
   show("send", send(u1, "via send", 8, 0));
   fl = 4;
   n = recvfrom(u2, buf, sizeof buf, 0, (struct sockaddr *)&from, &fl);
@@ -325,6 +335,16 @@ static void peek_trunc(void) {
   close(b);
 }
 
+/* blocking_send runs in a thread: a send that waits for room in a full receiver. */
+static void *blocking_send(void *arg) {
+  int fd = *(int *)arg;
+  struct sockaddr_nl to = {.nl_family = AF_NETLINK, .nl_pid = 7002};
+  static long result;
+  result = sendto(fd, "waited", 6, 0, (struct sockaddr *)&to, sizeof to);
+  if (result < 0) result = -errno;
+  return &result;
+}
+
 static void buffers(void) {
   section("buffers");
   int s = nl_socket(SOCK_RAW, NETLINK_USERSOCK);
@@ -362,6 +382,17 @@ static void buffers(void) {
     }
     ok++;
   }
+  /* Another thread blocks in a send to the full socket; this one receives to make room.
+   * (The pause only makes it likely that the thread blocks first; either order prints
+   * the same.) */
+  pthread_t t;
+  pthread_create(&t, NULL, blocking_send, &s);
+  usleep(50000);
+  show("recv to make room", recv(r, buf, sizeof buf, 0));
+  void *ret;
+  pthread_join(t, &ret);
+  long sent = *(long *)ret;
+  printf("blocked send: %s\n", sent < 0 ? errname((int)-sent) : "6");
   close(s);
   close(r);
 }

@@ -114,7 +114,7 @@ export const kernelUnavailable: string = (() => {
 /** compileProbe builds test/runner/netlink-probe.c into a temporary directory. */
 export function compileProbe(): string {
   const out = path.join(mkdtempSync(path.join(tmpdir(), 'nlsim-probe-')), 'netlink-probe');
-  const cc = spawnSync(process.env.CC || 'cc', ['-O1', '-Wall', '-Wextra', '-Werror', '-o', out, path.join(here, 'netlink-probe.c')], {
+  const cc = spawnSync(process.env.CC || 'cc', ['-O1', '-Wall', '-Wextra', '-Werror', '-pthread', '-o', out, path.join(here, 'netlink-probe.c')], {
     encoding: 'utf8',
   });
   if (cc.status !== 0) throw new Error(`compiling netlink-probe.c failed: ${cc.stderr || cc.error?.message}`);
