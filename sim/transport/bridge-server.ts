@@ -121,9 +121,17 @@ export class BridgeServer {
       }
     });
     conn.on('error', (e) => log('bridge: connection error %s', e.message));
+    // The end of a data connection is the last close() of its fd in every process: the
+    // virtual socket closes then. 'end' comes in the same loop phase as the EOF itself;
+    // 'close' only after the handle is torn down, later than a CLOSE request answered at
+    // setImmediate, so both are watched.
+    const ended = () => {
+      for (const entry of this.#entries.values()) if (entry.conn === conn) this.#release(entry);
+    };
+    conn.on('end', ended);
     conn.on('close', () => {
       this.#connections.delete(conn);
-      for (const entry of this.#entries.values()) if (entry.conn === conn) this.#release(entry);
+      ended();
     });
   }
 

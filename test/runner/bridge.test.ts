@@ -155,6 +155,12 @@ describe('the shim at the edges', () => {
     expect(out.stderr.split('\n').filter(Boolean)).toHaveLength(1);
   });
 
+  it('frees the port of a process that exits before the next process binds it', async () => {
+    const loop = `for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do ${probe} bind 4100; done`;
+    const out = await runSim(['sh', '-c', loop]);
+    expect(out.stdout).toBe('bind: 0\n'.repeat(20));
+  });
+
   it('fails socket() with ECONNREFUSED when nothing listens', async () => {
     const missing = path.join(mkdtempSync(path.join(tmpdir(), 'nlsim-none-')), 'none.sock');
     const out = await start([probe, 'socket'], preloadEnvironmentFor(missing)).done;

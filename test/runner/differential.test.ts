@@ -45,6 +45,13 @@ describeKernel('nlsim run prints what the real kernel prints [kernel]', () => {
     expect(sim.stdout).toContain('Name: nlctrl');
   });
 
+  it('ip link show (iproute2 on NETLINK_ROUTE)', async () => {
+    const argv = ['ip', 'link', 'show'];
+    const [real, sim] = await Promise.all([runKernel(argv), runSim(argv)]);
+    expect(real.status, real.stderr).toBe(0);
+    expect(sim).toEqual(real);
+  });
+
   it('genl ctrl get name of a missing family fails the same way', async () => {
     const argv = ['genl', 'ctrl', 'get', 'name', 'nosuchfamily'];
     const [real, sim] = await Promise.all([runKernel(argv), runSim(argv)]);

@@ -7,7 +7,7 @@
  * Modes: no argument runs every section; `exec-child FD PARENT` is the image a child
  * execs with an inherited socket; `hold` waits on stdin between two calls (the server is
  * killed meanwhile); `block` waits in recv while it is killed; `socket` opens one socket
- * and reports.
+ * and reports; `bind PORT` binds a USERSOCK socket and exits without closing it.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -661,6 +661,11 @@ int main(int argc, char **argv) {
   if (argc == 4 && strcmp(argv[1], "exec-child") == 0) return exec_child(atoi(argv[2]), (pid_t)atoi(argv[3]));
   if (argc == 2 && strcmp(argv[1], "hold") == 0) return hold();
   if (argc == 2 && strcmp(argv[1], "block") == 0) return block();
+  if (argc == 3 && strcmp(argv[1], "bind") == 0) {
+    /* Exits without close(): the port must be free for the next process all the same. */
+    show("bind", nl_bind(nl_socket(SOCK_RAW, NETLINK_USERSOCK), (uint32_t)atoi(argv[2]), 0));
+    return 0;
+  }
   if (argc == 2 && strcmp(argv[1], "socket") == 0) {
     show("socket", socket(AF_NETLINK, SOCK_RAW, NETLINK_USERSOCK));
     return 0;
