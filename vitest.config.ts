@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
+    include: ['test/**/*.test.ts', 'examples/**/*.test.ts'],
     // Differential tests open real netlink sockets in private network namespaces;
     // running files in forks keeps each file's namespaces to its own process.
     pool: 'forks',
