@@ -157,6 +157,13 @@ static void errors(void) {
   show("socket SOCK_STREAM", socket(AF_NETLINK, SOCK_STREAM, NETLINK_USERSOCK));
   show("socket protocol 31", socket(AF_NETLINK, SOCK_RAW, 31));
   show("socket SOCK_DGRAM", 0 * close(nl_socket(SOCK_DGRAM, NETLINK_USERSOCK)));
+  show("socket unknown type flag", socket(AF_NETLINK, SOCK_RAW | 0x100, NETLINK_USERSOCK));
+  int ce = nl_socket(SOCK_RAW | SOCK_CLOEXEC, NETLINK_USERSOCK);
+  int plain = nl_socket(SOCK_RAW, NETLINK_USERSOCK);
+  printf("FD_CLOEXEC: %d %d\n", !!(fcntl(ce, F_GETFD) & FD_CLOEXEC), !!(fcntl(plain, F_GETFD) & FD_CLOEXEC));
+  printf("O_NONBLOCK by default: %d\n", !!(fcntl(plain, F_GETFL) & O_NONBLOCK));
+  close(ce);
+  close(plain);
   int s = nl_socket(SOCK_RAW, NETLINK_USERSOCK);
   struct sockaddr_nl a = {.nl_family = AF_NETLINK};
   show("bind short address", bind(s, (struct sockaddr *)&a, 4));

@@ -1,0 +1,37 @@
+/* Prints the bridge protocol's numbers and struct layout as the C compiler sees them, for
+ * test/runner/bridge-protocol.test.ts to hold against sim/transport/bridge-protocol.ts. */
+#include <stddef.h>
+#include <stdio.h>
+
+#include "../../native/preload/nlsim-bridge.h"
+
+#define FIELD(type, field) printf("\"%s.%s\": [%zu, %zu],\n", #type, #field, offsetof(struct type, field), sizeof(((struct type *)0)->field))
+
+int main(void) {
+  printf("{\n");
+  FIELD(bridge_request, len);
+  FIELD(bridge_request, op);
+  FIELD(bridge_request, key);
+  FIELD(bridge_request, pid);
+  FIELD(bridge_request, flags);
+  FIELD(bridge_reply, len);
+  FIELD(bridge_reply, result);
+  FIELD(bridge_reply, drain);
+  FIELD(bridge_recv_reply, msg_flags);
+  FIELD(bridge_recv_reply, nl_pid);
+  FIELD(bridge_recv_reply, nl_groups);
+  FIELD(bridge_recv_reply, cmsgs);
+  FIELD(bridge_recv_reply, group);
+  FIELD(bridge_recv_reply, cred_pid);
+  FIELD(bridge_recv_reply, cred_uid);
+  FIELD(bridge_recv_reply, cred_gid);
+  printf("\"sizes\": [%zu, %zu, %zu, %zu, %zu],\n", sizeof(struct bridge_request), sizeof(struct bridge_reply),
+         sizeof(struct bridge_recv_reply), sizeof(struct bridge_socket_body), sizeof(struct bridge_recv_body));
+  printf("\"ops\": [%d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %d],\n", BRIDGE_OP_SOCKET, BRIDGE_OP_BIND, BRIDGE_OP_CONNECT,
+         BRIDGE_OP_GETSOCKNAME, BRIDGE_OP_GETPEERNAME, BRIDGE_OP_SENDMSG, BRIDGE_OP_RECVMSG, BRIDGE_OP_SETSOCKOPT,
+         BRIDGE_OP_GETSOCKOPT, BRIDGE_OP_CLOSE, BRIDGE_OP_LOOKUP);
+  printf("\"constants\": [%u, %u, %u, %u, \"%s\"]\n", BRIDGE_TOKEN, BRIDGE_MAX_FRAME, BRIDGE_CMSG_PKTINFO, BRIDGE_CMSG_CREDENTIALS,
+         NLSIM_SOCKET_ENV);
+  printf("}\n");
+  return 0;
+}

@@ -1,0 +1,119 @@
+/**
+ * The bridge protocol's two spellings agree: the numbers and layout the C compiler sees in
+ * native/preload/nlsim-bridge.h are those of sim/transport/bridge-protocol.ts, and
+ * FrameReader cuts any chunking of a stream into the frames that were written.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  BRIDGE_CMSG,
+  BRIDGE_MAX_FRAME,
+  BRIDGE_OP,
+  BRIDGE_SOCKET_ENV,
+  BRIDGE_TOKEN,
+  decodeReply,
+  decodeRequest,
+  encodeReply,
+  encodeRequest,
+  FrameReader,
+  RECV_REPLY_LEN,
+  REPLY_HEADER_LEN,
+  REQUEST_HEADER_LEN,
+} from '../../sim/transport/bridge-protocol.js';
+import { HOST_LE } from '../../sim/wire/header.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+type Layout = Record<string, [number, number]> & {
+  sizes: number[];
+  ops: number[];
+  constants: [number, number, number, number, string];
+};
+
+describe('bridge protocol layout', () => {
+  let c: Layout;
+  beforeAll(() => {
+    const exe = path.join(mkdtempSync(path.join(tmpdir(), 'nlsim-layout-')), 'layout');
+    const cc = spawnSync(process.env.CC || 'cc', ['-Wall', '-Wextra', '-Werror', '-o', exe, path.join(here, 'bridge-layout.c')], { encoding: 'utf8' });
+    if (cc.status !== 0) throw new Error(`compiling bridge-layout.c failed: ${cc.stderr || cc.error?.message}`);
+    c = JSON.parse(spawnSync(exe, { encoding: 'utf8' }).stdout) as Layout;
+  });
+
+  it('has the same operations, sizes and constants', () => {
+    expect(c.ops).toEqual(Object.values(BRIDGE_OP));
+    expect(c.sizes.slice(0, 3)).toEqual([REQUEST_HEADER_LEN, REPLY_HEADER_LEN, RECV_REPLY_LEN]);
+    expect(c.constants).toEqual([BRIDGE_TOKEN, BRIDGE_MAX_FRAME, BRIDGE_CMSG.PKTINFO, BRIDGE_CMSG.CREDENTIALS, BRIDGE_SOCKET_ENV]);
+  });
+
+  it('puts every request field where struct bridge_request has it', () => {
+    const frame = encodeRequest({ op: BRIDGE_OP.RECVMSG, key: 0x0102030405060708n, pid: -2, flags: 0x40, body: new Uint8Array([0xaa]) });
+    const v = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);
+    const at = (field: string) => c[`bridge_request.${field}`]![0];
+    expect(v.getUint32(at('len'), HOST_LE)).toBe(25);
+    expect(v.getUint32(at('op'), HOST_LE)).toBe(7);
+    expect(v.getBigUint64(at('key'), HOST_LE)).toBe(0x0102030405060708n);
+    expect(v.getInt32(at('pid'), HOST_LE)).toBe(-2);
+    expect(v.getUint32(at('flags'), HOST_LE)).toBe(0x40);
+    if (HOST_LE) {
+      // The same frame as bytes, field by field, on little-endian machines.
+      expect(Buffer.from(frame).toString('hex')).toBe(
+        '19000000' + // len 25
+          '07000000' + // op RECVMSG
+          '0807060504030201' + // key
+          'feffffff' + // pid -2
+          '40000000' + // flags MSG_DONTWAIT
+          'aa', // body
+      );
+    }
+    expect(decodeRequest(frame)).toEqual({ op: 7, key: 0x0102030405060708n, pid: -2, flags: 0x40, body: new Uint8Array([0xaa]) });
+  });
+
+  it('puts every reply field where struct bridge_reply has it', () => {
+    const frame = encodeReply({ result: -71, drain: 1, body: new Uint8Array([1, 2]) });
+    const v = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);
+    expect(v.getUint32(c['bridge_reply.len']![0], HOST_LE)).toBe(REPLY_HEADER_LEN + 2);
+    expect(v.getInt32(c['bridge_reply.result']![0], HOST_LE)).toBe(-71);
+    expect(v.getUint32(c['bridge_reply.drain']![0], HOST_LE)).toBe(1);
+    expect(decodeReply(frame)).toEqual({ result: -71, drain: 1, body: new Uint8Array([1, 2]) });
+  });
+});
+
+describe('FrameReader', () => {
+  const frameArb = fc
+    .record({ op: fc.integer({ min: 0, max: 20 }), key: fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }), pid: fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }), flags: fc.nat(), body: fc.uint8Array({ maxLength: 64 }) })
+    .map((r) => encodeRequest(r));
+
+  it('returns the frames written, however the stream is cut', () => {
+    fc.assert(
+      fc.property(fc.array(frameArb, { maxLength: 8 }), fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1 }), (frames, cuts) => {
+        const stream = Buffer.concat(frames);
+        const reader = new FrameReader(REQUEST_HEADER_LEN);
+        const out: Uint8Array[] = [];
+        let at = 0;
+        for (let i = 0; at < stream.length; i++) {
+          const n = cuts[i % cuts.length]!;
+          const got = reader.push(stream.subarray(at, at + n));
+          expect(got).not.toBe('invalid');
+          out.push(...(got as Uint8Array[]));
+          at += n;
+        }
+        expect(out.map((f) => Buffer.from(f).toString('hex'))).toEqual(frames.map((f) => Buffer.from(f).toString('hex')));
+      }),
+    );
+  });
+
+  it.each([
+    ['shorter than a header', 8],
+    ['zero', 0],
+    ['above BRIDGE_MAX_FRAME', BRIDGE_MAX_FRAME + 1],
+  ])('refuses a length %s', (_name, len) => {
+    const head = new Uint8Array(4);
+    new DataView(head.buffer).setUint32(0, len, HOST_LE);
+    expect(new FrameReader(REQUEST_HEADER_LEN).push(head)).toBe('invalid');
+  });
+});
