@@ -32,9 +32,17 @@ static int ctl_fd = -1;
 static pid_t ctl_pid;
 static uint64_t ctl_ino;
 static bool gone_reported;
+/* The process whose memory this is: set at load and in fork()'s child handler. */
+static pid_t owner_pid;
 
 static void before_fork(void) { pthread_mutex_lock(&ctl_lock); }
-static void after_fork(void) { pthread_mutex_unlock(&ctl_lock); }
+static void after_fork_parent(void) { pthread_mutex_unlock(&ctl_lock); }
+static void after_fork_child(void) {
+  owner_pid = getpid();
+  pthread_mutex_unlock(&ctl_lock);
+}
+
+bool channel_shares_memory(void) { return enabled && getpid() != owner_pid; }
 
 void channel_init(void) {
   const char *path = getenv(NLSIM_SOCKET_ENV);
@@ -48,7 +56,8 @@ void channel_init(void) {
   server_addr.sun_family = AF_UNIX;
   memcpy(server_addr.sun_path, path, len + 1);
   server_addr_len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + len + 1);
-  pthread_atfork(before_fork, after_fork, after_fork);
+  owner_pid = getpid();
+  pthread_atfork(before_fork, after_fork_parent, after_fork_child);
   enabled = true;
 }
 
@@ -184,7 +193,7 @@ int channel_open_socket(int type, int protocol) {
    * as a netlink socket's is, and close-on-exec is the program's choice. */
   if (!(type & SOCK_CLOEXEC)) real()->fcntl(fd, F_SETFD, 0);
   if (type & SOCK_NONBLOCK) real()->fcntl(fd, F_SETFL, real()->fcntl(fd, F_GETFL) | O_NONBLOCK);
-  fd_track(fd, key);
+  if (!channel_shares_memory()) fd_track(fd, key);
   return fd;
 }
 
@@ -226,6 +235,8 @@ static void drain(int fd, uint32_t count) {
 
 int channel_call(int fd, uint64_t key, uint32_t op, uint32_t flags, const struct iovec *parts, int nparts,
                  struct call_result *out) {
+  /* A vfork child must not touch the parent's control connection: a call of its own. */
+  if (channel_shares_memory()) return channel_call_detached(fd, key, op, flags, parts, nparts, out);
   int saved = errno;
   pthread_mutex_lock(&ctl_lock);
   int err;

@@ -17,6 +17,11 @@ void channel_init(void);
 /* channel_enabled reports whether a server was named in the environment. */
 bool channel_enabled(void);
 
+/* channel_shares_memory reports whether this process shares the shim's memory with the
+ * process that owns it: a vfork() child (or a raw clone), which fork's handlers never saw.
+ * Such a child must leave the shim's tables and control connection alone. */
+bool channel_shares_memory(void);
+
 /* channel_is_data_fd reports whether `fd` is a connection to the server (a data
  * connection inherited across exec: control connections are close-on-exec). */
 bool channel_is_data_fd(int fd);

@@ -203,7 +203,8 @@ static void released(uint64_t key) {
 
 int close(int fd) {
   uint64_t key;
-  if (!fd_lookup(fd, &key)) return real()->close(fd);
+  /* A vfork child closing fds before exec must not edit its parent's table. */
+  if (channel_shares_memory() || !fd_lookup(fd, &key)) return real()->close(fd);
   fd_forget(fd);
   int r = real()->close(fd);
   int saved = errno;
@@ -225,6 +226,7 @@ static int copied(int fd, int to, int was_tracked, uint64_t key, uint64_t old_ke
 
 int dup(int fd) {
   uint64_t key;
+  if (channel_shares_memory()) return real()->dup(fd);
   int tracked = fd_lookup(fd, &key);
   int to = real()->dup(fd);
   if (to >= 0 && tracked) fd_track(to, key);
@@ -233,6 +235,7 @@ int dup(int fd) {
 
 int dup2(int fd, int to) {
   uint64_t key = 0, old_key = 0;
+  if (channel_shares_memory()) return real()->dup2(fd, to);
   int tracked = fd_lookup(fd, &key);
   int old_tracked = fd != to && fd_lookup(to, &old_key);
   int saved;
@@ -245,6 +248,7 @@ int dup2(int fd, int to) {
 
 int dup3(int fd, int to, int flags) {
   uint64_t key = 0, old_key = 0;
+  if (channel_shares_memory()) return real()->dup3(fd, to, flags);
   int tracked = fd_lookup(fd, &key);
   int old_tracked = fd != to && fd_lookup(to, &old_key);
   int r = real()->dup3(fd, to, flags);
@@ -258,7 +262,7 @@ int dup3(int fd, int to, int flags) {
  * nothing: it lives on the real fd, where the shim's blocking calls read it. */
 static int fcntl_common(int (*next)(int, int, ...), int fd, int cmd, void *arg) {
   if (!next) return fail(ENOSYS);
-  if (cmd != F_DUPFD && cmd != F_DUPFD_CLOEXEC) return next(fd, cmd, arg);
+  if ((cmd != F_DUPFD && cmd != F_DUPFD_CLOEXEC) || channel_shares_memory()) return next(fd, cmd, arg);
   uint64_t key;
   int tracked = fd_lookup(fd, &key);
   int to = next(fd, cmd, arg);

@@ -615,6 +615,25 @@ static void inheritance(const char *self_path) {
   waitpid(child, &status, 0);
   printf("exec child status: %d\n", WIFEXITED(status) ? WEXITSTATUS(status) : -1);
   show("parent recv after child", recv(d, buf, sizeof buf, MSG_DONTWAIT));
+  /* A vfork child shares the parent's memory while it moves the fd and execs. */
+  char fdarg[16], parg[16];
+  snprintf(fdarg, sizeof fdarg, "%d", 60);
+  snprintf(parg, sizeof parg, "%d", (int)first_child);
+  fflush(stdout);
+  child = vfork();
+  if (child == 0) {
+    dup2(d, 60);
+    close(d);
+    execl(self_path, self_path, "exec-child", fdarg, parg, (char *)NULL);
+    _exit(127);
+  }
+  waitpid(child, &status, 0);
+  printf("vfork child status: %d\n", WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+  len = ctrl_request(&r, CTRL_CMD_GETFAMILY, 0, 24, "nlctrl");
+  show("parent send after vfork", send(d, &r, len, 0));
+  n = recv(d, buf, sizeof buf, 0);
+  show("parent recv after vfork", n);
+  if (n > 0) print_messages("parent", buf, n);
   close(d);
 }
 
