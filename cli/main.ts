@@ -12,7 +12,8 @@ const pkg = JSON.parse(readFileSync(pkgUrl, 'utf8')) as { version: string; descr
 
 /** buildProgram returns the commander program with every subcommand (exported for tests). */
 export function buildProgram(): Command {
-  const program = new Command('nlsim').description(pkg.description).version(pkg.version).showHelpAfterError();
+  // Positional options let `nlsim run CMD -x` hand -x to CMD rather than parse it.
+  const program = new Command('nlsim').description(pkg.description).version(pkg.version).showHelpAfterError().enablePositionalOptions();
   for (const register of COMMANDS) register(program);
   return program;
 }

@@ -18,7 +18,8 @@ export function register(program: Command): void {
     .description('run a command with LD_PRELOAD so that its AF_NETLINK sockets (and its children\'s) use one virtual kernel')
     .option('--unprivileged', 'callers act as an ordinary user without capabilities (default: root)')
     .option('--socket <path>', 'use the kernel of a running `nlsim serve` instead of starting one')
-    .argument('<command...>', 'the command and its arguments, after --')
+    .argument('<command...>', 'the command and its arguments (after --, or from the first word that is not an option of run)')
+    .passThroughOptions()
     .action(async (command: string[], options: RunOptions) => {
       const shim = preloadAvailable();
       if (!shim.ok) return program.error(`nlsim: ${shim.reason}`, { exitCode: 2 });

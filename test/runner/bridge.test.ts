@@ -228,6 +228,11 @@ describe('the nlsim command', () => {
     expect(out.status).toBe(0);
   });
 
+  it('run hands every argument after the command name to the command, options included', async () => {
+    const out = await start([process.execPath, '--import', 'tsx', cli, 'run', 'python3', '-c', 'import sys; print(sys.argv[1:])', '-x', '--unprivileged']).done;
+    expect(out.stdout).toBe("['-x', '--unprivileged']\n");
+  });
+
   it('serve keeps one kernel for commands run with --socket', async () => {
     const socketPath = path.join(mkdtempSync(path.join(tmpdir(), 'nlsim-serve-')), 'kernel.sock');
     const server = start([process.execPath, '--import', 'tsx', cli, 'serve', '--socket', socketPath]);
