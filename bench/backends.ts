@@ -20,7 +20,7 @@ export function openSim(): BenchBackend {
 
 interface NativeModule {
   nativeAvailable(): { ok: true } | { ok: false; reason: string };
-  NativeNamespace: { create(): BenchBackend['sockets'] & { close(): void } };
+  NativeNamespace: { create(): BenchBackend['sockets'] & { readonly fd: number; close(): void } };
 }
 
 let native: NativeModule | undefined;
@@ -45,5 +45,5 @@ export async function kernelUnavailable(): Promise<string | undefined> {
 export function openKernel(): BenchBackend {
   if (!native) throw new Error('openKernel() before kernelUnavailable()');
   const ns = native.NativeNamespace.create();
-  return { name: 'kernel', sockets: ns, sim: undefined, close: () => ns.close() };
+  return { name: 'kernel', sockets: ns, sim: undefined, netnsFd: ns.fd, close: () => ns.close() };
 }

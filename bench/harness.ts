@@ -19,6 +19,8 @@ export interface BenchBackend {
   readonly sockets: SocketFactory;
   /** The virtual kernel (sim backend only), for loading protocols. */
   readonly sim: VirtualKernel | undefined;
+  /** The real kernel's namespace fd (kernel backend only), for programs run inside it. */
+  readonly netnsFd?: number;
   /** Releases the kernel (closes the namespace). Sockets are closed by the workload. */
   close(): void;
 }
@@ -29,10 +31,11 @@ export interface Prepared {
    * step runs one unit of work (a batch, a round trip, a whole dump) and returns how many
    * units of the workload's `unit` it delivered. It checks what it received (counts,
    * lengths) and throws when that is short, so a broken fast path cannot look fast.
+   * Workloads that wait for another process (the preload path) return a promise.
    */
-  step(): number;
-  /** close releases the workload's sockets. */
-  close(): void;
+  step(): number | Promise<number>;
+  /** close releases the workload's sockets (and servers). */
+  close(): void | Promise<void>;
 }
 
 /** Workload is one benchmark, runnable on both kernels. */
@@ -49,7 +52,7 @@ export interface Workload {
    * prepare sets up sockets and kernel state on `backend` at `scale`. It throws
    * NotMeasurable when the backend cannot run the workload yet (a model the simulator lacks).
    */
-  prepare(backend: BenchBackend, scale: Scale): Prepared;
+  prepare(backend: BenchBackend, scale: Scale): Prepared | Promise<Prepared>;
 }
 
 /**
@@ -98,7 +101,7 @@ export function sampleHeap(): void {
  * baseline (when GC is exposed) and sampled after every step, so growth is the peak the
  * round reached: what it retained plus garbage not yet collected.
  */
-export function timeRound(prepared: Prepared, durationMs: number, options: { minSteps?: number; sampleHeap?: boolean } = {}): RoundResult {
+export async function timeRound(prepared: Prepared, durationMs: number, options: { minSteps?: number; sampleHeap?: boolean } = {}): Promise<RoundResult> {
   const minSteps = options.minSteps ?? 1;
   const sampleHeap = options.sampleHeap ?? false;
   collectGarbage();
@@ -111,7 +114,9 @@ export function timeRound(prepared: Prepared, durationMs: number, options: { min
   let now = start;
   try {
     while (steps < minSteps || now - start < durationMs) {
-      units += prepared.step();
+      // Synchronous steps are not awaited: an await per step would cost more than a small batch.
+      const got = prepared.step();
+      units += typeof got === 'number' ? got : await got;
       steps++;
       now = performance.now();
       if (sampleHeap) heapPeak = Math.max(heapPeak, heapUsed());

@@ -59,7 +59,7 @@ export async function runBench(workloads: readonly Workload[], options: BenchOpt
   const results: WorkloadResult[] = [];
   for (const w of selected) {
     log(`${w.name} …`);
-    results.push(runWorkload(w, options, noKernel));
+    results.push(await runWorkload(w, options, noKernel));
   }
   return results;
 }
@@ -73,7 +73,7 @@ interface Opened {
   units: number;
 }
 
-function runWorkload(w: Workload, options: BenchOptions, noKernel: string | undefined): WorkloadResult {
+async function runWorkload(w: Workload, options: BenchOptions, noKernel: string | undefined): Promise<WorkloadResult> {
   const result: WorkloadResult = { name: w.name, unit: w.unit, target: w.target, sim: null, kernel: null, ratio: null };
   const names: BackendName[] = noKernel ? ['sim'] : ['sim', 'kernel'];
   const notes: string[] = [];
@@ -82,7 +82,7 @@ function runWorkload(w: Workload, options: BenchOptions, noKernel: string | unde
     for (const name of names) {
       const backend = OPENERS[name]();
       try {
-        opened.push({ backend, prepared: w.prepare(backend, options.scale), rates: [], heap: [], units: 0 });
+        opened.push({ backend, prepared: await w.prepare(backend, options.scale), rates: [], heap: [], units: 0 });
       } catch (e) {
         backend.close();
         if (!(e instanceof NotMeasurable)) throw e;
@@ -91,10 +91,10 @@ function runWorkload(w: Workload, options: BenchOptions, noKernel: string | unde
     }
     // The kernel is still measured when the simulator cannot run the workload yet: the
     // number it will have to beat.
-    for (const o of opened) timeRound(o.prepared, options.warmupMs);
+    for (const o of opened) await timeRound(o.prepared, options.warmupMs);
     for (let r = 0; r < options.rounds; r++) {
       for (const o of opened) {
-        const round = timeRound(o.prepared, options.durationMs, { sampleHeap: w.heap });
+        const round = await timeRound(o.prepared, options.durationMs, { sampleHeap: w.heap });
         o.rates.push(round.rate);
         o.heap.push(round.heapGrowth);
         o.units += round.units;
@@ -102,7 +102,7 @@ function runWorkload(w: Workload, options: BenchOptions, noKernel: string | unde
     }
   } finally {
     for (const o of opened) {
-      o.prepared.close();
+      await o.prepared.close();
       o.backend.close();
     }
   }

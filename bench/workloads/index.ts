@@ -5,6 +5,7 @@
 import type { Workload } from '../harness.js';
 import { linkDumpWorkload, routeDumpWorkload } from './dump.js';
 import { fanoutWorkload } from './fanout.js';
+import { preloadWorkload } from './preload.js';
 import { genlGetFamilyWorkload, rtnlErrorWorkload } from './request.js';
 import { unicastWorkload } from './unicast.js';
 
@@ -21,4 +22,5 @@ export const WORKLOADS: readonly Workload[] = [
   routeDumpWorkload('10 000', 10_000),
   routeDumpWorkload('100 000', 100_000),
   linkDumpWorkload(500),
+  preloadWorkload(),
 ];

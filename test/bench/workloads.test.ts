@@ -16,12 +16,12 @@ describe('bench workloads at tiny size', () => {
   const backends = noKernel ? [openSim] : [openSim, openKernel];
   for (const workload of WORKLOADS) {
     for (const open of backends) {
-      it(`${workload.name} [${open === openSim ? 'sim' : 'kernel'}]`, () => {
+      it(`${workload.name} [${open === openSim ? 'sim' : 'kernel'}]`, async () => {
         const backend = open();
         try {
           let prepared: Prepared;
           try {
-            prepared = workload.prepare(backend, 'tiny');
+            prepared = await workload.prepare(backend, 'tiny');
           } catch (e) {
             // Only the simulator may lack a model, and it must say which request it refused.
             if (!(e instanceof NotMeasurable) || backend.name !== 'sim') throw e;
@@ -29,13 +29,13 @@ describe('bench workloads at tiny size', () => {
             return;
           }
           try {
-            const first = prepared.step();
+            const first = await prepared.step();
             expect(first).toBeGreaterThan(0);
             // A second step on the same sockets must deliver as much again.
-            expect(prepared.step()).toBe(first);
-            expect(timeRound(prepared, 0).units).toBe(first);
+            expect(await prepared.step()).toBe(first);
+            expect((await timeRound(prepared, 0)).units).toBe(first);
           } finally {
-            prepared.close();
+            await prepared.close();
           }
         } finally {
           backend.close();
