@@ -22,11 +22,6 @@
 #include "real-calls.h"
 #include "shim.h"
 
-#ifndef SOL_NETLINK
-#define SOL_NETLINK 270
-#endif
-#define NETLINK_PKTINFO_ 3
-
 /* nonblocking: O_NONBLOCK of the open file (shared by dups and children), or MSG_DONTWAIT. */
 static int nonblocking(int fd, int flags) {
   if (flags & MSG_DONTWAIT) return 1;
@@ -112,34 +107,6 @@ static const struct timespec *receive_deadline(int fd, struct timespec *out) {
   return out;
 }
 
-/* put_cmsgs writes the control messages the server said fit, as netlink_recvmsg() and
- * scm_recv() do (NETLINK_PKTINFO first, then SCM_CREDENTIALS). */
-static void put_cmsgs(struct msghdr *msg, const struct bridge_recv_reply *r) {
-  size_t used = 0;
-  if (!msg->msg_control) {
-    msg->msg_controllen = 0;
-    return;
-  }
-  struct cmsghdr *c = CMSG_FIRSTHDR(msg);
-  if (c && (r->cmsgs & BRIDGE_CMSG_PKTINFO)) {
-    c->cmsg_level = SOL_NETLINK;
-    c->cmsg_type = NETLINK_PKTINFO_;
-    c->cmsg_len = CMSG_LEN(sizeof(uint32_t));
-    memcpy(CMSG_DATA(c), &r->group, sizeof(uint32_t));
-    used += CMSG_SPACE(sizeof(uint32_t));
-    c = used + sizeof(struct cmsghdr) <= msg->msg_controllen ? (struct cmsghdr *)((char *)msg->msg_control + used) : NULL;
-  }
-  if (c && (r->cmsgs & BRIDGE_CMSG_CREDENTIALS)) {
-    struct ucred cred = {.pid = r->cred_pid, .uid = r->cred_uid, .gid = r->cred_gid};
-    c->cmsg_level = SOL_SOCKET;
-    c->cmsg_type = SCM_CREDENTIALS;
-    c->cmsg_len = CMSG_LEN(sizeof cred);
-    memcpy(CMSG_DATA(c), &cred, sizeof cred);
-    used += CMSG_SPACE(sizeof cred);
-  }
-  msg->msg_controllen = used < msg->msg_controllen ? used : msg->msg_controllen;
-}
-
 /* do_recv is netlink_recvmsg() through the server, waiting when the call blocks. */
 static ssize_t do_recv(int fd, uint64_t key, struct msghdr *msg, int flags) {
   struct bridge_recv_body body = {
@@ -173,8 +140,16 @@ static ssize_t do_recv(int fd, uint64_t key, struct msghdr *msg, int flags) {
     return fail(EPROTO);
   }
   memcpy(&r, out.body, sizeof r);
-  const unsigned char *data = out.body + sizeof r;
-  size_t left = out.body_len - sizeof r;
+  size_t control_room = msg->msg_control ? msg->msg_controllen : 0;
+  if (r.control_len > out.body_len - sizeof r || r.control_len > control_room) {
+    free(out.body);
+    return fail(EPROTO);
+  }
+  /* The control messages arrive laid out for this buffer, as put_cmsg() writes them. */
+  if (r.control_len) memcpy(msg->msg_control, out.body + sizeof r, r.control_len);
+  msg->msg_controllen = r.control_len;
+  const unsigned char *data = out.body + sizeof r + r.control_len;
+  size_t left = out.body_len - sizeof r - r.control_len;
   for (size_t i = 0; i < msg->msg_iovlen && left; i++) {
     size_t n = msg->msg_iov[i].iov_len < left ? msg->msg_iov[i].iov_len : left;
     memcpy(msg->msg_iov[i].iov_base, data, n);
@@ -191,7 +166,6 @@ static ssize_t do_recv(int fd, uint64_t key, struct msghdr *msg, int flags) {
     memcpy(msg->msg_name, &nl, n);
     msg->msg_namelen = sizeof nl;
   }
-  put_cmsgs(msg, &r);
   msg->msg_flags = (int)r.msg_flags;
   free(out.body);
   return out.result;

@@ -26,7 +26,7 @@ enum bridge_op {
   BRIDGE_OP_GETSOCKNAME = 4, /* reply body: struct sockaddr_nl */
   BRIDGE_OP_GETPEERNAME = 5, /* reply body: struct sockaddr_nl */
   BRIDGE_OP_SENDMSG = 6,     /* flags: msg flags; body: u32 addrlen, address, data */
-  BRIDGE_OP_RECVMSG = 7,     /* flags: msg flags; body: bridge_recv_body; reply: bridge_recv_reply + data */
+  BRIDGE_OP_RECVMSG = 7,     /* flags: msg flags; body: bridge_recv_body; reply: bridge_recv_reply, control, data */
   BRIDGE_OP_SETSOCKOPT = 8,  /* body: i32 level, i32 name, option bytes */
   BRIDGE_OP_GETSOCKOPT = 9,  /* body: i32 level, i32 name, i32 optlen; reply: u32 optlen, bytes */
   BRIDGE_OP_CLOSE = 10,      /* a descriptor was closed: answers once the server saw any EOF */
@@ -65,20 +65,13 @@ struct bridge_recv_body {
   uint32_t control_size; /* msg_controllen */
 };
 
-/* cmsg bits of bridge_recv_reply.cmsgs. */
-#define BRIDGE_CMSG_PKTINFO 1u
-#define BRIDGE_CMSG_CREDENTIALS 2u
-
 struct bridge_recv_reply {
   uint32_t msg_flags;
-  uint32_t nl_pid;    /* msg_name: sender port id */
-  uint32_t nl_groups; /* msg_name: delivery group mask */
-  uint32_t cmsgs;     /* BRIDGE_CMSG_* present (they fit msg_controllen) */
-  uint32_t group;     /* NETLINK_PKTINFO's group */
-  int32_t cred_pid;   /* SCM_CREDENTIALS */
-  uint32_t cred_uid;
-  uint32_t cred_gid;
-  /* followed by the copied bytes: min(buffer_size, datagram length) */
+  uint32_t nl_pid;      /* msg_name: sender port id */
+  uint32_t nl_groups;   /* msg_name: delivery group mask */
+  uint32_t control_len; /* bytes of msg_control that follow, as put_cmsg() laid them out */
+  /* followed by control_len bytes of msg_control, then the copied bytes:
+   * min(buffer_size, datagram length) */
 };
 
 /* The one byte the server writes to a data connection per readiness token. */
@@ -89,6 +82,6 @@ struct bridge_recv_reply {
 
 _Static_assert(sizeof(struct bridge_request) == 24, "request header is 24 bytes");
 _Static_assert(sizeof(struct bridge_reply) == 16, "reply header is 16 bytes");
-_Static_assert(sizeof(struct bridge_recv_reply) == 32, "recv reply body is 32 bytes");
+_Static_assert(sizeof(struct bridge_recv_reply) == 16, "recv reply body is 16 bytes");
 
 #endif

@@ -7,8 +7,10 @@ import { encodeSockaddr } from '../address.js';
 import { NetlinkError } from '../errors.js';
 import type { SimSocket } from '../socket.js';
 import { errnoNumber } from '../uapi/errno.js';
+import { MSG_CTRUNC } from '../uapi/netlink.js';
 import { HOST_LE, viewOf } from '../wire/header.js';
-import { BRIDGE_CMSG, BRIDGE_OP, RECV_REPLY_LEN } from './bridge-protocol.js';
+import { BRIDGE_OP, RECV_REPLY_LEN } from './bridge-protocol.js';
+import { encodeControlMessages, FULL_CONTROL_SIZE } from './control-messages.js';
 
 /** CallResult is what a forwarded call answers. */
 export interface CallResult {
@@ -87,22 +89,22 @@ async function dispatch(sock: SimSocket, op: number, flags: number, body: Uint8A
   }
 }
 
-/** encodeReceived performs recvmsg() and lays out struct bridge_recv_reply plus the data. */
+/**
+ * encodeReceived performs recvmsg() and lays out struct bridge_recv_reply, the msg_control
+ * bytes and the data. The simulator is asked with room for every control message; the
+ * caller's own control size then decides what put_cmsg() would have written.
+ */
 function encodeReceived(sock: SimSocket, bufferSize: number, controlSize: number, flags: number): [number, Uint8Array] {
-  const r = sock.recvmsg({ bufferSize, flags, controlSize });
-  const out = new Uint8Array(RECV_REPLY_LEN + r.data.length);
+  const r = sock.recvmsg({ bufferSize, flags, controlSize: FULL_CONTROL_SIZE });
+  const control = encodeControlMessages(r, controlSize);
+  const msgFlags = (r.flags & ~MSG_CTRUNC) | (control.truncated ? MSG_CTRUNC : 0);
+  const out = new Uint8Array(RECV_REPLY_LEN + control.bytes.length + r.data.length);
   const v = viewOf(out);
-  let cmsgs = 0;
-  if (r.pktinfoGroup !== undefined) cmsgs |= BRIDGE_CMSG.PKTINFO;
-  if (r.credentials) cmsgs |= BRIDGE_CMSG.CREDENTIALS;
-  v.setUint32(0, r.flags >>> 0, HOST_LE); // msg_flags
+  v.setUint32(0, msgFlags >>> 0, HOST_LE); // msg_flags
   v.setUint32(4, r.address.pid >>> 0, HOST_LE); // nl_pid
   v.setUint32(8, r.address.groups >>> 0, HOST_LE); // nl_groups
-  v.setUint32(12, cmsgs, HOST_LE); // cmsgs
-  v.setUint32(16, (r.pktinfoGroup ?? 0) >>> 0, HOST_LE); // group
-  v.setInt32(20, r.credentials?.pid ?? 0, HOST_LE); // cred_pid
-  v.setUint32(24, (r.credentials?.uid ?? 0) >>> 0, HOST_LE); // cred_uid
-  v.setUint32(28, (r.credentials?.gid ?? 0) >>> 0, HOST_LE); // cred_gid
-  out.set(r.data, RECV_REPLY_LEN);
+  v.setUint32(12, control.bytes.length, HOST_LE); // control_len
+  out.set(control.bytes, RECV_REPLY_LEN);
+  out.set(r.data, RECV_REPLY_LEN + control.bytes.length);
   return [r.length, out];
 }

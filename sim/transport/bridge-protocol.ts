@@ -28,14 +28,12 @@ export const BRIDGE_OP = {
 export const REQUEST_HEADER_LEN = 24;
 /** REPLY_HEADER_LEN is sizeof(struct bridge_reply). */
 export const REPLY_HEADER_LEN = 16;
-/** RECV_REPLY_LEN is sizeof(struct bridge_recv_reply), which precedes the received bytes. */
-export const RECV_REPLY_LEN = 32;
+/** RECV_REPLY_LEN is sizeof(struct bridge_recv_reply), which precedes msg_control and the data. */
+export const RECV_REPLY_LEN = 16;
 /** BRIDGE_MAX_FRAME refuses frames larger than any netlink datagram could make (EPROTO). */
 export const BRIDGE_MAX_FRAME = 64 << 20;
 /** BRIDGE_TOKEN is the byte written to a data connection per readiness token. */
 export const BRIDGE_TOKEN = 0x01;
-/** BRIDGE_CMSG bits of bridge_recv_reply.cmsgs. */
-export const BRIDGE_CMSG = { PKTINFO: 1, CREDENTIALS: 2 } as const;
 
 /** BridgeRequest is a decoded struct bridge_request and its body. */
 export interface BridgeRequest {

@@ -20,18 +20,13 @@ int main(void) {
   FIELD(bridge_recv_reply, msg_flags);
   FIELD(bridge_recv_reply, nl_pid);
   FIELD(bridge_recv_reply, nl_groups);
-  FIELD(bridge_recv_reply, cmsgs);
-  FIELD(bridge_recv_reply, group);
-  FIELD(bridge_recv_reply, cred_pid);
-  FIELD(bridge_recv_reply, cred_uid);
-  FIELD(bridge_recv_reply, cred_gid);
+  FIELD(bridge_recv_reply, control_len);
   printf("\"sizes\": [%zu, %zu, %zu, %zu, %zu],\n", sizeof(struct bridge_request), sizeof(struct bridge_reply),
          sizeof(struct bridge_recv_reply), sizeof(struct bridge_socket_body), sizeof(struct bridge_recv_body));
   printf("\"ops\": [%d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %d],\n", BRIDGE_OP_SOCKET, BRIDGE_OP_BIND, BRIDGE_OP_CONNECT,
          BRIDGE_OP_GETSOCKNAME, BRIDGE_OP_GETPEERNAME, BRIDGE_OP_SENDMSG, BRIDGE_OP_RECVMSG, BRIDGE_OP_SETSOCKOPT,
          BRIDGE_OP_GETSOCKOPT, BRIDGE_OP_CLOSE, BRIDGE_OP_LOOKUP);
-  printf("\"constants\": [%u, %u, %u, %u, \"%s\"]\n", BRIDGE_TOKEN, BRIDGE_MAX_FRAME, BRIDGE_CMSG_PKTINFO, BRIDGE_CMSG_CREDENTIALS,
-         NLSIM_SOCKET_ENV);
+  printf("\"constants\": [%u, %u, \"%s\"]\n", BRIDGE_TOKEN, BRIDGE_MAX_FRAME, NLSIM_SOCKET_ENV);
   printf("}\n");
   return 0;
 }

@@ -309,6 +309,22 @@ static void multicast(void) {
     printf("cmsg level %d type %d len %zu pid %s uid %u gid %u\n", c->cmsg_level, c->cmsg_type, (size_t)c->cmsg_len,
            port((uint32_t)cred.pid, getpid()), cred.uid, cred.gid);
   }
+  /* Both control messages, into buffers too small for one or both. */
+  show("m2 PKTINFO", setsockopt(m2, SOL_NETLINK, NETLINK_PKTINFO, &on, sizeof on));
+  size_t sizes[] = {CMSG_SPACE(4) + 8, CMSG_SPACE(4) + 20, CMSG_SPACE(4), 20, 12, 0};
+  for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+    nl_sendto(m1, "small", 5, 0, 1u << 2);
+    memset(control, 0, sizeof control);
+    msg.msg_control = sizes[i] ? control : NULL;
+    msg.msg_controllen = sizes[i];
+    msg.msg_namelen = sizeof from;
+    ssize_t got = recvmsg(m2, &msg, 0);
+    printf("control %zu: %zd flags 0x%x controllen %zu", sizes[i], got, msg.msg_flags, (size_t)msg.msg_controllen);
+    if (msg.msg_controllen >= sizeof(struct cmsghdr))
+      for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c))
+        printf(" [%d %d %zu]", c->cmsg_level, c->cmsg_type, (size_t)c->cmsg_len);
+    printf("\n");
+  }
   close(m1);
   close(m2);
   close(m3);
