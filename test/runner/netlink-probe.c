@@ -195,6 +195,69 @@ static void errors(void) {
   show("bind closed fd", nl_bind(s, 0, 0));
 }
 
+static void options(void) {
+  section("options");
+  int s = nl_socket(SOCK_RAW, NETLINK_USERSOCK);
+  int r = nl_socket(SOCK_RAW, NETLINK_USERSOCK);
+  nl_bind(r, 7101, 1u);
+  int v = 1;
+  socklen_t vl = 2;
+  show("getsockopt SO_RCVBUF optlen 2", getsockopt(s, SOL_SOCKET, SO_RCVBUF, &v, &vl));
+  printf("optlen %u\n", vl);
+  show("setsockopt SO_RCVBUF optlen 2", setsockopt(s, SOL_SOCKET, SO_RCVBUF, &v, 2));
+  show("setsockopt NETLINK_PKTINFO optlen 0", setsockopt(s, SOL_NETLINK, NETLINK_PKTINFO, &v, 0));
+  show("setsockopt SO_RCVTIMEO short", setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &v, 4));
+  struct timeval bad = {0, 2000000};
+  show("setsockopt SO_RCVTIMEO bad usec", setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &bad, sizeof bad));
+  uint32_t words[2] = {0, 0};
+  socklen_t wl = 0;
+  show("LIST_MEMBERSHIPS optlen 0", getsockopt(r, SOL_NETLINK, NETLINK_LIST_MEMBERSHIPS, words, &wl));
+  printf("needed %u\n", wl);
+  char big[200] = {0};
+  ((struct sockaddr_nl *)big)->nl_family = AF_NETLINK;
+  show("bind addrlen 200", bind(s, (struct sockaddr *)big, sizeof big));
+  show("sendto addrlen 200", sendto(s, "x", 1, 0, (struct sockaddr *)big, sizeof big));
+  show("bind addrlen 16", bind(s, (struct sockaddr *)big, 16));
+  struct sockaddr_nl peer = {.nl_family = AF_NETLINK, .nl_pid = 7101};
+  show("connect", connect(s, (struct sockaddr *)&peer, sizeof peer));
+  struct sockaddr unspec = {.sa_family = AF_UNSPEC};
+  show("connect AF_UNSPEC", connect(s, &unspec, sizeof unspec));
+  struct sockaddr_nl got;
+  socklen_t gl = sizeof got;
+  getpeername(s, (struct sockaddr *)&got, &gl);
+  printf("peer after disconnect: %u\n", got.nl_pid);
+  /* Overrun r, then read the error through SO_ERROR instead of recv. */
+  int small = 1;
+  setsockopt(r, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+  char data[300] = {0};
+  for (int i = 0; i < 10; i++) nl_sendto(s, data, sizeof data, 0, 1u);
+  struct pollfd p = {.fd = r, .events = POLLIN};
+  show("poll overrun", poll(&p, 1, 0));
+  v = 0;
+  vl = sizeof v;
+  show("SO_ERROR", getsockopt(r, SOL_SOCKET, SO_ERROR, &v, &vl));
+  printf("SO_ERROR value: %s\n", v ? errname(v) : "0");
+  vl = sizeof v;
+  getsockopt(r, SOL_SOCKET, SO_ERROR, &v, &vl);
+  printf("SO_ERROR again: %d\n", v);
+  char buf[400];
+  int n = 0;
+  while (recv(r, buf, sizeof buf, MSG_DONTWAIT) >= 0) n++;
+  printf("queued after overrun: %d\n", n);
+  v = 1;
+  show("NETLINK_NO_ENOBUFS", setsockopt(r, SOL_NETLINK, NETLINK_NO_ENOBUFS, &v, sizeof v));
+  for (int i = 0; i < 10; i++) nl_sendto(s, data, sizeof data, 0, 1u);
+  printf("receives:");
+  for (;;) {
+    ssize_t got2 = recv(r, buf, sizeof buf, MSG_DONTWAIT);
+    if (got2 < 0 && errno == EAGAIN) break;
+    printf(" %s", got2 < 0 ? errname(errno) : "300");
+  }
+  printf("\n");
+  close(s);
+  close(r);
+}
+
 static void autobind(void) {
   section("autobind");
   pid_t self = getpid();
@@ -713,6 +776,7 @@ int main(int argc, char **argv) {
     return 0;
   }
   errors();
+  options();
   autobind();
   unicast();
   multicast();
