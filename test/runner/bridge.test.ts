@@ -3,8 +3,9 @@
  * a server that answers nonsense, a server that goes away, unprivileged callers, and the
  * `nlsim run` / `nlsim serve` commands.
  */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, statSync } from 'node:fs';
 import net from 'node:net';
-import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -112,6 +113,28 @@ describe('bridge server', () => {
     await control.reply();
     expect(host.server.socketCount).toBe(0);
     control.close();
+  });
+});
+
+describe('bridge host', () => {
+  it('listens in a private directory (mode 0700) and removes it on close', async () => {
+    const host = await startBridgeHost();
+    const dir = path.dirname(host.server.path);
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+    await host.close();
+    expect(existsSync(dir)).toBe(false);
+  });
+
+  it('takes over a socket file nobody listens on, and refuses one in use', async () => {
+    const socketPath = path.join(mkdtempSync(path.join(tmpdir(), 'nlsim-stale-')), 'kernel.sock');
+    // A server that died without cleaning up leaves its socket file behind.
+    const stale = spawnSync('python3', ['-c', `import socket; socket.socket(socket.AF_UNIX).bind(${JSON.stringify(socketPath)})`]);
+    expect(stale.status).toBe(0);
+    expect(existsSync(socketPath)).toBe(true);
+    const host = await startBridgeHost({ socketPath });
+    await expect(startBridgeHost({ socketPath })).rejects.toMatchObject({ code: 'ERR_NLSIM_INVALID_ARGUMENT' });
+    await host.close();
+    expect(existsSync(socketPath)).toBe(false);
   });
 });
 
