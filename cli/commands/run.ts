@@ -1,6 +1,7 @@
 /** `nlsim run -- CMD ARGS…`: runs a command whose netlink sockets live in a virtual kernel. */
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
+import path from 'node:path';
 import type { Command } from 'commander';
 import { preloadAvailable } from '../../native/preload/index.js';
 import { type BridgeHost, preloadEnvironment, startBridgeHost } from '../../sim/transport/bridge-host.js';
@@ -26,7 +27,8 @@ export function register(program: Command): void {
       let host: BridgeHost | undefined;
       if (options.socket === undefined) host = await startBridgeHost({ unprivileged: options.unprivileged ?? false });
       else if (options.unprivileged) return program.error('nlsim: --unprivileged belongs to `nlsim serve` when --socket is given', { exitCode: 2 });
-      const socketPath = options.socket ?? host!.server.path;
+      // Absolute, so that a command that changes directory still finds the server.
+      const socketPath = options.socket === undefined ? host!.server.path : path.resolve(options.socket);
       const status = await runCommand(command, preloadEnvironment(process.env, shim.path, socketPath));
       await host?.close();
       process.exit(status);

@@ -40,6 +40,8 @@ export async function startBridgeHost(options: BridgeHostOptions = {}): Promise<
     chmodSync(dir, 0o700);
     socketPath = path.join(dir, 'bridge.sock');
   } else {
+    // Programs may change directory: NLSIM_SOCKET must not depend on theirs.
+    socketPath = path.resolve(socketPath);
     await removeStaleSocket(socketPath);
   }
   const server = await BridgeServer.listen(socketPath, { kernel, unprivileged: options.unprivileged ?? false });

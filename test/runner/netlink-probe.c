@@ -568,6 +568,37 @@ static void dumps(void) {
   close(g);
 }
 
+/* talker runs in a thread: requests on its own socket, each answer checked against its
+ * request, while the other threads do the same. */
+static void *talker(void *arg) {
+  long bad = 0;
+  int fd = socket(AF_NETLINK, SOCK_RAW, NETLINK_GENERIC);
+  unsigned char buf[8192];
+  for (uint32_t seq = 1; seq <= 50; seq++) {
+    struct genl_req r;
+    size_t len = ctrl_request(&r, CTRL_CMD_GETFAMILY, 0, seq + 1000 * (uint32_t)(long)arg, "nlctrl");
+    if (send(fd, &r, len, 0) != (ssize_t)len) bad++;
+    ssize_t n = recv(fd, buf, sizeof buf, 0);
+    struct nlmsghdr *h = (void *)buf;
+    if (n < (ssize_t)NLMSG_HDRLEN || h->nlmsg_seq != r.n.nlmsg_seq || h->nlmsg_type != GENL_ID_CTRL) bad++;
+  }
+  close(fd);
+  return (void *)bad;
+}
+
+static void threads(void) {
+  section("threads");
+  pthread_t t[4];
+  for (long i = 0; i < 4; i++) pthread_create(&t[i], NULL, talker, (void *)i);
+  long bad = 0;
+  for (int i = 0; i < 4; i++) {
+    void *ret;
+    pthread_join(t[i], &ret);
+    bad += (long)ret;
+  }
+  printf("4 threads x 50 requests, mismatched answers: %ld\n", bad);
+}
+
 static void readiness(void) {
   section("poll and select");
   int g = nl_socket(SOCK_RAW, NETLINK_GENERIC);
@@ -785,6 +816,7 @@ int main(int argc, char **argv) {
   acks();
   dumps();
   readiness();
+  threads();
   blocking();
   inheritance(argv[0]);
   return 0;
