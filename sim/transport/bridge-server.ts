@@ -114,10 +114,10 @@ export class BridgeServer {
         const req = decodeRequest(frame);
         if (framesSeen++ === 0 && req.op === BRIDGE_OP.SOCKET) {
           isData = true;
-          queue = queue.then(() => this.#openSocket(conn, req));
+          queue = queue.then(() => this.#openSocket(conn, req)).catch((e: unknown) => this.#internalError(conn, req, e));
           return;
         }
-        queue = queue.then(() => this.#control(conn, req));
+        queue = queue.then(() => this.#control(conn, req)).catch((e: unknown) => this.#internalError(conn, req, e));
       }
     });
     conn.on('error', (e) => log('bridge: connection error %s', e.message));
@@ -186,12 +186,7 @@ export class BridgeServer {
       // The kernel reads `current` at each call: a child that inherited the socket
       // autobinds and sends with its own pid.
       entry.sock.credentials.pid = req.pid;
-      try {
-        result = await performCall(entry.sock, req.op, req.flags, req.body);
-      } catch (e) {
-        console.error(`nlsim: internal error in bridge operation ${req.op}:`, e);
-        result = { result: -errnoNumber('EIO'), body: new Uint8Array(0) };
-      }
+      result = await performCall(entry.sock, req.op, req.flags, req.body);
       drain = this.#sync(entry);
     }
     // A call may have made other sockets readable (a unicast, a multicast, an ACK): their
@@ -234,6 +229,15 @@ export class BridgeServer {
     entry.stopListening();
     if (!entry.sock.sk.closed) entry.sock.close();
     entry.conn.destroy();
+  }
+
+  /**
+   * #internalError answers a request that hit a bug in nlsim (anything but a NetlinkError)
+   * with EIO and says so on stderr: the program gets an errno, the server keeps serving.
+   */
+  #internalError(conn: net.Socket, req: BridgeRequest, e: unknown): void {
+    console.error(`nlsim: internal error in bridge operation ${req.op}:`, e);
+    this.#write(conn, { result: -errnoNumber('EIO'), drain: 0, body: new Uint8Array(0) });
   }
 
   #write(conn: net.Socket, reply: CallResult & { drain: number }): void {

@@ -13,7 +13,8 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type BridgeHost, startBridgeHost } from '../../sim/transport/bridge-host.js';
 import { BRIDGE_OP, decodeReply, encodeRequest, FrameReader, REPLY_HEADER_LEN } from '../../sim/transport/bridge-protocol.js';
 import { errnoNumber } from '../../sim/uapi/errno.js';
-import { compileProbe, preloadEnvironmentFor, runSim, shimPath, start } from './run-helpers.js';
+import { createKernel } from '../../sim/kernel.js';
+import { compileProbe, preloadEnvironmentFor, runSim, shimPath, simEnv, start } from './run-helpers.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const cli = path.join(here, '..', '..', 'cli', 'main.ts');
@@ -113,6 +114,39 @@ describe('bridge server', () => {
     await control.reply();
     expect(host.server.socketCount).toBe(0);
     control.close();
+  });
+});
+
+describe('a bug in a kernel module', () => {
+  it('fails the call with EIO and keeps the server serving', async () => {
+    const kernel = createKernel();
+    kernel.registerProtocol({
+      protocol: 30,
+      input: () => {
+        throw new TypeError('a bug in a module');
+      },
+    });
+    const host = await startBridgeHost({ kernel });
+    const errors: unknown[] = [];
+    const originalError = console.error;
+    console.error = (...args: unknown[]) => void errors.push(args);
+    try {
+      const script = `
+import socket, errno
+s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 30)
+try:
+    s.send(b"x" * 16)
+except OSError as e:
+    print("send:", errno.errorcode[e.errno])
+print("bound:", s.getsockname()[0] == __import__("os").getpid())
+`;
+      const out = await start(['python3', '-c', script], simEnv(host)).done;
+      expect(out.stdout).toBe('send: EIO\nbound: True\n');
+      expect(errors).toHaveLength(1);
+    } finally {
+      console.error = originalError;
+      await host.close();
+    }
   });
 });
 
