@@ -29,6 +29,11 @@ const out = process.argv[2] ?? join(root, 'conformance.json');
 /** area classifies a case: what af_netlink behaviour it exercises. */
 function area(file: string, name: string): string {
   if (file.includes('test/kernel/sequences.test')) return `operation sequences (${sequenceRuns} each)`;
+  if (file.includes('test/kernel/unprivileged')) return `operation sequences, unprivileged (${sequenceRuns} each)`;
+  if (file.includes('protocols/uevent')) return 'uevents';
+  if (file.includes('node-netlink')) return 'node-netlink client';
+  if (file.includes('test/runner')) return 'preload runner';
+  if (file.includes('test/captures')) return 'captures';
   if (file.includes('regressions')) return 'regressions found by sequences';
   if (/dump|NLMSG_DONE|\bDONE\b|EBUSY/i.test(name)) return 'dumps';
   if (/\bACK|NLMSG_ERROR|extack|ext_ack|EXT_ACK|CAP_ACK|echo/i.test(name)) return 'ACK/errors';
