@@ -52,6 +52,14 @@ describeKernel('nlsim run prints what the real kernel prints [kernel]', () => {
     expect(sim).toEqual(real);
   });
 
+  it('a python3 link monitor sees the notification of the ip it runs', async () => {
+    const argv = ['python3', path.join(here, 'route-monitor.py')];
+    const [real, sim] = await Promise.all([runKernel(argv), runSim(argv)]);
+    expect(real.status, real.stderr).toBe(0);
+    expect(sim).toEqual(real);
+    expect(sim.stdout).toContain('type 16 index 1 up True');
+  });
+
   it('genl ctrl get name of a missing family fails the same way', async () => {
     const argv = ['genl', 'ctrl', 'get', 'name', 'nosuchfamily'];
     const [real, sim] = await Promise.all([runKernel(argv), runSim(argv)]);
