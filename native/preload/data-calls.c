@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
@@ -39,9 +40,18 @@ static size_t iov_total(const struct iovec *iov, size_t n) {
   return total;
 }
 
+/* send_timeout_ms reads SO_SNDTIMEO from the fd (where setsockopt put it): 0 is none. */
+static uint32_t send_timeout_ms(int fd) {
+  struct timeval tv = {0, 0};
+  socklen_t len = sizeof tv;
+  if (real()->getsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, &len) != 0) return 0;
+  long long ms = tv.tv_sec * 1000LL + (tv.tv_usec + 999) / 1000;
+  return ms > UINT32_MAX ? UINT32_MAX : (uint32_t)ms;
+}
+
 /* do_send is netlink_sendmsg() through the server: the address exactly as given, the data
  * gathered. Blocking (a full user receiver) happens in the server, which answers when the
- * send completes. SO_SNDTIMEO is not honoured: such a send waits until there is room. */
+ * send completes or SO_SNDTIMEO expires. */
 static ssize_t do_send(int fd, uint64_t key, const struct iovec *iov, size_t iovcnt, int flags,
                        const void *addr, socklen_t addrlen) {
   if (addrlen > SOCKADDR_MAX) return fail(EINVAL);
@@ -55,14 +65,16 @@ static ssize_t do_send(int fd, uint64_t key, const struct iovec *iov, size_t iov
     if (n) memcpy(data + at, iov[i].iov_base, n);
     at += n;
   }
-  uint32_t alen = addrlen;
-  struct iovec parts[3] = {{&alen, sizeof alen}, {(void *)addr, addrlen}, {data, len}};
+  uint32_t head[2] = {0, addrlen}; /* timeout_ms, addrlen */
+  struct iovec parts[3] = {{head, sizeof head}, {(void *)addr, addrlen}, {data, len}};
   int may_block = !nonblocking(fd, flags);
   struct call_result out;
-  /* First without waiting; only a send that would block goes to a connection of its own. */
+  /* First without waiting; only a send that would block goes to a connection of its own,
+   * with the SO_SNDTIMEO of the fd. */
   int err = channel_call(fd, key, BRIDGE_OP_SENDMSG, (uint32_t)flags | MSG_DONTWAIT, parts, 3, &out);
   if (!err && out.result == -EAGAIN && may_block) {
     free(out.body);
+    head[0] = send_timeout_ms(fd);
     err = channel_call_detached(fd, key, BRIDGE_OP_SENDMSG, (uint32_t)flags, parts, 3, &out);
   }
   free(data);

@@ -25,7 +25,7 @@ enum bridge_op {
   BRIDGE_OP_CONNECT = 3,     /* body: the socket address bytes */
   BRIDGE_OP_GETSOCKNAME = 4, /* reply body: struct sockaddr_nl */
   BRIDGE_OP_GETPEERNAME = 5, /* reply body: struct sockaddr_nl */
-  BRIDGE_OP_SENDMSG = 6,     /* flags: msg flags; body: u32 addrlen, address, data */
+  BRIDGE_OP_SENDMSG = 6,     /* flags: msg flags; body: u32 timeout_ms, u32 addrlen, address, data */
   BRIDGE_OP_RECVMSG = 7,     /* flags: msg flags; body: bridge_recv_body; reply: bridge_recv_reply, control, data */
   BRIDGE_OP_SETSOCKOPT = 8,  /* body: i32 level, i32 name, option bytes */
   BRIDGE_OP_GETSOCKOPT = 9,  /* body: i32 level, i32 name, i32 optlen; reply: u32 optlen, bytes */

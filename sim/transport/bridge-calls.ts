@@ -3,11 +3,12 @@
  * laid out as native/preload/nlsim-bridge.h says and returns the call's result (or -errno)
  * with the reply body. A body too short for its operation is EPROTO, never an exception.
  */
-import { encodeSockaddr } from '../address.js';
+import { encodeSockaddr, toRawAddress } from '../address.js';
+import { getSockByPortid } from '../delivery.js';
 import { NetlinkError } from '../errors.js';
 import type { SimSocket } from '../socket.js';
 import { errnoNumber } from '../uapi/errno.js';
-import { MSG_CTRUNC } from '../uapi/netlink.js';
+import { MSG_CTRUNC, MSG_DONTWAIT } from '../uapi/netlink.js';
 import { HOST_LE, viewOf } from '../wire/header.js';
 import { BRIDGE_OP, RECV_REPLY_LEN } from './bridge-protocol.js';
 import { encodeControlMessages, FULL_CONTROL_SIZE } from './control-messages.js';
@@ -56,11 +57,12 @@ async function dispatch(sock: SimSocket, op: number, flags: number, body: Uint8A
     case BRIDGE_OP.GETPEERNAME:
       return ok(0, encodeSockaddr(sock.getpeername()));
     case BRIDGE_OP.SENDMSG: {
-      if (body.length < 4) return PROTOCOL_ERROR;
-      const addrlen = v.getUint32(0, HOST_LE);
-      if (body.length < 4 + addrlen) return PROTOCOL_ERROR;
-      const address = addrlen ? body.slice(4, 4 + addrlen) : null;
-      return ok(await sock.sendtoAsync(body.slice(4 + addrlen), address, flags));
+      if (body.length < 8) return PROTOCOL_ERROR;
+      const timeoutMs = v.getUint32(0, HOST_LE);
+      const addrlen = v.getUint32(4, HOST_LE);
+      if (body.length < 8 + addrlen) return PROTOCOL_ERROR;
+      const address = addrlen ? body.slice(8, 8 + addrlen) : null;
+      return ok(await sendWaiting(sock, body.slice(8 + addrlen), address, flags, timeoutMs));
     }
     case BRIDGE_OP.RECVMSG: {
       if (body.length < 8) return PROTOCOL_ERROR;
@@ -86,6 +88,34 @@ async function dispatch(sock: SimSocket, op: number, flags: number, body: Uint8A
     }
     default:
       return PROTOCOL_ERROR;
+  }
+}
+
+/**
+ * sendWaiting is sendmsg() that may block: a unicast to a full user socket waits until that
+ * socket's owner receives (netlink_attachskb() sleeping), at most `timeoutMs` when non-zero
+ * (SO_SNDTIMEO), and then fails with EAGAIN as Linux does. MSG_DONTWAIT never waits.
+ */
+async function sendWaiting(sock: SimSocket, data: Uint8Array, address: Uint8Array | null, flags: number, timeoutMs: number): Promise<number> {
+  const deadline = timeoutMs ? performance.now() + timeoutMs : Infinity;
+  for (;;) {
+    try {
+      return sock.sendto(data, address, flags);
+    } catch (e) {
+      if (!(e instanceof NetlinkError) || e.code !== 'EAGAIN' || flags & MSG_DONTWAIT) throw e;
+      const dst = address === null ? sock.sk.dstPortid : toRawAddress(address, 'sendmsg').pid;
+      const target = getSockByPortid(sock.sk, dst);
+      if (typeof target === 'number' || target.isKernel) throw e;
+      const left = deadline - performance.now();
+      if (left <= 0) throw e;
+      // A wake-up that comes after the timeout resolves a promise nobody awaits any more.
+      let timer: NodeJS.Timeout | undefined;
+      await new Promise<void>((resume) => {
+        target.queue.waitForRoom(resume);
+        if (left !== Infinity) timer = setTimeout(resume, left);
+      });
+      clearTimeout(timer);
+    }
   }
 }
 

@@ -468,6 +468,11 @@ static void buffers(void) {
     }
     ok++;
   }
+  struct timeval sndtimeo = {0, 30000};
+  show("SO_SNDTIMEO", setsockopt(s, SOL_SOCKET, SO_SNDTIMEO, &sndtimeo, sizeof sndtimeo));
+  show("blocking send with SO_SNDTIMEO", sendto(s, data, sizeof data, 0, (struct sockaddr *)&to, sizeof to));
+  sndtimeo.tv_usec = 0;
+  setsockopt(s, SOL_SOCKET, SO_SNDTIMEO, &sndtimeo, sizeof sndtimeo);
   /* Another thread blocks in a send to the full socket; this one receives to make room.
    * (The pause only makes it likely that the thread blocks first; either order prints
    * the same.) */
