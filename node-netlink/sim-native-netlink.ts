@@ -243,9 +243,28 @@ export function createSimNativeNetlink(kernel: VirtualKernel, options: SimBindin
         return;
       }
       if (!this.#watching) return;
+      if (this.#sock.poll() & POLLERR) return this.#pollError();
       this.#recvBatch();
       // uv_poll is level-triggered: what is left is read on the next turn.
       if (this.#open && this.#sock.poll() & (POLLIN | POLLERR)) this.#schedule();
+    }
+
+    /**
+     * #pollError mirrors PollHandler() with a failed status. A pending socket error (ENOBUFS
+     * after a receive-queue overrun) makes epoll report POLLERR, which uv_poll passes on as
+     * UV_EBADF without reading. The binding then builds ErrnoException(env, EBADF, NULL, …):
+     * a NULL syscall makes Napi::String::New throw a C++ exception, and the process aborts
+     * with "Error in native callback" (seen on Linux 6.18, node-netlink 0.3.0). The
+     * simulation cannot abort the process, so it closes the socket and throws the same error
+     * from the event loop, where it is uncaught as well.
+     */
+    #pollError(): never {
+      this.close();
+      throw new Error('Error in native callback', {
+        cause: new Error(
+          "node-netlink's binding got POLLERR on its socket (pending ENOBUFS: the receive queue overran) and, on Linux, aborts the process here",
+        ),
+      });
     }
 
     /** #recvBatch mirrors Recvmsg(): peek for the size (or use msgBuffer), read, call back. */
