@@ -8,13 +8,11 @@
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <limits.h>
-#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/uio.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "channel.h"
@@ -82,41 +80,17 @@ static ssize_t do_send(int fd, uint64_t key, const struct iovec *iov, size_t iov
   return finish(err, err ? 0 : out.result);
 }
 
-/* wait_readable blocks until the fd is readable, honouring SO_RCVTIMEO (read from the
- * fd, where setsockopt put it). Returns 0, or -EAGAIN on timeout (what recvmsg returns
- * when SO_RCVTIMEO expires), -EINTR on a signal, -ECONNRESET if the server hung up. */
-static int wait_readable(int fd, const struct timespec *deadline) {
-  for (;;) {
-    int ms = -1;
-    if (deadline) {
-      struct timespec now;
-      clock_gettime(CLOCK_MONOTONIC, &now);
-      long long left = (deadline->tv_sec - now.tv_sec) * 1000LL + (deadline->tv_nsec - now.tv_nsec + 999999) / 1000000;
-      if (left <= 0) return -EAGAIN;
-      ms = left > INT_MAX ? INT_MAX : (int)left;
-    }
-    struct pollfd p = {.fd = fd, .events = POLLIN};
-    int n = poll(&p, 1, ms);
-    if (n < 0) return errno == EINTR ? -EINTR : -errno;
-    if (n == 0) continue; /* the deadline check above ends the wait */
-    if (p.revents & POLLIN) return 0;
-    if (p.revents & (POLLHUP | POLLERR | POLLNVAL)) return -ECONNRESET;
-  }
-}
-
-/* receive_deadline computes when a blocking receive gives up (NULL: never). */
-static const struct timespec *receive_deadline(int fd, struct timespec *out) {
-  struct timeval tv = {0, 0};
-  socklen_t len = sizeof tv;
-  if (real()->getsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, &len) != 0 || (tv.tv_sec == 0 && tv.tv_usec == 0)) return NULL;
-  clock_gettime(CLOCK_MONOTONIC, out);
-  out->tv_sec += tv.tv_sec;
-  out->tv_nsec += tv.tv_usec * 1000L;
-  if (out->tv_nsec >= 1000000000L) {
-    out->tv_sec++;
-    out->tv_nsec -= 1000000000L;
-  }
-  return out;
+/* wait_readable blocks in a peek at the data connection until the server puts a token in
+ * it. The wait is the kernel's own socket wait, so SO_RCVTIMEO (set on this fd) ends it with
+ * EAGAIN and a signal gives EINTR or a restart exactly as a blocked netlink recvmsg() would.
+ * Returns 0 when a token came, -errno otherwise; the end of the stream means the server is
+ * gone (-ECONNRESET). */
+static int wait_readable(int fd) {
+  unsigned char token;
+  ssize_t n = real()->recv(fd, &token, 1, MSG_PEEK);
+  if (n == 1) return 0;
+  if (n == 0) return -ECONNRESET;
+  return -errno;
 }
 
 /* do_recv is netlink_recvmsg() through the server, waiting when the call blocks. */
@@ -126,21 +100,18 @@ static ssize_t do_recv(int fd, uint64_t key, struct msghdr *msg, int flags) {
       .control_size = msg->msg_control ? (uint32_t)msg->msg_controllen : 0,
   };
   struct iovec part = {&body, sizeof body};
-  struct timespec deadline_at;
-  const struct timespec *deadline = NULL;
-  int deadline_known = 0;
   struct call_result out;
+  int hung_up = 0;
   for (;;) {
     int err = channel_call(fd, key, BRIDGE_OP_RECVMSG, (uint32_t)flags, &part, 1, &out);
     if (err) return fail(-err);
     if (out.result != -EAGAIN || nonblocking(fd, flags)) break;
     free(out.body);
-    if (!deadline_known) {
-      deadline = receive_deadline(fd, &deadline_at);
-      deadline_known = 1;
-    }
-    int w = wait_readable(fd, deadline);
-    if (w) return fail(-w);
+    if (hung_up) return fail(ECONNRESET);
+    int w = wait_readable(fd);
+    /* The server hung up: asking once more reports it (and fails) like any other call. */
+    if (w == -ECONNRESET) hung_up = 1;
+    else if (w) return fail(-w);
   }
   if (out.result < 0) {
     free(out.body);

@@ -16,6 +16,7 @@
 #include <linux/netlink.h>
 #include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -680,6 +681,72 @@ static void blocking(void) {
   close(s);
 }
 
+static volatile sig_atomic_t signals_seen;
+static void on_signal(int sig) {
+  (void)sig;
+  signals_seen++;
+}
+
+/* pester forks a child that signals this process every 10 ms until killed (so one signal
+ * surely lands while the parent is blocked), sending a datagram to `port` after the third
+ * when `port` is not 0. */
+static pid_t pester(uint32_t port) {
+  fflush(stdout);
+  pid_t parent = getpid();
+  pid_t child = fork();
+  if (child == 0) {
+    for (int i = 0; i < 6000; i++) {
+      usleep(10000);
+      if (kill(parent, SIGUSR1) != 0) break;
+      if (port && i == 3) {
+        int c = socket(AF_NETLINK, SOCK_RAW, NETLINK_USERSOCK);
+        nl_sendto(c, "after signals", 13, port, 0);
+      }
+    }
+    _exit(0);
+  }
+  return child;
+}
+
+static void stop(pid_t child) {
+  kill(child, SIGKILL);
+  waitpid(child, NULL, 0);
+}
+
+static void signals(void) {
+  section("signals");
+  int s = nl_socket(SOCK_RAW, NETLINK_USERSOCK);
+  nl_bind(s, 8101, 0);
+  char buf[64];
+  struct sigaction sa = {.sa_handler = on_signal};
+  sigaction(SIGUSR1, &sa, NULL);
+  pid_t child = pester(0);
+  ssize_t n = recv(s, buf, sizeof buf, 0);
+  int err = errno;
+  stop(child);
+  errno = err;
+  show("recv, handler without SA_RESTART", n);
+  sa.sa_flags = SA_RESTART;
+  sigaction(SIGUSR1, &sa, NULL);
+  child = pester(8101);
+  n = recv(s, buf, sizeof buf, 0);
+  err = errno;
+  stop(child);
+  errno = err;
+  show("recv, handler with SA_RESTART", n);
+  struct timeval tv = {30, 0};
+  setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  child = pester(0);
+  n = recv(s, buf, sizeof buf, 0);
+  err = errno;
+  stop(child);
+  errno = err;
+  show("recv with SO_RCVTIMEO, handler with SA_RESTART", n);
+  signal(SIGUSR1, SIG_DFL);
+  printf("signals handled: %s\n", signals_seen > 0 ? "yes" : "no");
+  close(s);
+}
+
 static void inheritance(const char *self_path) {
   section("fork and exec");
   int f = nl_socket(SOCK_RAW, NETLINK_GENERIC);
@@ -823,6 +890,7 @@ int main(int argc, char **argv) {
   readiness();
   threads();
   blocking();
+  signals();
   inheritance(argv[0]);
   return 0;
 }
