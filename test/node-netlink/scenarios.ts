@@ -26,16 +26,42 @@ const MASKED = new Set(['stats', 'stats64', 'cacheInfo']);
 /** MAC_KEYS may hold random link-layer addresses (veth, bridge): masked unless all zeros (lo). */
 const MAC_KEYS = new Set(['address', 'broadcast', 'permAddress']);
 
+/** collectMacs gathers the random link-layer addresses of a result. */
+function collectMacs(value: unknown, key: string, out: Set<string>): void {
+  if (Buffer.isBuffer(value)) {
+    if (MAC_KEYS.has(key) && value.length === 6 && value.some((b) => b !== 0 && b !== 0xff)) out.add(value.toString('hex'));
+  } else if (Array.isArray(value)) for (const v of value) collectMacs(v, '', out);
+  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) collectMacs(v, k, out);
+}
+
+/** hideMacs replaces, in a hex string, every byte-aligned occurrence of those MACs (bridge ids inside IFLA_LINKINFO). */
+function hideMacs(hex: string, macs: Set<string>): string {
+  if (!macs.size) return hex;
+  let out = '';
+  for (let at = 0; at < hex.length; ) {
+    const mac = [...macs].find((m) => hex.startsWith(m, at));
+    out += mac ? '<mac>' : hex.slice(at, at + 2);
+    at += mac ? mac.length : 2;
+  }
+  return out;
+}
+
 /** mask turns a parsed result into comparable JSON: Buffers as hex, bigints as strings, MACs/stats/timestamps masked. */
-export function mask(value: unknown, key = ''): unknown {
+export function mask(value: unknown): unknown {
+  const macs = new Set<string>();
+  collectMacs(value, '', macs);
+  return maskValue(value, '', macs);
+}
+
+function maskValue(value: unknown, key: string, macs: Set<string>): unknown {
   if (MASKED.has(key) && value !== undefined) return '<masked>';
   if (MAC_KEYS.has(key) && Buffer.isBuffer(value) && value.length === 6 && value.some((b) => b !== 0)) return '<mac>';
-  if (Buffer.isBuffer(value)) return value.toString('hex');
+  if (Buffer.isBuffer(value)) return hideMacs(value.toString('hex'), macs);
   if (typeof value === 'bigint') return value.toString();
-  if (Array.isArray(value)) return value.map((v) => mask(v));
+  if (Array.isArray(value)) return value.map((v) => maskValue(v, '', macs));
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = mask(v, k);
+    for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = maskValue(v, k, macs);
     return out;
   }
   return value;
@@ -202,6 +228,12 @@ export const scenarios: Record<string, Scenario> = {
         'link names': await outcome(async () => names(await rt.getLinks())),
         'getLink br0': await outcome(() => rt.getLink({}, { ifname: 'br0' })),
         'newLink unknown kind': await outcome(() => rt.newLink({}, { ifname: 'x0', linkinfo: linkinfo('nosuchkind') }, create)),
+        'newLink veth0/veth1': await outcome(() => rt.newLink({}, { ifname: 'veth0', linkinfo: linkinfo('veth', vethPeer('veth1')) }, create)),
+        'setLink veth0 master br0': await outcome(async () => rt.setLink({ index: (await rt.getLink({}, { ifname: 'veth0' }))[0]!.data.index }, { master: 2 })),
+        'getLink veth0 enslaved': await outcome(() => rt.getLink({}, { ifname: 'veth0' })),
+        'delLink br0': await outcome(() => rt.delLink({}, { ifname: 'br0' })),
+        'link names after delLink': await outcome(async () => names(await rt.getLinks())),
+        'getLink veth0 released': await outcome(() => rt.getLink({}, { ifname: 'veth0' })),
       };
     } finally {
       rt.socket.close();
