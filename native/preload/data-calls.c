@@ -1,6 +1,7 @@
 /*
  * The interposed data path of a virtual netlink socket: send, sendto, sendmsg, write,
- * writev, recv, recvfrom, recvmsg, read, readv (and the _FORTIFY_SOURCE variants). The virtual socket's
+ * writev, sendmmsg, recv, recvfrom, recvmsg, recvmmsg, read, readv (and the
+ * _FORTIFY_SOURCE variants). The virtual socket's
  * queue in the server is the only queue: every receive is a request, and a blocking one
  * waits on the fd the program holds, which the server keeps readable exactly while the
  * virtual socket is.
@@ -13,6 +14,7 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/uio.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "channel.h"
@@ -93,11 +95,13 @@ static int wait_readable(int fd) {
   return -errno;
 }
 
-/* do_recv is netlink_recvmsg() through the server, waiting when the call blocks. */
-static ssize_t do_recv(int fd, uint64_t key, struct msghdr *msg, int flags) {
+/* do_recv is netlink_recvmsg() through the server, waiting when the call blocks.
+ * `keep_error` leaves a pending socket error pending (recvmmsg after its first datagram). */
+static ssize_t do_recv(int fd, uint64_t key, struct msghdr *msg, int flags, int keep_error) {
   struct bridge_recv_body body = {
       .buffer_size = (uint32_t)iov_total(msg->msg_iov, msg->msg_iovlen),
       .control_size = msg->msg_control ? (uint32_t)msg->msg_controllen : 0,
+      .keep_error = (uint32_t)keep_error,
   };
   struct iovec part = {&body, sizeof body};
   struct call_result out;
@@ -195,14 +199,68 @@ ssize_t readv(int fd, const struct iovec *iov, int iovcnt) {
   if (iovcnt < 0) return fail(EINVAL);
   if (iov_total(iov, (size_t)iovcnt) == 0) return 0;
   struct msghdr msg = {.msg_iov = (struct iovec *)iov, .msg_iovlen = (size_t)iovcnt};
-  return do_recv(fd, key, &msg, 0);
+  return do_recv(fd, key, &msg, 0, 0);
 }
 
 ssize_t recvmsg(int fd, struct msghdr *msg, int flags) {
   uint64_t key;
   if (!fd_lookup(fd, &key)) return real()->recvmsg(fd, msg, flags);
   if (!msg) return fail(EFAULT);
-  return do_recv(fd, key, msg, flags);
+  return do_recv(fd, key, msg, flags, 0);
+}
+
+/* recvmmsg mirrors do_recvmmsg(): datagrams one by one until vlen, an error after the
+ * first (which stays pending for the next call, as the kernel puts it back in sk_err), or
+ * MSG_WAITFORONE turning the rest non-blocking. The timeout is checked between datagrams. */
+int recvmmsg(int fd, struct mmsghdr *vec, unsigned int vlen, int flags, struct timespec *timeout) {
+  uint64_t key;
+  if (!fd_lookup(fd, &key)) return real()->recvmmsg(fd, vec, vlen, flags, timeout);
+  if (timeout && (timeout->tv_sec < 0 || timeout->tv_nsec < 0 || timeout->tv_nsec >= 1000000000L)) return fail(EINVAL);
+  struct timespec end;
+  if (timeout) {
+    clock_gettime(CLOCK_MONOTONIC, &end);
+    end.tv_sec += timeout->tv_sec;
+    end.tv_nsec += timeout->tv_nsec;
+    if (end.tv_nsec >= 1000000000L) {
+      end.tv_sec++;
+      end.tv_nsec -= 1000000000L;
+    }
+  }
+  unsigned int got = 0;
+  while (got < vlen) {
+    int call_flags = flags & ~MSG_WAITFORONE;
+    if (got && (flags & MSG_WAITFORONE)) call_flags |= MSG_DONTWAIT;
+    ssize_t n = do_recv(fd, key, &vec[got].msg_hdr, call_flags, got > 0);
+    if (n < 0) {
+      if (got == 0) return -1;
+      break;
+    }
+    vec[got++].msg_len = (unsigned int)n;
+    if (timeout) {
+      struct timespec now;
+      clock_gettime(CLOCK_MONOTONIC, &now);
+      if (now.tv_sec > end.tv_sec || (now.tv_sec == end.tv_sec && now.tv_nsec >= end.tv_nsec)) break;
+    }
+  }
+  return (int)got;
+}
+
+/* sendmmsg mirrors __sys_sendmmsg(): datagrams one by one; an error after the first ends
+ * the call with the count sent so far. */
+int sendmmsg(int fd, struct mmsghdr *vec, unsigned int vlen, int flags) {
+  uint64_t key;
+  if (!fd_lookup(fd, &key)) return real()->sendmmsg(fd, vec, vlen, flags);
+  unsigned int sent = 0;
+  for (; sent < vlen; sent++) {
+    const struct msghdr *m = &vec[sent].msg_hdr;
+    ssize_t n = do_send(fd, key, m->msg_iov, m->msg_iovlen, flags, m->msg_name, m->msg_name ? m->msg_namelen : 0);
+    if (n < 0) {
+      if (sent == 0) return -1;
+      break;
+    }
+    vec[sent].msg_len = (unsigned int)n;
+  }
+  return (int)sent;
 }
 
 /* recv_plain is recv()/recvfrom() on a virtual socket. */
@@ -213,7 +271,7 @@ static ssize_t recv_plain(int fd, uint64_t key, void *buf, size_t len, int flags
     msg.msg_name = addr;
     msg.msg_namelen = *addrlen;
   }
-  ssize_t r = do_recv(fd, key, &msg, flags);
+  ssize_t r = do_recv(fd, key, &msg, flags, 0);
   if (r >= 0 && addr && addrlen) *addrlen = msg.msg_namelen;
   return r;
 }

@@ -63,6 +63,9 @@ struct bridge_socket_body {
 struct bridge_recv_body {
   uint32_t buffer_size;  /* total iov_len */
   uint32_t control_size; /* msg_controllen */
+  /* Non-zero: a pending socket error is answered but stays pending, as do_recvmmsg()
+   * puts it back into sk_err after the first datagram. */
+  uint32_t keep_error;
 };
 
 struct bridge_recv_reply {

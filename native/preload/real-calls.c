@@ -28,6 +28,8 @@ static void resolve(void) {
   calls.recv = next("recv");
   calls.recvfrom = next("recvfrom");
   calls.recvmsg = next("recvmsg");
+  calls.recvmmsg = next("recvmmsg");
+  calls.sendmmsg = next("sendmmsg");
   calls.read = next("read");
   calls.readv = next("readv");
   calls.recv_chk = next("__recv_chk");

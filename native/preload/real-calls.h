@@ -7,6 +7,7 @@
 #define NLSIM_REAL_CALLS_H
 
 #include <sys/socket.h>
+#include <time.h>
 #include <sys/types.h>
 #include <sys/uio.h>
 
@@ -26,6 +27,8 @@ struct real_calls {
   ssize_t (*recv)(int, void *, size_t, int);
   ssize_t (*recvfrom)(int, void *, size_t, int, struct sockaddr *, socklen_t *);
   ssize_t (*recvmsg)(int, struct msghdr *, int);
+  int (*recvmmsg)(int, struct mmsghdr *, unsigned int, int, struct timespec *);
+  int (*sendmmsg)(int, struct mmsghdr *, unsigned int, int);
   ssize_t (*read)(int, void *, size_t);
   ssize_t (*readv)(int, const struct iovec *, int);
   ssize_t (*recv_chk)(int, void *, size_t, size_t, int);

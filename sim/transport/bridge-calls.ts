@@ -10,7 +10,7 @@ import type { SimSocket } from '../socket.js';
 import { errnoNumber } from '../uapi/errno.js';
 import { MSG_CTRUNC, MSG_DONTWAIT } from '../uapi/netlink.js';
 import { HOST_LE, viewOf } from '../wire/header.js';
-import { BRIDGE_OP, RECV_REPLY_LEN } from './bridge-protocol.js';
+import { BRIDGE_OP, RECV_REPLY_LEN, RECV_REQUEST_LEN } from './bridge-protocol.js';
 import { encodeControlMessages, FULL_CONTROL_SIZE } from './control-messages.js';
 
 /** CallResult is what a forwarded call answers. */
@@ -65,9 +65,12 @@ async function dispatch(sock: SimSocket, op: number, flags: number, body: Uint8A
       return ok(await sendWaiting(sock, body.slice(8 + addrlen), address, flags, timeoutMs));
     }
     case BRIDGE_OP.RECVMSG: {
-      if (body.length < 8) return PROTOCOL_ERROR;
+      if (body.length < RECV_REQUEST_LEN) return PROTOCOL_ERROR;
       const bufferSize = v.getUint32(0, HOST_LE);
       const controlSize = v.getUint32(4, HOST_LE);
+      // recvmmsg() after its first datagram: the error is reported and stays in sk_err.
+      const pending = sock.sk.queue.err;
+      if (v.getUint32(8, HOST_LE) && pending) return { result: -pending, body: new Uint8Array(0) };
       return ok(...encodeReceived(sock, bufferSize, controlSize, flags));
     }
     case BRIDGE_OP.SETSOCKOPT: {

@@ -28,6 +28,8 @@ export const BRIDGE_OP = {
 export const REQUEST_HEADER_LEN = 24;
 /** REPLY_HEADER_LEN is sizeof(struct bridge_reply). */
 export const REPLY_HEADER_LEN = 16;
+/** RECV_REQUEST_LEN is sizeof(struct bridge_recv_body): buffer size, control size, keep_error. */
+export const RECV_REQUEST_LEN = 12;
 /** RECV_REPLY_LEN is sizeof(struct bridge_recv_reply), which precedes msg_control and the data. */
 export const RECV_REPLY_LEN = 16;
 /** BRIDGE_MAX_FRAME refuses frames larger than any netlink datagram could make (EPROTO). */

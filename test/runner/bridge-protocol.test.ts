@@ -21,6 +21,7 @@ import {
   encodeRequest,
   FrameReader,
   RECV_REPLY_LEN,
+  RECV_REQUEST_LEN,
   REPLY_HEADER_LEN,
   REQUEST_HEADER_LEN,
 } from '../../sim/transport/bridge-protocol.js';
@@ -45,7 +46,7 @@ describe('bridge protocol layout', () => {
 
   it('has the same operations, sizes and constants', () => {
     expect(c.ops).toEqual(Object.values(BRIDGE_OP));
-    expect(c.sizes.slice(0, 3)).toEqual([REQUEST_HEADER_LEN, REPLY_HEADER_LEN, RECV_REPLY_LEN]);
+    expect(c.sizes).toEqual([REQUEST_HEADER_LEN, REPLY_HEADER_LEN, RECV_REPLY_LEN, 8, RECV_REQUEST_LEN]);
     expect(c.constants).toEqual([BRIDGE_TOKEN, BRIDGE_MAX_FRAME, BRIDGE_SOCKET_ENV]);
   });
 

@@ -317,6 +317,17 @@ static void unicast(void) {
   struct iovec into[2] = {{head, 2}, {tail, sizeof tail - 1}};
   show("readv", readv(u2, into, 2));
   printf("readv data: %s|%s\n", head, tail);
+  struct iovec m1 = {"one", 3}, m2 = {"two!", 4};
+  struct mmsghdr out[2] = {{.msg_hdr = {.msg_iov = &m1, .msg_iovlen = 1}}, {.msg_hdr = {.msg_iov = &m2, .msg_iovlen = 1}}};
+  show("sendmmsg", sendmmsg(u1, out, 2, 0));
+  printf("sendmmsg lengths: %u %u\n", out[0].msg_len, out[1].msg_len);
+  char b1[8] = {0}, b2[8] = {0}, b3[8] = {0};
+  struct iovec i1 = {b1, sizeof b1}, i2 = {b2, sizeof b2}, i3 = {b3, sizeof b3};
+  struct mmsghdr in[3] = {{.msg_hdr = {.msg_iov = &i1, .msg_iovlen = 1}}, {.msg_hdr = {.msg_iov = &i2, .msg_iovlen = 1}},
+                          {.msg_hdr = {.msg_iov = &i3, .msg_iovlen = 1}}};
+  show("recvmmsg WAITFORONE", recvmmsg(u2, in, 3, MSG_WAITFORONE, NULL));
+  printf("recvmmsg: %u %s %u %s\n", in[0].msg_len, b1, in[1].msg_len, b2);
+  show("recvmmsg empty", recvmmsg(u2, in, 3, MSG_DONTWAIT, NULL));
   show("send", send(u1, "via send", 8, 0));
   fl = 4;
   n = recvfrom(u2, buf, sizeof buf, 0, (struct sockaddr *)&from, &fl);
