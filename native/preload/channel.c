@@ -249,15 +249,15 @@ int channel_call(int fd, uint64_t key, uint32_t op, uint32_t flags, const struct
     err = transact(cfd, &req, parts, nparts, &rep, out);
     if (err == 0) {
       drain(fd, rep.drain);
-    } else {
-      /* A broken or desynchronised stream is of no further use. */
+    } else if (err != -EMSGSIZE) {
+      /* A broken or desynchronised stream is of no further use (EMSGSIZE wrote nothing). */
       real()->close(cfd);
       ctl_fd = -1;
     }
   }
   pthread_mutex_unlock(&ctl_lock);
   errno = saved;
-  if (err == 0 || err == -EPROTO) return err;
+  if (err == 0 || err == -EPROTO || err == -EMSGSIZE) return err;
   report_gone(-err);
   return -ECONNRESET;
 }
@@ -277,7 +277,7 @@ int channel_call_detached(int fd, uint64_t key, uint32_t op, uint32_t flags, con
     if (err == 0) drain(fd, rep.drain);
   }
   errno = saved;
-  if (err == 0 || err == -EPROTO) return err;
+  if (err == 0 || err == -EPROTO || err == -EMSGSIZE) return err;
   report_gone(-err);
   return -ECONNRESET;
 }

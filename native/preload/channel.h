@@ -41,7 +41,8 @@ int channel_open_socket(int type, int protocol);
 /* channel_call sends `op` about the virtual socket `key` (reached through `fd`) with a body
  * gathered from `parts`, waits for the reply, and removes the readiness tokens the server
  * says are stale. Returns 0 when a reply arrived (see out->result), else -errno: the
- * server is gone (reported once on stderr) or answered something unreadable (EPROTO). */
+ * server is gone (ECONNRESET, reported once on stderr), answered something unreadable
+ * (EPROTO), or the request was too large to frame (EMSGSIZE). */
 int channel_call(int fd, uint64_t key, uint32_t op, uint32_t flags, const struct iovec *parts, int nparts,
                  struct call_result *out);
 

@@ -1,10 +1,9 @@
 /*
  * The interposed data path of a virtual netlink socket: send, sendto, sendmsg, write,
  * writev, sendmmsg, recv, recvfrom, recvmsg, recvmmsg, read, readv (and the
- * _FORTIFY_SOURCE variants). The virtual socket's
- * queue in the server is the only queue: every receive is a request, and a blocking one
- * waits on the fd the program holds, which the server keeps readable exactly while the
- * virtual socket is.
+ * _FORTIFY_SOURCE variants). The virtual socket's queue in the server is the only queue:
+ * every receive is a request, and a blocking one waits on the fd the program holds, which
+ * the server keeps readable exactly while the virtual socket is.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -57,6 +56,8 @@ static ssize_t do_send(int fd, uint64_t key, const struct iovec *iov, size_t iov
   if (addrlen > SOCKADDR_MAX) return fail(EINVAL);
   if (addrlen && !addr) return fail(EFAULT);
   size_t len = iov_total(iov, iovcnt);
+  /* Far above any SO_SNDBUF (netlink_sendmsg() refuses more than sk_sndbuf - 32). */
+  if (len > BRIDGE_MAX_FRAME / 2) return fail(EMSGSIZE);
   unsigned char *data = malloc(len ? len : 1);
   if (!data) return fail(ENOBUFS);
   size_t at = 0;

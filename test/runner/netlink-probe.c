@@ -177,6 +177,10 @@ static void errors(void) {
   printf("getsockname unbound: %s\n", port(sockname(s), getpid()));
   show("send zero bytes", send(s, "", 0, 0));
   show("send MSG_OOB", send(s, "x", 1, MSG_OOB));
+  size_t huge_len = 300000;
+  char *huge = calloc(1, huge_len);
+  show("send above SO_SNDBUF", send(s, huge, huge_len, 0));
+  free(huge);
   show("shutdown", shutdown(s, SHUT_RDWR));
   show("listen", listen(s, 1));
   show("accept", accept(s, NULL, NULL));
