@@ -28,7 +28,7 @@ export { encodeMessage, HOST_LE, readHeader, writeHeader } from './wire/header.j
 export type { NlMsgHdr } from './wire/header.js';
 export { NLA_ALIGN, NLA_DATA, NLA_NEXT, NLA_OK, nla_len, nla_type, nla_type_flags, NLMSG_ALIGN, NLMSG_DATA, NLMSG_LENGTH, NLMSG_NEXT, NLMSG_OK, NLMSG_PAYLOAD, NLMSG_SPACE } from './wire/align.js';
 export { AttrReader, attrsToArray, parseAttrs } from './wire/attr-reader.js';
-export { AttrWriter, encodePayload } from './wire/attr-writer.js';
+export { AttrWriter, encodePayload, withPayload } from './wire/attr-writer.js';
 export type { AttrPayload } from './wire/attr-writer.js';
 export { concatMessages, decodeMessages, MessageWriter, walkMessages } from './wire/messages.js';
 export { decodeDone, decodeError, decodeExtAck } from './wire/nlmsgerr.js';

@@ -12,7 +12,7 @@ import { type ExtAck, KernelError } from './errors.js';
 import type { InputSkb, KernelSendOptions, KernelSocket } from './kernel-socket.js';
 import { errnoName, errnoNumber, type ErrnoName } from './uapi/errno.js';
 import { NLM_F_ACK, NLM_F_ECHO, NLM_F_REQUEST, NLMSG_MIN_TYPE } from './uapi/netlink.js';
-import { type AttrPayload, encodePayload } from './wire/attr-writer.js';
+import { type AttrPayload, withPayload } from './wire/attr-writer.js';
 import { type NlMsgHdr, readHeader, writeHeader } from './wire/header.js';
 
 /** EINTR: what a handler's dump start returns so that no ACK follows. */
@@ -75,13 +75,15 @@ export class RequestContext {
    * the requester's port id, then the payload (bytes, or written by a callback).
    */
   encode(type: number, payload: AttrPayload, flags = 0): Uint8Array {
-    const body = encodePayload(payload);
-    const len = 16 + body.length;
-    const out = new Uint8Array(NLMSG_ALIGN(len));
-    writeHeader(out, 0, { len, type, flags, seq: this.header.seq, pid: this.portid });
-    out.set(body, 16);
-    return out;
+    return withPayload(payload, (body) => {
+      const len = 16 + body.length;
+      const out = new Uint8Array(NLMSG_ALIGN(len));
+      writeHeader(out, 0, { len, type, flags, seq: this.header.seq, pid: this.portid });
+      out.set(body, 16);
+      return out;
+    });
   }
+
 
   /**
    * reply mirrors nlmsg_unicast() to the requester. Returns 0, or a negative errno

@@ -2,7 +2,7 @@
  * Building generic netlink messages: genlmsg_put() (genlmsghdr with the family's version,
  * then the family header) followed by attributes.
  */
-import { AttrWriter } from '../../sim/wire/attr-writer.js';
+import { encodePayload } from '../../sim/wire/attr-writer.js';
 import { writeHeader } from '../../sim/wire/header.js';
 import type { GenlFamily, GenlMessageBody } from './family.js';
 
@@ -14,15 +14,15 @@ export const NLMSG_DEFAULT_SIZE_ALLOC = 3776;
  * the family header (`userhdr`, zero-filled to hdrsize), then the attributes `body` writes.
  */
 export function genlPayload(family: Pick<GenlFamily, 'version' | 'hdrsize'>, cmd: number, body: GenlMessageBody, userhdr?: Uint8Array): Uint8Array {
-  const w = new AttrWriter();
-  w.raw(Uint8Array.of(cmd, family.version, 0, 0));
-  if (family.hdrsize) {
-    const hdr = new Uint8Array(family.hdrsize);
-    if (userhdr) hdr.set(userhdr.subarray(0, family.hdrsize));
-    w.raw(hdr);
-  }
-  body(w);
-  return w.finish();
+  return encodePayload((w) => {
+    w.raw(Uint8Array.of(cmd, family.version, 0, 0));
+    if (family.hdrsize) {
+      const hdr = new Uint8Array(family.hdrsize);
+      if (userhdr) hdr.set(userhdr.subarray(0, family.hdrsize));
+      w.raw(hdr);
+    }
+    body(w);
+  });
 }
 
 /** genlMessage is a whole message with its nlmsghdr: `type`, `flags`, `seq`, `pid`, then `payload`. */
