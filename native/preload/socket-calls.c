@@ -128,6 +128,31 @@ static int is_timeout(int level, int name) {
                                  name == SO_SNDTIMEO_NEW_);
 }
 
+/* is_peer_option: SOL_SOCKET options about a unix socket's peer (the server, here), which
+ * must never be answered from the real fd. */
+static int is_peer_option(int name) {
+  switch (name) {
+    case SO_PEERCRED:
+    case SO_PEERSEC:
+    case SO_PEERNAME:
+    case SO_PASSSEC:
+    case 59: /* SO_PEERGROUPS */
+    case 76: /* SO_PASSPIDFD */
+    case 77: /* SO_PEERPIDFD */
+      return 1;
+    default:
+      return 0;
+  }
+}
+
+/* generic_fallback: a SOL_SOCKET option the simulator does not model (ENOPROTOOPT) is
+ * answered by the real fd. Netlink has no SOL_SOCKET handling of its own, so the generic
+ * sk_setsockopt()/sk_getsockopt() code of the unix socket is the code Linux runs for a
+ * netlink socket (SO_TIMESTAMP, SO_LINGER, SO_MARK, SO_RCVLOWAT…). */
+static int generic_fallback(int level, int name, long result) {
+  return result == -ENOPROTOOPT && level == SOL_SOCKET && !is_peer_option(name);
+}
+
 int setsockopt(int fd, int level, int name, const void *val, socklen_t len) {
   uint64_t key;
   if (!fd_lookup(fd, &key) || is_timeout(level, name)) return real()->setsockopt(fd, level, name, val, len);
@@ -138,6 +163,7 @@ int setsockopt(int fd, int level, int name, const void *val, socklen_t len) {
   struct call_result out;
   int err = channel_call(fd, key, BRIDGE_OP_SETSOCKOPT, 0, parts, 2, &out);
   if (!err) free(out.body);
+  if (!err && generic_fallback(level, name, out.result)) return real()->setsockopt(fd, level, name, val, len);
   return (int)finish(err, err ? 0 : out.result);
 }
 
@@ -148,6 +174,10 @@ int getsockopt(int fd, int level, int name, void *val, socklen_t *len) {
   int32_t body[3] = {level, name, (int32_t)*len};
   struct call_result out;
   long r = simple_call(fd, key, BRIDGE_OP_GETSOCKOPT, body, sizeof body, &out);
+  if (r < 0 && generic_fallback(level, name, -errno)) {
+    free(out.body);
+    return real()->getsockopt(fd, level, name, val, len);
+  }
   if (r == 0) {
     uint32_t optlen;
     if (out.body_len < sizeof optlen) {

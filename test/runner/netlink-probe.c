@@ -214,6 +214,16 @@ static void options(void) {
   show("setsockopt SO_RCVTIMEO short", setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &v, 4));
   struct timeval bad = {0, 2000000};
   show("setsockopt SO_RCVTIMEO bad usec", setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &bad, sizeof bad));
+  /* Generic SOL_SOCKET options that netlink leaves to sk_setsockopt()/sk_getsockopt(). */
+  show("SO_TIMESTAMP on", setsockopt(s, SOL_SOCKET, SO_TIMESTAMP, &v, sizeof v));
+  v = 0;
+  vl = sizeof v;
+  getsockopt(s, SOL_SOCKET, SO_TIMESTAMP, &v, &vl);
+  printf("SO_TIMESTAMP: %d\n", v);
+  show("SO_LINGER with an int", setsockopt(s, SOL_SOCKET, SO_LINGER, &v, sizeof v));
+  vl = sizeof v;
+  getsockopt(s, SOL_SOCKET, SO_RCVLOWAT, &v, &vl);
+  printf("SO_RCVLOWAT: %d\n", v);
   uint32_t words[2] = {0, 0};
   socklen_t wl = 0;
   show("LIST_MEMBERSHIPS optlen 0", getsockopt(r, SOL_NETLINK, NETLINK_LIST_MEMBERSHIPS, words, &wl));
