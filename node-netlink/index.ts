@@ -22,10 +22,25 @@ export interface AttachOptions extends SimBindingOptions, LocateOptions {}
  * and returns the function that puts the real binding back (sockets already open stay as
  * they are). Sockets opened before the call stay real.
  *
+ * Where node-netlink's binding cannot load (not Linux, no prebuild), call it before the
+ * first `require('netlink')`: raw.js then gets a stand-in binding and node-netlink runs on
+ * the simulator all the same. (raw.js keeps it: after restore, new sockets fail with the
+ * binding's load error, as they would without nlsim.)
+ *
  * Throws ERR_NLSIM_INVALID_ARGUMENT when node-netlink is attached already (to any kernel),
  * and ERR_NLSIM_NOT_SUPPORTED when the netlink package or its binding cannot be loaded.
  */
 export function attachNodeNetlink(kernel: VirtualKernel, options: AttachOptions = {}): () => void {
-  const binding = loadBinding(options);
-  return applyPatch(binding, 'NativeNetlink', createSimNativeNetlink(kernel, options), "node-netlink's NativeNetlink");
+  const { binding, release } = loadBinding(options);
+  let restore: () => void;
+  try {
+    restore = applyPatch(binding, 'NativeNetlink', createSimNativeNetlink(kernel, options), "node-netlink's NativeNetlink");
+  } catch (e) {
+    release();
+    throw e;
+  }
+  return () => {
+    restore();
+    release();
+  };
 }

@@ -1,6 +1,9 @@
 // attachNodeNetlink's own contract: what it patches, what restoring puts back, and that
 // node-netlink sees nothing synchronously (replies come on a later turn of the event loop).
+import { cpSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createKernel } from '../../sim/kernel.js';
 import { NETLINK_ROUTE } from '../../sim/uapi/netlink.js';
@@ -72,5 +75,30 @@ describe('attachNodeNetlink', () => {
     await replied;
     sock.close();
     expect(events).toEqual(['send returned', 'sent', 'message', 'message']);
+  });
+
+  it('runs node-netlink where its binding cannot load (a copy of the package without prebuilds)', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'nlsim-no-binding-'));
+    try {
+      const pkg = join(root, 'node_modules', 'netlink');
+      const original = dirname(require.resolve('netlink/package.json'));
+      cpSync(join(original, 'dist'), join(pkg, 'dist'), { recursive: true });
+      cpSync(join(original, 'package.json'), join(pkg, 'package.json'));
+      symlinkSync(dirname(require.resolve('node-gyp-build/package.json')), join(root, 'node_modules', 'node-gyp-build'));
+      const requireCopy = createRequire(join(root, 'index.js'));
+      expect(() => requireCopy('netlink')).toThrow(/No native build/);
+
+      restore = attachNodeNetlink(createKernel(), { from: root });
+      const copy = requireCopy('netlink') as NetlinkModule;
+      const rt = copy.createRtNetlink();
+      expect((await rt.getLinks()).map((l) => l.attrs.ifname)).toEqual(['lo']);
+      rt.socket.close();
+      restore();
+      // raw.js keeps the stand-in; without nlsim attached it fails as the binding did.
+      expect(() => new copy.RawNetlinkSocket(NETLINK_ROUTE)).toThrow(/No native build/);
+      expect(binding.NativeNetlink).toBe(realClass);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
