@@ -27,7 +27,12 @@ export type { AddressSpec, LinkSpec, RouteSpec, Topology } from './topology.js';
 
 /** NlsimFixtures are what a test function may destructure. */
 export interface NlsimFixtures {
-  /** Options of the test's kernel. Defaults to `{ seed: 1 }`, so autobound port ids repeat. Override with test.scoped or test.extend. */
+  /**
+   * Options of the test's kernel. Defaults to `{ seed: 1 }`, so autobound port ids repeat.
+   * Override with `test.scoped({ kernelOptions })` in a describe block. (An override through
+   * test.extend does not reach `kernel`: vitest binds dependents to the fixture they were
+   * declared with.)
+   */
   kernelOptions: KernelOptions;
   /** A fresh virtual kernel, booted with every built-in protocol. */
   kernel: VirtualKernel;
