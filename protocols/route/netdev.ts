@@ -13,7 +13,7 @@ import type { KernelSocket } from '../../sim/kernel-socket.js';
 import { NLM_F_ECHO } from '../../sim/uapi/netlink.js';
 import type { NlMsgHdr } from '../../sim/wire/header.js';
 import { writeHeader } from '../../sim/wire/header.js';
-import { DEVCONF_ACCEPT_DAD, devGetIflink, DEVCONF_MTU6, etherInet6Conf, IPV4_MIN_MTU, IPV6_MIN_MTU, type NetDevice, newInet6Dev, running } from './device.js';
+import { DEVCONF_ACCEPT_DAD, devGetFlags, devGetIflink, DEVCONF_MTU6, etherInet6Conf, IPV4_MIN_MTU, IPV6_MIN_MTU, type NetDevice, newInet6Dev, running } from './device.js';
 import { fillIfInfo, ifNlmsgSize } from './link-fill.js';
 import type { LinkTable, NetworkStateOptions } from './state.js';
 import { IF_OPER, IF_READY, IFF, IFF_VOLATILE, IFNAMSIZ, RTM_DELLINK, RTM_NEWLINK, RTNLGRP_LINK } from './uapi.js';
@@ -174,10 +174,18 @@ export class NetOps {
   #notifyFlags(dev: NetDevice, oldFlags: number, gchanges: number, req?: Requester): void {
     if (gchanges) this.rtmsgIfinfo(RTM_NEWLINK, dev, gchanges, req);
     const changes = dev.flags ^ oldFlags;
-    if (changes & IFF.IFF_UP && dev.inet6) {
-      if (running(dev)) {
-        if (txActive.has(dev)) this.#addrconfReady(dev);
-      } else dev.inet6.flags = (dev.inet6.flags & ~(IF_READY | IF_RS_SENT)) >>> 0;
+    if (!(changes & IFF.IFF_UP)) return;
+    // The netdevice notifier chain in registration order: inetdev_event and
+    // fib_netdev_event (IPv4), then addrconf_notify (IPv6).
+    if (running(dev)) {
+      this.links.inet4.devUp(this.ks, dev);
+      if (dev.inet6 && txActive.has(dev)) this.#addrconfReady(dev);
+    } else {
+      this.links.inet4.devDown(this.ks, dev);
+      if (dev.inet6) {
+        this.links.inet6.devDown(this.ks, dev);
+        dev.inet6.flags = (dev.inet6.flags & ~(IF_READY | IF_RS_SENT)) >>> 0;
+      }
     }
   }
 
@@ -190,7 +198,9 @@ export class NetOps {
    */
   #addrconfReady(dev: NetDevice): void {
     const idev = dev.inet6!;
+    if (idev.flags & IF_READY) return;
     idev.flags = (idev.flags | IF_READY) >>> 0;
+    this.links.inet6.devReady(this.ks, dev);
     if (!(dev.flags & IFF.IFF_LOOPBACK) && idev.conf[DEVCONF_ACCEPT_DAD]! <= 0 && dev.flags & IFF.IFF_NOARP) {
       idev.flags = (idev.flags | IF_RS_SENT) >>> 0;
     }
@@ -257,7 +267,12 @@ export class NetOps {
       d.flags &= ~IFF.IFF_UP;
       txActive.delete(d);
       this.rtmsgIfinfo(RTM_NEWLINK, d, IFF.IFF_UP | IFF.IFF_RUNNING);
-      if (d.inet6) d.inet6.flags = (d.inet6.flags & ~(IF_READY | IF_RS_SENT)) >>> 0;
+      // NETDEV_DOWN
+      this.links.inet4.devDown(this.ks, d);
+      if (d.inet6) {
+        this.links.inet6.devDown(this.ks, d);
+        d.inet6.flags = (d.inet6.flags & ~(IF_READY | IF_RS_SENT)) >>> 0;
+      }
     }
     for (const d of devs) {
       this.links.remove(d);
@@ -268,6 +283,8 @@ export class NetOps {
       // (br_del_if()), inetdev and addrconf drop their state.
       d.qdisc = 'noop';
       if (d.master?.kind?.delSlave) d.master.kind.delSlave(d.master, d, this);
+      this.links.inet4.devUnregister(this.ks, d);
+      this.links.inet6.devDown(this.ks, d);
       d.inet = null;
       d.inet6 = null;
       // A device whose first RTM_NEWLINK never went out leaves without an RTM_DELLINK.
@@ -312,5 +329,7 @@ const txActive = new WeakSet<NetDevice>();
 
 /** combineFlags mirrors rtnl_dev_combine_flags(): "ifi_change == 0 is treated as ~0". */
 export function combineFlags(dev: NetDevice, ifm: { flags: number; change: number }): number {
-  return (ifm.change ? (ifm.flags & ifm.change) | (dev.flags & ~ifm.change) : ifm.flags) >>> 0;
+  // rtnl_dev_combine_flags(): unchanged bits come from dev_get_flags(), where PROMISC and
+  // ALLMULTI are what user space asked for (gflags), not a bridge port's counted promiscuity.
+  return (ifm.change ? (ifm.flags & ifm.change) | (devGetFlags(dev) & ~ifm.change) : ifm.flags) >>> 0;
 }
