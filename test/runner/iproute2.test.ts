@@ -1,0 +1,29 @@
+/**
+ * iproute2 sessions run unmodified under `nlsim run` print what they print on Linux in a
+ * fresh network namespace, after masking only random MAC addresses and running timers.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { kernelUnavailable, runKernel, runSim } from './run-helpers.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const describeKernel = kernelUnavailable ? describe.skip : describe;
+if (kernelUnavailable) console.warn(`nlsim: iproute2 differential tests skipped: ${kernelUnavailable}`);
+
+/** mask hides what differs between two runs of Linux itself: MACs (random) and timer values. */
+const mask = (s: string) => s.replace(/\b([0-9a-f]{1,2}:){5}[0-9a-f]{1,2}\b/g, '<mac>').replace(/(_timer) +[0-9.]+/g, '$1 <t>');
+
+describeKernel('iproute2 under nlsim run [kernel]', () => {
+  it.each([
+    ['ip link: veth, bridge ports, ifb, -d details, errors, deletion', 'ip-links.sh', 'Cannot find device "nosuch"'],
+    ['ip monitor link in the background while ip changes links', 'ip-monitor.sh', 'Deleted'],
+  ])('%s', async (_name, script, marker) => {
+    const argv = ['sh', path.join(here, 'scripts', script)];
+    const [real, sim] = await Promise.all([runKernel(argv), runSim(argv)]);
+    expect(real.status, real.stderr).toBe(0);
+    expect(sim.status, sim.stderr).toBe(0);
+    expect(mask(sim.stdout)).toBe(mask(real.stdout));
+    expect(sim.stdout).toContain(marker);
+  }, 60_000);
+});

@@ -1,0 +1,20 @@
+# An iproute2 session on links of the kinds this machine has (veth, bridge, ifb), with
+# the errors iproute2 prints. Waits let Linux apply link-state changes (linkwatch runs at
+# most once a second for devices that are down).
+set -u
+ip link add veth0 type veth peer name veth1
+ip link add br0 type bridge
+ip link add ifb0 type ifb
+ip link set veth0 master br0
+ip link set veth0 up
+ip link set br0 up
+ip link set ifb0 mtu 9000
+sleep 1.2
+ip -br link show
+ip -d link show
+ip link add foo type nosuchkind 2>&1
+ip link set nosuch up 2>&1
+ip link add veth0 type veth peer name veth2 2>&1
+ip link set veth0 nomaster
+ip link del veth0
+ip -br link show
