@@ -3,6 +3,8 @@
  * device every namespace is born with (drivers/net/loopback.c, loopback_setup()), with the
  * values a fresh `unshare -n` namespace shows on Linux 6.18.
  */
+import type { Inet6Ifaddr } from './inet6-addr.js';
+import type { InAddr } from './inet4-addr.js';
 import type { LinkKind } from './link-kind.js';
 import type { NetworkStateOptions } from './state.js';
 import { ARPHRD, IF_OPER, IFF } from './uapi.js';
@@ -78,6 +80,10 @@ export interface NetDevice {
   /** The IPv4 devconf a re-created in_device gets. */
   inetDefault: readonly number[];
   inet6: Inet6Dev | null;
+  /** in_device->ifa_list: IPv4 addresses, primaries (by scope) before secondaries. */
+  ifa4: InAddr[];
+  /** inet6_dev->addr_list: IPv6 addresses. */
+  ifa6: Inet6Ifaddr[];
   /** dev->rtnl_link_ops: the kind a device was created with (null for lo). */
   kind: LinkKind | null;
   /** The kind's private state (netdev_priv()). */
@@ -190,6 +196,8 @@ export function createLoopback(ifindex: number, options: NetworkStateOptions): N
     inet: [...LO_INET_CONF],
     inetDefault: LO_INET_CONF,
     inet6: newInet6Dev(LO_INET6_CONF, options),
+    ifa4: [],
+    ifa6: [],
     kind: null,
     priv: undefined,
     master: null,
@@ -253,6 +261,8 @@ export function createEtherDevice(name: string, kind: LinkKind, options: Network
     inet: null,
     inetDefault: ETHER_INET_CONF,
     inet6: null,
+    ifa4: [],
+    ifa6: [],
     kind,
     priv: undefined,
     master: null,

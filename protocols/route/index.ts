@@ -9,7 +9,9 @@ import { capable } from '../../sim/credentials.js';
 import { createRandom } from '../../sim/random.js';
 import { requestLoop } from '../../sim/request-loop.js';
 import { NETLINK_ROUTE, NL_CFG_F_NONROOT_RECV } from '../../sim/uapi/netlink.js';
+import { AddrOps } from './addr-ops.js';
 import { LinkOps } from './links.js';
+import { RouteOps } from './route-ops.js';
 import { Rtnetlink } from './rtnetlink.js';
 import { NetworkState } from './state.js';
 import { RTNLGRP_IPV4_MROUTE_R, RTNLGRP_IPV6_MROUTE_R, RTNLGRP_MAX } from './uapi.js';
@@ -47,6 +49,8 @@ export function registerRoute(kernel: VirtualKernel, options: RouteOptions = {})
   });
   const rtnl = new Rtnetlink();
   new LinkOps(state).register(rtnl);
+  new AddrOps(state).register(rtnl);
+  new RouteOps(state).register(rtnl);
   const handle = kernel.registerProtocol({
     protocol: NETLINK_ROUTE,
     name: 'NETLINK_ROUTE',

@@ -6,6 +6,8 @@
 import type { NetNamespace } from '../../sim/netns.js';
 import type { Random } from '../../sim/random.js';
 import { createLoopback, type NetDevice } from './device.js';
+import { Inet4 } from './inet4.js';
+import { Inet6 } from './inet6.js';
 
 /** LinkTable is one namespace's devices, in ifindex order. */
 export class LinkTable {
@@ -19,6 +21,15 @@ export class LinkTable {
   devBaseSeq = 1;
   /** Devices with a pending linkwatch event (lweventlist). */
   readonly linkwatch: NetDevice[] = [];
+  /** The namespace's IPv4 addresses and FIB. */
+  readonly inet4: Inet4;
+  /** The namespace's IPv6 addresses and FIB. */
+  readonly inet6: Inet6;
+
+  constructor(options: NetworkStateOptions) {
+    this.inet4 = new Inet4(() => this.list(), options.now);
+    this.inet6 = new Inet6(() => this.list(), options);
+  }
 
   /** devices lists the namespace's devices in ifindex order (for_each_netdev_dump()). */
   list(): NetDevice[] {
@@ -87,7 +98,7 @@ export class NetworkState {
   links(ns: NetNamespace): LinkTable {
     let t = this.#tables.get(ns);
     if (!t) {
-      t = new LinkTable();
+      t = new LinkTable(this.options);
       this.#tables.set(ns, t);
       const lo = createLoopback(t.nextIndex(), this.options);
       t.add(lo);

@@ -349,3 +349,155 @@ export const IFLA_VLAN = {
   IFLA_VLAN_INGRESS_QOS: 4,
   IFLA_VLAN_PROTOCOL: 5,
 } as const;
+
+export const { RTM_NEWADDR, RTM_DELADDR, RTM_GETADDR, RTM_NEWROUTE, RTM_DELROUTE, RTM_GETROUTE } = RTM;
+export const { RTM_NEWNEIGH, RTM_DELNEIGH, RTM_GETNEIGH, RTM_NEWRULE, RTM_DELRULE, RTM_GETRULE } = RTM;
+export const { RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR, RTNLGRP_IPV4_ROUTE, RTNLGRP_IPV6_ROUTE, RTNLGRP_NEIGH } = RTNLGRP;
+export const { RTNLGRP_IPV4_RULE, RTNLGRP_IPV6_RULE } = RTNLGRP;
+
+/** IFADDRMSG_LEN is sizeof(struct ifaddrmsg). */
+export const IFADDRMSG_LEN = 8;
+/** RTMSG_LEN is sizeof(struct rtmsg). */
+export const RTMSG_LEN = 12;
+/** NDMSG_LEN is sizeof(struct ndmsg). */
+export const NDMSG_LEN = 12;
+/** FIB_RULE_HDR_LEN is sizeof(struct fib_rule_hdr). */
+export const FIB_RULE_HDR_LEN = 12;
+
+/** IFA holds the address attributes (linux/if_addr.h). */
+export const IFA = {
+  IFA_UNSPEC: 0,
+  IFA_ADDRESS: 1,
+  IFA_LOCAL: 2,
+  IFA_LABEL: 3,
+  IFA_BROADCAST: 4,
+  IFA_ANYCAST: 5,
+  IFA_CACHEINFO: 6,
+  IFA_MULTICAST: 7,
+  IFA_FLAGS: 8,
+  IFA_RT_PRIORITY: 9,
+  IFA_TARGET_NETNSID: 10,
+  IFA_PROTO: 11,
+} as const;
+/** IFA_MAX on 6.18. */
+export const IFA_MAX = 11;
+
+/** IFA_F holds the address flags (linux/if_addr.h). */
+export const IFA_F = {
+  IFA_F_SECONDARY: 0x01,
+  IFA_F_NODAD: 0x02,
+  IFA_F_OPTIMISTIC: 0x04,
+  IFA_F_DADFAILED: 0x08,
+  IFA_F_HOMEADDRESS: 0x10,
+  IFA_F_DEPRECATED: 0x20,
+  IFA_F_TENTATIVE: 0x40,
+  IFA_F_PERMANENT: 0x80,
+  IFA_F_MANAGETEMPADDR: 0x100,
+  IFA_F_NOPREFIXROUTE: 0x200,
+  IFA_F_MCAUTOJOIN: 0x400,
+  IFA_F_STABLE_PRIVACY: 0x800,
+} as const;
+
+/** RT_SCOPE holds route and address scopes (enum rt_scope_t). */
+export const RT_SCOPE = { RT_SCOPE_UNIVERSE: 0, RT_SCOPE_SITE: 200, RT_SCOPE_LINK: 253, RT_SCOPE_HOST: 254, RT_SCOPE_NOWHERE: 255 } as const;
+
+/** RT_TABLE holds the reserved table ids (enum rt_class_t). */
+export const RT_TABLE = { RT_TABLE_UNSPEC: 0, RT_TABLE_COMPAT: 252, RT_TABLE_DEFAULT: 253, RT_TABLE_MAIN: 254, RT_TABLE_LOCAL: 255 } as const;
+
+/** RTN holds the route types. */
+export const RTN = {
+  RTN_UNSPEC: 0,
+  RTN_UNICAST: 1,
+  RTN_LOCAL: 2,
+  RTN_BROADCAST: 3,
+  RTN_ANYCAST: 4,
+  RTN_MULTICAST: 5,
+  RTN_BLACKHOLE: 6,
+  RTN_UNREACHABLE: 7,
+  RTN_PROHIBIT: 8,
+  RTN_THROW: 9,
+  RTN_NAT: 10,
+  RTN_XRESOLVE: 11,
+} as const;
+/** RTN_MAX on 6.18. */
+export const RTN_MAX = 11;
+
+/** RTPROT holds the route origins nlsim produces or accepts. */
+export const RTPROT = { RTPROT_UNSPEC: 0, RTPROT_REDIRECT: 1, RTPROT_KERNEL: 2, RTPROT_BOOT: 3, RTPROT_STATIC: 4, RTPROT_RA: 9 } as const;
+
+/** RTA holds the route attributes (linux/rtnetlink.h). */
+export const RTA = {
+  RTA_UNSPEC: 0,
+  RTA_DST: 1,
+  RTA_SRC: 2,
+  RTA_IIF: 3,
+  RTA_OIF: 4,
+  RTA_GATEWAY: 5,
+  RTA_PRIORITY: 6,
+  RTA_PREFSRC: 7,
+  RTA_METRICS: 8,
+  RTA_MULTIPATH: 9,
+  RTA_PROTOINFO: 10,
+  RTA_FLOW: 11,
+  RTA_CACHEINFO: 12,
+  RTA_SESSION: 13,
+  RTA_MP_ALGO: 14,
+  RTA_TABLE: 15,
+  RTA_MARK: 16,
+  RTA_MFC_STATS: 17,
+  RTA_VIA: 18,
+  RTA_NEWDST: 19,
+  RTA_PREF: 20,
+  RTA_ENCAP_TYPE: 21,
+  RTA_ENCAP: 22,
+  RTA_EXPIRES: 23,
+  RTA_PAD: 24,
+  RTA_UID: 25,
+  RTA_TTL_PROPAGATE: 26,
+  RTA_IP_PROTO: 27,
+  RTA_SPORT: 28,
+  RTA_DPORT: 29,
+  RTA_NH_ID: 30,
+  RTA_FLOWLABEL: 31,
+} as const;
+/** RTA_MAX on 6.18. */
+export const RTA_MAX = 31;
+
+/** RTM_F holds rtm_flags bits. */
+export const RTM_F = {
+  RTM_F_NOTIFY: 0x100,
+  RTM_F_CLONED: 0x200,
+  RTM_F_EQUALIZE: 0x400,
+  RTM_F_PREFIX: 0x800,
+  RTM_F_LOOKUP_TABLE: 0x1000,
+  RTM_F_FIB_MATCH: 0x2000,
+  RTM_F_OFFLOAD: 0x4000,
+  RTM_F_TRAP: 0x8000,
+  RTM_F_OFFLOAD_FAILED: 0x20000000,
+} as const;
+
+/** RTNH_F holds next-hop flags (rtm_flags low byte). */
+export const RTNH_F = { RTNH_F_DEAD: 1, RTNH_F_PERVASIVE: 2, RTNH_F_ONLINK: 4, RTNH_F_OFFLOAD: 8, RTNH_F_LINKDOWN: 16, RTNH_F_UNRESOLVED: 32, RTNH_F_TRAP: 64 } as const;
+
+/** RTAX holds the RTA_METRICS attributes. */
+export const RTAX = {
+  RTAX_LOCK: 1,
+  RTAX_MTU: 2,
+  RTAX_WINDOW: 3,
+  RTAX_RTT: 4,
+  RTAX_RTTVAR: 5,
+  RTAX_SSTHRESH: 6,
+  RTAX_CWND: 7,
+  RTAX_ADVMSS: 8,
+  RTAX_REORDERING: 9,
+  RTAX_HOPLIMIT: 10,
+  RTAX_INITCWND: 11,
+  RTAX_FEATURES: 12,
+  RTAX_RTO_MIN: 13,
+  RTAX_INITRWND: 14,
+  RTAX_QUICKACK: 15,
+  RTAX_CC_ALGO: 16,
+  RTAX_FASTOPEN_NO_COOKIE: 17,
+} as const;
+/** RTAX_MAX on 6.18. */
+export const RTAX_MAX = 17;

@@ -13,6 +13,7 @@ import { NETLINK_EXT_ACK, NETLINK_ROUTE, SOCK_RAW, SOL_NETLINK } from '../../../
 import { attrsToArray } from '../../../sim/wire/attr-reader.js';
 import { encodeMessage } from '../../../sim/wire/header.js';
 import { decodeMessages, type NlMessage } from '../../../sim/wire/messages.js';
+import { renderRt } from './rt-render.js';
 
 /** hex renders bytes as lowercase hex. */
 const hex = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
@@ -85,6 +86,8 @@ function maskCounters(p: Uint8Array): Uint8Array {
 /** render renders any message: links attribute by attribute, others as hex. */
 export function render(m: NlMessage): string[] {
   if (m.header.type === 16 || m.header.type === 17) return renderLink(m);
+  const rt = renderRt(m);
+  if (rt) return rt;
   return [`nlmsg type=${m.header.type} len=${m.header.len} flags=${m.header.flags} seq=${m.header.seq} ${hex(m.payload)}`];
 }
 

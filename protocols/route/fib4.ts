@@ -1,0 +1,195 @@
+/**
+ * The IPv4 FIB: per-namespace tables of routes (fib_table over fib_trie), kept in the order
+ * fib_trie walks them: by key, then longer prefixes first (fa_slen), higher TOS first, lower
+ * metric first, and for equal ones in list order (new routes go before their equals unless
+ * NLM_F_APPEND). Mirrors fib_table_insert(), fib_table_delete(), fib_table_lookup() and
+ * fib_table_dump() for what nlsim models: single-nexthop routes without nexthop objects.
+ *
+ * @note Storage is a flat array sorted lazily (at the first dump or lookup after an
+ * out-of-order insert) plus a map by prefix, so 100 000 routes cost one object each and a
+ * dump walks an array. Linux's local table shares main's trie until a custom rule exists
+ * (fib_new_table() with an alias); nlsim keeps them apart, which gives the same dumps, and
+ * reports lookups from table main in that state as Linux does.
+ */
+import type { NetDevice } from './device.js';
+import { inetMask } from './ipv4.js';
+import { RT_TABLE } from './uapi.js';
+
+/** FibAlias is one IPv4 route: a fib_alias with its fib_info and single fib_nh. */
+export interface FibAlias {
+  /** fa's leaf key: the destination prefix. */
+  readonly key: number;
+  readonly plen: number;
+  readonly tos: number;
+  readonly tbId: number;
+  readonly type: number;
+  /** fib_info->fib_scope. */
+  readonly scope: number;
+  readonly protocol: number;
+  readonly priority: number;
+  /** fib_info->fib_prefsrc (0: none). */
+  readonly prefsrc: number;
+  /** fib_nh_gw4 (0: none). */
+  readonly gw: number;
+  /** fib_nh_dev (null for blackhole and friends). */
+  readonly dev: NetDevice | null;
+  /** RTNH_F_* next-hop flags (ONLINK) as configured. */
+  readonly nhFlags: number;
+  /** RTAX_* metrics as (type, value) pairs in type order, or null. */
+  readonly metrics: readonly (readonly [number, number])[] | null;
+  /** RTA_FLOW realms (0: none). */
+  readonly flow: number;
+  /** List position among equal (key, plen, tos, priority) routes; smaller first. */
+  order: number;
+}
+
+/** compareAlias is fib_trie's walk order. */
+export function compareAlias(a: FibAlias, b: FibAlias): number {
+  return a.key - b.key || b.plen - a.plen || b.tos - a.tos || a.priority - b.priority || a.order - b.order;
+}
+
+/** prefixKey indexes a prefix in the by-prefix map. */
+const prefixKey = (key: number, plen: number) => key * 64 + plen;
+
+/** FibTable is one routing table (struct fib_table). */
+export class FibTable {
+  readonly id: number;
+  /** Creation rank, for the hash-bucket order of dumps (newest first within a bucket). */
+  readonly rank: number;
+  #list: FibAlias[] = [];
+  #sorted = true;
+  readonly #byPrefix = new Map<number, FibAlias[]>();
+  #first = 0;
+  #last = 0;
+  /** version changes whenever the table does (dump cursors re-find their place). */
+  version = 0;
+
+  constructor(id: number, rank: number) {
+    this.id = id;
+    this.rank = rank;
+  }
+
+  /** size is the number of routes. */
+  get size(): number {
+    return this.#list.length;
+  }
+
+  /** aliases lists the routes in walk order. */
+  aliases(): readonly FibAlias[] {
+    if (!this.#sorted) {
+      this.#list.sort(compareAlias);
+      this.#sorted = true;
+    }
+    return this.#list;
+  }
+
+  /** prefix lists the routes of one prefix in list order (fib_find_alias()'s view of a leaf). */
+  prefix(key: number, plen: number): readonly FibAlias[] {
+    return this.#byPrefix.get(prefixKey(key, plen)) ?? [];
+  }
+
+  /**
+   * insert adds `fa` before its equals, or after them with `append`, or in place of
+   * `replaces`.
+   */
+  insert(fa: FibAlias, how: { append?: boolean; replaces?: FibAlias }): void {
+    if (how.replaces) {
+      fa.order = how.replaces.order;
+      this.remove(how.replaces);
+    } else fa.order = how.append ? ++this.#last : --this.#first;
+    const k = prefixKey(fa.key, fa.plen);
+    const group = this.#byPrefix.get(k);
+    if (group) {
+      group.push(fa);
+      group.sort(compareAlias);
+    } else this.#byPrefix.set(k, [fa]);
+    const list = this.#list;
+    if (this.#sorted && list.length && compareAlias(list[list.length - 1]!, fa) > 0) this.#sorted = false;
+    list.push(fa);
+    this.version++;
+  }
+
+  /** remove deletes `fa`. */
+  remove(fa: FibAlias): void {
+    const k = prefixKey(fa.key, fa.plen);
+    const group = this.#byPrefix.get(k);
+    if (group) {
+      group.splice(group.indexOf(fa), 1);
+      if (!group.length) this.#byPrefix.delete(k);
+    }
+    const list = this.aliases() as FibAlias[];
+    list.splice(this.indexOf(fa), 1);
+    this.version++;
+  }
+
+  /** removeWhere deletes every route matching `pred` (fib_table_flush()) and returns them in walk order. */
+  removeWhere(pred: (fa: FibAlias) => boolean): FibAlias[] {
+    const gone = this.aliases().filter(pred);
+    if (!gone.length) return gone;
+    const set = new Set(gone);
+    this.#list = this.#list.filter((fa) => !set.has(fa));
+    for (const fa of gone) {
+      const k = prefixKey(fa.key, fa.plen);
+      const group = this.#byPrefix.get(k)!.filter((x) => !set.has(x));
+      if (group.length) this.#byPrefix.set(k, group);
+      else this.#byPrefix.delete(k);
+    }
+    this.version++;
+    return gone;
+  }
+
+  /** indexOf finds `fa` (or where it would be) in walk order by binary search. */
+  indexOf(fa: FibAlias): number {
+    const list = this.aliases();
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (compareAlias(list[mid]!, fa) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /**
+   * lookup mirrors fib_table_lookup(): the longest prefix containing `addr` that has a
+   * route `accept` takes, first in list order.
+   */
+  lookup(addr: number, accept: (fa: FibAlias) => boolean): FibAlias | undefined {
+    for (let plen = 32; plen >= 0; plen--) {
+      const group = this.#byPrefix.get(prefixKey((addr & inetMask(plen)) >>> 0, plen));
+      if (!group) continue;
+      for (const fa of group) if (accept(fa)) return fa;
+    }
+    return undefined;
+  }
+}
+
+/** Fib4 is one namespace's IPv4 tables (net->ipv4.fib_table_hash). */
+export class Fib4 {
+  readonly #tables = new Map<number, FibTable>();
+  #rank = 0;
+  /** net->ipv4.fib_has_custom_rules: once set, local and main are looked up apart. */
+  hasCustomRules = false;
+
+  /** get mirrors fib_get_table(). */
+  get(id: number): FibTable | undefined {
+    return this.#tables.get(id === 0 ? RT_TABLE.RT_TABLE_MAIN : id);
+  }
+
+  /** create mirrors fib_new_table(). */
+  create(id: number): FibTable {
+    const tid = id === 0 ? RT_TABLE.RT_TABLE_MAIN : id;
+    let t = this.#tables.get(tid);
+    if (!t) {
+      t = new FibTable(tid, this.#rank++);
+      this.#tables.set(tid, t);
+    }
+    return t;
+  }
+
+  /** tables lists the tables in dump order: hash bucket (id & 255), newest first in a bucket. */
+  tables(): FibTable[] {
+    return [...this.#tables.values()].sort((a, b) => (a.id & 255) - (b.id & 255) || b.rank - a.rank);
+  }
+}

@@ -1,0 +1,559 @@
+/**
+ * IPv4 on one namespace: the in_device address lists (net/ipv4/devinet.c), the FIB
+ * (fib_frontend.c: fib_add_ifaddr(), fib_del_ifaddr(), fib_magic(), fib_disable_ip();
+ * fib_semantics.c: fib_create_info() checks) and the RTM_NEWADDR / RTM_NEWROUTE
+ * notifications each change sends, in Linux's order.
+ */
+import { KernelError } from '../../sim/errors.js';
+import type { KernelSocket } from '../../sim/kernel-socket.js';
+import { NLM_F_APPEND, NLM_F_CREATE, NLM_F_ECHO, NLM_F_EXCL, NLM_F_REPLACE } from '../../sim/uapi/netlink.js';
+import { AttrWriter } from '../../sim/wire/attr-writer.js';
+import { writeHeader } from '../../sim/wire/header.js';
+import { type NetDevice, running } from './device.js';
+import { Fib4, type FibAlias, type FibTable } from './fib4.js';
+import { FIB_NLMSG_SIZE, fillFibAlias } from './fib4-fill.js';
+import { fillInAddr, INET_NLMSG_SIZE, type InAddr } from './inet4-addr.js';
+import { inetMask, INADDR_LOOPBACK, isLbcast, isMulticast, isZeronet } from './ipv4.js';
+import type { Requester } from './netdev.js';
+import { IFA_F, IFF, RT_SCOPE, RT_TABLE, RTM, RTN, RTNLGRP, RTPROT } from './uapi.js';
+
+/** FIB_PROPS_SCOPE / FIB_PROPS_ERROR mirror fib_props[]: each type's widest scope and lookup error. */
+export const FIB_PROPS_SCOPE = [0, 0, 254, 253, 253, 0, 0, 0, 0, 0, 255, 255];
+export const FIB_PROPS_ERROR: (string | undefined)[] = [undefined, undefined, undefined, undefined, undefined, 'EAGAIN', 'EINVAL', 'EHOSTUNREACH', 'EACCES', 'EAGAIN', 'EINVAL', 'EINVAL'];
+
+/** FibConfig mirrors struct fib_config for single-nexthop routes. */
+export interface FibConfig {
+  dst: number;
+  dstLen: number;
+  tos: number;
+  table: number;
+  protocol: number;
+  scope: number;
+  type: number;
+  flags: number;
+  nlflags: number;
+  oif: number;
+  gw: number;
+  priority: number;
+  prefsrc: number;
+  metrics: (readonly [number, number])[] | null;
+  flow: number;
+}
+
+/** Notifier carries what rtnl_notify() needs: the kernel socket and the request, if any. */
+export interface Notifier {
+  readonly ks: KernelSocket;
+  /** The request that caused the change (its seq and port id go in the header). */
+  readonly req?: Requester | undefined;
+}
+
+/** notify mirrors rtnl_notify(): multicast to `group`, echoed to the requester with NLM_F_ECHO. */
+export function notify(n: Notifier, type: number, flags: number, group: number, fill: (w: AttrWriter) => void, allocSize: number): void {
+  const w = new AttrWriter({ initialSize: 256 });
+  fill(w);
+  const body = w.finishShared();
+  const msg = new Uint8Array(16 + body.length);
+  writeHeader(msg, 0, { len: msg.length, type, flags, seq: n.req?.header.seq ?? 0, pid: n.req?.portid ?? 0 });
+  msg.set(body, 16);
+  const report = n.req !== undefined && (n.req.header.flags & NLM_F_ECHO) !== 0;
+  n.ks.notify(msg, group, n.req?.portid ?? 0, report, { allocSize });
+}
+
+/** Inet4 is one namespace's IPv4 state. */
+export class Inet4 {
+  readonly fib = new Fib4();
+  readonly #devices: () => NetDevice[];
+  readonly #now: () => number;
+
+  constructor(devices: () => NetDevice[], now: () => number) {
+    this.#devices = devices;
+    this.#now = now;
+  }
+
+  /** now is jiffies in centiseconds (cstamp/tstamp). */
+  get nowCs(): number {
+    return Math.floor(this.#now() / 10);
+  }
+
+  // ---- notifications ----
+
+  /** rtmsgIfa mirrors rtmsg_ifa(). */
+  rtmsgIfa(n: Notifier, event: number, ifa: InAddr): void {
+    notify(n, event, 0, RTNLGRP.RTNLGRP_IPV4_IFADDR, (w) => fillInAddr(w, ifa, this.nowCs), INET_NLMSG_SIZE);
+  }
+
+  /** rtmsgFib mirrors rtmsg_fib(). */
+  rtmsgFib(n: Notifier, event: number, fa: FibAlias, nlflags: number): void {
+    notify(n, event, nlflags, RTNLGRP.RTNLGRP_IPV4_ROUTE, (w) => fillFibAlias(w, fa), FIB_NLMSG_SIZE);
+  }
+
+  // ---- addresses (devinet.c) ----
+
+  /** insertIfa mirrors __inet_insert_ifa(): secondaries, list position, notification, routes. */
+  insertIfa(n: Notifier, ifa: InAddr): void {
+    const list = ifa.dev.ifa4;
+    ifa.flags &= ~IFA_F.IFA_F_SECONDARY;
+    let lastPrimary = 0;
+    for (const [i, ifa1] of list.entries()) {
+      if (!(ifa1.flags & IFA_F.IFA_F_SECONDARY) && ifa.scope <= ifa1.scope) lastPrimary = i + 1;
+      if (ifa1.mask === ifa.mask && sameSubnet(ifa1.address, ifa)) {
+        if (ifa1.local === ifa.local) throw new KernelError('EEXIST', 'ipv4: Address already assigned');
+        if (ifa1.scope !== ifa.scope) throw new KernelError('EINVAL', 'ipv4: Invalid scope value');
+        ifa.flags |= IFA_F.IFA_F_SECONDARY;
+      }
+    }
+    if (ifa.flags & IFA_F.IFA_F_SECONDARY) list.push(ifa);
+    else list.splice(lastPrimary, 0, ifa);
+    this.rtmsgIfa(n, RTM.RTM_NEWADDR, ifa);
+    // inetaddr_chain NETDEV_UP: fib_inetaddr_event() → fib_add_ifaddr().
+    this.fibAddIfaddr(ifa);
+  }
+
+  /**
+   * deleteIfa mirrors __inet_del_ifa() with promote_secondaries off: deleting a primary
+   * deletes its secondaries first; each goes with its RTM_DELADDR and then its routes.
+   */
+  deleteIfa(n: Notifier, ifa: InAddr, dead = false): void {
+    const list = ifa.dev.ifa4;
+    if (!(ifa.flags & IFA_F.IFA_F_SECONDARY)) {
+      for (const ifa1 of [...list]) {
+        if (!(ifa1.flags & IFA_F.IFA_F_SECONDARY) || ifa1.mask !== ifa.mask || !sameSubnet(ifa1.address, ifa)) continue;
+        list.splice(list.indexOf(ifa1), 1);
+        this.rtmsgIfa(n, RTM.RTM_DELADDR, ifa1);
+        this.fibDelIfaddr(ifa1, undefined, dead);
+      }
+    }
+    list.splice(list.indexOf(ifa), 1);
+    this.rtmsgIfa(n, RTM.RTM_DELADDR, ifa);
+    this.fibDelIfaddr(ifa, undefined, dead);
+    // fib_inetaddr_event(NETDEV_DOWN): the last address gone disables IP on the device.
+    if (!list.length) this.disableIp(ifa.dev, true);
+  }
+
+  /** byPrefix mirrors inet_ifa_byprefix(): the primary address of a subnet. */
+  #byPrefix(dev: NetDevice, prefix: number, mask: number): InAddr | undefined {
+    return dev.ifa4.find((i) => !(i.flags & IFA_F.IFA_F_SECONDARY) && i.mask === mask && sameSubnet(prefix, i));
+  }
+
+  /** fibMagic mirrors fib_magic(): a kernel route change (protocol kernel, no request). */
+  fibMagic(cmd: number, type: number, dst: number, plen: number, prim: InAddr, priority: number): void {
+    const cfg: FibConfig = {
+      dst,
+      dstLen: plen,
+      tos: 0,
+      table: type === RTN.RTN_UNICAST ? RT_TABLE.RT_TABLE_MAIN : RT_TABLE.RT_TABLE_LOCAL,
+      protocol: RTPROT.RTPROT_KERNEL,
+      scope: type !== RTN.RTN_LOCAL ? RT_SCOPE.RT_SCOPE_LINK : RT_SCOPE.RT_SCOPE_HOST,
+      type,
+      flags: 0,
+      nlflags: NLM_F_CREATE | NLM_F_APPEND,
+      oif: prim.dev.ifindex,
+      gw: 0,
+      priority,
+      prefsrc: prim.local,
+      metrics: null,
+      flow: 0,
+    };
+    const n: Notifier = { ks: this.ks! };
+    try {
+      if (cmd === RTM.RTM_NEWROUTE) this.insertRoute(n, this.fib.create(cfg.table), cfg);
+      else {
+        const tb = this.fib.get(cfg.table);
+        if (tb) this.deleteRoute(n, tb, cfg);
+      }
+    } catch (e) {
+      if (!(e instanceof KernelError)) throw e;
+    }
+  }
+
+  /** ks is the namespace's kernel socket (set by whoever drives this state). */
+  ks: KernelSocket | null = null;
+
+  /** fibAddIfaddr mirrors fib_add_ifaddr(). */
+  fibAddIfaddr(ifa: InAddr): void {
+    const dev = ifa.dev;
+    let prim = ifa;
+    const mask = ifa.mask;
+    const addr = ifa.local;
+    const prefix = (ifa.address & mask) >>> 0;
+    if (ifa.flags & IFA_F.IFA_F_SECONDARY) {
+      const p = this.#byPrefix(dev, prefix, mask);
+      if (!p) return;
+      prim = p;
+    }
+    this.fibMagic(RTM.RTM_NEWROUTE, RTN.RTN_LOCAL, addr, 32, prim, 0);
+    if (!(dev.flags & IFF.IFF_UP)) return;
+    if (ifa.broadcast && ifa.broadcast !== 0xffffffff) this.fibMagic(RTM.RTM_NEWROUTE, RTN.RTN_BROADCAST, ifa.broadcast, 32, prim, 0);
+    if (!isZeronet(prefix) && !(ifa.flags & IFA_F.IFA_F_SECONDARY) && (prefix !== addr || ifa.prefixlen < 32)) {
+      if (!(ifa.flags & IFA_F.IFA_F_NOPREFIXROUTE)) {
+        this.fibMagic(RTM.RTM_NEWROUTE, dev.flags & IFF.IFF_LOOPBACK ? RTN.RTN_LOCAL : RTN.RTN_UNICAST, prefix, ifa.prefixlen, prim, ifa.rtPriority);
+      }
+      if (ifa.prefixlen < 31) this.fibMagic(RTM.RTM_NEWROUTE, RTN.RTN_BROADCAST, (prefix | ~mask) >>> 0, 32, prim, 0);
+    }
+  }
+
+  /** fibDelIfaddr mirrors fib_del_ifaddr(ifa, iprim): removes only what no other address still needs. */
+  fibDelIfaddr(ifa: InAddr, iprim: InAddr | undefined, dead: boolean): void {
+    const dev = ifa.dev;
+    const LOCAL_OK = 1;
+    const BRD_OK = 2;
+    const BRD0_OK = 4;
+    const BRD1_OK = 8;
+    let ok = 0;
+    let subnet = false;
+    let prim = ifa;
+    const brd = (ifa.address | ~ifa.mask) >>> 0;
+    const any = (ifa.address & ifa.mask) >>> 0;
+    if (ifa.flags & IFA_F.IFA_F_SECONDARY) {
+      const p = this.#byPrefix(dev, any, ifa.mask);
+      if (!p) return;
+      if (iprim && iprim !== p) return;
+      prim = p;
+    } else if (!isZeronet(any) && (any !== ifa.local || ifa.prefixlen < 32)) {
+      if (!(ifa.flags & IFA_F.IFA_F_NOPREFIXROUTE)) {
+        this.fibMagic(RTM.RTM_DELROUTE, dev.flags & IFF.IFF_LOOPBACK ? RTN.RTN_LOCAL : RTN.RTN_UNICAST, any, ifa.prefixlen, prim, 0);
+      }
+      subnet = true;
+    }
+    if (!dead) {
+      let prim1: InAddr | undefined;
+      let samePrefsrc = false;
+      for (const ifa1 of dev.ifa4) {
+        if (ifa1 === ifa) continue;
+        if (iprim && ifa1.mask === iprim.mask && sameSubnet(ifa1.address, iprim)) continue;
+        if (ifa1.flags & IFA_F.IFA_F_SECONDARY) {
+          if (ifa1.mask === prim.mask && sameSubnet(ifa1.address, prim)) prim1 = prim;
+          else {
+            if (!samePrefsrc) continue;
+            if (!prim1 || ifa1.mask !== prim1.mask || !sameSubnet(ifa1.address, prim1)) prim1 = this.#byPrefix(dev, ifa1.address, ifa1.mask);
+            if (!prim1) continue;
+            if (prim1.local !== prim.local) continue;
+          }
+        } else {
+          if (prim.local !== ifa1.local) continue;
+          prim1 = ifa1;
+          if (prim !== prim1) samePrefsrc = true;
+        }
+        if (ifa.local === ifa1.local) ok |= LOCAL_OK;
+        if (ifa.broadcast === ifa1.broadcast) ok |= BRD_OK;
+        if (brd === ifa1.broadcast) ok |= BRD1_OK;
+        if (any === ifa1.broadcast) ok |= BRD0_OK;
+        if (prim1 === ifa1 && ifa1.prefixlen < 31) {
+          const brd1 = (ifa1.address | ~ifa1.mask) >>> 0;
+          const any1 = (ifa1.address & ifa1.mask) >>> 0;
+          if (!isZeronet(any1)) {
+            if (ifa.broadcast === brd1 || ifa.broadcast === any1) ok |= BRD_OK;
+            if (brd === brd1 || brd === any1) ok |= BRD1_OK;
+            if (any === brd1 || any === any1) ok |= BRD0_OK;
+          }
+        }
+      }
+    }
+    if (!(ok & BRD_OK)) this.fibMagic(RTM.RTM_DELROUTE, RTN.RTN_BROADCAST, ifa.broadcast, 32, prim, 0);
+    if (subnet && ifa.prefixlen < 31) {
+      if (!(ok & BRD1_OK)) this.fibMagic(RTM.RTM_DELROUTE, RTN.RTN_BROADCAST, brd, 32, prim, 0);
+      if (!(ok & BRD0_OK)) this.fibMagic(RTM.RTM_DELROUTE, RTN.RTN_BROADCAST, any, 32, prim, 0);
+    }
+    if (!(ok & LOCAL_OK)) this.fibMagic(RTM.RTM_DELROUTE, RTN.RTN_LOCAL, ifa.local, 32, prim, 0);
+  }
+
+  /**
+   * disableIp mirrors fib_disable_ip() → fib_sync_down_dev() + fib_flush(): routes through
+   * `dev` die silently; host-scope (local) ones only when `force`.
+   */
+  disableIp(dev: NetDevice, force: boolean): void {
+    for (const tb of this.fib.tables()) {
+      tb.removeWhere((fa) => fa.dev === dev && (force || fa.scope !== RT_SCOPE.RT_SCOPE_HOST));
+    }
+  }
+
+  // ---- device events (inetdev_event, fib_netdev_event) ----
+
+  /** devUp mirrors NETDEV_UP: lo gets 127.0.0.1/8 (inetdev_event), every address its routes (fib_netdev_event). */
+  devUp(ks: KernelSocket, dev: NetDevice): void {
+    this.ks = ks;
+    if (!dev.inet) return;
+    if (dev.flags & IFF.IFF_LOOPBACK && !dev.ifa4.length) {
+      const ifa = newInAddr(dev, INADDR_LOOPBACK, 8, RT_SCOPE.RT_SCOPE_HOST, this.nowCs);
+      this.insertIfa({ ks }, ifa);
+    }
+    for (const ifa of [...dev.ifa4]) this.fibAddIfaddr(ifa);
+  }
+
+  /** devDown mirrors NETDEV_DOWN: routes through the device go, silently. */
+  devDown(ks: KernelSocket, dev: NetDevice): void {
+    this.ks = ks;
+    this.disableIp(dev, false);
+  }
+
+  /** devUnregister mirrors inetdev_destroy(): every address deleted (notified), then IP disabled. */
+  devUnregister(ks: KernelSocket, dev: NetDevice): void {
+    this.ks = ks;
+    while (dev.ifa4.length) this.deleteIfa({ ks }, dev.ifa4[0]!, true);
+    this.disableIp(dev, true);
+  }
+
+  // ---- routes (fib_table_insert / fib_table_delete) ----
+
+  /** createInfo mirrors fib_create_info()'s checks; returns the route without list position. */
+  createInfo(cfg: FibConfig, tbId: number): FibAlias {
+    if (cfg.type > RTN.RTN_XRESOLVE) throw new KernelError('EINVAL', 'Invalid route type');
+    if (FIB_PROPS_SCOPE[cfg.type]! > cfg.scope) throw new KernelError('EINVAL', 'Invalid scope');
+    if (cfg.flags & (1 | 16)) throw new KernelError('EINVAL', 'Invalid rtm_flags - can not contain DEAD or LINKDOWN');
+    let dev: NetDevice | null = null;
+    let nhScope = RT_SCOPE.RT_SCOPE_NOWHERE as number;
+    const error = FIB_PROPS_ERROR[cfg.type];
+    if (error && cfg.type !== RTN.RTN_UNICAST) {
+      if (cfg.gw || cfg.oif) throw new KernelError('EINVAL', 'Gateway, device and multipath can not be specified for this route type');
+    } else {
+      if (cfg.type > RTN.RTN_MULTICAST) throw new KernelError('EINVAL', 'Invalid route type');
+      if (cfg.scope > RT_SCOPE.RT_SCOPE_HOST) throw new KernelError('EINVAL', 'Invalid scope');
+      if (cfg.scope === RT_SCOPE.RT_SCOPE_HOST) {
+        if (cfg.gw) throw new KernelError('EINVAL', 'Route with host scope can not have a gateway');
+        dev = this.#devices().find((d) => d.ifindex === cfg.oif) ?? null;
+        if (!dev) throw new KernelError('ENODEV');
+      } else if (cfg.gw) {
+        const r = this.#checkGateway(cfg);
+        dev = r.dev;
+        nhScope = r.scope;
+      } else {
+        dev = this.#devices().find((d) => d.ifindex === cfg.oif) ?? null;
+        if (!dev || !dev.inet) throw new KernelError('ENODEV');
+        if (!(dev.flags & IFF.IFF_UP)) throw new KernelError('ENETDOWN', 'Device for nexthop is not up');
+        nhScope = RT_SCOPE.RT_SCOPE_LINK;
+      }
+    }
+    if (cfg.prefsrc && !this.#validPrefsrc(cfg)) throw new KernelError('EINVAL', 'Invalid prefsrc address');
+    void nhScope;
+    return {
+      key: cfg.dst,
+      plen: cfg.dstLen,
+      tos: cfg.tos,
+      tbId,
+      type: cfg.type,
+      scope: cfg.scope,
+      protocol: cfg.protocol,
+      priority: cfg.priority,
+      prefsrc: cfg.prefsrc,
+      gw: cfg.gw,
+      dev,
+      nhFlags: cfg.flags & 4,
+      metrics: cfg.metrics,
+      flow: cfg.flow,
+      order: 0,
+    };
+  }
+
+  /** #checkGateway mirrors fib_check_nh_v4_gw(): the gateway must be on a link or local route. */
+  #checkGateway(cfg: FibConfig): { dev: NetDevice; scope: number } {
+    if (cfg.flags & 4) {
+      // RTNH_F_ONLINK: trust the device.
+      if (cfg.scope >= RT_SCOPE.RT_SCOPE_LINK) throw new KernelError('EINVAL', 'Nexthop has invalid scope');
+      const dev = this.#devices().find((d) => d.ifindex === cfg.oif);
+      if (!dev) throw new KernelError('ENODEV');
+      if (!(dev.flags & IFF.IFF_UP)) throw new KernelError('ENETDOWN', 'Nexthop device is not up');
+      return { dev, scope: RT_SCOPE.RT_SCOPE_LINK };
+    }
+    const scope = Math.max(cfg.scope + 1, RT_SCOPE.RT_SCOPE_LINK);
+    let res: LookupResult | string | undefined;
+    if (cfg.table && cfg.table !== RT_TABLE.RT_TABLE_MAIN) {
+      const tb = this.fib.get(cfg.table);
+      if (tb) res = this.#tableLookup(tb, cfg.gw, scope, cfg.oif);
+    }
+    if (typeof res !== 'object') res = this.lookup(cfg.gw, scope, cfg.oif);
+    if (typeof res !== 'object') throw new KernelError('ENETUNREACH', 'Nexthop has invalid gateway');
+    if (res.fa.type !== RTN.RTN_UNICAST && res.fa.type !== RTN.RTN_LOCAL) throw new KernelError('EINVAL', 'Nexthop has invalid gateway');
+    const dev = res.fa.dev;
+    if (!dev) throw new KernelError('EINVAL', 'No egress device for nexthop gateway');
+    if (!(dev.flags & IFF.IFF_UP)) throw new KernelError('ENETDOWN');
+    return { dev, scope: res.fa.scope };
+  }
+
+  /** #validPrefsrc mirrors fib_valid_prefsrc(). */
+  #validPrefsrc(cfg: FibConfig): boolean {
+    if (cfg.type === RTN.RTN_LOCAL && cfg.dst && cfg.prefsrc === cfg.dst) return true;
+    let tbId = cfg.table || RT_TABLE.RT_TABLE_MAIN;
+    if (tbId === RT_TABLE.RT_TABLE_MAIN) tbId = RT_TABLE.RT_TABLE_LOCAL;
+    let rc = this.addrTypeTable(cfg.prefsrc, tbId);
+    if (rc !== RTN.RTN_LOCAL && tbId !== RT_TABLE.RT_TABLE_LOCAL) rc = this.addrTypeTable(cfg.prefsrc, RT_TABLE.RT_TABLE_LOCAL);
+    return rc === RTN.RTN_LOCAL;
+  }
+
+  /** addrTypeTable mirrors inet_addr_type_table(). */
+  addrTypeTable(addr: number, tbId: number): number {
+    if (isZeronet(addr) || isLbcast(addr)) return RTN.RTN_BROADCAST;
+    if (isMulticast(addr)) return RTN.RTN_MULTICAST;
+    const tb = this.fib.get(tbId);
+    const r = tb ? this.#tableLookup(tb, addr, 0, 0) : undefined;
+    return typeof r === 'object' ? r.fa.type : RTN.RTN_UNICAST;
+  }
+
+  /** #tableLookup mirrors fib_table_lookup() with a scope and an optional output device. */
+  #tableLookup(tb: FibTable, addr: number, scope: number, oif: number): LookupResult | string | undefined {
+    let err: string | undefined;
+    const fa = tb.lookup(addr, (fa) => {
+      if (fa.scope < scope) return false;
+      const e = FIB_PROPS_ERROR[fa.type];
+      if (e) {
+        err = e;
+        return true;
+      }
+      if (!fa.dev) return false;
+      if (oif && fa.dev.ifindex !== oif) return false;
+      return true;
+    });
+    if (err && err !== 'EAGAIN') return err;
+    if (err === 'EAGAIN' && fa && fa.type === RTN.RTN_THROW) return undefined;
+    return fa ? { fa, table: tb.id } : undefined;
+  }
+
+  /**
+   * lookup mirrors fib_lookup(): without custom rules one walk over main (which holds the
+   * local routes too, local ones first among equals); with them local, main, default.
+   */
+  lookup(addr: number, scope: number, oif: number): LookupResult | string | undefined {
+    const ids = [RT_TABLE.RT_TABLE_LOCAL, RT_TABLE.RT_TABLE_MAIN, RT_TABLE.RT_TABLE_DEFAULT];
+    if (!this.fib.hasCustomRules) {
+      // The merged trie: the longest prefix over local and main, local first for equal prefixes.
+      let best: LookupResult | string | undefined;
+      let bestLen = -1;
+      for (const id of ids.slice(0, 2)) {
+        const tb = this.fib.get(id);
+        if (!tb) continue;
+        const r = this.#tableLookup(tb, addr, scope, oif);
+        if (r === undefined) continue;
+        const len = typeof r === 'object' ? r.fa.plen : this.#errorLen(tb, addr, scope);
+        if (len > bestLen) {
+          best = r;
+          bestLen = len;
+        }
+      }
+      if (typeof best === 'object') best = { fa: best.fa, table: RT_TABLE.RT_TABLE_MAIN };
+      return best;
+    }
+    for (const id of ids) {
+      const tb = this.fib.get(id);
+      if (!tb) continue;
+      const r = this.#tableLookup(tb, addr, scope, oif);
+      if (r !== undefined) return r;
+    }
+    return undefined;
+  }
+
+  /** #errorLen finds the prefix length of the error route a lookup stopped at. */
+  #errorLen(tb: FibTable, addr: number, scope: number): number {
+    const fa = tb.lookup(addr, (f) => f.scope >= scope && FIB_PROPS_ERROR[f.type] !== undefined);
+    return fa ? fa.plen : -1;
+  }
+
+  /** insertRoute mirrors fib_table_insert(). */
+  insertRoute(n: Notifier, tb: FibTable, cfg: FibConfig): void {
+    checkPrefix(cfg.dst, cfg.dstLen);
+    const fa = this.createInfo(cfg, tb.id);
+    let nlflags = NLM_F_EXCL;
+    const group = tb.prefix(cfg.dst, cfg.dstLen).filter((x) => x.tos === fa.tos && x.priority === fa.priority);
+    let append = false;
+    if (group.length) {
+      if (cfg.nlflags & NLM_F_EXCL) throw new KernelError('EEXIST');
+      nlflags &= ~NLM_F_EXCL;
+      const match = group.find((x) => x.type === fa.type && sameInfo(x, fa));
+      if (cfg.nlflags & NLM_F_REPLACE) {
+        if (match) {
+          if (match === group[0]) return;
+          throw new KernelError('EEXIST');
+        }
+        tb.insert(fa, { replaces: group[0]! });
+        this.rtmsgFib(n, RTM.RTM_NEWROUTE, fa, nlflags | NLM_F_REPLACE);
+        return;
+      }
+      if (match) throw new KernelError('EEXIST');
+      if (cfg.nlflags & NLM_F_APPEND) {
+        nlflags |= NLM_F_APPEND;
+        append = true;
+      }
+    }
+    if (!(cfg.nlflags & NLM_F_CREATE)) throw new KernelError('ENOENT');
+    nlflags |= NLM_F_CREATE;
+    tb.insert(fa, { append });
+    this.rtmsgFib(n, RTM.RTM_NEWROUTE, fa, nlflags);
+  }
+
+  /** deleteRoute mirrors fib_table_delete(). */
+  deleteRoute(n: Notifier, tb: FibTable, cfg: FibConfig): void {
+    checkPrefix(cfg.dst, cfg.dstLen);
+    const fa = tb.prefix(cfg.dst, cfg.dstLen).find(
+      (x) =>
+        x.tos === cfg.tos &&
+        (!cfg.type || x.type === cfg.type) &&
+        (cfg.scope === RT_SCOPE.RT_SCOPE_NOWHERE || x.scope === cfg.scope) &&
+        (!cfg.prefsrc || x.prefsrc === cfg.prefsrc) &&
+        (!cfg.protocol || x.protocol === cfg.protocol) &&
+        (!cfg.priority || x.priority === cfg.priority) &&
+        (!cfg.oif || x.dev?.ifindex === cfg.oif) &&
+        (!cfg.gw || x.gw === cfg.gw) &&
+        metricsMatch(cfg, x),
+    );
+    if (!fa) throw new KernelError('ESRCH');
+    tb.remove(fa);
+    this.rtmsgFib(n, RTM.RTM_DELROUTE, fa, 0);
+  }
+}
+
+/** LookupResult is a struct fib_result: the route and the table reported for it. */
+export interface LookupResult {
+  fa: FibAlias;
+  table: number;
+}
+
+/** checkPrefix mirrors fib_table_insert()/delete()'s prefix checks. */
+function checkPrefix(key: number, plen: number): void {
+  if (plen > 32) throw new KernelError('EINVAL', 'Invalid prefix length');
+  if (plen < 32 && (key & ~inetMask(plen)) >>> 0) throw new KernelError('EINVAL', 'Invalid prefix for given prefix length');
+}
+
+/** sameInfo stands for fib_info identity (fib_find_info()): same attributes and nexthop. */
+function sameInfo(a: FibAlias, b: FibAlias): boolean {
+  return (
+    a.scope === b.scope && a.protocol === b.protocol && a.prefsrc === b.prefsrc && a.gw === b.gw && a.dev === b.dev && a.nhFlags === b.nhFlags &&
+    a.flow === b.flow && JSON.stringify(a.metrics ?? []) === JSON.stringify(b.metrics ?? [])
+  );
+}
+
+/** metricsMatch mirrors fib_metrics_match(): every metric the request names must agree. */
+function metricsMatch(cfg: FibConfig, fa: FibAlias): boolean {
+  if (!cfg.metrics) return true;
+  for (const [t, v] of cfg.metrics) {
+    const have = fa.metrics?.find(([x]) => x === t);
+    if (!have || have[1] !== v) return false;
+  }
+  return true;
+}
+
+/** sameSubnet mirrors inet_ifa_match(): `addr` is in `ifa`'s subnet. */
+function sameSubnet(addr: number, ifa: { address: number; mask: number }): boolean {
+  return ((addr ^ ifa.address) & ifa.mask) === 0;
+}
+
+/** newInAddr makes a permanent address (inet_alloc_ifa() with set_ifa_lifetime(INFINITY)). */
+export function newInAddr(dev: NetDevice, local: number, prefixlen: number, scope: number, nowCs: number): InAddr {
+  return {
+    dev,
+    local,
+    address: local,
+    prefixlen,
+    mask: inetMask(prefixlen),
+    broadcast: 0,
+    scope,
+    flags: IFA_F.IFA_F_PERMANENT,
+    label: dev.name,
+    validLft: 0xffffffff,
+    preferredLft: 0xffffffff,
+    cstamp: nowCs,
+    tstamp: nowCs,
+    rtPriority: 0,
+    proto: 0,
+  };
+}
+
+/** isUp re-exports netif_running() for the handlers. */
+export const isUp = running;

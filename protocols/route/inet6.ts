@@ -1,0 +1,378 @@
+/**
+ * IPv6 on one namespace: addrconf (net/ipv6/addrconf.c: ::1 on lo, link-local addresses and
+ * the ff00::/8 and fe80::/64 routes when a device gets ready, user addresses with their
+ * prefix and local routes, addrconf_ifdown()) and the FIB operations of net/ipv6/route.c
+ * (ip6_route_add(), ip6_route_del()), each with the notifications Linux sends.
+ *
+ * @note DAD is not timed: it completes at once. On devices that do DAD (not NOARP, not
+ * nodad) Linux keeps the address tentative for about a second first; nlsim shows the state
+ * after DAD succeeded.
+ */
+import { KernelError } from '../../sim/errors.js';
+import type { KernelSocket } from '../../sim/kernel-socket.js';
+import { NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE } from '../../sim/uapi/netlink.js';
+import type { AttrWriter } from '../../sim/wire/attr-writer.js';
+import { DEVCONF_ACCEPT_DAD, type NetDevice } from './device.js';
+import { Fib6, type Fib6Table, type Rt6 } from './fib6.js';
+import { notify, type Notifier } from './inet4.js';
+import { fillInet6Addr, IFAPROT, type Inet6Ifaddr, INET6_NLMSG_SIZE } from './inet6-addr.js';
+import { putMetrics, rtmsgHeader } from './fib4-fill.js';
+import type { NetworkStateOptions } from './state.js';
+import { AF_INET6, IFA_F, IFF, RT_SCOPE, RT_TABLE, RTA, RTM, RTN, RTNLGRP, RTPROT } from './uapi.js';
+
+/** RTF holds the fib6 route flags nlsim uses (linux/ipv6_route.h). */
+export const RTF = { RTF_UP: 0x1, RTF_GATEWAY: 0x2, RTF_REJECT: 0x200, RTF_NONEXTHOP: 0x200000, RTF_ADDRCONF: 0x40000, RTF_LOCAL: 0x80000000 } as const;
+/** IP6_RT_PRIO_USER / IP6_RT_PRIO_ADDRCONF: default metrics of user and kernel routes. */
+export const IP6_RT_PRIO_USER = 1024;
+export const IP6_RT_PRIO_ADDRCONF = 256;
+/** RT6_NLMSG_SIZE stands for nlmsg_new(rt6_nlmsg_size()). */
+export const RT6_NLMSG_SIZE = 16 + 324;
+
+/** addrType classifies an address as ipv6_addr_type() does, reduced to what nlsim needs. */
+export function addrScope(a: Uint8Array): number {
+  if (a.every((b, i) => (i === 15 ? b === 1 : b === 0))) return RT_SCOPE.RT_SCOPE_HOST;
+  if (a[0] === 0xfe && (a[1]! & 0xc0) === 0x80) return RT_SCOPE.RT_SCOPE_LINK;
+  if (a[0] === 0xfe && (a[1]! & 0xc0) === 0xc0) return RT_SCOPE.RT_SCOPE_SITE;
+  return RT_SCOPE.RT_SCOPE_UNIVERSE;
+}
+
+/** ipv6Prefix masks `a` to `plen` bits (ipv6_addr_prefix()). */
+export function ipv6Prefix(a: Uint8Array, plen: number): Uint8Array {
+  const out = new Uint8Array(16);
+  for (let i = 0; i < 16; i++) {
+    const bits = Math.max(0, Math.min(8, plen - i * 8));
+    out[i] = a[i]! & ((0xff << (8 - bits)) & 0xff);
+  }
+  return out;
+}
+
+const eq = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
+const LOOPBACK6 = Uint8Array.of(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1);
+const MCAST_PREFIX = Uint8Array.of(0xff, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+const LL_PREFIX = Uint8Array.of(0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+
+/** fillRt6 mirrors rt6_fill_node() for a fib6_info (dumps and notifications). */
+export function fillRt6(w: AttrWriter, rt: Rt6): void {
+  let flags = rt.nhFlags;
+  if (!rt.dev.carrier && !(rt.flags & RTF.RTF_REJECT)) flags |= 16; // RTNH_F_LINKDOWN
+  rtmsgHeader(w, { family: AF_INET6, dstLen: rt.plen, srcLen: 0, tos: 0, table: rt.table, protocol: rt.protocol, scope: 0, type: rt.type, flags });
+  w.u32(RTA.RTA_TABLE, rt.table);
+  if (rt.plen) w.bytes(RTA.RTA_DST, rt.dst);
+  if (rt.prefsrc) w.bytes(RTA.RTA_PREFSRC, rt.prefsrc);
+  putMetrics(w, rt.metrics);
+  w.u32(RTA.RTA_PRIORITY, rt.metric);
+  if (rt.gw) w.bytes(RTA.RTA_GATEWAY, rt.gw);
+  w.u32(RTA.RTA_OIF, rt.dev.ifindex);
+  w.bytes(RTA.RTA_CACHEINFO, new Uint8Array(32));
+  w.u8(RTA.RTA_PREF, rt.pref);
+}
+
+/** Rt6Config mirrors struct fib6_config for single-nexthop routes. */
+export interface Rt6Config {
+  dst: Uint8Array;
+  dstLen: number;
+  table: number;
+  protocol: number;
+  type: number;
+  metric: number;
+  oif: number;
+  gw: Uint8Array | null;
+  prefsrc: Uint8Array | null;
+  flags: number;
+  nhFlags: number;
+  pref: number;
+  metrics: (readonly [number, number])[] | null;
+  nlflags: number;
+  /** fc_ignore_dev_down: addrconf's own routes go in on devices that are down. */
+  ignoreDevDown?: boolean;
+}
+
+/** Inet6 is one namespace's IPv6 state. */
+export class Inet6 {
+  readonly fib = new Fib6();
+  readonly #devices: () => NetDevice[];
+  readonly #options: NetworkStateOptions;
+  ks: KernelSocket | null = null;
+
+  constructor(devices: () => NetDevice[], options: NetworkStateOptions) {
+    this.#devices = devices;
+    this.#options = options;
+  }
+
+  /** nowCs is jiffies in centiseconds. */
+  get nowCs(): number {
+    return Math.floor(this.#options.now() / 10);
+  }
+
+  #lo(): NetDevice {
+    return this.#devices().find((d) => d.flags & IFF.IFF_LOOPBACK)!;
+  }
+
+  /** ifaNotify mirrors inet6_ifa_notify(). */
+  ifaNotify(event: number, ifa: Inet6Ifaddr): void {
+    notify({ ks: this.ks! }, event, 0, RTNLGRP.RTNLGRP_IPV6_IFADDR, (w) => fillInet6Addr(w, ifa, this.nowCs), INET6_NLMSG_SIZE);
+  }
+
+  /** rtNotify mirrors inet6_rt_notify(). */
+  rtNotify(n: Notifier, event: number, rt: Rt6, nlflags: number): void {
+    notify(n, event, nlflags, RTNLGRP.RTNLGRP_IPV6_ROUTE, (w) => fillRt6(w, rt), RT6_NLMSG_SIZE);
+  }
+
+  // ---- routes ----
+
+  /** addRoute mirrors ip6_route_add() → ip6_route_info_create() + fib6_add(). */
+  addRoute(n: Notifier, cfg: Rt6Config): Rt6 {
+    if (cfg.type > RTN.RTN_XRESOLVE) throw new KernelError('EINVAL', 'Invalid route type');
+    if (cfg.dstLen > 128) throw new KernelError('EINVAL', 'Invalid prefix length');
+    const reject = (cfg.flags & RTF.RTF_REJECT) !== 0;
+    let dev: NetDevice | undefined;
+    if (cfg.oif) {
+      dev = this.#devices().find((d) => d.ifindex === cfg.oif);
+      if (!dev) throw new KernelError('ENODEV');
+    }
+    if (reject) dev = this.#lo();
+    else {
+      if (cfg.gw) {
+        const ll = addrScope(cfg.gw) === RT_SCOPE.RT_SCOPE_LINK;
+        if (ll && !dev) throw new KernelError('EINVAL', 'Egress device not specified');
+        if (!ll) {
+          const via = this.#lookupGw(cfg.gw, dev);
+          if (!via) throw new KernelError('EHOSTUNREACH', 'Nexthop has invalid gateway');
+          dev ??= via;
+        }
+      }
+      if (!dev) throw new KernelError('ENODEV');
+      if (!dev.inet6) throw new KernelError('ENODEV');
+      if (!(dev.flags & IFF.IFF_UP) && !cfg.ignoreDevDown) throw new KernelError('ENETDOWN', 'Nexthop device is not up');
+    }
+    if (cfg.prefsrc && !this.#devices().some((d) => d.ifa6.some((a) => eq(a.addr, cfg.prefsrc!)))) {
+      throw new KernelError('EINVAL', 'Invalid source address');
+    }
+    const dst = ipv6Prefix(cfg.dst, cfg.dstLen);
+    const rt: Rt6 = {
+      dst,
+      plen: cfg.dstLen,
+      table: cfg.table || RT_TABLE.RT_TABLE_MAIN,
+      type: cfg.type,
+      protocol: cfg.protocol,
+      metric: cfg.metric || IP6_RT_PRIO_USER,
+      dev: dev!,
+      gw: cfg.gw,
+      prefsrc: cfg.prefsrc,
+      flags: cfg.flags,
+      nhFlags: cfg.nhFlags,
+      pref: cfg.pref,
+      metrics: cfg.metrics,
+      order: 0,
+    };
+    const tb = this.fib.create(rt.table);
+    let nlflags = NLM_F_EXCL;
+    for (const iter of tb.prefix(dst, cfg.dstLen)) {
+      if (iter.metric !== rt.metric) continue;
+      if (cfg.nlflags & NLM_F_EXCL) throw new KernelError('EEXIST');
+      nlflags &= ~NLM_F_EXCL;
+      if (cfg.nlflags & NLM_F_REPLACE) {
+        tb.remove(iter);
+        tb.insert(rt);
+        rt.order = iter.order;
+        this.rtNotify(n, RTM.RTM_NEWROUTE, rt, NLM_F_REPLACE);
+        return rt;
+      }
+      if (iter.dev === rt.dev && (iter.gw ? rt.gw && eq(iter.gw, rt.gw) : !rt.gw)) throw new KernelError('EEXIST');
+      if (iter.gw && rt.gw) throw new KernelError('EOPNOTSUPP', 'nlsim: IPv6 multipath (ECMP siblings) is not modelled yet');
+    }
+    if (cfg.nlflags & NLM_F_REPLACE && !(cfg.nlflags & NLM_F_CREATE)) throw new KernelError('ENOENT');
+    tb.insert(rt);
+    this.rtNotify(n, RTM.RTM_NEWROUTE, rt, nlflags | NLM_F_CREATE);
+    return rt;
+  }
+
+  /** #lookupGw finds the device a non-link-local gateway is reached through (ip6_route_check_nh()). */
+  #lookupGw(gw: Uint8Array, dev: NetDevice | undefined): NetDevice | undefined {
+    const tb = this.fib.get(RT_TABLE.RT_TABLE_MAIN);
+    const rt = tb?.lookup(gw, (r) => !(r.flags & RTF.RTF_REJECT) && !r.gw && (!dev || r.dev === dev));
+    return rt?.dev;
+  }
+
+  /** delRoute mirrors ip6_route_del(). */
+  delRoute(n: Notifier, cfg: Rt6Config): void {
+    const tb = this.fib.get(cfg.table || RT_TABLE.RT_TABLE_MAIN);
+    if (!tb) throw new KernelError('ESRCH', 'FIB table does not exist');
+    const rt = tb.prefix(ipv6Prefix(cfg.dst, cfg.dstLen), cfg.dstLen).find(
+      (r) =>
+        (!cfg.oif || r.dev.ifindex === cfg.oif) &&
+        (!cfg.gw || (r.gw !== null && eq(r.gw, cfg.gw))) &&
+        (!cfg.metric || r.metric === cfg.metric) &&
+        (!cfg.protocol || r.protocol === cfg.protocol),
+    );
+    if (!rt) throw new KernelError('ESRCH');
+    tb.remove(rt);
+    this.rtNotify(n, RTM.RTM_DELROUTE, rt, 0);
+  }
+
+  /** #kernelRoute adds an addrconf route (no request: seq 0); a duplicate is silently kept. */
+  #kernelRoute(dev: NetDevice, dst: Uint8Array, plen: number, table: number, type: number, metric: number): void {
+    try {
+      this.addRoute({ ks: this.ks! }, {
+        dst, dstLen: plen, table, protocol: RTPROT.RTPROT_KERNEL, type, metric, oif: dev.ifindex, gw: null, prefsrc: null,
+        flags: RTF.RTF_UP, nhFlags: 0, pref: 0, metrics: null, nlflags: NLM_F_CREATE, ignoreDevDown: true,
+      });
+    } catch (e) {
+      if (!(e instanceof KernelError)) throw e;
+    }
+  }
+
+  /** #localRoute adds the local route of an address (addrconf_f6i_alloc() + ip6_ins_rt()); metric 0. */
+  #localRoute(ifa: Inet6Ifaddr): void {
+    const tb = this.fib.create(RT_TABLE.RT_TABLE_LOCAL);
+    const rt: Rt6 = {
+      dst: ifa.addr, plen: 128, table: RT_TABLE.RT_TABLE_LOCAL, type: RTN.RTN_LOCAL, protocol: RTPROT.RTPROT_KERNEL, metric: 0, dev: ifa.dev,
+      gw: null, prefsrc: null, flags: RTF.RTF_UP | RTF.RTF_NONEXTHOP | RTF.RTF_LOCAL, nhFlags: 0, pref: 0, metrics: null, order: 0,
+    };
+    if (tb.prefix(ifa.addr, 128).some((r) => r.dev === ifa.dev && r.type === RTN.RTN_LOCAL)) return;
+    tb.insert(rt);
+    this.rtNotify({ ks: this.ks! }, RTM.RTM_NEWROUTE, rt, NLM_F_EXCL | NLM_F_CREATE);
+  }
+
+  /** #dropRoutes deletes matching routes with RTM_DELROUTE, tables in dump order. */
+  #dropRoutes(pred: (rt: Rt6) => boolean): void {
+    for (const tb of this.fib.tables()) for (const rt of tb.removeWhere(pred)) this.rtNotify({ ks: this.ks! }, RTM.RTM_DELROUTE, rt, 0);
+  }
+
+  // ---- addresses ----
+
+  /** #link mirrors ipv6_link_dev_addr(): sorted by scope, newest first among equals. */
+  #link(ifa: Inet6Ifaddr): void {
+    const list = ifa.dev.ifa6;
+    const rank = (s: number) => (s === RT_SCOPE.RT_SCOPE_UNIVERSE ? 0 : s === RT_SCOPE.RT_SCOPE_HOST ? 0x10 : s === RT_SCOPE.RT_SCOPE_LINK ? 0x20 : 0x40);
+    let i = list.findIndex((x) => rank(x.scope) >= rank(ifa.scope));
+    if (i < 0) i = list.length;
+    list.splice(i, 0, ifa);
+  }
+
+  /** #dadComplete mirrors addrconf_dad_completed(): the final RTM_NEWADDR, then the local route. */
+  #dadComplete(ifa: Inet6Ifaddr): void {
+    ifa.flags &= ~(IFA_F.IFA_F_TENTATIVE | IFA_F.IFA_F_OPTIMISTIC | IFA_F.IFA_F_DADFAILED);
+    this.ifaNotify(RTM.RTM_NEWADDR, ifa);
+    this.#localRoute(ifa);
+  }
+
+  /** newAddr mirrors ipv6_add_addr(): an address object (not yet linked). */
+  #newAddr(dev: NetDevice, addr: Uint8Array, plen: number, flags: number, proto: number, lft: { valid: number; preferred: number }, rtPriority: number): Inet6Ifaddr {
+    const now = this.nowCs;
+    return { dev, addr, peer: null, prefixlen: plen, scope: addrScope(addr), flags, validLft: lft.valid, preferredLft: lft.preferred, cstamp: now, tstamp: now, rtPriority, proto };
+  }
+
+  /**
+   * addAddr mirrors inet6_addr_add(): the prefix route, a first RTM_NEWADDR while tentative
+   * (unless nodad/optimistic), then DAD.
+   */
+  addAddr(dev: NetDevice, addr: Uint8Array, plen: number, flags: number, lft: { valid: number; preferred: number }, rtPriority: number, proto: number): void {
+    if (!dev.inet6) throw new KernelError('EACCES', 'ipv6: IPv6 is disabled on this device');
+    const scope = addrScope(addr);
+    if (addr.every((b) => b === 0)) throw new KernelError('EADDRNOTAVAIL', 'ipv6: invalid address');
+    if (addr[0] === 0xff) throw new KernelError('EADDRNOTAVAIL', 'ipv6: Cannot assign multicast address without "IFA_F_MCAUTOJOIN" flag');
+    if (scope === RT_SCOPE.RT_SCOPE_HOST && !(dev.flags & IFF.IFF_LOOPBACK)) throw new KernelError('EADDRNOTAVAIL', 'ipv6: Cannot assign loopback address on this device');
+    if (!(dev.flags & IFF.IFF_LOOPBACK)) this.#kernelRoute(dev, MCAST_PREFIX, 8, RT_TABLE.RT_TABLE_LOCAL, RTN.RTN_MULTICAST, IP6_RT_PRIO_ADDRCONF);
+    let f = flags | IFA_F.IFA_F_TENTATIVE;
+    if (lft.valid === 0xffffffff) f |= IFA_F.IFA_F_PERMANENT;
+    if (lft.preferred === 0) f |= IFA_F.IFA_F_DEPRECATED;
+    const ifa = this.#newAddr(dev, addr, plen, f, proto, lft, rtPriority);
+    this.#link(ifa);
+    if (!(flags & IFA_F.IFA_F_NOPREFIXROUTE)) this.#kernelRoute(dev, ipv6Prefix(addr, plen), plen, RT_TABLE.RT_TABLE_MAIN, RTN.RTN_UNICAST, rtPriority || IP6_RT_PRIO_ADDRCONF);
+    if (!(ifa.flags & (IFA_F.IFA_F_OPTIMISTIC | IFA_F.IFA_F_NODAD))) this.ifaNotify(RTM.RTM_NEWADDR, ifa);
+    this.#dadStart(ifa);
+  }
+
+  /** #dadStart mirrors addrconf_dad_start() as if DAD had finished (see the module note). */
+  #dadStart(ifa: Inet6Ifaddr): void {
+    const idev = ifa.dev.inet6;
+    if (!idev || !(idev.flags & 0x80000000)) return; // not IF_READY: stays tentative until NETDEV_UP
+    this.#dadComplete(ifa);
+  }
+
+  /** delAddr mirrors ipv6_del_addr(): RTM_DELADDR, the local route, then the prefix route. */
+  delAddr(ifa: Inet6Ifaddr): void {
+    const list = ifa.dev.ifa6;
+    list.splice(list.indexOf(ifa), 1);
+    this.ifaNotify(RTM.RTM_DELADDR, ifa);
+    this.#dropRoutes((r) => r.type === RTN.RTN_LOCAL && r.dev === ifa.dev && eq(r.dst, ifa.addr));
+    if (!(ifa.flags & IFA_F.IFA_F_NOPREFIXROUTE)) {
+      const prefix = ipv6Prefix(ifa.addr, ifa.prefixlen);
+      const others = list.some((x) => x.prefixlen === ifa.prefixlen && eq(ipv6Prefix(x.addr, x.prefixlen), prefix));
+      if (!others) {
+        const tb = this.fib.get(RT_TABLE.RT_TABLE_MAIN);
+        const rt = tb?.prefix(prefix, ifa.prefixlen).find((r) => r.dev === ifa.dev && r.protocol === RTPROT.RTPROT_KERNEL && !r.gw);
+        if (rt) {
+          tb!.remove(rt);
+          this.rtNotify({ ks: this.ks! }, RTM.RTM_DELROUTE, rt, 0);
+        }
+      }
+    }
+  }
+
+  // ---- device events ----
+
+  /**
+   * devReady mirrors addrconf_notify() making a device IF_READY: lo gets ::1
+   * (init_loopback()), others ff00::/8 and their link-local address (addrconf_dev_config()).
+   */
+  devReady(ks: KernelSocket, dev: NetDevice): void {
+    this.ks = ks;
+    const idev = dev.inet6;
+    if (!idev) return;
+    if (dev.flags & IFF.IFF_LOOPBACK) {
+      if (dev.ifa6.some((a) => eq(a.addr, LOOPBACK6))) return;
+      const ifa = this.#newAddr(dev, LOOPBACK6, 128, IFA_F.IFA_F_PERMANENT, IFAPROT.IFAPROT_KERNEL_LO, { valid: 0xffffffff, preferred: 0xffffffff }, 0);
+      this.#link(ifa);
+      this.#dadComplete(ifa);
+      return;
+    }
+    this.#kernelRoute(dev, MCAST_PREFIX, 8, RT_TABLE.RT_TABLE_LOCAL, RTN.RTN_MULTICAST, IP6_RT_PRIO_ADDRCONF);
+    // Addresses added while the device was not ready run their DAD now.
+    for (const ifa of dev.ifa6) if (ifa.flags & IFA_F.IFA_F_TENTATIVE) this.#dadComplete(ifa);
+    const mode = idev.addrGenMode;
+    if (mode === 1) return; // IN6_ADDR_GEN_MODE_NONE
+    const ll = linkLocal(dev, mode);
+    if (!ll) {
+      this.#kernelRoute(dev, LL_PREFIX, 64, RT_TABLE.RT_TABLE_MAIN, RTN.RTN_UNICAST, IP6_RT_PRIO_ADDRCONF);
+      return;
+    }
+    const ifa = this.#newAddr(dev, ll, 64, IFA_F.IFA_F_PERMANENT | IFA_F.IFA_F_TENTATIVE, IFAPROT.IFAPROT_KERNEL_LL, { valid: 0xffffffff, preferred: 0xffffffff }, 0);
+    if (mode === 2 || mode === 3) ifa.flags |= IFA_F.IFA_F_STABLE_PRIVACY;
+    this.#link(ifa);
+    this.#kernelRoute(dev, LL_PREFIX, 64, RT_TABLE.RT_TABLE_MAIN, RTN.RTN_UNICAST, IP6_RT_PRIO_ADDRCONF);
+    void DEVCONF_ACCEPT_DAD;
+    this.#dadComplete(ifa);
+  }
+
+  /** devDown mirrors addrconf_ifdown(): routes through the device (notified), then every address. */
+  devDown(ks: KernelSocket, dev: NetDevice): void {
+    this.ks = ks;
+    this.#dropRoutes((r) => r.dev === dev && !(r.flags & RTF.RTF_REJECT));
+    for (const ifa of dev.ifa6.splice(0)) this.ifaNotify(RTM.RTM_DELADDR, ifa);
+  }
+}
+
+/**
+ * linkLocal builds the link-local address addrconf_addr_gen() gives a device: EUI-64 from
+ * the MAC (ipv6_generate_eui64()), or null when the device type has none.
+ * @note Stable-privacy and random modes hash a secret; nlsim draws the interface id from its
+ * seeded generator (the same structure, not the same value).
+ */
+export function linkLocal(dev: NetDevice, mode: number): Uint8Array | null {
+  const a = new Uint8Array(16);
+  a[0] = 0xfe;
+  a[1] = 0x80;
+  if (mode === 0) {
+    if (dev.address.length !== 6 || dev.address.every((b) => b === 0)) return null;
+    a.set(dev.address.subarray(0, 3), 8);
+    a[8]! ^= 2;
+    a[11] = 0xff;
+    a[12] = 0xfe;
+    a.set(dev.address.subarray(3, 6), 13);
+    return a;
+  }
+  for (let i = 8; i < 16; i++) a[i] = (dev.address[i % 6]! * 31 + i * 17 + dev.ifindex) & 0xff;
+  return a;
+}
