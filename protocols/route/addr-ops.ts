@@ -191,7 +191,7 @@ export class AddrOps {
 
   #dump6(ctx: RequestContext): FamilyDump {
     const inet6 = this.#links(ctx).inet6;
-    return this.#familyDump(ctx, IFA_IPV6_POLICY, '', (dev) => (dev.inet6 ? dev.ifa6 : []), (chunk, ifa, flags) =>
+    return this.#familyDump(ctx, IFA_IPV6_POLICY, 'ipv6: ', (dev) => (dev.inet6 ? dev.ifa6 : []), (chunk, ifa, flags) =>
       chunk.put(RTM.RTM_NEWADDR, (w) => fillInet6Addr(w, ifa as never, inet6.nowCs), flags),
     );
   }

@@ -161,7 +161,7 @@ export class RouteOps {
         type = RTN.RTN_UNICAST;
       } else {
         fa = r.fa;
-        if (rtm.flags & RTM_F.RTM_F_LOOKUP_TABLE) table = r.fa.tbId;
+        if (rtm.flags & RTM_F.RTM_F_LOOKUP_TABLE) table = r.table;
         type = fa.type;
         if (type === RTN.RTN_LOCAL) {
           saddr = fa.prefsrc || dst;
@@ -196,16 +196,16 @@ export class RouteOps {
 
   /** #validGetroute mirrors inet_rtm_valid_getroute_req() (strict checking). */
   #validGetroute(ctx: RequestContext): Tb {
-    if (ctx.payload.length < RTMSG_LEN) throw new KernelError('EINVAL', 'Invalid header for route get request');
+    if (ctx.payload.length < RTMSG_LEN) throw new KernelError('EINVAL', 'ipv4: Invalid header for route get request');
     const rtm = decodeRtMsg(ctx.payload);
     if ((rtm.srcLen && rtm.srcLen !== 32) || (rtm.dstLen && rtm.dstLen !== 32) || rtm.table || rtm.protocol || rtm.scope || rtm.type) {
-      throw new KernelError('EINVAL', 'Invalid values in header for route get request');
+      throw new KernelError('EINVAL', 'ipv4: Invalid values in header for route get request');
     }
-    if (rtm.flags & ~(RTM_F.RTM_F_NOTIFY | RTM_F.RTM_F_LOOKUP_TABLE | RTM_F.RTM_F_FIB_MATCH)) throw new KernelError('EINVAL', 'Invalid flags for route get request');
+    if (rtm.flags & ~(RTM_F.RTM_F_NOTIFY | RTM_F.RTM_F_LOOKUP_TABLE | RTM_F.RTM_F_FIB_MATCH)) throw new KernelError('EINVAL', 'ipv4: Invalid flags for route get request');
     const tb = parse(ctx, RTM_IPV4_POLICY, NL_VALIDATE.NL_VALIDATE_DEPRECATED_STRICT);
-    if ((tb[RTA.RTA_SRC] && !rtm.srcLen) || (tb[RTA.RTA_DST] && !rtm.dstLen)) throw new KernelError('EINVAL', 'rtm_src_len and rtm_dst_len must be 32 for IPv4');
+    if ((tb[RTA.RTA_SRC] && !rtm.srcLen) || (tb[RTA.RTA_DST] && !rtm.dstLen)) throw new KernelError('EINVAL', 'ipv4: rtm_src_len and rtm_dst_len must be 32 for IPv4');
     const ok = [RTA.RTA_IIF, RTA.RTA_OIF, RTA.RTA_SRC, RTA.RTA_DST, RTA.RTA_IP_PROTO, RTA.RTA_SPORT, RTA.RTA_DPORT, RTA.RTA_MARK, RTA.RTA_UID, RTA.RTA_FLOWLABEL];
-    for (let i = 0; i <= RTA_MAX; i++) if (tb[i] && !ok.includes(i as never)) throw new KernelError('EINVAL', 'Unsupported attribute in route get request');
+    for (let i = 0; i <= RTA_MAX; i++) if (tb[i] && !ok.includes(i as never)) throw new KernelError('EINVAL', 'ipv4: Unsupported attribute in route get request');
     return tb;
   }
 

@@ -4,17 +4,21 @@
  * (rt-render.ts masks only timestamps and MAC-derived interface ids).
  */
 import { expect, it } from 'vitest';
+import { RTM } from '../../../protocols/route/uapi.js';
 import { createKernel } from '../../../sim/kernel.js';
+import { NLM_F_ACK, NLM_F_DUMP, NLM_F_REQUEST } from '../../../sim/uapi/netlink.js';
 import { attr, attrU32 } from '../../helpers/exchange.js';
 import { describeKernel } from '../../helpers/backends.js';
-import { runScenario, type Step } from './link-differential.js';
+import { datagramsOf, runScenario, type Step } from './link-differential.js';
 import {
-  ADDR_ROUTE_GROUPS, addAddr, addRoute, createLink, delAddr, delRoute, down, dst, dumpAddr, dumpRoute, getRoute, gw, oif, prefsrc, prio, table, up,
+  ADDR_ROUTE_GROUPS, addAddr, rt, addRoute, createLink, delAddr, delRoute, down, dst, dumpAddr, dumpRoute, getRoute, gw, oif, prefsrc, prio, table, up,
 } from './rt-steps.js';
 
 const v6 = { family: 10, protocol: 3 };
 
-const scenarios: [string, Step[]][] = [
+const D = NLM_F_REQUEST | NLM_F_DUMP | NLM_F_ACK;
+
+const scenarios: [string, Step[], { strict?: boolean }?][] = [
   ['lo up: 127.0.0.1/8 and ::1 with their local routes; address and route dumps', [up(1), dumpAddr(), dumpRoute(), dumpAddr(2), dumpRoute(10)]],
   ['IPv4 addresses on an ifb: local route while down, prefix and broadcast when up, secondaries, deleting a primary', [
     up(1), createLink('i0', 'ifb'),
@@ -79,19 +83,70 @@ const scenarios: [string, Step[]][] = [
     delRoute({ family: 10, dstLen: 32, scope: 0 }, dst('2001:db9::')),
     down(2), dumpRoute(10), dumpAddr(10), up(2), dumpAddr(10),
   ]],
+  ['strict dump requests (NETLINK_GET_STRICT_CHK): header checks, filters with NLM_F_DUMP_FILTERED, route lookups', [
+    up(1), createLink('i0', 'ifb'), up(2), addAddr(2, '10.0.0.1/24'), addAddr(2, '2001:db8::1/64', { flags: 2 }),
+    addRoute({ dstLen: 24, type: 6, table: 100 }, dst('172.16.2.0')),
+    dumpAddr(0, { index: 2 }), dumpAddr(2, { index: 2 }), dumpAddr(10, { index: 1 }), dumpAddr(2, { index: 9 }),
+    dumpAddr(2, { prefixlen: 24 }), dumpAddr(10, { scope: 1 }), dumpAddr(2, {}, attrU32(1, 5)), dumpAddr(10, {}, attrU32(2, 5)),
+    { type: RTM.RTM_GETADDR, flags: D, payload: Uint8Array.of(2) },
+    dumpRoute(2, { table: 100 }), dumpRoute(2, { table: 55 }), dumpRoute(10, { table: 55 }), dumpRoute(0, { table: 55 }),
+    dumpRoute(2, { type: 2 }), dumpRoute(10, { protocol: 2 }), dumpRoute(2, {}, oif(2)), dumpRoute(2, {}, table(255)), dumpRoute(0, {}, oif(1)),
+    dumpRoute(2, { dstLen: 8 }), dumpRoute(2, { flags: 0x1000 }), dumpRoute(2, {}, dst('1.2.3.4')), dumpRoute(2, { flags: 0x200 }),
+    { type: RTM.RTM_GETROUTE, flags: D, payload: Uint8Array.of(2) },
+    rt(RTM.RTM_GETROUTE, NLM_F_REQUEST, { family: 2, dstLen: 32, table: 5 }, dst('10.0.0.1')),
+    rt(RTM.RTM_GETROUTE, NLM_F_REQUEST, { family: 2, dstLen: 32 }, dst('10.0.0.1'), attrU32(15, 5)),
+    rt(RTM.RTM_GETROUTE, NLM_F_REQUEST, { family: 2, dstLen: 24 }, dst('10.0.0.1')),
+    rt(RTM.RTM_GETROUTE, NLM_F_REQUEST, { family: 2, dstLen: 32, flags: 0x1000 }, dst('10.0.0.1')),
+    rt(RTM.RTM_GETROUTE, NLM_F_REQUEST, { family: 2, dstLen: 32, flags: 0x1000 }, dst('10.0.0.5')),
+  ], { strict: true }],
 ];
 
 describeKernel('RTM_*ADDR / RTM_*ROUTE: simulator and Linux, message for message', (openNamespace) => {
-  it.each(scenarios)('%s', async (_name, steps) => {
+  it.each(scenarios)('%s', async (_name, steps, options) => {
     const ns = openNamespace();
     try {
-      const real = await runScenario(ns, steps, { real: true, groups: ADDR_ROUTE_GROUPS });
-      const sim = await runScenario(createKernel(), steps, { real: false, groups: ADDR_ROUTE_GROUPS });
+      const real = await runScenario(ns, steps, { real: true, groups: ADDR_ROUTE_GROUPS, ...options });
+      const sim = await runScenario(createKernel(), steps, { real: false, groups: ADDR_ROUTE_GROUPS, ...options });
       for (let i = 0; i < steps.length; i++) {
         expect({ step: i + 1, replies: sim.replies[i] }).toEqual({ step: i + 1, replies: real.replies[i] });
         expect({ step: i + 1, notifications: sim.notifications[i] }).toEqual({ step: i + 1, notifications: real.notifications[i] });
       }
       expect(real.notifications.flat().length).toBeGreaterThan(0);
+    } finally {
+      ns.close();
+    }
+  });
+});
+
+/** manyRoutes adds `n` IPv4 and `n` IPv6 blackhole routes and `n` IPv4 addresses on an ifb. */
+function manyRoutes(n: number): Step[] {
+  const steps: Step[] = [createLink('i0', 'ifb'), up(1), up(2)];
+  for (let i = 0; i < n; i++) {
+    steps.push(addRoute({ dstLen: 32, type: 6 }, dst(`10.${i >> 8}.${i & 255}.7`)));
+    steps.push(addRoute({ ...v6, dstLen: 64, type: 6 }, dst(`2001:db8:${i.toString(16)}::`)));
+    steps.push(addAddr(2, `172.${16 + (i >> 8)}.${i & 255}.1/24`));
+  }
+  return steps;
+}
+
+describeKernel('RTM_GETROUTE / RTM_GETADDR dumps of many entries: chunk for chunk as Linux', (openNamespace) => {
+  it.each([
+    ['routes of both families (AF_UNSPEC), default buffers', 300, RTM.RTM_GETROUTE, 0, undefined],
+    ['IPv4 routes, a 4096-byte receive buffer per recvmsg', 300, RTM.RTM_GETROUTE, 2, 4096],
+    ['IPv6 routes', 300, RTM.RTM_GETROUTE, 10, undefined],
+    ['addresses of both families', 300, RTM.RTM_GETADDR, 0, undefined],
+    ['IPv4 addresses, 4096-byte reads', 300, RTM.RTM_GETADDR, 2, 4096],
+  ] as const)('%s', async (_name, n, type, family, bufferSize) => {
+    const ns = openNamespace();
+    try {
+      const run = async (factory: Parameters<typeof runScenario>[0]) => {
+        await runScenario(factory, manyRoutes(n), { real: false, groups: 0 });
+        return datagramsOf(factory, { type, flags: NLM_F_REQUEST | NLM_F_DUMP, payload: Uint8Array.of(family, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0) }, bufferSize);
+      };
+      const real = await run(ns);
+      const sim = await run(createKernel());
+      expect(real.length).toBeGreaterThan(2);
+      expect(sim).toEqual(real);
     } finally {
       ns.close();
     }

@@ -9,7 +9,7 @@
  */
 import { IFLA, RTNLGRP_LINK } from '../../../protocols/route/uapi.js';
 import type { NetlinkSocket, SocketFactory } from '../../../sim/socket-api.js';
-import { NETLINK_EXT_ACK, NETLINK_ROUTE, SOCK_RAW, SOL_NETLINK } from '../../../sim/uapi/netlink.js';
+import { NETLINK_EXT_ACK, NETLINK_GET_STRICT_CHK, NETLINK_ROUTE, SOCK_RAW, SOL_NETLINK } from '../../../sim/uapi/netlink.js';
 import { attrsToArray } from '../../../sim/wire/attr-reader.js';
 import { encodeMessage } from '../../../sim/wire/header.js';
 import { decodeMessages, type NlMessage } from '../../../sim/wire/messages.js';
@@ -122,10 +122,11 @@ function drain(s: NetlinkSocket): NlMessage[] {
  * with a monitor bound to `groups` (default RTNLGRP_LINK). On the real kernel it waits for
  * linkwatch after each step.
  */
-export async function runScenario(factory: SocketFactory, steps: Step[], options: { groups?: number; real: boolean }): Promise<Outcome> {
+export async function runScenario(factory: SocketFactory, steps: Step[], options: { groups?: number; real: boolean; strict?: boolean }): Promise<Outcome> {
   const s = factory.socket(SOCK_RAW, NETLINK_ROUTE);
   s.bind({ pid: 0, groups: 0 });
   s.setsockopt(SOL_NETLINK, NETLINK_EXT_ACK, 1);
+  if (options.strict) s.setsockopt(SOL_NETLINK, NETLINK_GET_STRICT_CHK, 1);
   const mon = factory.socket(SOCK_RAW, NETLINK_ROUTE);
   mon.bind({ pid: 0, groups: options.groups ?? 1 << (RTNLGRP_LINK - 1) });
   const replies: string[][] = [];
