@@ -262,6 +262,35 @@ export const scenarios: Record<string, Scenario> = {
     }
   },
 
+  async 'newRoute, getRoutes and delRoute with RTNLGRP_IPV4_ROUTE notifications'(nl) {
+    const rt = nl.createRtNetlink();
+    const mon = monitor(nl, ['IPV4_ROUTE']);
+    const ip = (...b: number[]) => Buffer.from(b);
+    const create = { flags: NLM_F_CREATE | NLM_F_EXCL };
+    // rtmsg: AF_INET, table main, protocol boot, scope universe, unicast.
+    const route = { family: 2, dstLen: 16, table: 254, protocol: 3, scope: 0, type: 1 } as Netlink.rt.Route;
+    try {
+      const res: Record<string, Outcome> = {
+        'setLink lo up': await outcome(() => rt.setLink({ index: 1, flags: { up: true }, change: { up: true } })),
+        'newAddress 10.0.0.1/24': await outcome(() =>
+          rt.newAddress({ family: 2, prefixlen: 24, index: 1 }, { local: ip(10, 0, 0, 1), address: ip(10, 0, 0, 1) }, create),
+        ),
+        'newRoute 10.1.0.0/16 via 10.0.0.254': await outcome(() => rt.newRoute(route, { dst: ip(10, 1, 0, 0), gateway: ip(10, 0, 0, 254) }, create)),
+        'newRoute again': await outcome(() => rt.newRoute(route, { dst: ip(10, 1, 0, 0), gateway: ip(10, 0, 0, 254) }, create)),
+        'newRoute unreachable gateway': await outcome(() => rt.newRoute(route, { dst: ip(10, 2, 0, 0), gateway: ip(192, 168, 9, 9) }, create)),
+        'getRoutes IPv4': await outcome(() => rt.getRoutes({ family: 2 })),
+        'getRoute 10.1.2.3': await outcome(() => rt.getRoute({ family: 2, dstLen: 32 } as Netlink.rt.Route, { dst: ip(10, 1, 2, 3) })),
+        delRoute: await outcome(() => rt.delRoute(route, { dst: ip(10, 1, 0, 0), gateway: ip(10, 0, 0, 254) })),
+        'delRoute missing': await outcome(() => rt.delRoute(route, { dst: ip(10, 1, 0, 0), gateway: ip(10, 0, 0, 254) })),
+      };
+      res.notifications = await outcome(() => mon.drain());
+      return res;
+    } finally {
+      rt.socket.close();
+      mon.close();
+    }
+  },
+
   async 'raw sockets: binding errors, options, truncation'(nl) {
     const NETLINK_ROUTE = 0;
     const a = new nl.RawNetlinkSocket(NETLINK_ROUTE, { localPort: 4242 } as Netlink.RawNetlinkSocketOptions);

@@ -6,7 +6,9 @@ import { NETLINK_GENERIC, NETLINK_KOBJECT_UEVENT, NETLINK_ROUTE, NLM_F_DUMP, NLM
 import { encodeMessage } from '../../sim/wire/header.js';
 import { decodeMessages } from '../../sim/wire/messages.js';
 import type { VirtualKernel } from '../../sim/kernel.js';
-import { RTM, RTNLGRP_LINK } from '../../protocols/route/uapi.js';
+import { RTM, RTNLGRP, RTNLGRP_LINK } from '../../protocols/route/uapi.js';
+
+const { RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV4_ROUTE } = RTNLGRP;
 import { ifinfomsg } from '../../vitest/rtnl-client.js';
 
 /** dumpLinkNames asks for every link with a plain socket, as a client would. */
@@ -74,15 +76,21 @@ describe('net.apply', () => {
     );
   });
 
-  // The route model has no addresses or routes yet; when it does this starts passing, fails
-  // as `test.fails`, and becomes a plain test.
-  test.fails('adds addresses and routes (known gap: no RTM_NEWADDR/RTM_NEWROUTE in protocols/route yet)', ({ net }) => {
-    const topology = {
+  test('adds addresses and routes', ({ net, kernel, traffic }) => {
+    const monitor = kernel.socket(SOCK_RAW, NETLINK_ROUTE);
+    monitor.bind({ pid: 0, groups: (1 << (RTNLGRP_IPV4_IFADDR - 1)) | (1 << (RTNLGRP_IPV4_ROUTE - 1)) });
+    net.apply({
       links: [{ name: 'dummy0', kind: 'dummy', up: true }],
-      addresses: [{ dev: 'dummy0', address: '10.0.0.1/24' }],
+      addresses: [
+        { dev: 'dummy0', address: '10.0.0.1/24' },
+        { dev: 'dummy0', address: 'fd00::1/64' },
+      ],
       routes: [{ dst: '10.1.0.0/16', via: '10.0.0.254' }],
-    };
-    expect(() => net.apply(topology)).not.toThrow();
+    });
+    expect(traffic).toContainNotification({ type: 'RTM_NEWADDR', attrs: { IFA_LOCAL: '10.0.0.1', IFA_LABEL: 'dummy0' } });
+    expect(traffic).toContainNotification({ type: 'RTM_NEWROUTE', header: { rtm_dst_len: 16 }, attrs: { RTA_DST: '10.1.0.0', RTA_GATEWAY: '10.0.0.254' } });
+    expect(() => net.apply({ routes: [{ dst: '10.2.0.0/16', via: '192.168.9.9' }] })).toThrow(expect.objectContaining({ code: 'ENETUNREACH', syscall: 'RTM_NEWROUTE 10.2.0.0/16' }));
+    monitor.close();
   });
 });
 
