@@ -31,6 +31,12 @@ export interface FibAlias {
   readonly prefsrc: number;
   /** fib_nh_gw4 (0: none). */
   readonly gw: number;
+  /**
+   * fib_nh_scope: the scope of the route the gateway resolved through (link, or host for a
+   * local route). Absent for routes without a gateway. rt_set_nexthop() uses the gateway of
+   * a lookup only when it is RT_SCOPE_LINK.
+   */
+  readonly nhScope?: number;
   /** fib_nh_dev (null for blackhole and friends). */
   readonly dev: NetDevice | null;
   /** RTNH_F_* next-hop flags (ONLINK) as configured. */

@@ -324,7 +324,6 @@ export class Inet4 {
       }
     }
     if (cfg.prefsrc && !this.#validPrefsrc(cfg)) throw new KernelError('EINVAL', 'Invalid prefsrc address');
-    void nhScope;
     return {
       key: cfg.dst,
       plen: cfg.dstLen,
@@ -336,6 +335,7 @@ export class Inet4 {
       priority: cfg.priority,
       prefsrc: cfg.prefsrc,
       gw: cfg.gw,
+      ...(cfg.gw ? { nhScope } : {}),
       dev,
       nhFlags: cfg.flags & 4,
       metrics: cfg.metrics,

@@ -185,7 +185,9 @@ export class RouteOps {
       ctx.reply(ctx.encode(RTM.RTM_NEWROUTE, (w) => fillFibAlias(w, { ...match, tbId: table })));
       return;
     }
-    const gw = fa && fa.gw && type !== RTN.RTN_BROADCAST ? fa.gw : 0;
+    // rt_set_nexthop(): rt_uses_gateway only for a gateway on a link; one inside a local
+    // prefix (lo's, resolved through an RTN_LOCAL route of host scope) is not reported.
+    const gw = fa && fa.gw && fa.nhScope === RT_SCOPE.RT_SCOPE_LINK && type !== RTN.RTN_BROADCAST ? fa.gw : 0;
     const metrics = type === RTN.RTN_BROADCAST ? null : (fa?.metrics ?? null);
     ctx.reply(
       ctx.encode(RTM.RTM_NEWROUTE, (w) =>

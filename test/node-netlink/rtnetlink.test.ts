@@ -25,13 +25,7 @@ const child = fileURLToPath(new URL('./real-kernel-child.ts', import.meta.url));
  * → reason. They run as `it.fails`: when the model catches up the test fails, and the entry
  * must go. Nothing else may differ.
  */
-const KNOWN_GAPS: Record<string, string> = {
-  // A gateway inside lo's prefix resolves to an RTN_LOCAL route, so the nexthop has scope
-  // host, rt_set_nexthop() leaves rt_uses_gateway 0 and rt_fill_info() puts no RTA_GATEWAY
-  // (`ip route get` shows no "via"); the simulator's lookup answer carries the gateway.
-  'newRoute, getRoutes and delRoute with RTNLGRP_IPV4_ROUTE notifications / getRoute 10.1.2.3':
-    'RTM_GETROUTE answer has RTA_GATEWAY for a gateway reached through lo; Linux omits it',
-};
+const KNOWN_GAPS: Record<string, string> = {};
 
 const unavailable =
   process.platform !== 'linux' ? `not Linux (${process.platform})` : process.getuid?.() !== 0 ? 'not root: `unshare -n` needs CAP_SYS_ADMIN' : '';

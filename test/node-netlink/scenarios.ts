@@ -291,6 +291,35 @@ export const scenarios: Record<string, Scenario> = {
     }
   },
 
+  async 'getRoute through a gateway on a veth and on lo'(nl) {
+    const rt = nl.createRtNetlink();
+    const ip = (...b: number[]) => Buffer.from(b);
+    const create = { flags: NLM_F_CREATE | NLM_F_EXCL };
+    const route = { family: 2, dstLen: 16, table: 254, protocol: 3, scope: 0, type: 1 } as Netlink.rt.Route;
+    const up = { flags: { up: true as const }, change: { up: true as const } };
+    const getRoute = (...dst: number[]) => rt.getRoute({ family: 2, dstLen: 32 } as Netlink.rt.Route, { dst: ip(...dst) });
+    try {
+      return {
+        'newLink veth0/veth1': await outcome(() => rt.newLink({}, { ifname: 'veth0', linkinfo: linkinfo('veth', vethPeer('veth1')) }, create)),
+        'veth1, veth0, lo up': await outcome(async () => {
+          for (const index of [2, 3, 1]) await rt.setLink({ index, ...up });
+        }),
+        'addresses on veth0 and lo': await outcome(async () => {
+          await rt.newAddress({ family: 2, prefixlen: 24, index: 3 }, { local: ip(10, 9, 0, 1), address: ip(10, 9, 0, 1) }, create);
+          await rt.newAddress({ family: 2, prefixlen: 24, index: 1 }, { local: ip(10, 5, 0, 1), address: ip(10, 5, 0, 1) }, create);
+        }),
+        'routes via 10.9.0.254 and 10.5.0.254': await outcome(async () => {
+          await rt.newRoute(route, { dst: ip(10, 8, 0, 0), gateway: ip(10, 9, 0, 254) }, create);
+          await rt.newRoute(route, { dst: ip(10, 6, 0, 0), gateway: ip(10, 5, 0, 254) }, create);
+        }),
+        'getRoute via the veth gateway': await outcome(() => getRoute(10, 8, 1, 1)),
+        'getRoute via the lo gateway': await outcome(() => getRoute(10, 6, 1, 1)),
+      };
+    } finally {
+      rt.socket.close();
+    }
+  },
+
   async 'raw sockets: binding errors, options, truncation'(nl) {
     const NETLINK_ROUTE = 0;
     const a = new nl.RawNetlinkSocket(NETLINK_ROUTE, { localPort: 4242 } as Netlink.RawNetlinkSocketOptions);
