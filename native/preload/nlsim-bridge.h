@@ -17,6 +17,9 @@
 
 /* The environment variable naming the server's socket path. */
 #define NLSIM_SOCKET_ENV "NLSIM_SOCKET"
+/* Set to "1" (with NLSIM_SOCKET naming a recorder): record mode. Netlink sockets are the
+ * real kernel's; the shim only reports each datagram (BRIDGE_OP_RECORD). */
+#define NLSIM_RECORD_ENV "NLSIM_RECORD"
 
 /* Operations (bridge_request.op). */
 enum bridge_op {
@@ -31,7 +34,19 @@ enum bridge_op {
   BRIDGE_OP_GETSOCKOPT = 9,  /* body: i32 level, i32 name, i32 optlen; reply: u32 optlen, bytes */
   BRIDGE_OP_CLOSE = 10,      /* a descriptor was closed: answers once the server saw any EOF */
   BRIDGE_OP_LOOKUP = 11,     /* is `key` a live virtual socket? (fds inherited across exec) */
+  /* Not sent by the shim: `nlsim uevent` injects a device event. key 0; flags:
+   * BRIDGE_UEVENT_UDEV for the libudev format (group 2) instead of the kernel's (group 1);
+   * body: NUL-terminated KEY=VALUE strings, ACTION and DEVPATH among them; result: SEQNUM.
+   * Answered only by a server whose socket sits in a private (0700) directory, else EPERM. */
+  BRIDGE_OP_UEVENT = 12,
+  /* Record mode: a datagram crossed a real netlink socket. key 0; body: bridge_record_body,
+   * then the datagram's bytes. Answered (result 0) once recorded, so that a process that
+   * exits has had every datagram recorded. */
+  BRIDGE_OP_RECORD = 13,
 };
+
+/* bridge_request.flags of BRIDGE_OP_UEVENT. */
+#define BRIDGE_UEVENT_UDEV 1u
 
 /* Every request starts with this header; `len` counts the header and the body. */
 struct bridge_request {
@@ -77,6 +92,23 @@ struct bridge_recv_reply {
    * min(buffer_size, datagram length) */
 };
 
+/* bridge_record_body.direction */
+enum bridge_record_direction {
+  BRIDGE_RECORD_SENT = 0,     /* the program sent it (to the kernel or to a peer) */
+  BRIDGE_RECORD_RECEIVED = 1, /* the program received it from the kernel (port 0) */
+};
+
+struct bridge_record_body {
+  /* CLOCK_REALTIME when the datagram crossed: before a send, after a receive, so a request
+   * always sorts before whatever it caused in any process. */
+  int64_t tv_sec;
+  uint32_t tv_nsec;
+  uint32_t protocol;  /* the netlink family of the socket */
+  uint32_t direction; /* enum bridge_record_direction */
+  /* The datagram's length: the bytes that follow are fewer when a receive truncated it. */
+  uint32_t length;
+};
+
 /* The one byte the server writes to a data connection per readiness token. */
 #define BRIDGE_TOKEN 0x01
 
@@ -86,5 +118,6 @@ struct bridge_recv_reply {
 _Static_assert(sizeof(struct bridge_request) == 24, "request header is 24 bytes");
 _Static_assert(sizeof(struct bridge_reply) == 16, "reply header is 16 bytes");
 _Static_assert(sizeof(struct bridge_recv_reply) == 16, "recv reply body is 16 bytes");
+_Static_assert(sizeof(struct bridge_record_body) == 24, "record body is 24 bytes");
 
 #endif

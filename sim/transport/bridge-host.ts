@@ -3,7 +3,7 @@
  * server on a unix socket, and the environment that points the shim at it. `nlsim run`
  * uses a private directory; `nlsim serve` a path of the user's choosing.
  */
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -44,7 +44,10 @@ export async function startBridgeHost(options: BridgeHostOptions = {}): Promise<
     socketPath = path.resolve(socketPath);
     await removeStaleSocket(socketPath);
   }
-  const server = await BridgeServer.listen(socketPath, { kernel, unprivileged: options.unprivileged ?? false });
+  // Control requests (nlsim uevent) need proof that the client is our user: only our user
+  // can reach a socket inside a directory that is ours with mode 0700.
+  const controlRequests = dir !== undefined || isPrivateDirectory(path.dirname(socketPath));
+  const server = await BridgeServer.listen(socketPath, { kernel, unprivileged: options.unprivileged ?? false, controlRequests });
   return {
     kernel,
     server,
@@ -53,6 +56,16 @@ export async function startBridgeHost(options: BridgeHostOptions = {}): Promise<
       rmSync(dir ?? socketPath, { recursive: dir !== undefined, force: true });
     },
   };
+}
+
+/** isPrivateDirectory: owned by this process's user, and no access for group or others. */
+export function isPrivateDirectory(dir: string): boolean {
+  try {
+    const st = statSync(dir);
+    return st.isDirectory() && (st.mode & 0o077) === 0 && st.uid === process.getuid?.();
+  } catch {
+    return false;
+  }
 }
 
 /**

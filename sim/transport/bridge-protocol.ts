@@ -8,6 +8,8 @@ import { HOST_LE, viewOf } from '../wire/header.js';
 
 /** BRIDGE_SOCKET_ENV names the environment variable that points the shim at the server. */
 export const BRIDGE_SOCKET_ENV = 'NLSIM_SOCKET';
+/** BRIDGE_RECORD_ENV set to "1" puts the shim in record mode (real sockets, datagrams reported). */
+export const BRIDGE_RECORD_ENV = 'NLSIM_RECORD';
 
 /** BRIDGE_OP are the request operations (enum bridge_op). */
 export const BRIDGE_OP = {
@@ -22,7 +24,16 @@ export const BRIDGE_OP = {
   GETSOCKOPT: 9,
   CLOSE: 10,
   LOOKUP: 11,
+  UEVENT: 12,
+  RECORD: 13,
 } as const;
+
+/** BRIDGE_UEVENT_UDEV in the flags of a UEVENT request asks for the libudev format (group 2). */
+export const BRIDGE_UEVENT_UDEV = 1;
+/** RECORD_DIRECTION are the values of bridge_record_body.direction. */
+export const RECORD_DIRECTION = { SENT: 0, RECEIVED: 1 } as const;
+/** RECORD_BODY_LEN is sizeof(struct bridge_record_body), which precedes the datagram's bytes. */
+export const RECORD_BODY_LEN = 24;
 
 /** REQUEST_HEADER_LEN is sizeof(struct bridge_request). */
 export const REQUEST_HEADER_LEN = 24;
@@ -151,4 +162,43 @@ function concat(chunks: Uint8Array[], total: number): Uint8Array {
     at += c.length;
   }
   return out;
+}
+
+/** RecordedDatagram is a decoded RECORD body: one datagram a program's real socket moved. */
+export interface RecordedDatagram {
+  /** CLOCK_REALTIME of the crossing, seconds and nanoseconds. */
+  seconds: number;
+  nanoseconds: number;
+  /** The socket's netlink family. */
+  protocol: number;
+  /** RECORD_DIRECTION.SENT or RECEIVED. */
+  direction: number;
+  /** The datagram's full length (data may be shorter: a truncated receive). */
+  length: number;
+  data: Uint8Array;
+}
+
+/** encodeRecordBody lays out struct bridge_record_body and the bytes (tests speak as a shim). */
+export function encodeRecordBody(r: RecordedDatagram): Uint8Array {
+  const out = new Uint8Array(RECORD_BODY_LEN + r.data.length);
+  const v = viewOf(out);
+  v.setBigInt64(0, BigInt(r.seconds), HOST_LE); // tv_sec
+  v.setUint32(8, r.nanoseconds, HOST_LE); // tv_nsec
+  v.setUint32(12, r.protocol, HOST_LE); // protocol
+  v.setUint32(16, r.direction, HOST_LE); // direction
+  v.setUint32(20, r.length, HOST_LE); // length
+  out.set(r.data, RECORD_BODY_LEN);
+  return out;
+}
+
+/** decodeRecordBody reads a RECORD body, or returns undefined when it is too short or inconsistent. */
+export function decodeRecordBody(body: Uint8Array): RecordedDatagram | undefined {
+  if (body.length < RECORD_BODY_LEN) return undefined;
+  const v = viewOf(body);
+  const seconds = Number(v.getBigInt64(0, HOST_LE));
+  const nanoseconds = v.getUint32(8, HOST_LE);
+  const length = v.getUint32(20, HOST_LE);
+  const data = body.subarray(RECORD_BODY_LEN);
+  if (seconds < 0 || nanoseconds >= 1e9 || length < data.length) return undefined;
+  return { seconds, nanoseconds, protocol: v.getUint32(12, HOST_LE), direction: v.getUint32(16, HOST_LE), length, data };
 }

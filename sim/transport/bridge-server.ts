@@ -16,6 +16,7 @@ import { errnoNumber } from '../uapi/errno.js';
 import { POLLERR, POLLIN } from '../uapi/netlink.js';
 import { HOST_LE, viewOf } from '../wire/header.js';
 import { performCall, PROTOCOL_ERROR, type CallResult } from './bridge-calls.js';
+import { performUevent } from './bridge-control.js';
 import {
   BRIDGE_OP,
   BRIDGE_TOKEN,
@@ -39,6 +40,11 @@ export interface BridgeServerOptions {
    * with every capability. Defaults to false.
    */
   unprivileged?: boolean;
+  /**
+   * Answer control requests (UEVENT) instead of EPERM: only when connecting to the socket
+   * proves being the server's user (a private directory). Defaults to false.
+   */
+  controlRequests?: boolean;
 }
 
 /** Entry is one virtual socket and the data connection that stands for it. */
@@ -59,6 +65,7 @@ export class BridgeServer {
   readonly path: string;
   readonly #kernel: VirtualKernel;
   readonly #unprivileged: boolean;
+  readonly #controlRequests: boolean;
   readonly #server: net.Server;
   readonly #entries = new Map<bigint, Entry>();
   readonly #connections = new Set<net.Socket>();
@@ -67,6 +74,7 @@ export class BridgeServer {
     this.path = path;
     this.#kernel = options.kernel;
     this.#unprivileged = options.unprivileged ?? false;
+    this.#controlRequests = options.controlRequests ?? false;
     this.#server = net.createServer((conn) => this.#accept(conn));
   }
 
@@ -170,8 +178,11 @@ export class BridgeServer {
     let result: CallResult;
     let drain = 0;
     const entry = this.#entries.get(req.key);
-    if (!KNOWN_OPS.has(req.op) || req.op === BRIDGE_OP.SOCKET) {
+    if (!KNOWN_OPS.has(req.op) || req.op === BRIDGE_OP.SOCKET || req.op === BRIDGE_OP.RECORD) {
+      // RECORD belongs to a recorder (record mode), never to a kernel's server.
       result = PROTOCOL_ERROR;
+    } else if (req.op === BRIDGE_OP.UEVENT) {
+      result = this.#controlRequests ? performUevent(this.#kernel, req.flags, req.body) : { result: -errnoNumber('EPERM'), body: new Uint8Array(0) };
     } else if (req.op === BRIDGE_OP.CLOSE) {
       // The descriptor's close() happened before this request was sent; if it was the last
       // one, the end of its data connection is already in this loop iteration's events.

@@ -21,11 +21,20 @@ int main(void) {
   FIELD(bridge_recv_reply, nl_pid);
   FIELD(bridge_recv_reply, nl_groups);
   FIELD(bridge_recv_reply, control_len);
-  printf("\"sizes\": [%zu, %zu, %zu, %zu, %zu],\n", sizeof(struct bridge_request), sizeof(struct bridge_reply),
-         sizeof(struct bridge_recv_reply), sizeof(struct bridge_socket_body), sizeof(struct bridge_recv_body));
-  printf("\"ops\": [%d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %d],\n", BRIDGE_OP_SOCKET, BRIDGE_OP_BIND, BRIDGE_OP_CONNECT,
-         BRIDGE_OP_GETSOCKNAME, BRIDGE_OP_GETPEERNAME, BRIDGE_OP_SENDMSG, BRIDGE_OP_RECVMSG, BRIDGE_OP_SETSOCKOPT,
-         BRIDGE_OP_GETSOCKOPT, BRIDGE_OP_CLOSE, BRIDGE_OP_LOOKUP);
+  FIELD(bridge_record_body, tv_sec);
+  FIELD(bridge_record_body, tv_nsec);
+  FIELD(bridge_record_body, protocol);
+  FIELD(bridge_record_body, direction);
+  FIELD(bridge_record_body, length);
+  printf("\"sizes\": [%zu, %zu, %zu, %zu, %zu, %zu],\n", sizeof(struct bridge_request), sizeof(struct bridge_reply),
+         sizeof(struct bridge_recv_reply), sizeof(struct bridge_socket_body), sizeof(struct bridge_recv_body),
+         sizeof(struct bridge_record_body));
+  printf("\"ops\": [%d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %d],\n", BRIDGE_OP_SOCKET, BRIDGE_OP_BIND,
+         BRIDGE_OP_CONNECT, BRIDGE_OP_GETSOCKNAME, BRIDGE_OP_GETPEERNAME, BRIDGE_OP_SENDMSG, BRIDGE_OP_RECVMSG,
+         BRIDGE_OP_SETSOCKOPT, BRIDGE_OP_GETSOCKOPT, BRIDGE_OP_CLOSE, BRIDGE_OP_LOOKUP, BRIDGE_OP_UEVENT,
+         BRIDGE_OP_RECORD);
+  printf("\"record\": [%u, %d, %d, \"%s\"],\n", BRIDGE_UEVENT_UDEV, BRIDGE_RECORD_SENT, BRIDGE_RECORD_RECEIVED,
+         NLSIM_RECORD_ENV);
   printf("\"constants\": [%u, %u, \"%s\"]\n", BRIDGE_TOKEN, BRIDGE_MAX_FRAME, NLSIM_SOCKET_ENV);
   printf("}\n");
   return 0;

@@ -13,13 +13,19 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import {
   BRIDGE_MAX_FRAME,
   BRIDGE_OP,
+  BRIDGE_RECORD_ENV,
   BRIDGE_SOCKET_ENV,
+  BRIDGE_UEVENT_UDEV,
   BRIDGE_TOKEN,
+  decodeRecordBody,
   decodeReply,
   decodeRequest,
+  encodeRecordBody,
   encodeReply,
   encodeRequest,
   FrameReader,
+  RECORD_BODY_LEN,
+  RECORD_DIRECTION,
   RECV_REPLY_LEN,
   RECV_REQUEST_LEN,
   REPLY_HEADER_LEN,
@@ -32,6 +38,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 type Layout = Record<string, [number, number]> & {
   sizes: number[];
   ops: number[];
+  record: [number, number, number, string];
   constants: [number, number, string];
 };
 
@@ -46,8 +53,25 @@ describe('bridge protocol layout', () => {
 
   it('has the same operations, sizes and constants', () => {
     expect(c.ops).toEqual(Object.values(BRIDGE_OP));
-    expect(c.sizes).toEqual([REQUEST_HEADER_LEN, REPLY_HEADER_LEN, RECV_REPLY_LEN, 8, RECV_REQUEST_LEN]);
+    expect(c.sizes).toEqual([REQUEST_HEADER_LEN, REPLY_HEADER_LEN, RECV_REPLY_LEN, 8, RECV_REQUEST_LEN, RECORD_BODY_LEN]);
     expect(c.constants).toEqual([BRIDGE_TOKEN, BRIDGE_MAX_FRAME, BRIDGE_SOCKET_ENV]);
+    expect(c.record).toEqual([BRIDGE_UEVENT_UDEV, RECORD_DIRECTION.SENT, RECORD_DIRECTION.RECEIVED, BRIDGE_RECORD_ENV]);
+  });
+
+  it('puts every record field where struct bridge_record_body has it', () => {
+    const record = { seconds: 1_700_000_000, nanoseconds: 999_999_999, protocol: 16, direction: RECORD_DIRECTION.RECEIVED, length: 40, data: new Uint8Array([1, 2, 3]) };
+    const body = encodeRecordBody(record);
+    const v = new DataView(body.buffer, body.byteOffset, body.byteLength);
+    const at = (field: string) => c[`bridge_record_body.${field}`]![0];
+    expect(v.getBigInt64(at('tv_sec'), HOST_LE)).toBe(1_700_000_000n);
+    expect(v.getUint32(at('tv_nsec'), HOST_LE)).toBe(999_999_999);
+    expect(v.getUint32(at('protocol'), HOST_LE)).toBe(16);
+    expect(v.getUint32(at('direction'), HOST_LE)).toBe(1);
+    expect(v.getUint32(at('length'), HOST_LE)).toBe(40);
+    expect(decodeRecordBody(body)).toEqual(record);
+    // A length below the bytes carried, or a short body, is not a record.
+    expect(decodeRecordBody(encodeRecordBody({ ...record, length: 2 }))).toBeUndefined();
+    expect(decodeRecordBody(body.subarray(0, 20))).toBeUndefined();
   });
 
   it('puts every request field where struct bridge_request has it', () => {
