@@ -12,9 +12,18 @@ import { AF_INET, RT_TABLE, RTA, RTM_F, RTNH_F, RT_SCOPE } from './uapi.js';
 /** FIB_NLMSG_SIZE stands for nlmsg_new(fib_nlmsg_size()) of a single-nexthop route. */
 export const FIB_NLMSG_SIZE = 16 + 228;
 
+/** HEADER is rtmsgHeader()'s scratch: raw() copies it, so one buffer serves every message of a dump. */
+const HEADER = new Uint8Array(12);
+const HEADER_VIEW = viewOf(HEADER);
+
+/** netU32 turns an address number into the u32 whose host-order bytes are its network-order bytes. */
+export function netU32(a: number): number {
+  return HOST_LE ? (((a & 0xff) << 24) | ((a & 0xff00) << 8) | ((a >>> 8) & 0xff00) | (a >>> 24)) >>> 0 : a;
+}
+
 /** rtmsgHeader writes struct rtmsg. */
 export function rtmsgHeader(w: AttrWriter, m: { family: number; dstLen: number; srcLen: number; tos: number; table: number; protocol: number; scope: number; type: number; flags: number }): void {
-  const b = new Uint8Array(12);
+  const b = HEADER;
   b[0] = m.family;
   b[1] = m.dstLen;
   b[2] = m.srcLen;
@@ -23,16 +32,14 @@ export function rtmsgHeader(w: AttrWriter, m: { family: number; dstLen: number; 
   b[5] = m.protocol;
   b[6] = m.scope;
   b[7] = m.type;
-  viewOf(b).setUint32(8, m.flags >>> 0, HOST_LE);
+  HEADER_VIEW.setUint32(8, m.flags >>> 0, HOST_LE);
   w.raw(b);
 }
 
-/** nhFlags mirrors fib_nexthop_info()'s flags: configured ones, LINKDOWN without carrier. */
+/** nhFlags mirrors fib_nexthop_info()'s flags: configured ones, LINKDOWN on a checked nexthop without carrier. */
 export function nhFlags(fa: FibAlias): number {
-  let f = fa.nhFlags;
-  if (fa.dev && fa.scope !== RT_SCOPE.RT_SCOPE_HOST && fa.gw === 0 && !fa.dev.carrier) f |= RTNH_F.RTNH_F_LINKDOWN;
-  else if (fa.dev && fa.gw !== 0 && !fa.dev.carrier) f |= RTNH_F.RTNH_F_LINKDOWN;
-  return f;
+  if (fa.dev && fa.scope !== RT_SCOPE.RT_SCOPE_HOST && !fa.dev.carrier) return fa.nhFlags | RTNH_F.RTNH_F_LINKDOWN;
+  return fa.nhFlags;
 }
 
 /** putMetrics mirrors rtnetlink_put_metrics(): a nest without NLA_F_NESTED. */
@@ -47,11 +54,11 @@ export function putMetrics(w: AttrWriter, metrics: readonly (readonly [number, n
 export function fillFibAlias(w: AttrWriter, fa: FibAlias): void {
   rtmsgHeader(w, { family: AF_INET, dstLen: fa.plen, srcLen: 0, tos: fa.tos, table: fa.tbId, protocol: fa.protocol, scope: fa.scope, type: fa.type, flags: nhFlags(fa) });
   w.u32(RTA.RTA_TABLE, fa.tbId);
-  if (fa.plen) w.bytes(RTA.RTA_DST, ipv4Bytes(fa.key));
+  if (fa.plen) w.u32(RTA.RTA_DST, netU32(fa.key));
   if (fa.priority) w.u32(RTA.RTA_PRIORITY, fa.priority);
   putMetrics(w, fa.metrics);
-  if (fa.prefsrc) w.bytes(RTA.RTA_PREFSRC, ipv4Bytes(fa.prefsrc));
-  if (fa.gw) w.bytes(RTA.RTA_GATEWAY, ipv4Bytes(fa.gw));
+  if (fa.prefsrc) w.u32(RTA.RTA_PREFSRC, netU32(fa.prefsrc));
+  if (fa.gw) w.u32(RTA.RTA_GATEWAY, netU32(fa.gw));
   if (fa.dev) w.u32(RTA.RTA_OIF, fa.dev.ifindex);
   if (fa.flow) w.u32(RTA.RTA_FLOW, fa.flow);
 }

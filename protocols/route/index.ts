@@ -10,6 +10,7 @@ import { createRandom } from '../../sim/random.js';
 import { requestLoop } from '../../sim/request-loop.js';
 import { NETLINK_ROUTE, NL_CFG_F_NONROOT_RECV } from '../../sim/uapi/netlink.js';
 import { AddrOps } from './addr-ops.js';
+import { registerLinkFamilyDumps } from './link-family-dumps.js';
 import { LinkOps } from './links.js';
 import { RouteOps } from './route-ops.js';
 import { Rtnetlink } from './rtnetlink.js';
@@ -49,6 +50,7 @@ export function registerRoute(kernel: VirtualKernel, options: RouteOptions = {})
   });
   const rtnl = new Rtnetlink();
   new LinkOps(state).register(rtnl);
+  registerLinkFamilyDumps(rtnl, state);
   new AddrOps(state).register(rtnl);
   new RouteOps(state).register(rtnl);
   const handle = kernel.registerProtocol({

@@ -17,6 +17,7 @@ import { Fib6, type Fib6Table, type Rt6 } from './fib6.js';
 import { notify, type Notifier } from './inet4.js';
 import { fillInet6Addr, IFAPROT, type Inet6Ifaddr, INET6_NLMSG_SIZE } from './inet6-addr.js';
 import { putMetrics, rtmsgHeader } from './fib4-fill.js';
+import { inet6IfinfoNotify } from './link-family-dumps.js';
 import type { NetworkStateOptions } from './state.js';
 import { AF_INET6, IFA_F, IFF, RT_SCOPE, RT_TABLE, RTA, RTM, RTN, RTNLGRP, RTPROT } from './uapi.js';
 
@@ -321,6 +322,15 @@ export class Inet6 {
     this.ks = ks;
     const idev = dev.inet6;
     if (!idev) return;
+    this.#config(dev);
+    // The end of addrconf_notify(NETDEV_UP/CHANGE): a new tstamp and RTM_NEWLINK to RTNLGRP_IPV6_IFINFO.
+    idev.tstamp = this.nowCs;
+    inet6IfinfoNotify(ks, dev);
+  }
+
+  /** #config mirrors init_loopback() for lo and addrconf_dev_config() for other devices. */
+  #config(dev: NetDevice): void {
+    const idev = dev.inet6!;
     if (dev.flags & IFF.IFF_LOOPBACK) {
       if (dev.ifa6.some((a) => eq(a.addr, LOOPBACK6))) return;
       const ifa = this.#newAddr(dev, LOOPBACK6, 128, IFA_F.IFA_F_PERMANENT, IFAPROT.IFAPROT_KERNEL_LO, { valid: 0xffffffff, preferred: 0xffffffff }, 0);

@@ -41,7 +41,7 @@ function mibArray(count: number): Uint8Array {
 }
 
 /** fillInet6 mirrors inet6_fill_ifla6_attrs(). */
-function fillInet6(w: AttrWriter, idev: Inet6Dev, extMask: number): void {
+export function fillInet6(w: AttrWriter, idev: Inet6Dev, extMask: number): void {
   w.u32(IFLA_INET6.IFLA_INET6_FLAGS, idev.flags);
   const ci = new Uint8Array(16);
   const v = viewOf(ci);

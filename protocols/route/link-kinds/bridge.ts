@@ -93,6 +93,16 @@ function fillPortAttrs(w: AttrWriter, dev: NetDevice): void {
 /** brIfinfoNotify mirrors br_ifinfo_notify() → br_fill_ifinfo(): an AF_BRIDGE message about a port. */
 function brIfinfoNotify(net: NetOps, type: number, dev: NetDevice, br: NetDevice): void {
   const w = new AttrWriter({ initialSize: 512 });
+  brFillIfinfo(w, type, dev, br);
+  const body = w.finish();
+  const msg = new Uint8Array(16 + body.length);
+  writeHeader(msg, 0, { len: msg.length, type, flags: 0, seq: 0, pid: 0 });
+  msg.set(body, 16);
+  net.ks.notify(msg, RTNLGRP_LINK, 0, false);
+}
+
+/** brFillIfinfo mirrors br_fill_ifinfo() for a port (the body after nlmsghdr; dumps use it too). */
+export function brFillIfinfo(w: AttrWriter, type: number, dev: NetDevice, br: NetDevice): void {
   w.raw(encodeIfInfoMsg({ family: AF_BRIDGE, type: dev.type, index: dev.ifindex, flags: devGetFlags(dev), change: 0 }));
   w.string(IFLA.IFLA_IFNAME, dev.name);
   w.u32(IFLA.IFLA_MASTER, br.ifindex);
@@ -106,11 +116,6 @@ function brIfinfoNotify(net: NetOps, type: number, dev: NetDevice, br: NetDevice
     fillPortAttrs(w, dev);
     w.endNest(n);
   }
-  const body = w.finish();
-  const msg = new Uint8Array(16 + body.length);
-  writeHeader(msg, 0, { len: msg.length, type, flags: 0, seq: 0, pid: 0 });
-  msg.set(body, 16);
-  net.ks.notify(msg, RTNLGRP_LINK, 0, false);
 }
 
 /**

@@ -58,6 +58,18 @@ export function renderLink(m: NlMessage, masks: { mac: boolean } = { mac: true }
           lines.push(`  info.${x.type} ${hex(x.payload)}`);
         }
       }
+    } else if (a.type === IFLA.IFLA_PROTINFO && m.payload[0] === 10) {
+      // inet6_fill_ifinfo(): the inet6_dev, masked as in IFLA_AF_SPEC.
+      lines.push(`${name} flags=${a.flags}`);
+      for (const x of attrsToArray(a.payload)) {
+        let p = x.payload;
+        if (x.type === 5) {
+          p = p.slice();
+          p.fill(0, 4, 12);
+        }
+        if (x.type === 3 || x.type === 6) p = maskCounters(p);
+        lines.push(`  inet6.${x.type} ${hex(p)}`);
+      }
     } else if (a.type === IFLA.IFLA_PROTINFO && m.payload[0] === 7) {
       lines.push(`${name} flags=${a.flags}`);
       for (const y of attrsToArray(a.payload)) lines.push(`  brport.${y.type} ${[13, 14].includes(y.type) && masks.mac ? maskMac(y.payload, 2) : hex(y.payload)}`);
