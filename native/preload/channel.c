@@ -23,6 +23,7 @@
 static struct sockaddr_un server_addr;
 static socklen_t server_addr_len;
 static bool enabled;
+static bool recording;
 
 /* The control connection of this process: reopened after fork (ctl_pid differs) and
  * whenever ctl_fd no longer names it (the program closed every fd, say). One call at a
@@ -58,10 +59,14 @@ void channel_init(void) {
   server_addr_len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + len + 1);
   owner_pid = getpid();
   pthread_atfork(before_fork, after_fork_parent, after_fork_child);
+  const char *record = getenv(NLSIM_RECORD_ENV);
+  recording = record && strcmp(record, "1") == 0;
   enabled = true;
 }
 
 bool channel_enabled(void) { return enabled; }
+
+bool channel_recording(void) { return recording; }
 
 bool channel_is_data_fd(int fd) {
   struct sockaddr_un peer;
@@ -77,8 +82,12 @@ bool channel_is_data_fd(int fd) {
 static void report_gone(int err) {
   if (gone_reported) return;
   gone_reported = true;
-  fprintf(stderr, "nlsim: the nlsim server at %s is gone (%s); netlink calls fail with ECONNRESET\n",
-          server_addr.sun_path, strerror(err));
+  if (recording)
+    fprintf(stderr, "nlsim: the nlsim recorder at %s is gone (%s); datagrams are no longer recorded\n",
+            server_addr.sun_path, strerror(err));
+  else
+    fprintf(stderr, "nlsim: the nlsim server at %s is gone (%s); netlink calls fail with ECONNRESET\n",
+            server_addr.sun_path, strerror(err));
 }
 
 /* connect_server opens a stream connection to the server; returns the fd or -errno. */

@@ -17,6 +17,10 @@ void channel_init(void);
 /* channel_enabled reports whether a server was named in the environment. */
 bool channel_enabled(void);
 
+/* channel_recording reports record mode (NLSIM_RECORD=1): the server named is a recorder,
+ * netlink sockets are the real kernel's, and the channel only carries BRIDGE_OP_RECORD. */
+bool channel_recording(void);
+
 /* channel_shares_memory reports whether this process shares the shim's memory with the
  * process that owns it: a vfork() child (or a raw clone), which fork's handlers never saw.
  * Such a child must leave the shim's tables and control connection alone. */

@@ -20,6 +20,7 @@
 #include "fd-table.h"
 #include "nlsim-bridge.h"
 #include "real-calls.h"
+#include "record-calls.h"
 #include "shim.h"
 
 /* nonblocking: O_NONBLOCK of the open file (shared by dups and children), or MSG_DONTWAIT. */
@@ -159,8 +160,30 @@ static ssize_t do_recv(int fd, uint64_t key, struct msghdr *msg, int flags, int 
   return out.result;
 }
 
+/* recorded_send is send, sendto, write and writev on a real netlink socket in record mode:
+ * the same datagram through sendmsg(), which Linux handles identically for sockets. */
+static ssize_t recorded_send(int fd, const void *buf, size_t len, int flags, const struct sockaddr *addr, socklen_t addrlen) {
+  struct iovec iov = {(void *)buf, len};
+  struct msghdr msg = {.msg_name = (void *)addr, .msg_namelen = addr ? addrlen : 0, .msg_iov = &iov, .msg_iovlen = 1};
+  return record_sendmsg(fd, &msg, flags);
+}
+
+/* recorded_recv is recv, recvfrom and read on a real netlink socket in record mode. */
+static ssize_t recorded_recv(int fd, void *buf, size_t len, int flags, struct sockaddr *addr, socklen_t *addrlen) {
+  struct iovec iov = {buf, len};
+  struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
+  if (addr && addrlen) {
+    msg.msg_name = addr;
+    msg.msg_namelen = *addrlen;
+  }
+  ssize_t r = record_recvmsg(fd, &msg, flags);
+  if (r >= 0 && addr && addrlen) *addrlen = msg.msg_namelen;
+  return r;
+}
+
 ssize_t sendmsg(int fd, const struct msghdr *msg, int flags) {
   uint64_t key;
+  if (record_fd(fd)) return record_sendmsg(fd, msg, flags);
   if (!fd_lookup(fd, &key)) return real()->sendmsg(fd, msg, flags);
   if (!msg) return fail(EFAULT);
   return do_send(fd, key, msg->msg_iov, msg->msg_iovlen, flags, msg->msg_name, msg->msg_name ? msg->msg_namelen : 0);
@@ -168,6 +191,7 @@ ssize_t sendmsg(int fd, const struct msghdr *msg, int flags) {
 
 ssize_t sendto(int fd, const void *buf, size_t len, int flags, const struct sockaddr *addr, socklen_t addrlen) {
   uint64_t key;
+  if (record_fd(fd)) return recorded_send(fd, buf, len, flags, addr, addrlen);
   if (!fd_lookup(fd, &key)) return real()->sendto(fd, buf, len, flags, addr, addrlen);
   struct iovec iov = {(void *)buf, len};
   return do_send(fd, key, &iov, 1, flags, addr, addr ? addrlen : 0);
@@ -175,6 +199,7 @@ ssize_t sendto(int fd, const void *buf, size_t len, int flags, const struct sock
 
 ssize_t send(int fd, const void *buf, size_t len, int flags) {
   uint64_t key;
+  if (record_fd(fd)) return recorded_send(fd, buf, len, flags, NULL, 0);
   if (!fd_lookup(fd, &key)) return real()->send(fd, buf, len, flags);
   struct iovec iov = {(void *)buf, len};
   return do_send(fd, key, &iov, 1, flags, NULL, 0);
@@ -182,6 +207,7 @@ ssize_t send(int fd, const void *buf, size_t len, int flags) {
 
 ssize_t write(int fd, const void *buf, size_t len) {
   uint64_t key;
+  if (record_fd(fd)) return recorded_send(fd, buf, len, 0, NULL, 0);
   if (!fd_lookup(fd, &key)) return real()->write(fd, buf, len);
   struct iovec iov = {(void *)buf, len};
   return do_send(fd, key, &iov, 1, 0, NULL, 0);
@@ -189,6 +215,10 @@ ssize_t write(int fd, const void *buf, size_t len) {
 
 ssize_t writev(int fd, const struct iovec *iov, int iovcnt) {
   uint64_t key;
+  if (iovcnt >= 0 && record_fd(fd)) {
+    struct msghdr msg = {.msg_iov = (struct iovec *)iov, .msg_iovlen = (size_t)iovcnt};
+    return record_sendmsg(fd, &msg, 0);
+  }
   if (!fd_lookup(fd, &key)) return real()->writev(fd, iov, iovcnt);
   if (iovcnt < 0) return fail(EINVAL);
   return do_send(fd, key, iov, (size_t)iovcnt, 0, NULL, 0);
@@ -196,6 +226,11 @@ ssize_t writev(int fd, const struct iovec *iov, int iovcnt) {
 
 ssize_t readv(int fd, const struct iovec *iov, int iovcnt) {
   uint64_t key;
+  /* sock_read_iter(): an empty read returns 0 without looking at the socket. */
+  if (iovcnt > 0 && iov_total(iov, (size_t)iovcnt) > 0 && record_fd(fd)) {
+    struct msghdr msg = {.msg_iov = (struct iovec *)iov, .msg_iovlen = (size_t)iovcnt};
+    return record_recvmsg(fd, &msg, 0);
+  }
   if (!fd_lookup(fd, &key)) return real()->readv(fd, iov, iovcnt);
   if (iovcnt < 0) return fail(EINVAL);
   if (iov_total(iov, (size_t)iovcnt) == 0) return 0;
@@ -205,6 +240,7 @@ ssize_t readv(int fd, const struct iovec *iov, int iovcnt) {
 
 ssize_t recvmsg(int fd, struct msghdr *msg, int flags) {
   uint64_t key;
+  if (record_fd(fd)) return record_recvmsg(fd, msg, flags);
   if (!fd_lookup(fd, &key)) return real()->recvmsg(fd, msg, flags);
   if (!msg) return fail(EFAULT);
   return do_recv(fd, key, msg, flags, 0);
@@ -215,6 +251,7 @@ ssize_t recvmsg(int fd, struct msghdr *msg, int flags) {
  * MSG_WAITFORONE turning the rest non-blocking. The timeout is checked between datagrams. */
 int recvmmsg(int fd, struct mmsghdr *vec, unsigned int vlen, int flags, struct timespec *timeout) {
   uint64_t key;
+  if (record_fd(fd)) return record_recvmmsg(fd, vec, vlen, flags, timeout);
   if (!fd_lookup(fd, &key)) return real()->recvmmsg(fd, vec, vlen, flags, timeout);
   if (timeout && (timeout->tv_sec < 0 || timeout->tv_nsec < 0 || timeout->tv_nsec >= 1000000000L)) return fail(EINVAL);
   struct timespec end;
@@ -250,6 +287,7 @@ int recvmmsg(int fd, struct mmsghdr *vec, unsigned int vlen, int flags, struct t
  * the call with the count sent so far. */
 int sendmmsg(int fd, struct mmsghdr *vec, unsigned int vlen, int flags) {
   uint64_t key;
+  if (record_fd(fd)) return record_sendmmsg(fd, vec, vlen, flags);
   if (!fd_lookup(fd, &key)) return real()->sendmmsg(fd, vec, vlen, flags);
   unsigned int sent = 0;
   for (; sent < vlen; sent++) {
@@ -279,18 +317,21 @@ static ssize_t recv_plain(int fd, uint64_t key, void *buf, size_t len, int flags
 
 ssize_t recvfrom(int fd, void *buf, size_t len, int flags, struct sockaddr *addr, socklen_t *addrlen) {
   uint64_t key;
+  if ((!addr || addrlen) && record_fd(fd)) return recorded_recv(fd, buf, len, flags, addr, addrlen);
   if (!fd_lookup(fd, &key)) return real()->recvfrom(fd, buf, len, flags, addr, addrlen);
   return recv_plain(fd, key, buf, len, flags, addr, addrlen);
 }
 
 ssize_t recv(int fd, void *buf, size_t len, int flags) {
   uint64_t key;
+  if (record_fd(fd)) return recorded_recv(fd, buf, len, flags, NULL, NULL);
   if (!fd_lookup(fd, &key)) return real()->recv(fd, buf, len, flags);
   return recv_plain(fd, key, buf, len, flags, NULL, NULL);
 }
 
 ssize_t read(int fd, void *buf, size_t len) {
   uint64_t key;
+  if (len && record_fd(fd)) return recorded_recv(fd, buf, len, 0, NULL, NULL);
   if (!fd_lookup(fd, &key)) return real()->read(fd, buf, len);
   /* sock_read_iter(): an empty read returns 0 without looking at the socket. */
   if (len == 0) return 0;
@@ -300,6 +341,10 @@ ssize_t read(int fd, void *buf, size_t len) {
 /* The _FORTIFY_SOURCE entry points: the size check of the C library, then the call. */
 ssize_t __recv_chk(int fd, void *buf, size_t len, size_t buflen, int flags) {
   uint64_t key;
+  if (record_fd(fd)) {
+    if (len > buflen) abort();
+    return recorded_recv(fd, buf, len, flags, NULL, NULL);
+  }
   if (!fd_lookup(fd, &key)) return real()->recv_chk(fd, buf, len, buflen, flags);
   if (len > buflen) abort();
   return recv_plain(fd, key, buf, len, flags, NULL, NULL);
@@ -307,6 +352,10 @@ ssize_t __recv_chk(int fd, void *buf, size_t len, size_t buflen, int flags) {
 
 ssize_t __recvfrom_chk(int fd, void *buf, size_t len, size_t buflen, int flags, struct sockaddr *addr, socklen_t *addrlen) {
   uint64_t key;
+  if ((!addr || addrlen) && record_fd(fd)) {
+    if (len > buflen) abort();
+    return recorded_recv(fd, buf, len, flags, addr, addrlen);
+  }
   if (!fd_lookup(fd, &key)) return real()->recvfrom_chk(fd, buf, len, buflen, flags, addr, addrlen);
   if (len > buflen) abort();
   return recv_plain(fd, key, buf, len, flags, addr, addrlen);
@@ -314,6 +363,10 @@ ssize_t __recvfrom_chk(int fd, void *buf, size_t len, size_t buflen, int flags, 
 
 ssize_t __read_chk(int fd, void *buf, size_t len, size_t buflen) {
   uint64_t key;
+  if (len && record_fd(fd)) {
+    if (len > buflen) abort();
+    return recorded_recv(fd, buf, len, 0, NULL, NULL);
+  }
   if (!fd_lookup(fd, &key)) return real()->read_chk(fd, buf, len, buflen);
   if (len > buflen) abort();
   return read(fd, buf, len);

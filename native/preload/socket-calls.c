@@ -51,7 +51,8 @@ static void adopt_inherited(void) {
 
 __attribute__((constructor)) static void shim_init(void) {
   channel_init();
-  if (channel_enabled()) adopt_inherited();
+  /* Record mode has no virtual sockets to find: every netlink fd is the kernel's. */
+  if (channel_enabled() && !channel_recording()) adopt_inherited();
 }
 
 /* simple_call performs `op` with an optional body and returns its result or -1/errno. */
@@ -63,7 +64,7 @@ static long simple_call(int fd, uint64_t key, uint32_t op, const void *body, siz
 }
 
 int socket(int domain, int type, int protocol) {
-  if (domain != AF_NETLINK || !channel_enabled()) return real()->socket(domain, type, protocol);
+  if (domain != AF_NETLINK || !channel_enabled() || channel_recording()) return real()->socket(domain, type, protocol);
   int fd = channel_open_socket(type, protocol);
   return fd < 0 ? fail(-fd) : fd;
 }

@@ -68,6 +68,9 @@ describe('bridge server', () => {
     const client = new RawClient(host.server.path);
     client.send(request(99));
     expect((await client.reply()).result).toBe(-errnoNumber('EPROTO'));
+    // RECORD is for a recorder (nlsim record), not for a kernel's server.
+    client.send(request(BRIDGE_OP.RECORD, new Uint8Array(24)));
+    expect((await client.reply()).result).toBe(-errnoNumber('EPROTO'));
     client.send(request(BRIDGE_OP.LOOKUP));
     expect((await client.reply()).result).toBe(-errnoNumber('EBADF'));
     client.close();
