@@ -92,7 +92,7 @@ export class LinkOps {
   }
 
   /** getLink mirrors rtnl_getlink() with rtnl_valid_getlink_req(). */
-  getLink(ctx: RequestContext): void {
+  getLink(ctx: RequestContext): number {
     if (ctx.payload.length < IFINFOMSG_LEN) throw new KernelError('EINVAL', 'Invalid header for get link');
     const ifm = decodeIfInfoMsg(ctx.payload);
     let tb: Tb;
@@ -118,7 +118,8 @@ export class LinkOps {
     else throw new KernelError('EINVAL');
     if (!dev) throw new KernelError('ENODEV');
     const body = fillIfInfo(dev, { extMask });
-    ctx.reply(ctx.encode(RTM_NEWLINK, body), { allocSize: ifNlmsgSize(dev) });
+    // rtnl_unicast()'s error (EAGAIN when the requester is full) fails the request.
+    return ctx.reply(ctx.encode(RTM_NEWLINK, body), { allocSize: ifNlmsgSize(dev) });
   }
 
   /**

@@ -124,7 +124,7 @@ export class RouteOps {
   }
 
   /** getRoute4 mirrors inet_rtm_getroute() for output lookups (ip_route_output_key_hash_rcu()). */
-  getRoute4(ctx: RequestContext): void {
+  getRoute4(ctx: RequestContext): number {
     const tb = ctx.strictCheck ? this.#validGetroute(ctx) : parse(ctx, RTM_IPV4_POLICY);
     if (ctx.payload.length < RTMSG_LEN) throw new KernelError('EINVAL', 'Invalid header length');
     const rtm = decodeRtMsg(ctx.payload);
@@ -182,14 +182,13 @@ export class RouteOps {
     if (rtm.flags & RTM_F.RTM_F_FIB_MATCH) {
       if (!fa) throw new KernelError('EHOSTUNREACH');
       const match = fa;
-      ctx.reply(ctx.encode(RTM.RTM_NEWROUTE, (w) => fillFibAlias(w, { ...match, tbId: table })));
-      return;
+      return ctx.reply(ctx.encode(RTM.RTM_NEWROUTE, (w) => fillFibAlias(w, { ...match, tbId: table })));
     }
     // rt_set_nexthop(): rt_uses_gateway only for a gateway on a link; one inside a local
     // prefix (lo's, resolved through an RTN_LOCAL route of host scope) is not reported.
     const gw = fa && fa.gw && fa.nhScope === RT_SCOPE.RT_SCOPE_LINK && type !== RTN.RTN_BROADCAST ? fa.gw : 0;
     const metrics = type === RTN.RTN_BROADCAST ? null : (fa?.metrics ?? null);
-    ctx.reply(
+    return ctx.reply(
       ctx.encode(RTM.RTM_NEWROUTE, (w) =>
         fillRouteAnswer(w, { dst, table, type, rtcf: rtcf | (rtm.flags & RTM_F.RTM_F_NOTIFY ? 0 : 0), oif: devOut!.ifindex, prefsrc: saddr, gw, metrics, uid, tos: rtm.tos }),
       ),
