@@ -109,8 +109,12 @@ struct bridge_record_body {
   uint32_t length;
 };
 
-/* The one byte the server writes to a data connection per readiness token. */
+/* The bytes the server writes to a data connection while its virtual socket is readable.
+ * Each is the socket's state when written, a mask: BRIDGE_TOKEN when datagrams are queued,
+ * BRIDGE_TOKEN_ERROR when an error is pending (sk_err, which makes datagram_poll() report
+ * POLLERR). A state change while readable appends a byte, so the last one is current. */
 #define BRIDGE_TOKEN 0x01
+#define BRIDGE_TOKEN_ERROR 0x02
 
 /* Frames larger than this are refused (EPROTO): larger than any netlink datagram. */
 #define BRIDGE_MAX_FRAME (64u << 20)

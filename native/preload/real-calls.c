@@ -45,6 +45,9 @@ static void resolve(void) {
   calls.dup3 = next("dup3");
   calls.fcntl = next("fcntl");
   calls.fcntl64 = next("fcntl64");
+  calls.poll = next("poll");
+  calls.ppoll = next("ppoll");
+  calls.poll_chk = next("__poll_chk");
 }
 
 const struct real_calls *real(void) {

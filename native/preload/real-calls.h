@@ -6,6 +6,8 @@
 #ifndef NLSIM_REAL_CALLS_H
 #define NLSIM_REAL_CALLS_H
 
+#include <poll.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <sys/types.h>
@@ -44,6 +46,9 @@ struct real_calls {
   int (*dup3)(int, int, int);
   int (*fcntl)(int, int, ...);
   int (*fcntl64)(int, int, ...);
+  int (*poll)(struct pollfd *, nfds_t, int);
+  int (*ppoll)(struct pollfd *, nfds_t, const struct timespec *, const sigset_t *);
+  int (*poll_chk)(struct pollfd *, nfds_t, int, size_t);
 };
 
 /* real returns the resolved table, resolving it on first use (constructors of other

@@ -45,8 +45,12 @@ export const RECV_REQUEST_LEN = 12;
 export const RECV_REPLY_LEN = 16;
 /** BRIDGE_MAX_FRAME refuses frames larger than any netlink datagram could make (EPROTO). */
 export const BRIDGE_MAX_FRAME = 64 << 20;
-/** BRIDGE_TOKEN is the byte written to a data connection per readiness token. */
+/**
+ * BRIDGE_TOKEN and BRIDGE_TOKEN_ERROR make up a readiness token: the byte is the virtual
+ * socket's state when written (datagrams queued, an error pending), the last one current.
+ */
 export const BRIDGE_TOKEN = 0x01;
+export const BRIDGE_TOKEN_ERROR = 0x02;
 
 /** BridgeRequest is a decoded struct bridge_request and its body. */
 export interface BridgeRequest {

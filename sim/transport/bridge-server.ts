@@ -20,6 +20,7 @@ import { performUevent } from './bridge-control.js';
 import {
   BRIDGE_OP,
   BRIDGE_TOKEN,
+  BRIDGE_TOKEN_ERROR,
   type BridgeRequest,
   decodeRequest,
   encodeReply,
@@ -28,7 +29,8 @@ import {
 } from './bridge-protocol.js';
 
 const log = debuglog('nlsim');
-const TOKEN = new Uint8Array([BRIDGE_TOKEN]);
+/** The token bytes, by state: index 1 data, 2 error, 3 both. */
+const TOKENS = [0, BRIDGE_TOKEN, BRIDGE_TOKEN_ERROR, BRIDGE_TOKEN | BRIDGE_TOKEN_ERROR].map((b) => new Uint8Array([b]));
 const KNOWN_OPS = new Set<number>(Object.values(BRIDGE_OP));
 
 /** BridgeServerOptions configure a BridgeServer. */
@@ -52,8 +54,13 @@ interface Entry {
   readonly key: bigint;
   readonly sock: SimSocket;
   readonly conn: net.Socket;
-  /** Tokens written to the connection and not yet drained: 0 or 1. */
+  /**
+   * Token bytes written to the connection and not yet drained: 0 while the socket is not
+   * readable; 1, or more when its state changed since its last call.
+   */
   tokens: number;
+  /** The state the last token byte carries (0 when there is none). */
+  state: number;
   /** False until the SOCKET reply is written: a token must never precede it. */
   ready: boolean;
   stopListening: () => void;
@@ -166,7 +173,7 @@ export class BridgeServer {
     }
     const stale = this.#entries.get(req.key);
     if (stale) this.#release(stale);
-    const entry: Entry = { key: req.key, sock, conn, tokens: 0, ready: false, stopListening: () => {} };
+    const entry: Entry = { key: req.key, sock, conn, tokens: 0, state: 0, ready: false, stopListening: () => {} };
     this.#entries.set(req.key, entry);
     this.#write(conn, { result: 0, drain: 0, body: new Uint8Array(0) });
     entry.ready = true;
@@ -207,30 +214,37 @@ export class BridgeServer {
   }
 
   /**
-   * #sync brings the token of `entry` in line with its virtual socket: writes one when it
-   * became readable, and returns how many the caller must drain when it is not any more
+   * #sync brings the token of `entry` in line with its virtual socket after a call on it:
+   * writes a byte when it became readable or its state changed, and returns how many bytes
+   * the caller must drain: all when it is not readable any more, else all but the newest
    * (only the program side can read its own connection).
    */
   #sync(entry: Entry): number {
     if (!entry.ready || entry.sock.sk.closed || entry.conn.destroyed) return 0;
-    const readable = (entry.sock.poll() & (POLLIN | POLLERR)) !== 0;
-    if (readable && entry.tokens === 0) {
-      entry.conn.write(TOKEN);
+    const state = tokenState(entry.sock.poll());
+    if (state !== 0) {
+      this.#push(entry);
+      const drain = entry.tokens - 1;
       entry.tokens = 1;
-    } else if (!readable && entry.tokens > 0) {
-      const drain = entry.tokens;
-      entry.tokens = 0;
       return drain;
     }
-    return 0;
+    const drain = entry.tokens;
+    entry.tokens = 0;
+    entry.state = 0;
+    return drain;
   }
 
-  /** #push writes the token of a readable socket that has none; draining waits for a call on it. */
+  /**
+   * #push writes a token byte when the socket is readable in a state its last byte does not
+   * say (a first datagram, an error set or cleared); draining waits for a call on it.
+   */
   #push(entry: Entry): void {
-    if (!entry.ready || entry.tokens > 0 || entry.sock.sk.closed || entry.conn.destroyed) return;
-    if (entry.sock.poll() & (POLLIN | POLLERR)) {
-      entry.conn.write(TOKEN);
-      entry.tokens = 1;
+    if (!entry.ready || entry.sock.sk.closed || entry.conn.destroyed) return;
+    const state = tokenState(entry.sock.poll());
+    if (state !== 0 && state !== entry.state) {
+      entry.conn.write(TOKENS[state]!);
+      entry.tokens++;
+      entry.state = state;
     }
   }
 
@@ -254,4 +268,9 @@ export class BridgeServer {
   #write(conn: net.Socket, reply: CallResult & { drain: number }): void {
     if (!conn.destroyed) conn.write(encodeReply({ result: reply.result, drain: reply.drain, body: reply.body }));
   }
+}
+
+/** tokenState turns poll() bits into a token byte: BRIDGE_TOKEN for POLLIN, BRIDGE_TOKEN_ERROR for POLLERR. */
+function tokenState(mask: number): number {
+  return (mask & POLLIN ? BRIDGE_TOKEN : 0) | (mask & POLLERR ? BRIDGE_TOKEN_ERROR : 0);
 }

@@ -35,7 +35,7 @@ int main(void) {
          BRIDGE_OP_RECORD);
   printf("\"record\": [%u, %d, %d, \"%s\"],\n", BRIDGE_UEVENT_UDEV, BRIDGE_RECORD_SENT, BRIDGE_RECORD_RECEIVED,
          NLSIM_RECORD_ENV);
-  printf("\"constants\": [%u, %u, \"%s\"]\n", BRIDGE_TOKEN, BRIDGE_MAX_FRAME, NLSIM_SOCKET_ENV);
+  printf("\"constants\": [%u, %u, \"%s\", %u]\n", BRIDGE_TOKEN, BRIDGE_MAX_FRAME, NLSIM_SOCKET_ENV, BRIDGE_TOKEN_ERROR);
   printf("}\n");
   return 0;
 }

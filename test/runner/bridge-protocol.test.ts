@@ -17,6 +17,7 @@ import {
   BRIDGE_SOCKET_ENV,
   BRIDGE_UEVENT_UDEV,
   BRIDGE_TOKEN,
+  BRIDGE_TOKEN_ERROR,
   decodeRecordBody,
   decodeReply,
   decodeRequest,
@@ -39,7 +40,7 @@ type Layout = Record<string, [number, number]> & {
   sizes: number[];
   ops: number[];
   record: [number, number, number, string];
-  constants: [number, number, string];
+  constants: [number, number, string, number];
 };
 
 describe('bridge protocol layout', () => {
@@ -54,7 +55,7 @@ describe('bridge protocol layout', () => {
   it('has the same operations, sizes and constants', () => {
     expect(c.ops).toEqual(Object.values(BRIDGE_OP));
     expect(c.sizes).toEqual([REQUEST_HEADER_LEN, REPLY_HEADER_LEN, RECV_REPLY_LEN, 8, RECV_REQUEST_LEN, RECORD_BODY_LEN]);
-    expect(c.constants).toEqual([BRIDGE_TOKEN, BRIDGE_MAX_FRAME, BRIDGE_SOCKET_ENV]);
+    expect(c.constants).toEqual([BRIDGE_TOKEN, BRIDGE_MAX_FRAME, BRIDGE_SOCKET_ENV, BRIDGE_TOKEN_ERROR]);
     expect(c.record).toEqual([BRIDGE_UEVENT_UDEV, RECORD_DIRECTION.SENT, RECORD_DIRECTION.RECEIVED, BRIDGE_RECORD_ENV]);
   });
 

@@ -248,10 +248,15 @@ static void options(void) {
   for (int i = 0; i < 10; i++) nl_sendto(s, data, sizeof data, 0, 1u);
   struct pollfd p = {.fd = r, .events = POLLIN};
   show("poll overrun", poll(&p, 1, 0));
+  /* datagram_poll(): a pending error is POLLERR, asked for or not. */
+  printf("revents in %d err %d\n", !!(p.revents & POLLIN), !!(p.revents & POLLERR));
   v = 0;
   vl = sizeof v;
   show("SO_ERROR", getsockopt(r, SOL_SOCKET, SO_ERROR, &v, &vl));
   printf("SO_ERROR value: %s\n", v ? errname(v) : "0");
+  p.revents = 0;
+  show("poll after SO_ERROR", poll(&p, 1, 0));
+  printf("revents in %d err %d\n", !!(p.revents & POLLIN), !!(p.revents & POLLERR));
   vl = sizeof v;
   getsockopt(r, SOL_SOCKET, SO_ERROR, &v, &vl);
   printf("SO_ERROR again: %d\n", v);
