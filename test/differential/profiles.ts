@@ -74,8 +74,8 @@ const iflaAttr = fc.oneof(
 const getlinkMessage: fc.Arbitrary<Message> = fc
   .record({
     // AF_INET6 (10) and AF_BRIDGE (7) have GETLINK dumps of their own (inet6_dump_ifinfo,
-    // the bridge's port dump), not modelled yet; other families fall back to AF_UNSPEC.
-    family: fc.constantFrom(0, 0, 2, 17),
+    // the bridge's port dump); other families fall back to AF_UNSPEC.
+    family: fc.constantFrom(0, 0, 2, 7, 10, 17),
     ifindex: fc.constantFrom(0, 1, 1, 2, 99, -1),
     flags32: fc.constantFrom(0, 0, 1, 0x8),
     change: fc.constantFrom(0, 0, 0xffffffff),
