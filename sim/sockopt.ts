@@ -10,6 +10,7 @@ import type { NetlinkSock } from './sock.js';
 import type { ErrnoName } from './uapi/errno.js';
 import { AF_NETLINK, NETLINK_OPT, NL_CFG_F_NONROOT_RECV, SO, SOL_NETLINK, SOL_SOCKET } from './uapi/netlink.js';
 import { HOST_LE, viewOf } from './wire/header.js';
+import { encodeSockaddr, groupMask } from './address.js';
 
 /** SOCK_MIN_RCVBUF and SOCK_MIN_SNDBUF on x86_64 (include/net/sock.h). */
 export const SOCK_MIN_RCVBUF = 2304;
@@ -222,10 +223,41 @@ function socketInt(sk: NetlinkSock, name: number): number | undefined {
   }
 }
 
+/**
+ * peerOption mirrors sk_getsockopt()'s options about a peer, which a netlink socket never
+ * has (sk_peer_pid and sk_peer_cred stay NULL): SO_PEERCRED is cred_to_ucred() of nothing,
+ * {pid 0, uid -1, gid -1}; SO_PEERGROUPS and SO_PEERPIDFD fail with ENODATA; SO_PEERNAME is
+ * netlink_getname(peer): the connect() destination, EINVAL when optlen exceeds its 12 bytes.
+ * Returns undefined for other options.
+ */
+function peerOption(sk: NetlinkSock, name: number, optlen: number): OptResult | undefined {
+  switch (name) {
+    case SO.SO_PEERCRED: {
+      const ucred = new Uint8Array(12);
+      viewOf(ucred).setInt32(4, -1, HOST_LE); // uid
+      viewOf(ucred).setInt32(8, -1, HOST_LE); // gid
+      const len = Math.min(optlen, ucred.length);
+      return { data: ucred.subarray(0, len), optlen: len };
+    }
+    case SO.SO_PEERNAME: {
+      const address = encodeSockaddr({ pid: sk.dstPortid, groups: groupMask(sk.dstGroup) });
+      if (address.length < optlen) fail('EINVAL', 'getsockopt');
+      return { data: address.subarray(0, optlen), optlen };
+    }
+    case SO.SO_PEERGROUPS:
+    case SO.SO_PEERPIDFD:
+      fail('ENODATA', 'getsockopt');
+    default:
+      return undefined;
+  }
+}
+
 /** getSocketOpt mirrors sk_getsockopt(): int options copy min(optlen, 4) bytes. */
 function getSocketOpt(sk: NetlinkSock, name: number, optlen: number): OptResult {
   if (optlen < 0) fail('EINVAL', 'getsockopt');
   if (name === SO.SO_MEMINFO) return meminfo(sk, optlen);
+  const peer = peerOption(sk, name, optlen);
+  if (peer) return peer;
   const val = socketInt(sk, name);
   if (val === undefined) notModelled('getsockopt', name);
   const len = Math.min(optlen, 4);

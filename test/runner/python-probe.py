@@ -56,6 +56,12 @@ show("fileno family", lambda: socket.socket(fileno=os.dup(b.fileno())).family)
 show("bind again", lambda: b.bind((3003, 0)))
 show("connect", lambda: a.connect((3002, 0)))
 show("getpeername", lambda: a.getpeername())
+# Peer options: a netlink socket has no peer credentials; under the shim they must never
+# describe the unix connection to the server.
+show("SO_PEERCRED", lambda: a.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, 12).hex())
+show("SO_PEERNAME", lambda: a.getsockopt(socket.SOL_SOCKET, 28, 12).hex())
+show("SO_PEERNAME too long", lambda: a.getsockopt(socket.SOL_SOCKET, 28, 16))
+show("SO_PEERGROUPS", lambda: a.getsockopt(socket.SOL_SOCKET, 59, 64))
 for s in (g, a, b):
     s.close()
 show("bind closed", lambda: b.bind((0, 0)))

@@ -105,3 +105,37 @@ describeSim('SOL_NETLINK options for an unprivileged caller (KERNEL-SEMANTICS it
     expectErrno(() => user().setsockopt(1, 33, 100000), 'EPERM');
   });
 });
+
+describeBackends('SOL_SOCKET options about a peer, which a netlink socket never has', (b) => {
+  const SOL_SOCKET = 1;
+  const [SO_PEERCRED, SO_PEERNAME, SO_PEERGROUPS, SO_PEERPIDFD] = [17, 28, 59, 77];
+  const open = () => b.socket(SOCK_RAW, NETLINK_USERSOCK);
+
+  it('SO_PEERCRED is {pid 0, uid -1, gid -1}, cut to optlen', () => {
+    const s = open();
+    expect(Buffer.from(s.getsockoptRaw(SOL_SOCKET, SO_PEERCRED, 40).data).toString('hex')).toBe(
+      '00000000' + // pid
+        'ffffffff' + // uid
+        'ffffffff', // gid
+    );
+    expect(s.getsockoptRaw(SOL_SOCKET, SO_PEERCRED, 8).optlen).toBe(8);
+  });
+
+  it('SO_PEERNAME is the connect() destination; EINVAL when optlen exceeds it', () => {
+    const s = open();
+    s.bind({ pid: 0, groups: 0 });
+    s.connect({ pid: 4242, groups: 4 });
+    const name = s.getsockoptRaw(SOL_SOCKET, SO_PEERNAME, 12);
+    expect(name.optlen).toBe(12);
+    expect(words(name.data)).toEqual([16, 4242, 4]); // AF_NETLINK + pad, nl_pid, nl_groups
+    expect(s.getsockoptRaw(SOL_SOCKET, SO_PEERNAME, 5).data.length).toBe(5);
+    expectErrno(() => s.getsockoptRaw(SOL_SOCKET, SO_PEERNAME, 16), 'EINVAL');
+  });
+
+  it.each([
+    ['SO_PEERGROUPS', SO_PEERGROUPS],
+    ['SO_PEERPIDFD', SO_PEERPIDFD],
+  ])('%s fails with ENODATA', (_name, name) => {
+    expectErrno(() => open().getsockoptRaw(SOL_SOCKET, name, 64), 'ENODATA');
+  });
+});
