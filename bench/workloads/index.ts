@@ -5,7 +5,7 @@
 import type { Workload } from '../harness.js';
 import { linkDumpWorkload, routeDumpWorkload } from './dump.js';
 import { fanoutWorkload } from './fanout.js';
-import { preloadWorkload } from './preload.js';
+import { ipScriptWorkload, preloadWorkload } from './preload.js';
 import { genlGetFamilyWorkload, rtnlErrorWorkload } from './request.js';
 import { unicastWorkload } from './unicast.js';
 
@@ -23,4 +23,5 @@ export const WORKLOADS: readonly Workload[] = [
   routeDumpWorkload('100 000', 100_000),
   linkDumpWorkload(500),
   preloadWorkload(),
+  ipScriptWorkload(),
 ];

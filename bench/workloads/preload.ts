@@ -37,10 +37,39 @@ function expectLoOnly(r: { status: number | null; stdout: string; stderr: string
   return 1;
 }
 
+/**
+ * SCRIPT is a 50-command ip session: 10 veth pairs created, both ends brought up, an MTU set
+ * on each, then the pairs deleted (40 commands), and 10 `ip -br link show` along the way;
+ * it ends with only lo, so every run starts from the same state.
+ */
+const SCRIPT = (ip: string) =>
+  [
+    'set -e',
+    ...Array.from({ length: 10 }, (_, i) => [
+      `${ip} link add v${i}a type veth peer name v${i}b`,
+      `${ip} link set v${i}a up`,
+      `${ip} link set v${i}b up`,
+      `${ip} link set v${i}a mtu 9000`,
+      `${ip} -br link show >/dev/null`,
+    ]).flat(),
+    ...Array.from({ length: 10 }, (_, i) => `${ip} link del v${i}a`),
+    `${ip} -br link show`,
+  ].join('\n');
+
 /** preloadWorkload: `ip -br link show` under the shim vs in a real namespace. */
 export function preloadWorkload(): Workload {
+  return shellWorkload('ip -br link show (nlsim run shim vs nsenter)', (ip) => [ip, ARGS]);
+}
+
+/** ipScriptWorkload: a 50-command ip session (sh -c) under the shim vs in a real namespace. */
+export function ipScriptWorkload(): Workload {
+  return shellWorkload('50-command ip script (nlsim run shim vs nsenter)', (ip) => ['/bin/sh', ['-c', SCRIPT(ip)]]);
+}
+
+/** shellWorkload runs the command `argv(ip)` builds, checking it ends with only lo listed. */
+function shellWorkload(name: string, argv: (ip: string) => [string, string[]]): Workload {
   return {
-    name: 'ip -br link show (nlsim run shim vs nsenter)',
+    name,
     unit: 'runs/s',
     async prepare(backend) {
       if (!IP) throw new NotMeasurable('iproute2 `ip` is not installed');
@@ -49,13 +78,15 @@ export function preloadWorkload(): Workload {
         if (!shim.ok) throw new NotMeasurable(shim.reason);
         const host = await startBridgeHost({ kernel: backend.sim });
         const env = preloadEnvironment(process.env, shim.path, host.server.path);
+        const [file, args] = argv(IP);
         return {
-          step: async () => expectLoOnly(await run(IP, ARGS, env)),
+          step: async () => expectLoOnly(await run(file, args, env)),
           close: () => host.close(),
         };
       }
       if (!NSENTER || backend.netnsFd === undefined) throw new NotMeasurable('nsenter is not installed');
-      const args = [`--net=/proc/${process.pid}/fd/${backend.netnsFd}`, IP, ...ARGS];
+      const [file, rest] = argv(IP);
+      const args = [`--net=/proc/${process.pid}/fd/${backend.netnsFd}`, file, ...rest];
       return {
         step: async () => expectLoOnly(await run(NSENTER, args, process.env)),
         close: () => {},
