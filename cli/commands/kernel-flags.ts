@@ -30,7 +30,7 @@ export function addKernelFlags(command: Command): Command {
   return command
     .option(
       '--module <file>',
-      'load a kernel module: a .js/.mjs file (or .ts, through tsx) whose default export or register export is a function (kernel) => void; repeatable',
+      'load a kernel module: a .js/.mjs file (or .ts, through tsx) whose default export or register export is a function (kernel) => void; repeatable, loaded in order (with --pcap, the capture then keeps every protocol, not only nlmon\'s)',
       (file: string, previous: string[] = []) => [...previous, file],
     )
     .option('--pcap <file>', 'record every datagram the virtual kernel moves, both directions, as nlmon would, into FILE when the kernel stops')

@@ -27,7 +27,7 @@ interface RecordOptions {
 export function register(program: Command): void {
   program
     .command('record')
-    .description('run a command on the real kernel and record its netlink datagrams (sent, and received from the kernel) as an nlmon capture')
+    .description('run a command on the real kernel and record its netlink datagrams (sent, and received from the kernel) as an nlmon capture; datagrams it never reads are not in it')
     .requiredOption('--pcap <file>', 'the capture file to write when the command exits')
     .addOption(new Option('--pcap-format <format>', 'the capture file format').choices(['pcap', 'pcap-ns', 'pcapng']).default('pcap'))
     .option('--all-protocols', 'keep every netlink family, not only those nlmon lets through (it drops NETLINK_KOBJECT_UEVENT, NETLINK_AUDIT…)')
