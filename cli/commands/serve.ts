@@ -1,4 +1,5 @@
 /** `nlsim serve --socket PATH`: keeps one virtual kernel for many `nlsim run --socket` commands. */
+import path from 'node:path';
 import type { Command } from 'commander';
 import { preloadLibraryPath } from '../../native/preload/index.js';
 import { startBridgeHost } from '../../sim/transport/bridge-host.js';
@@ -29,6 +30,9 @@ export function register(program: Command): void {
     }
     const host = await startBridgeHost({ socketPath: options.socket, unprivileged: options.unprivileged ?? false, kernel: prepared.kernel });
     console.error(`nlsim: serving a virtual kernel on ${host.server.path}`);
+    if (!host.server.controlRequests) {
+      console.error(`nlsim: nlsim uevent will be refused: ${path.dirname(host.server.path)} is not a private directory (mode 0700, owned by this user)`);
+    }
     console.error(`nlsim: run programs with ${BRIDGE_SOCKET_ENV}=${host.server.path} LD_PRELOAD=${preloadLibraryPath()}, or nlsim run --socket ${host.server.path} -- CMD`);
     const stop = async () => {
       await host.close();

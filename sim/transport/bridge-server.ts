@@ -97,6 +97,11 @@ export class BridgeServer {
     });
   }
 
+  /** controlRequests tells whether control requests (UEVENT) are answered rather than refused with EPERM. */
+  get controlRequests(): boolean {
+    return this.#controlRequests;
+  }
+
   /** socketCount is the number of virtual sockets programs hold open. */
   get socketCount(): number {
     return this.#entries.size;

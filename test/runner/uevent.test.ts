@@ -59,6 +59,8 @@ describe('nlsim uevent', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'nlsim-uevent-open-'));
     chmodSync(dir, 0o755);
     const socketPath = await serve(dir);
+    // serve says so when it starts (the test times out if it does not).
+    await server!.waitFor('nlsim uevent will be refused');
     const out = await nlsim('uevent', '--socket', socketPath, 'add', '/devices/virtual/net/x0').done;
     expect(out.stderr).toBe("nlsim uevent: EPERM: the server refuses control requests: its socket's directory is not private (mode 0700, owned by its user)\n");
     expect(out.status).toBe(1);
