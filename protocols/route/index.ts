@@ -13,6 +13,7 @@ import { AddrOps } from './addr-ops.js';
 import { registerLinkFamilyDumps } from './link-family-dumps.js';
 import { LinkOps } from './links.js';
 import { RouteOps } from './route-ops.js';
+import { RuleOps } from './fib-rules.js';
 import { Rtnetlink } from './rtnetlink.js';
 import { NetworkState } from './state.js';
 import { RTNLGRP_IPV4_MROUTE_R, RTNLGRP_IPV6_MROUTE_R, RTNLGRP_MAX } from './uapi.js';
@@ -53,6 +54,7 @@ export function registerRoute(kernel: VirtualKernel, options: RouteOptions = {})
   registerLinkFamilyDumps(rtnl, state);
   new AddrOps(state).register(rtnl);
   new RouteOps(state).register(rtnl);
+  new RuleOps(state).register(rtnl);
   const handle = kernel.registerProtocol({
     protocol: NETLINK_ROUTE,
     name: 'NETLINK_ROUTE',

@@ -14,6 +14,7 @@ import { Fib4, type FibAlias, type FibTable } from './fib4.js';
 import { FIB_NLMSG_SIZE, fillFibAlias } from './fib4-fill.js';
 import { fillInAddr, INET_NLMSG_SIZE, type InAddr } from './inet4-addr.js';
 import { inetMask, INADDR_LOOPBACK, isLbcast, isMulticast, isZeronet } from './ipv4.js';
+import type { FibRule } from './fib-rules.js';
 import type { Requester } from './netdev.js';
 import { IFA_F, IFF, RT_SCOPE, RT_TABLE, RTM, RTN, RTNLGRP, RTPROT } from './uapi.js';
 
@@ -413,6 +414,7 @@ export class Inet4 {
    */
   lookup(addr: number, scope: number, oif: number): LookupResult | string | undefined {
     const ids = [RT_TABLE.RT_TABLE_LOCAL, RT_TABLE.RT_TABLE_MAIN, RT_TABLE.RT_TABLE_DEFAULT];
+    if (this.fib.hasCustomRules && this.rules) return this.#ruleLookup(this.rules(), addr, scope, oif);
     if (!this.fib.hasCustomRules) {
       // The merged trie: the longest prefix over local and main, local first for equal prefixes.
       let best: LookupResult | string | undefined;
@@ -436,6 +438,36 @@ export class Inet4 {
       if (!tb) continue;
       const r = this.#tableLookup(tb, addr, scope, oif);
       if (r !== undefined) return r;
+    }
+    return undefined;
+  }
+
+  /** rules is the AF_INET rules list, once the namespace has one (fib-rules.ts sets it). */
+  rules: (() => readonly FibRule[]) | null = null;
+
+  /**
+   * #ruleLookup mirrors fib_rules_lookup() over the IPv4 rules for an output lookup (iif lo,
+   * no mark, no source): selectors, then the action; a table without an answer goes on.
+   */
+  #ruleLookup(rules: readonly FibRule[], addr: number, scope: number, oif: number): LookupResult | string | undefined {
+    const oifName = oif ? this.#devices().find((d) => d.ifindex === oif)?.name : undefined;
+    for (const r of rules) {
+      if (r.iifname && r.iifname !== 'lo') continue;
+      if (r.oifname && r.oifname !== oifName) continue;
+      if (r.mark & r.markMask) continue;
+      if (r.srcLen) continue;
+      if (r.dstLen && r.dst && ((addr ^ ((r.dst[0]! << 24) | (r.dst[1]! << 16) | (r.dst[2]! << 8) | r.dst[3]!)) & inetMask(r.dstLen)) !== 0) continue;
+      if (r.tos) continue;
+      if (r.action === 6) return 'EINVAL';
+      if (r.action === 7) return 'ENETUNREACH';
+      if (r.action === 8) return 'EACCES';
+      if (r.action !== 1) continue;
+      const tb = this.fib.get(r.table);
+      if (!tb) continue;
+      const res = this.#tableLookup(tb, addr, scope, oif);
+      if (res === undefined) continue;
+      if (typeof res === 'object' && r.suppressPrefixlen !== -1 && res.fa.plen <= r.suppressPrefixlen) continue;
+      return res;
     }
     return undefined;
   }

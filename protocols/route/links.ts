@@ -12,7 +12,7 @@ import type { NetDevice } from './device.js';
 import { decodeIfInfoMsg } from './ifinfomsg.js';
 import { IFLA_INFO_POLICY, IFLA_POLICY } from './ifla-policy.js';
 import { newLinkCreate } from './link-create.js';
-import { fillIfInfo, ifNlmsgSize } from './link-fill.js';
+import { fillIfInfo, fillIfInfoInto, ifNlmsgSize } from './link-fill.js';
 import { linkKind } from './link-kinds/index.js';
 import { combineFlags, NetOps, validName } from './netdev.js';
 import { RTNL_FLAG, type Rtnetlink } from './rtnetlink.js';
@@ -177,7 +177,7 @@ export class LinkOps {
         const after = (d.args[0] as number | undefined) ?? 0;
         for (const dev of links.list()) {
           if (dev.ifindex <= after) continue;
-          if (!chunk.put(RTM_NEWLINK, fillIfInfo(dev, { extMask }))) return chunk.length ? chunk.length : EMSGSIZE;
+          if (!chunk.put(RTM_NEWLINK, (w) => fillIfInfoInto(w, dev, { extMask }))) return chunk.length ? chunk.length : EMSGSIZE;
           d.args[0] = dev.ifindex;
         }
         return 0;

@@ -91,3 +91,37 @@ export const addRoute = (m: Partial<RtMsg>, ...attrs: Uint8Array[]) =>
 export const delRoute = (m: Partial<RtMsg>, ...attrs: Uint8Array[]) => rt(RTM.RTM_DELROUTE, ACK, { family: 2, table: 254, scope: 255, ...m }, ...attrs);
 /** getRoute: ip route get (RTM_GETROUTE doit). */
 export const getRoute = (m: Partial<RtMsg>, ...attrs: Uint8Array[]) => rt(RTM.RTM_GETROUTE, NLM_F_REQUEST, { family: 2, ...m }, ...attrs);
+
+/** ndmsg builds struct ndmsg: family, ifindex, state, flags, type. */
+export function ndmsg(m: { family?: number; index?: number; state?: number; flags?: number; type?: number }): Uint8Array {
+  const b = new Uint8Array(12);
+  b[0] = m.family ?? 0;
+  const v = new DataView(b.buffer);
+  v.setInt32(4, m.index ?? 0, true);
+  v.setUint16(8, m.state ?? 0, true);
+  b[10] = m.flags ?? 0;
+  b[11] = m.type ?? 0;
+  return b;
+}
+/** NUD_PERMANENT: a static neighbour entry. */
+export const NUD_PERMANENT = 0x80;
+/** neigh builds a neighbour request (NDA_DST, optional NDA_LLADDR). */
+export const neigh = (type: number, flags: number, m: Parameters<typeof ndmsg>[0], address: string | null, lladdr?: Uint8Array, ...attrs: Uint8Array[]): Step => ({
+  type,
+  flags,
+  payload: concat(ndmsg({ family: address?.includes(':') ? 10 : 2, ...m }), ...(address ? [attr(1, ip(address))] : []), ...(lladdr ? [attr(2, lladdr)] : []), ...attrs),
+});
+/** fibRuleHdr builds struct fib_rule_hdr. */
+export function fibRuleHdr(m: { family?: number; dstLen?: number; srcLen?: number; tos?: number; table?: number; action?: number; flags?: number }): Uint8Array {
+  const b = new Uint8Array(12);
+  b[0] = m.family ?? 0;
+  b[1] = m.dstLen ?? 0;
+  b[2] = m.srcLen ?? 0;
+  b[3] = m.tos ?? 0;
+  b[4] = m.table ?? 0;
+  b[7] = m.action ?? 0;
+  new DataView(b.buffer).setUint32(8, m.flags ?? 0, true);
+  return b;
+}
+/** rule builds a rule request. */
+export const rule = (type: number, flags: number, m: Parameters<typeof fibRuleHdr>[0], ...attrs: Uint8Array[]): Step => ({ type, flags, payload: concat(fibRuleHdr(m), ...attrs) });
