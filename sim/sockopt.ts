@@ -86,7 +86,7 @@ const NETLINK_FLAGS = new Map<number, { get(sk: NetlinkSock): boolean; set(sk: N
 ]);
 
 /** Generic SOL_SOCKET flags: stored and reported, without effect on netlink. */
-const GENERIC_SOCKET_FLAGS = new Set<number>([SO.SO_REUSEADDR, SO.SO_DONTROUTE, SO.SO_BROADCAST, SO.SO_KEEPALIVE, SO.SO_OOBINLINE, SO.SO_NO_CHECK]);
+const GENERIC_SOCKET_FLAGS = new Set<number>([SO.SO_REUSEADDR, SO.SO_DONTROUTE, SO.SO_BROADCAST, SO.SO_KEEPALIVE, SO.SO_OOBINLINE, SO.SO_NO_CHECK, SO.SO_PASSSEC]);
 
 /** setSockOpt applies setsockopt(level, name, value) to `sk`, or throws the kernel's errno. */
 export function setSockOpt(sk: NetlinkSock, table: NetlinkTable | undefined, limits: BufferLimits, level: number, name: number, value: number | Uint8Array): void {
@@ -118,6 +118,8 @@ function changeMembership(sk: NetlinkSock, table: NetlinkTable | undefined, grou
 
 function setSocketOpt(sk: NetlinkSock, limits: BufferLimits, name: number, val: number, optlen: number): void {
   if (optlen < 4) fail('EINVAL', 'setsockopt');
+  // SO_PASSPIDFD is for unix sockets only (sk_setsockopt(): !sk_is_unix()).
+  if (name === SO.SO_PASSPIDFD) fail('EOPNOTSUPP', 'setsockopt');
   if (GENERIC_SOCKET_FLAGS.has(name)) {
     sk.socketOptions.set(name, val ? 1 : 0);
     return;
@@ -247,6 +249,9 @@ function peerOption(sk: NetlinkSock, name: number, optlen: number): OptResult | 
     case SO.SO_PEERGROUPS:
     case SO.SO_PEERPIDFD:
       fail('ENODATA', 'getsockopt');
+    case SO.SO_PASSPIDFD:
+      // sk_getsockopt(): unix sockets only.
+      fail('EOPNOTSUPP', 'getsockopt');
     default:
       return undefined;
   }

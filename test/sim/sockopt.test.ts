@@ -139,3 +139,24 @@ describeBackends('SOL_SOCKET options about a peer, which a netlink socket never 
     expectErrno(() => open().getsockoptRaw(SOL_SOCKET, name, 64), 'ENODATA');
   });
 });
+
+describeBackends('SO_PASSSEC and SO_PASSPIDFD', (b) => {
+  const SOL_SOCKET = 1;
+  const [SO_PASSSEC, SO_PASSPIDFD] = [34, 76];
+  const open = () => b.socket(SOCK_RAW, NETLINK_USERSOCK);
+
+  it('SO_PASSSEC is a flag netlink keeps (any non-zero value sets it)', () => {
+    const s = open();
+    expect(int(s.getsockopt(SOL_SOCKET, SO_PASSSEC))).toBe(0);
+    s.setsockopt(SOL_SOCKET, SO_PASSSEC, -5);
+    expect(int(s.getsockopt(SOL_SOCKET, SO_PASSSEC))).toBe(1);
+    s.setsockopt(SOL_SOCKET, SO_PASSSEC, 0);
+    expect(int(s.getsockopt(SOL_SOCKET, SO_PASSSEC))).toBe(0);
+  });
+
+  it('SO_PASSPIDFD is for unix sockets: EOPNOTSUPP both ways', () => {
+    const s = open();
+    expectErrno(() => s.setsockopt(SOL_SOCKET, SO_PASSPIDFD, 1), 'EOPNOTSUPP');
+    expectErrno(() => s.getsockopt(SOL_SOCKET, SO_PASSPIDFD), 'EOPNOTSUPP');
+  });
+});
