@@ -48,6 +48,7 @@ static void resolve(void) {
   calls.poll = next("poll");
   calls.ppoll = next("ppoll");
   calls.poll_chk = next("__poll_chk");
+  calls.ioctl = next("ioctl");
 }
 
 const struct real_calls *real(void) {

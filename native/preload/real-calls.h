@@ -49,6 +49,7 @@ struct real_calls {
   int (*poll)(struct pollfd *, nfds_t, int);
   int (*ppoll)(struct pollfd *, nfds_t, const struct timespec *, const sigset_t *);
   int (*poll_chk)(struct pollfd *, nfds_t, int, size_t);
+  int (*ioctl)(int, unsigned long, ...);
 };
 
 /* real returns the resolved table, resolving it on first use (constructors of other

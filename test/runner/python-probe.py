@@ -62,6 +62,10 @@ show("SO_PEERCRED", lambda: a.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, 
 show("SO_PEERNAME", lambda: a.getsockopt(socket.SOL_SOCKET, 28, 12).hex())
 show("SO_PEERNAME too long", lambda: a.getsockopt(socket.SOL_SOCKET, 28, 16))
 show("SO_PEERGROUPS", lambda: a.getsockopt(socket.SOL_SOCKET, 59, 64))
+show("SO_PASSSEC", lambda: (a.setsockopt(socket.SOL_SOCKET, 34, 1), a.getsockopt(socket.SOL_SOCKET, 34))[1])
+show("SO_PASSPIDFD", lambda: a.setsockopt(socket.SOL_SOCKET, 76, 1))
+# netlink has no ioctls of its own: no queue size (under the shim, not the token count).
+show("FIONREAD", lambda: __import__("fcntl").ioctl(a.fileno(), __import__("termios").FIONREAD, b"\0" * 4))
 for s in (g, a, b):
     s.close()
 show("bind closed", lambda: b.bind((0, 0)))
