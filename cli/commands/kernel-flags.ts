@@ -2,6 +2,8 @@
  * The flags `nlsim run` and `nlsim serve` share about the kernel they host: modules to load
  * (--module) and a capture of its traffic (--pcap, --pcap-format).
  */
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
 import { type Command, Option } from 'commander';
 import type { CaptureFormat } from '../../captures/capture.js';
 import { type KernelRecording, recordKernel } from '../../captures/record.js';
@@ -38,13 +40,31 @@ export function addKernelFlags(command: Command): Command {
 }
 
 /**
+ * pcapDirectoryProblem says why `file` could not be written later ('' when its directory
+ * exists), so that a typo fails before the command runs rather than after.
+ */
+export function pcapDirectoryProblem(file: string): string {
+  const dir = path.dirname(path.resolve(file));
+  if (!existsSync(dir)) return `--pcap ${file}: no such directory ${dir}`;
+  if (!statSync(dir).isDirectory()) return `--pcap ${file}: ${dir} is not a directory`;
+  return '';
+}
+
+/**
  * prepareKernel boots a kernel for `flags`: modules loaded in order, then the recording
  * started, so that a module's own setup traffic is not in the capture (nlmon is created
- * after the modules are loaded, too). Throws with a one-line message naming the bad flag.
+ * after the modules are loaded, too). Throws an Error whose one-line message starts with
+ * the flag at fault (a module that does not load, a --pcap directory that does not exist).
  */
 export async function prepareKernel(flags: KernelFlags): Promise<PreparedKernel> {
+  const problem = flags.pcap === undefined ? '' : pcapDirectoryProblem(flags.pcap);
+  if (problem) throw new Error(problem);
   const kernel = createKernel();
-  for (const file of flags.module ?? []) await loadKernelModule(kernel, file);
+  for (const file of flags.module ?? []) {
+    await loadKernelModule(kernel, file).catch((e: Error) => {
+      throw new Error(`--module ${e.message}`);
+    });
+  }
   // 'all': a user's module on its own protocol number is the point of recording it, even
   // though Linux's nlmon filter would let only the stock families through.
   const recording: KernelRecording | undefined =

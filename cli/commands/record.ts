@@ -14,6 +14,7 @@ import { preloadAvailable } from '../../native/preload/index.js';
 import { preloadEnvironment } from '../../sim/transport/bridge-host.js';
 import { BRIDGE_RECORD_ENV } from '../../sim/transport/bridge-protocol.js';
 import { RecordServer } from '../../sim/transport/record-server.js';
+import { pcapDirectoryProblem } from './kernel-flags.js';
 import { runCommand } from './run.js';
 
 /** RecordOptions are the command's flags. */
@@ -37,6 +38,11 @@ export function register(program: Command): void {
       const shim = preloadAvailable();
       if (!shim.ok) {
         console.error(`nlsim record: ${shim.reason}`);
+        return process.exit(2);
+      }
+      const problem = pcapDirectoryProblem(options.pcap);
+      if (problem) {
+        console.error(`nlsim record: ${problem}`);
         return process.exit(2);
       }
       // A private directory: only this user's processes can report datagrams.

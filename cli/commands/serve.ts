@@ -25,7 +25,7 @@ export function register(program: Command): void {
       prepared = await prepareKernel(options);
     } catch (e) {
       // One line, without the help text program.error() would print after it.
-      console.error(`nlsim: --module ${(e as Error).message}`);
+      console.error(`nlsim: ${(e as Error).message}`);
       return process.exit(2);
     }
     const host = await startBridgeHost({ socketPath: options.socket, unprivileged: options.unprivileged ?? false, kernel: prepared.kernel });

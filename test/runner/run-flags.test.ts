@@ -46,6 +46,14 @@ describe('nlsim run --pcap', () => {
     expect(replayed.status).toBe(0);
   }, 30_000);
 
+  it('refuses a --pcap file in a directory that does not exist before running the command', async () => {
+    const file = path.join(dir, 'missing', 'x.pcap');
+    const out = await nlsim('run', '--pcap', file, '--', 'sh', '-c', 'echo ran');
+    expect(out.stdout).toBe('');
+    expect(out.stderr).toBe(`nlsim: --pcap ${file}: no such directory ${path.dirname(file)}\n`);
+    expect(out.status).toBe(2);
+  });
+
   it('refuses --pcap together with --socket (the served kernel records itself)', async () => {
     const out = await nlsim('run', '--socket', path.join(dir, 'none.sock'), '--pcap', path.join(dir, 'x.pcap'), '--', 'true');
     expect(out.status).toBe(2);
