@@ -30,6 +30,7 @@ import {
   POLLERR,
   POLLIN,
   POLLOUT,
+  SO,
   SOCKADDR_NL_LEN,
 } from './uapi/netlink.js';
 import type { NetNamespace } from './netns.js';
@@ -359,6 +360,9 @@ export class SimSocket implements NetlinkSocket {
       if (sk.passcred && control.put(12)) result.credentials = { ...skb.creds };
       if (control.truncated) msgFlags |= MSG_CTRUNC;
     }
+    // scm_recv() without any control buffer: SO_PASSSEC alone sets MSG_CTRUNC, though no
+    // SCM_SECURITY is ever written for netlink (its secid is 0). Measured on 6.18.
+    if ((options.controlSize ?? 64) === 0 && sk.socketOptions.get(SO.SO_PASSSEC)) msgFlags |= MSG_CTRUNC;
     result.flags = msgFlags;
     if (sk.dump && q.rmemAlloc <= q.rcvbuf >> 1) {
       const err = continueDump(sk);

@@ -160,7 +160,8 @@ export function execute(factory: SocketFactory, ops: readonly Op[], options: Exe
           break;
         case 'getsockopt': {
           const r = s!.getsockoptRaw(o.level, o.name, o.optlen);
-          result = { optlen: r.optlen, data: Buffer.from(r.data).toString('hex') };
+          // SO_PEERNAME and friends carry port ids: the autobound ones are named as elsewhere
+          result = { optlen: r.optlen, data: n.bytes(r.data) };
           break;
         }
         case 'names':

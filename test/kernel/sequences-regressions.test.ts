@@ -48,6 +48,17 @@ describeBackends('differential regressions', (b) => {
     expect(full.credentials).toEqual({ pid: process.pid, uid: 0, gid: 0 });
   });
 
+  it('sets MSG_CTRUNC for SO_PASSSEC only when there is no control buffer at all', () => {
+    const s = b.socket(SOCK_RAW, NETLINK_USERSOCK);
+    s.bind({ pid: 701, groups: 0 });
+    s.setsockopt(SOL_SOCKET, SO.SO_PASSSEC, 1);
+    const flags = [0, 8, 64].map((controlSize) => {
+      s.sendto(new Uint8Array(4), { pid: 701, groups: 0 });
+      return s.recvmsg({ controlSize }).flags & MSG_CTRUNC;
+    });
+    expect(flags).toEqual([MSG_CTRUNC, 0, 0]);
+  });
+
   it('stores generic SOL_SOCKET flags such as SO_DEBUG and SO_PRIORITY, and refuses SO_TYPE', () => {
     const s = b.socket(SOCK_RAW, NETLINK_USERSOCK);
     s.setsockopt(SOL_SOCKET, SO.SO_DEBUG, 5);
