@@ -14,6 +14,7 @@ import { registerLinkFamilyDumps } from './link-family-dumps.js';
 import { LinkOps } from './links.js';
 import { RouteOps } from './route-ops.js';
 import { RuleOps } from './fib-rules.js';
+import { NeighOps } from './neighbour.js';
 import { Rtnetlink } from './rtnetlink.js';
 import { NetworkState } from './state.js';
 import { RTNLGRP_IPV4_MROUTE_R, RTNLGRP_IPV6_MROUTE_R, RTNLGRP_MAX } from './uapi.js';
@@ -55,6 +56,7 @@ export function registerRoute(kernel: VirtualKernel, options: RouteOptions = {})
   new AddrOps(state).register(rtnl);
   new RouteOps(state).register(rtnl);
   new RuleOps(state).register(rtnl);
+  new NeighOps(state).register(rtnl);
   const handle = kernel.registerProtocol({
     protocol: NETLINK_ROUTE,
     name: 'NETLINK_ROUTE',

@@ -380,13 +380,26 @@ export class Inet4 {
     return rc === RTN.RTN_LOCAL;
   }
 
-  /** addrTypeTable mirrors inet_addr_type_table(). */
-  addrTypeTable(addr: number, tbId: number): number {
+  /**
+   * addrTypeTable mirrors __inet_dev_addr_type() (inet_addr_type_table(), and
+   * inet_addr_type_dev_table() with `dev`): BROADCAST while the table does not exist yet,
+   * else the type of the route the table's trie (main's, shared by local until a custom rule
+   * exists) finds, UNICAST for error routes or routes through another device.
+   */
+  addrTypeTable(addr: number, tbId: number, dev?: NetDevice): number {
     if (isZeronet(addr) || isLbcast(addr)) return RTN.RTN_BROADCAST;
     if (isMulticast(addr)) return RTN.RTN_MULTICAST;
     const tb = this.fib.get(tbId);
-    const r = tb ? this.#tableLookup(tb, addr, 0, 0) : undefined;
-    return typeof r === 'object' ? r.fa.type : RTN.RTN_UNICAST;
+    if (!tb) return RTN.RTN_BROADCAST;
+    const shared = !this.fib.hasCustomRules && (tbId === RT_TABLE.RT_TABLE_LOCAL || tbId === RT_TABLE.RT_TABLE_MAIN);
+    const tables = shared ? [this.fib.get(RT_TABLE.RT_TABLE_LOCAL), this.fib.get(RT_TABLE.RT_TABLE_MAIN)] : [tb];
+    let best: FibAlias | undefined;
+    for (const t of tables) {
+      const fa = t?.lookup(addr, () => true);
+      if (fa && (!best || fa.plen > best.plen)) best = fa;
+    }
+    if (!best || FIB_PROPS_ERROR[best.type]) return RTN.RTN_UNICAST;
+    return !dev || dev === best.dev ? best.type : RTN.RTN_UNICAST;
   }
 
   /** #tableLookup mirrors fib_table_lookup() with a scope and an optional output device. */

@@ -15,6 +15,7 @@ import type { NlMsgHdr } from '../../sim/wire/header.js';
 import { writeHeader } from '../../sim/wire/header.js';
 import { DEVCONF_ACCEPT_DAD, devGetFlags, devGetIflink, DEVCONF_MTU6, etherInet6Conf, IPV4_MIN_MTU, IPV6_MIN_MTU, type NetDevice, newInet6Dev, running } from './device.js';
 import { fillIfInfo, ifNlmsgSize } from './link-fill.js';
+import { neighIfdown } from './neighbour.js';
 import type { LinkTable, NetworkStateOptions } from './state.js';
 import { IF_OPER, IF_READY, IFF, IFF_VOLATILE, IFNAMSIZ, RTM_DELLINK, RTM_NEWLINK, RTNLGRP_LINK } from './uapi.js';
 
@@ -182,8 +183,10 @@ export class NetOps {
       if (dev.inet6 && txActive.has(dev)) this.#addrconfReady(dev);
     } else {
       this.links.inet4.devDown(this.ks, dev);
+      neighIfdown(this.links, this.ks, dev, 2);
       if (dev.inet6) {
         this.links.inet6.devDown(this.ks, dev);
+        neighIfdown(this.links, this.ks, dev, 10);
         dev.inet6.flags = (dev.inet6.flags & ~(IF_READY | IF_RS_SENT)) >>> 0;
       }
     }
@@ -269,8 +272,10 @@ export class NetOps {
       this.rtmsgIfinfo(RTM_NEWLINK, d, IFF.IFF_UP | IFF.IFF_RUNNING);
       // NETDEV_DOWN
       this.links.inet4.devDown(this.ks, d);
+      neighIfdown(this.links, this.ks, d, 2);
       if (d.inet6) {
         this.links.inet6.devDown(this.ks, d);
+        neighIfdown(this.links, this.ks, d, 10);
         d.inet6.flags = (d.inet6.flags & ~(IF_READY | IF_RS_SENT)) >>> 0;
       }
     }
@@ -284,6 +289,8 @@ export class NetOps {
       d.qdisc = 'noop';
       if (d.master?.kind?.delSlave) d.master.kind.delSlave(d.master, d, this);
       this.links.inet4.devUnregister(this.ks, d);
+      neighIfdown(this.links, this.ks, d, 2);
+      neighIfdown(this.links, this.ks, d, 10);
       this.links.inet6.devDown(this.ks, d);
       d.inet = null;
       d.inet6 = null;
