@@ -188,6 +188,61 @@ export class Inet6 {
     return rt;
   }
 
+  /**
+   * lookup mirrors ip6_pol_route() behind the default rules (fib6_rule_lookup(): local, then
+   * main): the longest prefix, lowest metric first; reject routes give their error, throw
+   * routes move on to the next table.
+   */
+  lookup(addr: Uint8Array, oif: number): Rt6 | string | undefined {
+    for (const id of [RT_TABLE.RT_TABLE_LOCAL, RT_TABLE.RT_TABLE_MAIN]) {
+      const tb = this.fib.get(id);
+      if (!tb) continue;
+      const rt = tb.lookup(addr, (r) => (r.flags & RTF.RTF_REJECT) !== 0 || !oif || r.dev.ifindex === oif);
+      if (!rt) continue;
+      if (rt.type === RTN.RTN_THROW) continue;
+      if (rt.flags & RTF.RTF_REJECT) return rt.type === RTN.RTN_BLACKHOLE ? 'EINVAL' : rt.type === RTN.RTN_PROHIBIT ? 'EACCES' : 'EHOSTUNREACH';
+      return rt;
+    }
+    return undefined;
+  }
+
+  /**
+   * selectSaddr stands for ipv6_dev_get_saddr() (RFC 6724 source selection), reduced to the
+   * rules that decide on nlsim's hosts: the destination itself, then on the output device
+   * (else any) a usable scope, not deprecated, the longest common prefix, the first in list
+   * order on a tie.
+   */
+  selectSaddr(dst: Uint8Array, out: NetDevice): Uint8Array | null {
+    for (const d of this.#devices()) for (const a of d.ifa6) if (eq(a.addr, dst) && !(a.flags & IFA_F.IFA_F_TENTATIVE)) return a.addr;
+    const dscope = rfcScope(dst);
+    const pick = (cands: Inet6Ifaddr[]) => {
+      let best: Inet6Ifaddr | undefined;
+      for (const a of cands) {
+        if (a.flags & IFA_F.IFA_F_TENTATIVE) continue;
+        if (!best) {
+          best = a;
+          continue;
+        }
+        const sa = rfcScope(a.addr);
+        const sb = rfcScope(best.addr);
+        if (sa !== sb) {
+          // Rule 2: the smallest scope that still reaches the destination.
+          if (sb < sa ? sb < dscope : sa >= dscope) best = a;
+          continue;
+        }
+        const da = (a.flags & IFA_F.IFA_F_DEPRECATED) !== 0;
+        const db = (best.flags & IFA_F.IFA_F_DEPRECATED) !== 0;
+        if (da !== db) {
+          if (db) best = a;
+          continue;
+        }
+        if (commonPrefix(a.addr, dst) > commonPrefix(best.addr, dst)) best = a;
+      }
+      return best?.addr ?? null;
+    };
+    return pick(out.ifa6) ?? pick(this.#devices().flatMap((d) => (d === out ? [] : d.ifa6)));
+  }
+
   /** #lookupGw finds the device a non-link-local gateway is reached through (ip6_route_check_nh()). */
   #lookupGw(gw: Uint8Array, dev: NetDevice | undefined): NetDevice | undefined {
     const tb = this.fib.get(RT_TABLE.RT_TABLE_MAIN);
@@ -385,4 +440,35 @@ export function linkLocal(dev: NetDevice, mode: number): Uint8Array | null {
   }
   for (let i = 8; i < 16; i++) a[i] = (dev.address[i % 6]! * 31 + i * 17 + dev.ifindex) & 0xff;
   return a;
+}
+
+/** rfcScope is an address's RFC 4007 scope (1 interface-local … 14 global). */
+function rfcScope(a: Uint8Array): number {
+  if (a[0] === 0xff) return a[1]! & 0x0f;
+  const s = addrScope(a);
+  return s === RT_SCOPE.RT_SCOPE_HOST ? 1 : s === RT_SCOPE.RT_SCOPE_LINK ? 2 : s === RT_SCOPE.RT_SCOPE_SITE ? 5 : 14;
+}
+
+/** commonPrefix counts the leading bits `a` and `b` share. */
+function commonPrefix(a: Uint8Array, b: Uint8Array): number {
+  for (let i = 0; i < 16; i++) {
+    const x = a[i]! ^ b[i]!;
+    if (x) return i * 8 + Math.clz32(x) - 24;
+  }
+  return 128;
+}
+
+/** fillRt6Answer mirrors rt6_fill_node() for a route lookup's dst (inet6_rtm_getroute()). */
+export function fillRt6Answer(w: AttrWriter, rt: Rt6, dst: Uint8Array, src: Uint8Array, prefsrc: Uint8Array | null, dev: NetDevice): void {
+  rtmsgHeader(w, { family: AF_INET6, dstLen: 128, srcLen: 128, tos: 0, table: rt.table, protocol: rt.protocol, scope: 0, type: rt.type, flags: rt.nhFlags });
+  w.u32(RTA.RTA_TABLE, rt.table);
+  w.bytes(RTA.RTA_DST, dst);
+  w.bytes(RTA.RTA_SRC, src);
+  if (prefsrc) w.bytes(RTA.RTA_PREFSRC, prefsrc);
+  putMetrics(w, rt.metrics);
+  w.u32(RTA.RTA_PRIORITY, rt.metric);
+  if (rt.gw) w.bytes(RTA.RTA_GATEWAY, rt.gw);
+  w.u32(RTA.RTA_OIF, dev.ifindex);
+  w.bytes(RTA.RTA_CACHEINFO, new Uint8Array(32));
+  w.u8(RTA.RTA_PREF, rt.pref);
 }

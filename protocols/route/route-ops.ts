@@ -14,7 +14,7 @@ import { dumpAll, type FamilyDump } from './dump-all.js';
 import type { FibAlias } from './fib4.js';
 import { fillFibAlias, fillRouteAnswer, RTCF_BROADCAST, RTCF_LOCAL } from './fib4-fill.js';
 import { type FibConfig, FIB_PROPS_ERROR, type Inet4 } from './inet4.js';
-import { fillRt6, RTF, type Rt6Config } from './inet6.js';
+import { fillRt6, fillRt6Answer, RTF, type Rt6Config } from './inet6.js';
 import { INADDR_LOOPBACK, ipv4Read, isLbcast, isLoopback, isMulticast, isZeronet } from './ipv4.js';
 import { decodeRtMsg, type RtMsg } from './rtmsg.js';
 import { RTNL_FLAG, type Rtnetlink } from './rtnetlink.js';
@@ -67,7 +67,7 @@ export class RouteOps {
     rtnl.register(AF_INET, RTM.RTM_GETROUTE, { doit: (ctx) => this.getRoute4(ctx), dumpit: (ctx) => ({ dump: this.#dump4(ctx) }), flags: split });
     rtnl.register(AF_INET6, RTM.RTM_NEWROUTE, { doit: (ctx) => this.newRoute6(ctx) });
     rtnl.register(AF_INET6, RTM.RTM_DELROUTE, { doit: (ctx) => this.delRoute6(ctx) });
-    rtnl.register(AF_INET6, RTM.RTM_GETROUTE, { dumpit: (ctx) => ({ dump: this.#dump6(ctx) }), flags: split });
+    rtnl.register(AF_INET6, RTM.RTM_GETROUTE, { doit: (ctx) => this.getRoute6(ctx), dumpit: (ctx) => ({ dump: this.#dump6(ctx) }), flags: split });
     rtnl.register(0, RTM.RTM_GETROUTE, { dumpit: (ctx) => dumpAll([this.#dump4(ctx), this.#dump6(ctx)]), flags: split });
   }
 
@@ -193,6 +193,38 @@ export class RouteOps {
         fillRouteAnswer(w, { dst, table, type, rtcf: rtcf | (rtm.flags & RTM_F.RTM_F_NOTIFY ? 0 : 0), oif: devOut!.ifindex, prefsrc: saddr, gw, metrics, uid, tos: rtm.tos }),
       ),
     );
+  }
+
+  /** getRoute6 mirrors inet6_rtm_getroute() for output lookups. */
+  getRoute6(ctx: RequestContext): number {
+    if (ctx.payload.length < RTMSG_LEN) throw new KernelError('EINVAL', 'ipv6: Invalid header for get route request');
+    let tb: Tb;
+    const rtm = decodeRtMsg(ctx.payload);
+    if (ctx.strictCheck) {
+      if ((rtm.srcLen && rtm.srcLen !== 128) || (rtm.dstLen && rtm.dstLen !== 128) || rtm.table || rtm.protocol || rtm.scope || rtm.type) {
+        throw new KernelError('EINVAL', 'ipv6: Invalid values in header for get route request');
+      }
+      if (rtm.flags & ~RTM_F.RTM_F_FIB_MATCH) throw new KernelError('EINVAL', 'ipv6: Invalid flags for get route request');
+      tb = parse(ctx, RTM_IPV6_POLICY, NL_VALIDATE.NL_VALIDATE_DEPRECATED_STRICT);
+      if ((tb[RTA.RTA_SRC] && !rtm.srcLen) || (tb[RTA.RTA_DST] && !rtm.dstLen)) throw new KernelError('EINVAL', 'ipv6: rtm_src_len and rtm_dst_len must be 128 for IPv6');
+      const ok = [RTA.RTA_SRC, RTA.RTA_DST, RTA.RTA_IIF, RTA.RTA_OIF, RTA.RTA_MARK, RTA.RTA_UID, RTA.RTA_IP_PROTO, RTA.RTA_SPORT, RTA.RTA_DPORT];
+      for (let i = 0; i <= RTA_MAX; i++) if (tb[i] && !ok.includes(i as never)) throw new KernelError('EINVAL', 'ipv6: Unsupported attribute in get route request');
+    } else tb = parse(ctx, RTM_IPV6_POLICY);
+    for (const t of [RTA.RTA_IIF, RTA.RTA_SRC, RTA.RTA_MARK]) {
+      if (tb[t]) throw new KernelError('EOPNOTSUPP', { message: 'nlsim: input lookups, RTA_SRC and marks in IPv6 route lookups are not modelled yet', offset: tb[t]!.offset });
+    }
+    const dst = new Uint8Array(16);
+    if (tb[RTA.RTA_DST]) dst.set(tb[RTA.RTA_DST]!.payload.subarray(0, 16));
+    const oif = tb[RTA.RTA_OIF]?.u32() ?? 0;
+    const links = this.#links(ctx);
+    const inet6 = links.inet6;
+    const r = inet6.lookup(dst, oif);
+    if (typeof r === 'string') throw new KernelError(r as never);
+    if (!r) throw new KernelError('ENETUNREACH');
+    if (rtm.flags & RTM_F.RTM_F_FIB_MATCH) return ctx.reply(ctx.encode(RTM.RTM_NEWROUTE, (w) => fillRt6(w, r)));
+    const dev = r.type === RTN.RTN_LOCAL ? links.list().find((d) => d.flags & 8)! : r.dev;
+    const prefsrc = inet6.selectSaddr(dst, dev);
+    return ctx.reply(ctx.encode(RTM.RTM_NEWROUTE, (w) => fillRt6Answer(w, r, dst, new Uint8Array(16), prefsrc, dev)));
   }
 
   /** #validGetroute mirrors inet_rtm_valid_getroute_req() (strict checking). */

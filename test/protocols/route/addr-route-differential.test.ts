@@ -15,6 +15,7 @@ import {
 } from './rt-steps.js';
 
 const v6 = { family: 10, protocol: 3 };
+const g6 = (a: string, flags = 0, ...x: Uint8Array[]) => getRoute({ family: 10, dstLen: 128, flags }, dst(a), ...x);
 
 const D = NLM_F_REQUEST | NLM_F_DUMP | NLM_F_ACK;
 
@@ -98,7 +99,28 @@ const scenarios: [string, Step[], { strict?: boolean }?][] = [
     rt(RTM.RTM_GETROUTE, NLM_F_REQUEST, { family: 2, dstLen: 24 }, dst('10.0.0.1')),
     rt(RTM.RTM_GETROUTE, NLM_F_REQUEST, { family: 2, dstLen: 32, flags: 0x1000 }, dst('10.0.0.1')),
     rt(RTM.RTM_GETROUTE, NLM_F_REQUEST, { family: 2, dstLen: 32, flags: 0x1000 }, dst('10.0.0.5')),
+    rt(RTM.RTM_GETROUTE, NLM_F_REQUEST, { family: 10, dstLen: 128, table: 5 }, dst('2001:db8::5')),
+    rt(RTM.RTM_GETROUTE, NLM_F_REQUEST, { family: 10, dstLen: 128, flags: 0x1000 }, dst('2001:db8::5')),
+    rt(RTM.RTM_GETROUTE, NLM_F_REQUEST, { family: 10, dstLen: 128 }, dst('2001:db8::5'), attrU32(15, 5)),
+    rt(RTM.RTM_GETROUTE, NLM_F_REQUEST, { family: 10, dstLen: 64 }, dst('2001:db8::5')),
+    rt(RTM.RTM_GETROUTE, NLM_F_REQUEST, { family: 10 }, dst('2001:db8::5')),
+    rt(RTM.RTM_GETROUTE, NLM_F_REQUEST, { family: 10, dstLen: 128, flags: 0x2000 }, dst('2001:db8::5')),
+    { type: RTM.RTM_GETROUTE, flags: NLM_F_REQUEST, payload: Uint8Array.of(10, 0, 0, 0) },
   ], { strict: true }],
+  ['IPv6 route lookups: gateways, source selection, local, multicast, reject routes, fib match', [
+    up(1), createLink('i0', 'ifb'), up(2),
+    addAddr(2, '2001:db8::1/64', { flags: 2 }), addAddr(2, '2001:db8:1::1/48', { flags: 2 }),
+    addRoute({ ...v6, dstLen: 64 }, dst('2001:db9:0:1::'), gw('2001:db8::ff')),
+    addRoute({ ...v6, dstLen: 48, type: 6 }, dst('2001:dba::')),
+    addRoute({ ...v6, dstLen: 48, type: 7 }, dst('2001:dbb::')),
+    addRoute({ ...v6, dstLen: 48, type: 8 }, dst('2001:dbc::')),
+    g6('2001:db9:0:1::5'), g6('2001:db8::7'), g6('2001:db8:1:5::7'), g6('2001:db8::1'), g6('::1'), g6('fe80::9'),
+    g6('2001:dba::1'), g6('2001:dbb::1'), g6('2001:dbc::1'), g6('3000::1'),
+    g6('2001:db8::7', 0x2000), g6('2001:db8::1', 0x2000), g6('2001:db9:0:1::5', 0x1000),
+    g6('fe80::9', 0, oif(2)), g6('3000::1', 0, oif(2)),
+    addRoute({ ...v6, dstLen: 0 }, gw('fe80::1'), oif(2), attrU32(6, 100)),
+    g6('3000::1'), g6('ff02::1'),
+  ]],
 ];
 
 describeKernel('RTM_*ADDR / RTM_*ROUTE: simulator and Linux, message for message', (openNamespace) => {
