@@ -17,6 +17,7 @@ const mask = (s: string) => s.replace(/\b([0-9a-f]{1,2}:){5}[0-9a-f]{1,2}\b/g, '
 describeKernel('iproute2 under nlsim run [kernel]', () => {
   it.each([
     ['ip link: veth, bridge ports, ifb, -d details, errors, deletion', 'ip-links.sh', 'Cannot find device "nosuch"'],
+    ['ip addr and ip route: addresses, prefix and local routes, lookups, errors, rules', 'ip-addr-route.sh', 'Error: Nexthop has invalid gateway.'],
     ['ip monitor link in the background while ip changes links', 'ip-monitor.sh', 'Deleted'],
   ])('%s', async (_name, script, marker) => {
     const argv = ['sh', path.join(here, 'scripts', script)];

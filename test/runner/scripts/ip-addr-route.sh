@@ -1,0 +1,29 @@
+# An iproute2 session on addresses and routes: IPv4 and IPv6 addresses, their prefix and
+# local routes, secondaries, static/blackhole/unreachable routes, route lookups, the errors
+# iproute2 prints, deletions and the default rules.
+ip link set lo up
+ip link add veth0 type veth peer name veth1
+ip link set veth0 up
+ip link set veth1 up
+ip addr add 10.1.0.1/24 dev veth0
+ip addr add 10.1.0.2/24 dev veth0
+ip addr add 2001:db8::1/64 dev veth0 nodad
+sleep 1.2
+ip -4 addr show
+ip -6 addr show dev lo
+ip route show
+ip route show table local
+ip route add 192.168.5.0/24 via 10.1.0.254
+ip route add blackhole 10.9.0.0/16
+ip route add unreachable 10.10.0.0/16 metric 5
+ip route add 10.20.0.0/16 via 10.99.0.1 2>&1
+ip addr add 10.1.0.1/24 dev veth0 2>&1
+ip route get 192.168.5.7
+ip route get 10.1.0.9
+ip route show
+ip route del 10.11.0.0/16 2>&1
+ip addr del 10.1.0.1/24 dev veth0
+ip -4 addr show dev veth0
+ip route show
+ip rule show
+ip -6 route show table main
