@@ -8,9 +8,10 @@ import { KernelError } from '../../sim/errors.js';
 import type { RequestContext } from '../../sim/request-loop.js';
 import { NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE } from '../../sim/uapi/netlink.js';
 import { type AttrView, NL_VALIDATE, nlmsgParse, parseAttrs, type ParseResult, type Policy } from '../../sim/wire/policy.js';
-import type { NetDevice } from './device.js';
+import { type NetDevice, running } from './device.js';
 import { decodeIfInfoMsg } from './ifinfomsg.js';
 import { IFLA_INFO_POLICY, IFLA_POLICY } from './ifla-policy.js';
+import { validateAfSpec } from './link-af.js';
 import { newLinkCreate } from './link-create.js';
 import { fillIfInfo, fillIfInfoInto, ifNlmsgSize } from './link-fill.js';
 import { linkKind } from './link-kinds/index.js';
@@ -37,7 +38,7 @@ const UNMODELLED_SET = [
   IFLA.IFLA_NET_NS_PID, IFLA.IFLA_NET_NS_FD, IFLA.IFLA_TARGET_NETNSID, IFLA.IFLA_MAP, IFLA.IFLA_ADDRESS, IFLA.IFLA_GROUP,
   IFLA.IFLA_IFALIAS, IFLA.IFLA_BROADCAST, IFLA.IFLA_CARRIER, IFLA.IFLA_GSO_MAX_SIZE, IFLA.IFLA_GSO_MAX_SEGS,
   IFLA.IFLA_GRO_MAX_SIZE, IFLA.IFLA_GSO_IPV4_MAX_SIZE, IFLA.IFLA_GRO_IPV4_MAX_SIZE, IFLA.IFLA_OPERSTATE, IFLA.IFLA_LINKMODE,
-  IFLA.IFLA_VFINFO_LIST, IFLA.IFLA_VF_PORTS, IFLA.IFLA_PORT_SELF, IFLA.IFLA_AF_SPEC, IFLA.IFLA_PROTO_DOWN,
+  IFLA.IFLA_VFINFO_LIST, IFLA.IFLA_VF_PORTS, IFLA.IFLA_PORT_SELF, IFLA.IFLA_PROTO_DOWN,
   IFLA.IFLA_PROTO_DOWN_REASON, IFLA.IFLA_XDP,
 ];
 
@@ -294,6 +295,8 @@ export class LinkOps {
       if (tb[t]) throw new KernelError('EOPNOTSUPP', { message: `nlsim: setting ${IFLA_NAMES.get(t)} is not modelled yet`, offset: tb[t]!.offset });
     }
     const ifm = decodeIfInfoMsg(ctx.payload);
+    // validate_linkmsg(): IFLA_AF_SPEC is checked before anything changes.
+    const af = tb[IFLA.IFLA_AF_SPEC] ? validateAfSpec(ctx.message, tb[IFLA.IFLA_AF_SPEC]!, dev) : [];
     if (tb[IFLA.IFLA_MTU]) net.setMtu(dev, tb[IFLA.IFLA_MTU]!.u32());
     if (ifm.index > 0 && tb[IFLA.IFLA_IFNAME]) changeName(net, dev, tb[IFLA.IFLA_IFNAME]!.string());
     if (ifm.flags || ifm.change) net.changeFlags(dev, combineFlags(dev, ifm));
@@ -304,6 +307,11 @@ export class LinkOps {
         dev.txqlen = len;
         net.rtmsgIfinfo(RTM_NEWLINK, dev, 0); // NETDEV_CHANGE_TX_QUEUE_LEN
       }
+    }
+    if (af.length) {
+      for (const apply of af) apply();
+      // DO_SETLINK_NOTIFY: netdev_state_change() speaks only for a device that is up.
+      if (running(dev)) net.rtmsgIfinfo(RTM_NEWLINK, dev, 0);
     }
   }
 }

@@ -3,7 +3,8 @@
  * fixed header as named fields, then every attribute by name. Only values that differ
  * between two runs of Linux itself are masked: IFA_CACHEINFO's timestamps (and lifetimes
  * that count down), RTA_CACHEINFO's usage counters and times, NDA_CACHEINFO's times, and
- * link-layer addresses of random MACs (IPv6 EUI-64 interface identifiers included).
+ * link-layer addresses of random MACs (IPv6 EUI-64 interface identifiers included) and the
+ * random interface ids of addr_gen_mode random link-local addresses.
  */
 import { attrsToArray } from '../../../sim/wire/attr-reader.js';
 import type { NlMessage } from '../../../sim/wire/messages.js';
@@ -31,6 +32,8 @@ export function ipString(p: Uint8Array): string {
   for (let i = 0; i < 16; i += 2) groups.push(((p[i]! << 8) | p[i + 1]!).toString(16));
   // EUI-64 from a random MAC: ff:fe in the middle of the interface id.
   if (p[11] === 0xff && p[12] === 0xfe) return `${groups.slice(0, 4).join(':')}:<eui64>`;
+  // A random or stable-privacy link-local interface id (addr_gen_mode 2 and 3).
+  if (p[0] === 0xfe && p[1] === 0x80 && p.subarray(8, 14).some((b) => b !== 0)) return `${groups.slice(0, 4).join(':')}:<random>`;
   return groups.join(':');
 }
 
