@@ -7,24 +7,9 @@ import { CTRL_ATTR, CTRL_ATTR_MCAST_GRP, CTRL_ATTR_OP_, CTRL_ATTR_POLICY_, CTRL_
 import type { Bytes } from './bytes.js';
 import { type BodySchema, type DecodeContext, invert, kindFromName, type ProtocolDecoder } from './family.js';
 import type { AttrNode, MessageNode } from './model.js';
+import { NL_POLICY_TYPE_ATTR } from '../../sim/wire/policy.js';
 import { type AttrSet, attrSet, indexed } from './schema.js';
 
-/** NL_POLICY_TYPE_ATTR holds the attributes describing one policy entry (enum netlink_policy_type_attr). */
-const NL_POLICY_TYPE_ATTR = {
-  NL_POLICY_TYPE_ATTR_UNSPEC: 0,
-  NL_POLICY_TYPE_ATTR_TYPE: 1,
-  NL_POLICY_TYPE_ATTR_MIN_VALUE_S: 2,
-  NL_POLICY_TYPE_ATTR_MAX_VALUE_S: 3,
-  NL_POLICY_TYPE_ATTR_MIN_VALUE_U: 4,
-  NL_POLICY_TYPE_ATTR_MAX_VALUE_U: 5,
-  NL_POLICY_TYPE_ATTR_MIN_LENGTH: 6,
-  NL_POLICY_TYPE_ATTR_MAX_LENGTH: 7,
-  NL_POLICY_TYPE_ATTR_POLICY_IDX: 8,
-  NL_POLICY_TYPE_ATTR_POLICY_MAXTYPE: 9,
-  NL_POLICY_TYPE_ATTR_BITFIELD32_MASK: 10,
-  NL_POLICY_TYPE_ATTR_PAD: 11,
-  NL_POLICY_TYPE_ATTR_MASK: 12,
-};
 /** NL_ATTR_TYPE names enum netlink_attribute_type. */
 const NL_ATTR_TYPE_NAMES: Record<number, string> = {
   0: 'NL_ATTR_TYPE_INVALID', 1: 'NL_ATTR_TYPE_FLAG', 2: 'NL_ATTR_TYPE_U8', 3: 'NL_ATTR_TYPE_U16', 4: 'NL_ATTR_TYPE_U32', 5: 'NL_ATTR_TYPE_U64',
