@@ -13,7 +13,7 @@ import type { KernelSocket } from '../../sim/kernel-socket.js';
 import { NLM_F_ECHO } from '../../sim/uapi/netlink.js';
 import type { NlMsgHdr } from '../../sim/wire/header.js';
 import { writeHeader } from '../../sim/wire/header.js';
-import { DEVCONF_ACCEPT_DAD, devGetFlags, devGetIflink, DEVCONF_MTU6, etherInet6Conf, IPV4_MIN_MTU, IPV6_MIN_MTU, type NetDevice, newInet6Dev, running } from './device.js';
+import { DEVCONF_ACCEPT_DAD, devGetFlags, devGetIflink, DEVCONF_MTU6, etherInet6Conf, IPV4_MIN_MTU, IPV6_MIN_MTU, type NetDevice, netifOperUp, newInet6Dev, running } from './device.js';
 import { fillIfInfo, ifNlmsgSize } from './link-fill.js';
 import { neighIfdown } from './neighbour.js';
 import type { LinkTable, NetworkStateOptions } from './state.js';
@@ -180,7 +180,9 @@ export class NetOps {
     // fib_netdev_event (IPv4), then addrconf_notify (IPv6).
     if (running(dev)) {
       this.links.inet4.devUp(this.ks, dev);
-      if (dev.inet6 && txActive.has(dev)) this.#addrconfReady(dev);
+      // addrconf_link_ready(): the operstate must be up too (a veth whose carrier just came
+      // on waits for linkwatch).
+      if (dev.inet6 && txActive.has(dev) && netifOperUp(dev)) this.#addrconfReady(dev);
     } else {
       this.links.inet4.devDown(this.ks, dev);
       neighIfdown(this.links, this.ks, dev, 2);

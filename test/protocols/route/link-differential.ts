@@ -108,6 +108,8 @@ export interface Step {
   type: number;
   flags: number;
   payload: Uint8Array;
+  /** Before sending, wait this long on the real kernel (its timers: DAD, linkwatch). Nothing is sent when type is 0. */
+  waitMs?: number;
 }
 
 /** Outcome is what a scenario produced, rendered: per step the replies, then the notifications. */
@@ -145,6 +147,12 @@ export async function runScenario(factory: SocketFactory, steps: Step[], options
   const notifications: string[][] = [];
   try {
     for (const [i, step] of steps.entries()) {
+      if (step.waitMs && options.real) await new Promise((r) => setTimeout(r, step.waitMs));
+      if (step.type === 0) {
+        replies.push([]);
+        notifications.push(drain(mon).flatMap(render));
+        continue;
+      }
       s.sendto(encodeMessage({ type: step.type, flags: step.flags, seq: i + 1, pid: 0 }, step.payload), { pid: 0, groups: 0 });
       // Linkwatch runs from a workqueue: urgent events within milliseconds, events of devices
       // that are down rate-limited to one run a second for the whole kernel, so a step that
