@@ -20,7 +20,7 @@ import { fillInet6Addr } from './inet6-addr.js';
 import { inetMask, ipv4Read } from './ipv4.js';
 import { RTNL_FLAG, type Rtnetlink } from './rtnetlink.js';
 import type { LinkTable, NetworkState } from './state.js';
-import { AF_INET, AF_INET6, IFA, IFA_F, IFA_MAX, IFADDRMSG_LEN, RTM, RT_SCOPE } from './uapi.js';
+import { AF_INET, AF_INET6, IFA, IFA_F, IFA_MAX, IFADDRMSG_LEN, RTM } from './uapi.js';
 
 type Tb = (AttrView | undefined)[];
 const EMSGSIZE = -90;
@@ -261,5 +261,4 @@ function setLifetime(ifa: { flags: number; validLft: number; preferredLft: numbe
     ifa.preferredLft = lft.preferred;
   }
   ifa.tstamp = nowCs;
-  void RT_SCOPE;
 }

@@ -9,7 +9,7 @@ import type { KernelSocket } from '../../sim/kernel-socket.js';
 import { NLM_F_APPEND, NLM_F_CREATE, NLM_F_ECHO, NLM_F_EXCL, NLM_F_REPLACE } from '../../sim/uapi/netlink.js';
 import { AttrWriter } from '../../sim/wire/attr-writer.js';
 import { writeHeader } from '../../sim/wire/header.js';
-import { type NetDevice, running } from './device.js';
+import type { NetDevice } from './device.js';
 import { Fib4, type FibAlias, type FibTable } from './fib4.js';
 import { FIB_NLMSG_SIZE, fillFibAlias } from './fib4-fill.js';
 import { fillInAddr, INET_NLMSG_SIZE, type InAddr } from './inet4-addr.js';
@@ -599,6 +599,3 @@ export function newInAddr(dev: NetDevice, local: number, prefixlen: number, scop
     proto: 0,
   };
 }
-
-/** isUp re-exports netif_running() for the handlers. */
-export const isUp = running;

@@ -12,7 +12,7 @@ import { KernelError } from '../../sim/errors.js';
 import type { KernelSocket } from '../../sim/kernel-socket.js';
 import { NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE } from '../../sim/uapi/netlink.js';
 import type { AttrWriter } from '../../sim/wire/attr-writer.js';
-import { DEVCONF_ACCEPT_DAD, type NetDevice } from './device.js';
+import type { NetDevice } from './device.js';
 import { Fib6, type Fib6Table, type Rt6 } from './fib6.js';
 import { notify, type Notifier } from './inet4.js';
 import { fillInet6Addr, IFAPROT, type Inet6Ifaddr, INET6_NLMSG_SIZE } from './inet6-addr.js';
@@ -407,7 +407,6 @@ export class Inet6 {
     if (mode === 2 || mode === 3) ifa.flags |= IFA_F.IFA_F_STABLE_PRIVACY;
     this.#link(ifa);
     this.#kernelRoute(dev, LL_PREFIX, 64, RT_TABLE.RT_TABLE_MAIN, RTN.RTN_UNICAST, IP6_RT_PRIO_ADDRCONF);
-    void DEVCONF_ACCEPT_DAD;
     this.#dadComplete(ifa);
   }
 

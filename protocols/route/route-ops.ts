@@ -13,7 +13,7 @@ import type { NetDevice } from './device.js';
 import { dumpAll, type FamilyDump } from './dump-all.js';
 import type { FibAlias } from './fib4.js';
 import { fillFibAlias, fillRouteAnswer, RTCF_BROADCAST, RTCF_LOCAL } from './fib4-fill.js';
-import { type FibConfig, FIB_PROPS_ERROR, type Inet4 } from './inet4.js';
+import type { FibConfig } from './inet4.js';
 import { fillRt6, fillRt6Answer, RTF, type Rt6Config } from './inet6.js';
 import { INADDR_LOOPBACK, ipv4Read, isLbcast, isLoopback, isMulticast, isZeronet } from './ipv4.js';
 import { decodeRtMsg, type RtMsg } from './rtmsg.js';
@@ -435,7 +435,3 @@ export function selectAddr(links: LinkTable, dev: NetDevice, dst: number, scope:
   }
   return 0;
 }
-
-/** unused keeps FIB_PROPS_ERROR and Inet4 referenced for readers following the lookup path. */
-export type { Inet4 };
-void FIB_PROPS_ERROR;

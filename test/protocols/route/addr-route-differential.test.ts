@@ -6,7 +6,7 @@
 import { expect, it } from 'vitest';
 import { RTM } from '../../../protocols/route/uapi.js';
 import { createKernel } from '../../../sim/kernel.js';
-import { NLM_F_ACK, NLM_F_DUMP, NLM_F_REQUEST } from '../../../sim/uapi/netlink.js';
+import { NLM_F_ACK, NLM_F_DUMP, NLM_F_ECHO, NLM_F_REQUEST } from '../../../sim/uapi/netlink.js';
 import { attr, attrU32 } from '../../helpers/exchange.js';
 import { describeKernel } from '../../helpers/backends.js';
 import { datagramsOf, runScenario, type Step } from './link-differential.js';
@@ -15,6 +15,7 @@ import {
 } from './rt-steps.js';
 
 const v6 = { family: 10, protocol: 3 };
+const echo = (s: Step): Step => ({ ...s, flags: s.flags | NLM_F_ECHO });
 const g6 = (a: string, flags = 0, ...x: Uint8Array[]) => getRoute({ family: 10, dstLen: 128, flags }, dst(a), ...x);
 
 const D = NLM_F_REQUEST | NLM_F_DUMP | NLM_F_ACK;
@@ -67,6 +68,12 @@ const scenarios: [string, Step[], { strict?: boolean }?][] = [
     down(2), dumpRoute(2),
     addAddr(2, '10.0.0.1/24'), addAddr(2, '127.0.0.5/8'), addAddr(9, '10.0.0.1/24'), delAddr(2, '10.0.0.7/24'),
     dumpRoute(2),
+  ]],
+  ['NLM_F_ECHO: address and route notifications echoed to the requester (IPv6 addresses never are)', [
+    createLink('i0', 'ifb'), up(2),
+    echo(addAddr(2, '10.0.0.1/24')), echo(addRoute({ dstLen: 24, type: 6 }, dst('172.16.1.0'))), echo(delRoute({ dstLen: 24 }, dst('172.16.1.0'))),
+    echo(addAddr(2, '2001:db8::1/64', { flags: 2 })), echo(addRoute({ ...v6, dstLen: 48, type: 6 }, dst('2001:dba::'))),
+    echo(delAddr(2, '10.0.0.1/24')), echo(delAddr(2, '2001:db8::1/64')),
   ]],
   ['IPv6 addresses and routes on an ifb: prefix and local routes, walk order, deletion, link down and up', [
     createLink('i0', 'ifb'), up(2),
