@@ -398,7 +398,7 @@ export class Inet6 {
     for (const ifa of dev.ifa6) if (ifa.flags & IFA_F.IFA_F_TENTATIVE) this.#dadComplete(ifa);
     const mode = idev.addrGenMode;
     if (mode === 1) return; // IN6_ADDR_GEN_MODE_NONE
-    const ll = linkLocal(dev, mode);
+    const ll = linkLocal(dev, mode, this.#options.random);
     if (!ll) {
       this.#kernelRoute(dev, LL_PREFIX, 64, RT_TABLE.RT_TABLE_MAIN, RTN.RTN_UNICAST, IP6_RT_PRIO_ADDRCONF);
       return;
@@ -424,7 +424,7 @@ export class Inet6 {
  * @note Stable-privacy and random modes hash a secret; nlsim draws the interface id from its
  * seeded generator (the same structure, not the same value).
  */
-export function linkLocal(dev: NetDevice, mode: number): Uint8Array | null {
+export function linkLocal(dev: NetDevice, mode: number, random: (n: number) => number): Uint8Array | null {
   const a = new Uint8Array(16);
   a[0] = 0xfe;
   a[1] = 0x80;
@@ -437,7 +437,7 @@ export function linkLocal(dev: NetDevice, mode: number): Uint8Array | null {
     a.set(dev.address.subarray(3, 6), 13);
     return a;
   }
-  for (let i = 8; i < 16; i++) a[i] = (dev.address[i % 6]! * 31 + i * 17 + dev.ifindex) & 0xff;
+  for (let i = 8; i < 16; i++) a[i] = random(256);
   return a;
 }
 
