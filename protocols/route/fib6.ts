@@ -20,7 +20,8 @@ export interface Rt6 {
   /** fib6_nh dev (lo for reject routes). */
   readonly dev: NetDevice;
   readonly gw: Uint8Array | null;
-  readonly prefsrc: Uint8Array | null;
+  /** fib6_prefsrc (cleared when the address goes: rt6_remove_prefsrc()). */
+  prefsrc: Uint8Array | null;
   /** RTF_* flags. */
   readonly flags: number;
   /** RTNH_F_ONLINK etc. */

@@ -255,7 +255,19 @@ export class Inet4 {
       if (!(ok & BRD1_OK)) this.fibMagic(RTM.RTM_DELROUTE, RTN.RTN_BROADCAST, brd, 32, prim, 0);
       if (!(ok & BRD0_OK)) this.fibMagic(RTM.RTM_DELROUTE, RTN.RTN_BROADCAST, any, 32, prim, 0);
     }
-    if (!(ok & LOCAL_OK)) this.fibMagic(RTM.RTM_DELROUTE, RTN.RTN_LOCAL, ifa.local, 32, prim, 0);
+    if (!(ok & LOCAL_OK)) {
+      this.fibMagic(RTM.RTM_DELROUTE, RTN.RTN_LOCAL, ifa.local, 32, prim, 0);
+      // The address is gone for good: fib_sync_down_addr() marks the main table's routes that
+      // preferred it (DEAD | UNRESOLVED), and fib_flush() deletes them with RTM_DELROUTE,
+      // walking the trie backwards (fib_table_flush() counts child indexes down).
+      if (this.addrTypeTable(ifa.local, RT_TABLE.RT_TABLE_LOCAL, dev) !== RTN.RTN_LOCAL) {
+        const main = this.fib.get(RT_TABLE.RT_TABLE_MAIN);
+        const gone = main ? main.removeWhere((fa) => fa.prefsrc === ifa.local) : [];
+        const n: Notifier = { ks: this.ks! };
+        // Leaves (keys) backwards, each leaf's aliases in list order (a stable sort).
+        for (const fa of gone.sort((a, b) => b.key - a.key)) this.rtmsgFib(n, RTM.RTM_DELROUTE, fa, 0);
+      }
+    }
   }
 
   /**

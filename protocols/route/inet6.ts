@@ -134,11 +134,14 @@ export class Inet6 {
     if (reject) dev = this.#lo();
     else {
       if (cfg.gw) {
+        // ip6_validate_gw(): a link-local unicast gateway needs the device; others must be
+        // unicast and reachable on a link (ip6_route_check_nh()).
         const ll = addrScope(cfg.gw) === RT_SCOPE.RT_SCOPE_LINK;
+        if (cfg.gw[0] === 0xff || cfg.gw.every((b) => b === 0)) throw new KernelError('EINVAL', 'Invalid gateway address');
         if (ll && !dev) throw new KernelError('EINVAL', 'Egress device not specified');
         if (!ll) {
           const via = this.#lookupGw(cfg.gw, dev);
-          if (!via) throw new KernelError('EHOSTUNREACH', 'Nexthop has invalid gateway');
+          if (!via) throw new KernelError('EHOSTUNREACH');
           dev ??= via;
         }
       }
@@ -290,6 +293,11 @@ export class Inet6 {
     this.rtNotify({ ks: this.ks! }, RTM.RTM_NEWROUTE, rt, NLM_F_EXCL | NLM_F_CREATE);
   }
 
+  /** #removePrefsrc mirrors rt6_remove_prefsrc(): routes preferring a vanished address forget it (silently). */
+  #removePrefsrc(addr: Uint8Array): void {
+    for (const tb of this.fib.tables()) for (const rt of tb.routes()) if (rt.prefsrc && eq(rt.prefsrc, addr)) rt.prefsrc = null;
+  }
+
   /** #dropRoutes deletes matching routes with RTM_DELROUTE, tables in dump order. */
   #dropRoutes(pred: (rt: Rt6) => boolean): void {
     for (const tb of this.fib.tables()) for (const rt of tb.removeWhere(pred)) this.rtNotify({ ks: this.ks! }, RTM.RTM_DELROUTE, rt, 0);
@@ -352,6 +360,7 @@ export class Inet6 {
     const list = ifa.dev.ifa6;
     list.splice(list.indexOf(ifa), 1);
     this.ifaNotify(RTM.RTM_DELADDR, ifa);
+    this.#removePrefsrc(ifa.addr);
     this.#dropRoutes((r) => r.type === RTN.RTN_LOCAL && r.dev === ifa.dev && eq(r.dst, ifa.addr));
     if (!(ifa.flags & IFA_F.IFA_F_NOPREFIXROUTE)) {
       const prefix = ipv6Prefix(ifa.addr, ifa.prefixlen);
@@ -414,7 +423,10 @@ export class Inet6 {
   devDown(ks: KernelSocket, dev: NetDevice): void {
     this.ks = ks;
     this.#dropRoutes((r) => r.dev === dev && !(r.flags & RTF.RTF_REJECT));
-    for (const ifa of dev.ifa6.splice(0)) this.ifaNotify(RTM.RTM_DELADDR, ifa);
+    for (const ifa of dev.ifa6.splice(0)) {
+      this.ifaNotify(RTM.RTM_DELADDR, ifa);
+      this.#removePrefsrc(ifa.addr);
+    }
   }
 }
 

@@ -6,7 +6,7 @@
 import { expect, it } from 'vitest';
 import { RTM } from '../../../protocols/route/uapi.js';
 import { createKernel } from '../../../sim/kernel.js';
-import { NLM_F_ACK, NLM_F_DUMP, NLM_F_ECHO, NLM_F_REQUEST } from '../../../sim/uapi/netlink.js';
+import { NLM_F_ACK, NLM_F_APPEND, NLM_F_CREATE, NLM_F_DUMP, NLM_F_ECHO, NLM_F_REPLACE, NLM_F_REQUEST } from '../../../sim/uapi/netlink.js';
 import { attr, attrU32 } from '../../helpers/exchange.js';
 import { describeKernel } from '../../helpers/backends.js';
 import { datagramsOf, runScenario, type Step } from './link-differential.js';
@@ -67,6 +67,64 @@ const scenarios: [string, Step[], { strict?: boolean }?][] = [
     delRoute({ dstLen: 24, table: 100 }, dst('172.16.2.0')),
     down(2), dumpRoute(2),
     addAddr(2, '10.0.0.1/24'), addAddr(2, '127.0.0.5/8'), addAddr(9, '10.0.0.1/24'), delAddr(2, '10.0.0.7/24'),
+    dumpRoute(2),
+  ]],
+  ['routes preferring a deleted address as source go with it (RTM_DELROUTE, trie walked backwards)', [
+    createLink('i0', 'ifb'), createLink('i1', 'ifb'), up(2), up(3), addAddr(2, '10.0.0.1/24'), addAddr(2, '10.0.0.2/24'), addAddr(3, '10.5.0.1/24'),
+    addRoute({ dstLen: 24 }, dst('10.1.2.0'), oif(2), prefsrc('10.0.0.1')),
+    addRoute({ dstLen: 24 }, dst('10.1.3.0'), oif(3), prefsrc('10.0.0.2')),
+    addRoute({ dstLen: 24 }, dst('10.1.4.0'), oif(3), prefsrc('10.0.0.1')),
+    addRoute({ dstLen: 16 }, dst('10.1.0.0'), oif(3), prefsrc('10.0.0.1')),
+    addRoute({ dstLen: 24, table: 7 }, dst('10.1.5.0'), oif(3), prefsrc('10.0.0.1')),
+    delAddr(2, '10.0.0.2/24'), dumpRoute(2), delAddr(2, '10.0.0.1/24'), dumpRoute(2),
+  ]],
+  ['IPv6 route errors and replacements; prefsrc forgotten with its address', [
+    createLink('i0', 'ifb'), createLink('i1', 'ifb'), up(2),
+    addAddr(2, '2001:db8::1/64', { flags: 2 }),
+    addRoute({ ...v6, dstLen: 64 }, dst('2001:db9::'), oif(3)),
+    addRoute({ ...v6, dstLen: 64 }, dst('2001:db9::'), gw('2001:db7::1')),
+    addRoute({ ...v6, dstLen: 64 }, dst('2001:db9::'), gw('fe80::1')),
+    addRoute({ ...v6, dstLen: 64 }, dst('2001:db9::'), gw('ff02::1'), oif(2)),
+    addRoute({ ...v6, dstLen: 64 }, dst('2001:db9::')),
+    addRoute({ ...v6, dstLen: 129 }, dst('2001:db9::'), oif(2)),
+    addRoute({ ...v6, dstLen: 64 }, dst('2001:db9::'), oif(9)),
+    addRoute({ ...v6, dstLen: 64 }, dst('2001:db9::'), oif(2), prefsrc('2001:db8::7')),
+    addRoute({ ...v6, dstLen: 64 }, dst('2001:db9::'), oif(2), prefsrc('2001:db8::1')),
+    addRoute({ ...v6, dstLen: 64 }, dst('2001:db9::'), oif(2), prio(5)),
+    addRoute({ ...v6, dstLen: 64 }, dst('2001:db9::'), oif(2), prio(5)),
+    addRoute({ ...v6, dstLen: 64, table: 50 }, dst('2001:db9::'), oif(2), attr(8, attrU32(2, 1400))),
+    addRoute({ ...v6, dstLen: 60 }, dst('2001:db9:0:1::'), oif(2)),
+    addRoute({ ...v6, dstLen: 64, type: 6 }, dst('2001:dbd::'), oif(2)),
+    addRoute({ ...v6, dstLen: 64, type: 9 }, dst('2001:dbe::')),
+    rt(RTM.RTM_NEWROUTE, NLM_F_REQUEST | NLM_F_ACK | NLM_F_REPLACE, { ...v6, dstLen: 64, table: 254, type: 1 }, dst('2001:db9::'), oif(2), prio(5)),
+    dumpRoute(10),
+    delRoute({ family: 10, dstLen: 64 }, dst('2001:db9::'), prio(7)),
+    delRoute({ family: 10, dstLen: 64, table: 77 }, dst('2001:db9::')),
+    delRoute({ family: 10, dstLen: 64 }, dst('2001:db9::'), oif(2), prio(5)),
+    delAddr(2, '2001:db8::1/64'), dumpRoute(10),
+  ]],
+  ['IPv4 route errors, replace and append', [
+    createLink('i0', 'ifb'), createLink('i1', 'ifb'), up(2), addAddr(2, '10.0.0.1/24'),
+    addRoute({ dstLen: 24 }, dst('10.9.0.0'), oif(3)),
+    addRoute({ dstLen: 24, scope: 254, type: 1 }, dst('10.9.0.0'), oif(2)),
+    addRoute({ dstLen: 24, scope: 254, type: 1 }, dst('10.9.0.0'), oif(2), gw('10.0.0.1')),
+    addRoute({ dstLen: 24, type: 2, scope: 0 }, dst('10.9.0.0'), oif(2)),
+    addRoute({ dstLen: 24, type: 12 }, dst('10.9.0.0'), oif(2)),
+    addRoute({ dstLen: 24, type: 10 }, dst('10.9.0.0'), oif(2)),
+    addRoute({ dstLen: 24, type: 6 }, dst('10.9.0.0'), oif(2)),
+    addRoute({ dstLen: 24, type: 1, tos: 3 }, dst('10.9.0.0'), oif(2)),
+    addRoute({ dstLen: 24, type: 1, tos: 8 }, dst('10.9.0.0'), oif(2)),
+    addRoute({ dstLen: 24 }, dst('10.9.0.0'), oif(2), attr(8, attrU32(20, 5))),
+    addRoute({ dstLen: 24 }, dst('10.9.0.0'), oif(2), attr(8, attrU32(10, 900))),
+    addRoute({ dstLen: 24 }, dst('10.9.0.0'), oif(2)),
+    rt(RTM.RTM_NEWROUTE, NLM_F_REQUEST | NLM_F_ACK | NLM_F_REPLACE, { family: 2, dstLen: 24, table: 254, protocol: 4, type: 1 }, dst('10.9.0.0'), oif(2)),
+    rt(RTM.RTM_NEWROUTE, NLM_F_REQUEST | NLM_F_ACK | NLM_F_REPLACE, { family: 2, dstLen: 24, table: 254, protocol: 4, type: 6 }, dst('10.9.0.0')),
+    rt(RTM.RTM_NEWROUTE, NLM_F_REQUEST | NLM_F_ACK | NLM_F_APPEND | NLM_F_CREATE, { family: 2, dstLen: 24, table: 254, protocol: 4, type: 7 }, dst('10.9.0.0')),
+    rt(RTM.RTM_NEWROUTE, NLM_F_REQUEST | NLM_F_ACK | NLM_F_REPLACE, { family: 2, dstLen: 24, table: 254, protocol: 4, type: 7 }, dst('10.8.0.0')),
+    dumpRoute(2),
+    delRoute({ dstLen: 24, table: 99 }, dst('10.9.0.0')),
+    delRoute({ dstLen: 24, type: 1 }, dst('10.9.0.0')),
+    delRoute({ dstLen: 24 }, dst('10.9.0.0')),
     dumpRoute(2),
   ]],
   ['NLM_F_ECHO: address and route notifications echoed to the requester (IPv6 addresses never are)', [
