@@ -12,7 +12,7 @@ import { KernelError } from '../../sim/errors.js';
 import type { KernelSocket } from '../../sim/kernel-socket.js';
 import { NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE } from '../../sim/uapi/netlink.js';
 import type { AttrWriter } from '../../sim/wire/attr-writer.js';
-import type { NetDevice } from './device.js';
+import { DEVCONF_ACCEPT_DAD, type NetDevice } from './device.js';
 import { Fib6, type Fib6Table, type Rt6 } from './fib6.js';
 import { notify, type Notifier } from './inet4.js';
 import { fillInet6Addr, IFAPROT, type Inet6Ifaddr, INET6_NLMSG_SIZE } from './inet6-addr.js';
@@ -84,8 +84,6 @@ export interface Rt6Config {
   pref: number;
   metrics: (readonly [number, number])[] | null;
   nlflags: number;
-  /** fc_ignore_dev_down: addrconf's own routes go in on devices that are down. */
-  ignoreDevDown?: boolean;
 }
 
 /** Inet6 is one namespace's IPv6 state. */
@@ -94,6 +92,8 @@ export class Inet6 {
   readonly #devices: () => NetDevice[];
   readonly #options: NetworkStateOptions;
   ks: KernelSocket | null = null;
+  /** ndIfdown flushes the device's ND entries (neighbour.ts; state.ts wires it). */
+  ndIfdown: ((dev: NetDevice) => void) | null = null;
 
   constructor(devices: () => NetDevice[], options: NetworkStateOptions) {
     this.#devices = devices;
@@ -147,7 +147,7 @@ export class Inet6 {
       }
       if (!dev) throw new KernelError('ENODEV');
       if (!dev.inet6) throw new KernelError('ENODEV');
-      if (!(dev.flags & IFF.IFF_UP) && !cfg.ignoreDevDown) throw new KernelError('ENETDOWN', 'Nexthop device is not up');
+      if (!(dev.flags & IFF.IFF_UP)) throw new KernelError('ENETDOWN', 'Nexthop device is not up');
     }
     if (cfg.prefsrc && !this.#devices().some((d) => d.ifa6.some((a) => eq(a.addr, cfg.prefsrc!)))) {
       throw new KernelError('EINVAL', 'Invalid source address');
@@ -274,7 +274,7 @@ export class Inet6 {
     try {
       this.addRoute({ ks: this.ks! }, {
         dst, dstLen: plen, table, protocol: RTPROT.RTPROT_KERNEL, type, metric, oif: dev.ifindex, gw: null, prefsrc: null,
-        flags: RTF.RTF_UP, nhFlags: 0, pref: 0, metrics: null, nlflags: NLM_F_CREATE, ignoreDevDown: true,
+        flags: RTF.RTF_UP, nhFlags: 0, pref: 0, metrics: null, nlflags: NLM_F_CREATE,
       });
     } catch (e) {
       if (!(e instanceof KernelError)) throw e;
@@ -346,13 +346,31 @@ export class Inet6 {
     if (!(flags & IFA_F.IFA_F_NOPREFIXROUTE)) this.#kernelRoute(dev, ipv6Prefix(addr, plen), plen, RT_TABLE.RT_TABLE_MAIN, RTN.RTN_UNICAST, rtPriority || IP6_RT_PRIO_ADDRCONF);
     if (!(ifa.flags & (IFA_F.IFA_F_OPTIMISTIC | IFA_F.IFA_F_NODAD))) this.ifaNotify(RTM.RTM_NEWADDR, ifa);
     this.#dadStart(ifa);
+    this.#runDad();
   }
 
-  /** #dadStart mirrors addrconf_dad_start() as if DAD had finished (see the module note). */
+  /** DAD completions waiting for the dad_work that Linux runs after the current request. */
+  readonly #pendingDad: Inet6Ifaddr[] = [];
+
+  /**
+   * #dadStart mirrors addrconf_dad_start() → addrconf_dad_begin(): a device without DAD
+   * (NOARP, loopback, accept_dad < 1) or a nodad address completes whether or not the device
+   * is ready; otherwise a device that is not IF_READY keeps the address tentative until it
+   * comes up, and a ready one completes as if DAD had succeeded (see the module note). The
+   * completion runs from the DAD work, after what the current event still sends.
+   */
   #dadStart(ifa: Inet6Ifaddr): void {
-    const idev = ifa.dev.inet6;
-    if (!idev || !(idev.flags & 0x80000000)) return; // not IF_READY: stays tentative until NETDEV_UP
-    this.#dadComplete(ifa);
+    const dev = ifa.dev;
+    const idev = dev.inet6;
+    if (!idev || !(ifa.flags & IFA_F.IFA_F_TENTATIVE)) return;
+    const noDad = dev.flags & (IFF.IFF_NOARP | IFF.IFF_LOOPBACK) || idev.conf[DEVCONF_ACCEPT_DAD]! < 1 || ifa.flags & IFA_F.IFA_F_NODAD;
+    if (!noDad && !(idev.flags & 0x80000000)) return;
+    this.#pendingDad.push(ifa);
+  }
+
+  /** #runDad runs the DAD work queued by #dadStart(). */
+  #runDad(): void {
+    for (const ifa of this.#pendingDad.splice(0)) if (ifa.dev.ifa6.includes(ifa)) this.#dadComplete(ifa);
   }
 
   /** delAddr mirrors ipv6_del_addr(): RTM_DELADDR, the local route, then the prefix route. */
@@ -390,6 +408,7 @@ export class Inet6 {
     // The end of addrconf_notify(NETDEV_UP/CHANGE): a new tstamp and RTM_NEWLINK to RTNLGRP_IPV6_IFINFO.
     idev.tstamp = this.nowCs;
     inet6IfinfoNotify(ks, dev);
+    this.#runDad();
   }
 
   /** #config mirrors init_loopback() for lo and addrconf_dev_config() for other devices. */
@@ -402,9 +421,17 @@ export class Inet6 {
       this.#dadComplete(ifa);
       return;
     }
+    // addrconf_permanent_addr(): addresses added while the device was down get their prefix
+    // route, and those still tentative their DAD.
+    for (const ifa of [...dev.ifa6]) {
+      if (!(ifa.flags & IFA_F.IFA_F_PERMANENT)) continue;
+      if (!(ifa.flags & IFA_F.IFA_F_NOPREFIXROUTE)) {
+        this.#kernelRoute(dev, ipv6Prefix(ifa.addr, ifa.prefixlen), ifa.prefixlen, RT_TABLE.RT_TABLE_MAIN, RTN.RTN_UNICAST, ifa.rtPriority || IP6_RT_PRIO_ADDRCONF);
+      }
+      this.#dadStart(ifa);
+    }
+    // addrconf_dev_config(): the multicast route, then the link-local address.
     this.#kernelRoute(dev, MCAST_PREFIX, 8, RT_TABLE.RT_TABLE_LOCAL, RTN.RTN_MULTICAST, IP6_RT_PRIO_ADDRCONF);
-    // Addresses added while the device was not ready run their DAD now.
-    for (const ifa of dev.ifa6) if (ifa.flags & IFA_F.IFA_F_TENTATIVE) this.#dadComplete(ifa);
     const mode = idev.addrGenMode;
     if (mode === 1) return; // IN6_ADDR_GEN_MODE_NONE
     const ll = linkLocal(dev, mode, this.#options.random);
@@ -416,13 +443,15 @@ export class Inet6 {
     if (mode === 2 || mode === 3) ifa.flags |= IFA_F.IFA_F_STABLE_PRIVACY;
     this.#link(ifa);
     this.#kernelRoute(dev, LL_PREFIX, 64, RT_TABLE.RT_TABLE_MAIN, RTN.RTN_UNICAST, IP6_RT_PRIO_ADDRCONF);
-    this.#dadComplete(ifa);
+    this.#dadStart(ifa);
   }
 
   /** devDown mirrors addrconf_ifdown(): routes through the device (notified), then every address. */
   devDown(ks: KernelSocket, dev: NetDevice): void {
     this.ks = ks;
+    // rt6_disable_ip(): the routes, then the ND entries (neigh_ifdown(&nd_tbl)).
     this.#dropRoutes((r) => r.dev === dev && !(r.flags & RTF.RTF_REJECT));
+    this.ndIfdown?.(dev);
     for (const ifa of dev.ifa6.splice(0)) {
       this.ifaNotify(RTM.RTM_DELADDR, ifa);
       this.#removePrefsrc(ifa.addr);

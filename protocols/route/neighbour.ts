@@ -141,6 +141,22 @@ export function neighIfdown(links: LinkTable, ks: KernelSocket, dev: NetDevice, 
   }
 }
 
+/** ALL_ROUTERS: ff02::2, where a router solicitation goes. */
+const ALL_ROUTERS = Uint8Array.of(0xff, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2);
+
+/**
+ * neighRsSent stands for the side effect of ndisc_send_rs() on an Ethernet-like device: the
+ * output path creates, without a notification, a NOARP entry for ff02::2 with its multicast
+ * MAC (ndisc_mc_map()); it goes with RTM_DELNEIGH when the device goes down.
+ */
+export function neighRsSent(links: LinkTable, dev: NetDevice): void {
+  if (dev.address.length !== 6) return;
+  const t = neighTables(links)[1]!;
+  const key = NeighTable.key(dev, ALL_ROUTERS);
+  if (t.entries.has(key)) return;
+  t.entries.set(key, { family: 10, dev, dst: ALL_ROUTERS, lladdr: Uint8Array.of(0x33, 0x33, 0, 0, 0, 2), state: NUD.NUD_NOARP, flags: 0, protocol: 0, type: RTN.RTN_MULTICAST });
+}
+
 type Tb = (AttrView | undefined)[];
 
 /** NeighOps binds the neighbour handlers to one kernel's network state. */

@@ -15,7 +15,7 @@ import type { NlMsgHdr } from '../../sim/wire/header.js';
 import { writeHeader } from '../../sim/wire/header.js';
 import { DEVCONF_ACCEPT_DAD, devGetFlags, devGetIflink, DEVCONF_MTU6, etherInet6Conf, IPV4_MIN_MTU, IPV6_MIN_MTU, type NetDevice, netifOperUp, newInet6Dev, running } from './device.js';
 import { fillIfInfo, ifNlmsgSize } from './link-fill.js';
-import { neighIfdown } from './neighbour.js';
+import { neighIfdown, neighRsSent } from './neighbour.js';
 import type { LinkTable, NetworkStateOptions } from './state.js';
 import { IF_OPER, IF_READY, IFF, IFF_VOLATILE, IFNAMSIZ, RTM_DELLINK, RTM_NEWLINK, RTNLGRP_LINK } from './uapi.js';
 
@@ -188,7 +188,6 @@ export class NetOps {
       neighIfdown(this.links, this.ks, dev, 2);
       if (dev.inet6) {
         this.links.inet6.devDown(this.ks, dev);
-        neighIfdown(this.links, this.ks, dev, 10);
         dev.inet6.flags = (dev.inet6.flags & ~(IF_READY | IF_RS_SENT)) >>> 0;
       }
     }
@@ -208,6 +207,7 @@ export class NetOps {
     this.links.inet6.devReady(this.ks, dev);
     if (!(dev.flags & IFF.IFF_LOOPBACK) && idev.conf[DEVCONF_ACCEPT_DAD]! <= 0 && dev.flags & IFF.IFF_NOARP) {
       idev.flags = (idev.flags | IF_RS_SENT) >>> 0;
+      neighRsSent(this.links, dev);
     }
   }
 
@@ -277,7 +277,6 @@ export class NetOps {
       neighIfdown(this.links, this.ks, d, 2);
       if (d.inet6) {
         this.links.inet6.devDown(this.ks, d);
-        neighIfdown(this.links, this.ks, d, 10);
         d.inet6.flags = (d.inet6.flags & ~(IF_READY | IF_RS_SENT)) >>> 0;
       }
     }
@@ -292,7 +291,6 @@ export class NetOps {
       if (d.master?.kind?.delSlave) d.master.kind.delSlave(d.master, d, this);
       this.links.inet4.devUnregister(this.ks, d);
       neighIfdown(this.links, this.ks, d, 2);
-      neighIfdown(this.links, this.ks, d, 10);
       this.links.inet6.devDown(this.ks, d);
       d.inet = null;
       d.inet6 = null;

@@ -8,6 +8,7 @@ import type { Random } from '../../sim/random.js';
 import { createLoopback, type NetDevice } from './device.js';
 import { Inet4 } from './inet4.js';
 import { Inet6 } from './inet6.js';
+import { neighIfdown } from './neighbour.js';
 
 /** LinkTable is one namespace's devices, in ifindex order. */
 export class LinkTable {
@@ -29,6 +30,7 @@ export class LinkTable {
   constructor(options: NetworkStateOptions) {
     this.inet4 = new Inet4(() => this.list(), options.now);
     this.inet6 = new Inet6(() => this.list(), options);
+    this.inet6.ndIfdown = (dev) => neighIfdown(this, this.inet6.ks!, dev, 10);
   }
 
   /** devices lists the namespace's devices in ifindex order (for_each_netdev_dump()). */

@@ -4,14 +4,14 @@
  * (rt-render.ts masks only timestamps and MAC-derived interface ids).
  */
 import { expect, it } from 'vitest';
-import { RTM } from '../../../protocols/route/uapi.js';
+import { RTM, RTNLGRP } from '../../../protocols/route/uapi.js';
 import { createKernel } from '../../../sim/kernel.js';
 import { NLM_F_ACK, NLM_F_APPEND, NLM_F_CREATE, NLM_F_DUMP, NLM_F_ECHO, NLM_F_REPLACE, NLM_F_REQUEST } from '../../../sim/uapi/netlink.js';
 import { attr, attrU32 } from '../../helpers/exchange.js';
 import { describeKernel } from '../../helpers/backends.js';
 import { datagramsOf, runScenario, type Step } from './link-differential.js';
 import {
-  ADDR_ROUTE_GROUPS, addAddr, rt, addRoute, createLink, delAddr, delRoute, down, dst, dumpAddr, dumpRoute, getRoute, gw, oif, prefsrc, prio, table, up,
+  ADDR_ROUTE_GROUPS, ALL_GROUPS, addAddr, group, neigh, NEW, NUD_PERMANENT, rt, addRoute, createLink, delAddr, delRoute, down, dst, dumpAddr, dumpRoute, getRoute, gw, oif, prefsrc, prio, table, up,
 } from './rt-steps.js';
 
 const v6 = { family: 10, protocol: 3 };
@@ -20,7 +20,7 @@ const g6 = (a: string, flags = 0, ...x: Uint8Array[]) => getRoute({ family: 10, 
 
 const D = NLM_F_REQUEST | NLM_F_DUMP | NLM_F_ACK;
 
-const scenarios: [string, Step[], { strict?: boolean }?][] = [
+const scenarios: [string, Step[], { strict?: boolean; groups?: number }?][] = [
   ['lo up: 127.0.0.1/8 and ::1 with their local routes; address and route dumps', [up(1), dumpAddr(), dumpRoute(), dumpAddr(2), dumpRoute(10)]],
   ['IPv4 addresses on an ifb: local route while down, prefix and broadcast when up, secondaries, deleting a primary', [
     up(1), createLink('i0', 'ifb'),
@@ -127,6 +127,12 @@ const scenarios: [string, Step[], { strict?: boolean }?][] = [
     delRoute({ dstLen: 24 }, dst('10.9.0.0')),
     dumpRoute(2),
   ]],
+  ['every group at once (ip monitor all): addresses on a down ifb, up, a gateway route, a neighbour, down, up, deletion', [
+    up(1), createLink('i0', 'ifb'), addAddr(2, '10.0.0.1/24'), addAddr(2, '2001:db8::1/64', { flags: 2 }), up(2),
+    addRoute({ dstLen: 16 }, dst('192.168.0.0'), gw('10.0.0.254')),
+    neigh(RTM.RTM_NEWNEIGH, NEW, { index: 2, state: NUD_PERMANENT }, '10.0.0.2', Uint8Array.of(2, 0, 0, 0, 0, 2)),
+    down(2), up(2), { type: RTM.RTM_DELLINK, flags: NLM_F_REQUEST | NLM_F_ACK, payload: new Uint8Array([0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]) },
+  ], { groups: ALL_GROUPS | group(RTNLGRP.RTNLGRP_IPV6_IFINFO) }],
   ['NLM_F_ECHO: address and route notifications echoed to the requester (IPv6 addresses never are)', [
     createLink('i0', 'ifb'), up(2),
     echo(addAddr(2, '10.0.0.1/24')), echo(addRoute({ dstLen: 24, type: 6 }, dst('172.16.1.0'))), echo(delRoute({ dstLen: 24 }, dst('172.16.1.0'))),
@@ -192,8 +198,9 @@ describeKernel('RTM_*ADDR / RTM_*ROUTE: simulator and Linux, message for message
   it.each(scenarios)('%s', async (_name, steps, options) => {
     const ns = openNamespace();
     try {
-      const real = await runScenario(ns, steps, { real: true, groups: ADDR_ROUTE_GROUPS, ...options });
-      const sim = await runScenario(createKernel(), steps, { real: false, groups: ADDR_ROUTE_GROUPS, ...options });
+      const groups = options?.groups ?? ADDR_ROUTE_GROUPS;
+      const real = await runScenario(ns, steps, { real: true, ...options, groups });
+      const sim = await runScenario(createKernel(), steps, { real: false, ...options, groups });
       for (let i = 0; i < steps.length; i++) {
         expect({ step: i + 1, replies: sim.replies[i] }).toEqual({ step: i + 1, replies: real.replies[i] });
         expect({ step: i + 1, notifications: sim.notifications[i] }).toEqual({ step: i + 1, notifications: real.notifications[i] });
