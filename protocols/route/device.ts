@@ -153,18 +153,14 @@ export function newInet6Dev(conf: readonly number[], options: NetworkStateOption
   };
 }
 
-/** createLoopback mirrors loopback_net_init() + loopback_setup(). */
-export function createLoopback(ifindex: number, options: NetworkStateOptions): NetDevice {
+/**
+ * allocNetdevDefaults is what alloc_netdev() gives every device before its setup function
+ * runs: queues, GSO/TSO limits, carrier on, no counters, noop qdisc until the first up.
+ */
+function allocNetdevDefaults() {
   return {
-    ifindex,
-    name: 'lo',
-    altNames: [],
-    type: ARPHRD.ARPHRD_LOOPBACK,
-    flags: IFF.IFF_LOOPBACK,
+    altNames: [] as string[],
     gflags: 0,
-    mtu: 65536,
-    minMtu: 0,
-    maxMtu: 0,
     txqlen: 1000,
     operstate: IF_OPER.IF_OPER_UNKNOWN,
     linkmode: 0,
@@ -187,11 +183,25 @@ export function createLoopback(ifindex: number, options: NetworkStateOptions): N
     headroom: 0,
     tailroom: 0,
     protoDown: false,
+    stats64: new Array<bigint>(RTNL_LINK_STATS64_LEN).fill(0n),
+    qdisc: 'noop',
+  };
+}
+
+/** createLoopback mirrors loopback_net_init() + loopback_setup(). */
+export function createLoopback(ifindex: number, options: NetworkStateOptions): NetDevice {
+  return {
+    ifindex,
+    name: 'lo',
+    ...allocNetdevDefaults(),
+    type: ARPHRD.ARPHRD_LOOPBACK,
+    flags: IFF.IFF_LOOPBACK,
+    mtu: 65536,
+    minMtu: 0,
+    maxMtu: 0,
     netnsImmutable: true,
     address: new Uint8Array(6),
     broadcast: new Uint8Array(6),
-    stats64: new Array<bigint>(RTNL_LINK_STATS64_LEN).fill(0n),
-    qdisc: 'noop',
     defaultQdisc: 'noqueue',
     inet: [...LO_INET_CONF],
     inetDefault: LO_INET_CONF,
@@ -223,40 +233,15 @@ export function createEtherDevice(name: string, kind: LinkKind, options: Network
   return {
     ifindex: 0,
     name,
-    altNames: [],
+    ...allocNetdevDefaults(),
     type: ARPHRD.ARPHRD_ETHER,
     flags: IFF.IFF_BROADCAST | IFF.IFF_MULTICAST,
-    gflags: 0,
     mtu: 1500,
     minMtu: 68,
     maxMtu: 1500,
-    txqlen: 1000,
-    operstate: IF_OPER.IF_OPER_UNKNOWN,
-    linkmode: 0,
-    group: 0,
-    promiscuity: 0,
-    allmulti: 0,
-    numTxQueues: 1,
-    numRxQueues: 1,
-    gsoMaxSegs: 65535,
-    gsoMaxSize: 65536,
-    groMaxSize: 65536,
-    gsoIpv4MaxSize: 65536,
-    groIpv4MaxSize: 65536,
-    tsoMaxSize: 524280,
-    tsoMaxSegs: 65535,
-    maxPacingOffloadHorizon: 0,
-    carrier: true,
-    carrierUpCount: 0,
-    carrierDownCount: 0,
-    headroom: 0,
-    tailroom: 0,
-    protoDown: false,
     netnsImmutable: false,
     address: randomEtherAddr(options),
     broadcast: new Uint8Array(6).fill(0xff),
-    stats64: new Array<bigint>(RTNL_LINK_STATS64_LEN).fill(0n),
-    qdisc: 'noop',
     defaultQdisc: 'pfifo_fast',
     inet: null,
     inetDefault: ETHER_INET_CONF,
