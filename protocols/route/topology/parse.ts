@@ -1,0 +1,199 @@
+/**
+ * Reading topologies: JSON text or an object checked field by field against the format
+ * (format.ts), so that a typo fails before any request is sent, with the file, the entry
+ * and the field in the message (`state.json: links[2].mtuu: unknown field`).
+ */
+import { readFileSync } from 'node:fs';
+import { IFNAMSIZ } from '../uapi.js';
+import { type Topology, TOPOLOGY_FORMAT } from './format.js';
+import { ADDRESS_FLAGS, parseCidr, parseIp, parseMac, PROTOCOLS, ROUTE_TYPES, SCOPES, TABLES } from './names.js';
+
+/**
+ * TopologyError is a topology that cannot be read or applied. The message starts with the
+ * file (or 'topology') and the entry at fault: `state.json: links[2] (veth1): RTM_NEWLINK
+ * failed: EEXIST (File exists)`. `cause` is the NetlinkError of a refused request.
+ */
+export class TopologyError extends Error {
+  readonly code = 'ERR_NLSIM_TOPOLOGY' as const;
+  /** The file (or 'topology' for an object). */
+  readonly source: string;
+  /** The entry at fault ('links[2]'), when there is one. */
+  readonly entry: string | undefined;
+
+  constructor(source: string, entry: string | undefined, message: string, options: { cause?: unknown } = {}) {
+    super(`${source}: ${entry ? `${entry}: ` : ''}${message}`, options);
+    this.name = 'TopologyError';
+    this.source = source;
+    this.entry = entry;
+  }
+}
+
+/** A Check says what is wrong with a value ('' when nothing is). */
+type Check = (v: unknown) => string;
+
+const show = (v: unknown) => (typeof v === 'string' ? JSON.stringify(v) : typeof v === 'object' && v !== null ? (Array.isArray(v) ? 'an array' : 'an object') : String(v));
+const string: Check = (v) => (typeof v === 'string' && v !== '' ? '' : `expected a non-empty string, got ${show(v)}`);
+const boolean: Check = (v) => (typeof v === 'boolean' ? '' : `expected true or false, got ${show(v)}`);
+const integer =
+  (min: number, max: number): Check =>
+  (v) =>
+    Number.isInteger(v) && (v as number) >= min && (v as number) <= max ? '' : `expected an integer from ${min} to ${max}, got ${show(v)}`;
+const oneOf =
+  (values: readonly string[]): Check =>
+  (v) =>
+    typeof v === 'string' && values.includes(v) ? '' : `expected one of ${values.join(', ')}, got ${show(v)}`;
+const either =
+  (a: Check, b: Check): Check =>
+  (v) => {
+    const pa = a(v);
+    if (!pa) return '';
+    const pb = b(v);
+    return pb ? `${pa.replace(/, got .*$/, '')} or ${pb}` : '';
+  };
+const ifname: Check = (v) => string(v) || ((v as string).length >= IFNAMSIZ || /[\s/:]/.test(v as string) ? `not a valid interface name: ${show(v)}` : '');
+const ip: Check = (v) => string(v) || (parseIp(v as string) ? '' : `not an IP address: ${show(v)}`);
+const cidr: Check = (v) => string(v) || (parseCidr(v as string) ? '' : `not an address in CIDR notation: ${show(v)}`);
+const mac: Check = (v) => string(v) || (parseMac(v as string) ? '' : `not a link-layer address (aa:bb:cc:dd:ee:ff): ${show(v)}`);
+const scope = either(oneOf(Object.keys(SCOPES)), integer(0, 255));
+const u32 = integer(0, 0xffffffff);
+
+/** Fields of one kind of entry: its checks, and the fields it cannot do without. */
+interface EntryShape {
+  fields: Record<string, Check>;
+  required: string[];
+}
+
+const LINK: EntryShape = {
+  fields: {
+    name: ifname,
+    kind: oneOf(['veth', 'bridge', 'ifb', 'dummy', 'vlan']),
+    index: integer(1, 0x7fffffff),
+    peer: ifname,
+    link: ifname,
+    vlanId: integer(0, 4094),
+    vlanProtocol: oneOf(['802.1Q', '802.1ad']),
+    master: ifname,
+    mtu: u32,
+    txqlen: u32,
+    address: mac,
+    up: boolean,
+  },
+  required: ['name'],
+};
+
+const ADDRESS: EntryShape = {
+  fields: {
+    dev: ifname,
+    address: cidr,
+    peer: ip,
+    broadcast: ip,
+    label: string,
+    scope,
+    flags: (v) => (Array.isArray(v) ? v.map(oneOf(Object.keys(ADDRESS_FLAGS))).find((p) => p) ?? '' : `expected an array of flags, got ${show(v)}`),
+    metric: u32,
+  },
+  required: ['dev', 'address'],
+};
+
+const ROUTE: EntryShape = {
+  fields: {
+    dst: (v) => (v === 'default' ? '' : cidr(v) && `${cidr(v)} (or "default")`),
+    family: oneOf(['inet', 'inet6']),
+    via: ip,
+    dev: ifname,
+    table: either(oneOf(Object.keys(TABLES)), integer(1, 0xffffffff)),
+    type: oneOf(Object.keys(ROUTE_TYPES)),
+    metric: u32,
+    protocol: either(oneOf(Object.keys(PROTOCOLS)), integer(0, 255)),
+    scope,
+    src: ip,
+    onlink: boolean,
+  },
+  required: ['dst'],
+};
+
+const NEIGHBOUR: EntryShape = {
+  fields: { dev: ifname, dst: ip, lladdr: mac, state: oneOf(['permanent', 'noarp']) },
+  required: ['dev', 'dst'],
+};
+
+const SECTIONS: Record<string, EntryShape> = { links: LINK, addresses: ADDRESS, routes: ROUTE, neighbours: NEIGHBOUR };
+
+/**
+ * validateTopology checks `value` against the format and returns it as a Topology; throws a
+ * TopologyError naming `source`, the entry and the field at fault. A file must carry
+ * `"nlsim": "topology/1"` (`requireVersion`); an object given to the API may leave it out.
+ */
+export function validateTopology(value: unknown, source = 'topology', options: { requireVersion?: boolean } = {}): Topology {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new TopologyError(source, undefined, `expected a JSON object, got ${show(value)}`);
+  const top = value as Record<string, unknown>;
+  if (top.nlsim === undefined ? options.requireVersion : top.nlsim !== TOPOLOGY_FORMAT) {
+    throw new TopologyError(source, undefined, `"nlsim": expected ${JSON.stringify(TOPOLOGY_FORMAT)} (the format version), got ${top.nlsim === undefined ? 'nothing' : show(top.nlsim)}`);
+  }
+  for (const key of Object.keys(top)) {
+    if (key !== 'nlsim' && !(key in SECTIONS)) throw new TopologyError(source, key, `unknown field (expected ${['nlsim', ...Object.keys(SECTIONS)].join(', ')})`);
+  }
+  for (const [section, shape] of Object.entries(SECTIONS)) {
+    const list = top[section];
+    if (list === undefined) continue;
+    if (!Array.isArray(list)) throw new TopologyError(source, section, `expected an array, got ${show(list)}`);
+    list.forEach((entry, i) => checkEntry(source, `${section}[${i}]`, shape, entry));
+  }
+  for (const [i, link] of ((top.links ?? []) as Record<string, unknown>[]).entries()) checkLink(source, `links[${i}]`, link);
+  return top as Topology;
+}
+
+function checkEntry(source: string, where: string, shape: EntryShape, entry: unknown): void {
+  if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) throw new TopologyError(source, where, `expected an object, got ${show(entry)}`);
+  const e = entry as Record<string, unknown>;
+  for (const [key, v] of Object.entries(e)) {
+    const check = shape.fields[key];
+    if (!check) throw new TopologyError(source, `${where}.${key}`, `unknown field (expected ${Object.keys(shape.fields).join(', ')})`);
+    const problem = check(v);
+    if (problem) throw new TopologyError(source, `${where}.${key}`, problem);
+  }
+  for (const key of shape.required) if (e[key] === undefined) throw new TopologyError(source, where, `missing field "${key}"`);
+}
+
+/** checkLink checks the fields that only make sense together (a vlan's lower device and id). */
+function checkLink(source: string, where: string, link: Record<string, unknown>): void {
+  const only = (field: string, kind: string) => {
+    if (link[field] !== undefined && link.kind !== kind) throw new TopologyError(source, `${where}.${field}`, `only a link of kind ${kind} has it`);
+  };
+  only('peer', 'veth');
+  only('vlanId', 'vlan');
+  only('vlanProtocol', 'vlan');
+  only('link', 'vlan');
+  if (link.kind === 'vlan') {
+    if (link.link === undefined) throw new TopologyError(source, where, 'missing field "link" (the lower device of a vlan)');
+    if (link.vlanId === undefined) throw new TopologyError(source, where, 'missing field "vlanId"');
+  }
+}
+
+/** parseTopology parses JSON text into a Topology; errors name `source` and, for bad JSON, the line and column. */
+export function parseTopology(text: string, source = 'topology'): Topology {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    const message = (e as Error).message;
+    const at = /at position (\d+)/.exec(message);
+    if (!at) throw new TopologyError(source, undefined, `invalid JSON: ${message}`);
+    const pos = Number(at[1]);
+    const before = text.slice(0, pos).split('\n');
+    const where = `line ${before.length} column ${before.at(-1)!.length + 1}`;
+    throw new TopologyError(source, undefined, `invalid JSON at ${where}: ${message.replace(/ in JSON at position \d+.*$/, '')}`);
+  }
+  return validateTopology(value, source, { requireVersion: true });
+}
+
+/** readTopologyFile reads and checks a topology file; errors start with the file's name. */
+export function readTopologyFile(file: string): Topology {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new TopologyError(file, undefined, `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  return parseTopology(text, file);
+}
