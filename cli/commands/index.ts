@@ -10,7 +10,8 @@ import { register as record } from './record.js';
 import { register as replay } from './replay.js';
 import { register as run } from './run.js';
 import { register as serve } from './serve.js';
+import { register as snapshot } from './snapshot.js';
 import { register as uevent } from './uevent.js';
 
 /** COMMANDS registers every subcommand, in the order `nlsim --help` lists them. */
-export const COMMANDS: ((program: Command) => void)[] = [errno, bench, decode, replay, run, serve, uevent, record];
+export const COMMANDS: ((program: Command) => void)[] = [errno, bench, decode, replay, run, serve, snapshot, uevent, record];

@@ -1,18 +1,20 @@
 /**
  * The flags `nlsim run` and `nlsim serve` share about the kernel they host: modules to load
- * (--module) and a capture of its traffic (--pcap, --pcap-format).
+ * (--module), an initial state (--state) and a capture of its traffic (--pcap, --pcap-format).
  */
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { type Command, Option } from 'commander';
 import type { CaptureFormat } from '../../captures/capture.js';
 import { type KernelRecording, recordKernel } from '../../captures/record.js';
+import { loadTopology, readTopologyFile } from '../../protocols/route/topology/index.js';
 import { createKernel, type VirtualKernel } from '../../sim/kernel.js';
 import { loadKernelModule } from '../../sim/transport/kernel-modules.js';
 
 /** KernelFlags are the parsed shared flags. */
 export interface KernelFlags {
   module?: string[];
+  state?: string;
   pcap?: string;
   pcapFormat?: CaptureFormat;
 }
@@ -27,7 +29,7 @@ export interface PreparedKernel {
   finish(): Promise<boolean>;
 }
 
-/** addKernelFlags declares --module, --pcap and --pcap-format on `command`. */
+/** addKernelFlags declares --module, --state, --pcap and --pcap-format on `command`. */
 export function addKernelFlags(command: Command): Command {
   return command
     .option(
@@ -35,6 +37,7 @@ export function addKernelFlags(command: Command): Command {
       'load a kernel module: a .js/.mjs file (or .ts, through tsx) whose default export or register export is a function (kernel) => void; repeatable, loaded in order (with --pcap, the capture then keeps every protocol, not only nlmon\'s)',
       (file: string, previous: string[] = []) => [...previous, file],
     )
+    .option('--state <file>', 'create the links, addresses, routes and neighbours of a topology file (docs/topology.md; `nlsim snapshot` writes one) through rtnetlink before the command starts')
     .option('--pcap <file>', 'record every datagram the virtual kernel moves, both directions, as nlmon would, into FILE when the kernel stops')
     .addOption(new Option('--pcap-format <format>', 'the capture file format').choices(['pcap', 'pcap-ns', 'pcapng']).default('pcap'));
 }
@@ -51,20 +54,24 @@ export function pcapDirectoryProblem(file: string): string {
 }
 
 /**
- * prepareKernel boots a kernel for `flags`: modules loaded in order, then the recording
- * started, so that a module's own setup traffic is not in the capture (nlmon is created
- * after the modules are loaded, too). Throws an Error whose one-line message starts with
- * the flag at fault (a module that does not load, a --pcap directory that does not exist).
+ * prepareKernel boots a kernel for `flags`: modules loaded in order, the --state topology
+ * created, then the recording started, so that neither a module's own setup traffic nor the
+ * initial state's requests are in the capture (nlmon is created after them, too). Throws an
+ * Error whose one-line message starts with the flag at fault (a module that does not load,
+ * a state file that is malformed or refused, a --pcap directory that does not exist).
  */
 export async function prepareKernel(flags: KernelFlags): Promise<PreparedKernel> {
   const problem = flags.pcap === undefined ? '' : pcapDirectoryProblem(flags.pcap);
   if (problem) throw new Error(problem);
+  // Read and checked before anything boots, so that a typo fails at once.
+  const state = flags.state === undefined ? undefined : withFlag('--state', () => readTopologyFile(flags.state!));
   const kernel = createKernel();
   for (const file of flags.module ?? []) {
     await loadKernelModule(kernel, file).catch((e: Error) => {
       throw new Error(`--module ${e.message}`);
     });
   }
+  if (state) withFlag('--state', () => loadTopology(kernel, state, { source: flags.state }));
   // 'all': a user's module on its own protocol number is the point of recording it, even
   // though Linux's nlmon filter would let only the stock families through.
   const recording: KernelRecording | undefined =
@@ -81,4 +88,13 @@ export async function prepareKernel(flags: KernelFlags): Promise<PreparedKernel>
       }
     },
   };
+}
+
+/** withFlag runs `fn`, prefixing the message of what it throws with the flag at fault. */
+function withFlag<T>(flag: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    throw new Error(`${flag} ${(e as Error).message}`);
+  }
 }

@@ -28,7 +28,15 @@ export function register(program: Command): void {
       if (!shim.ok) return program.error(`nlsim: ${shim.reason}`, { exitCode: 2 });
       if (options.socket !== undefined) {
         // The served kernel is configured where it is served.
-        const own = options.unprivileged ? '--unprivileged' : options.pcap !== undefined ? '--pcap' : options.module?.length ? '--module' : undefined;
+        const own = options.unprivileged
+          ? '--unprivileged'
+          : options.pcap !== undefined
+            ? '--pcap'
+            : options.module?.length
+              ? '--module'
+              : options.state !== undefined
+                ? '--state'
+                : undefined;
         if (own) return program.error(`nlsim: ${own} belongs to \`nlsim serve\` when --socket is given`, { exitCode: 2 });
       }
       let host: BridgeHost | undefined;

@@ -18,12 +18,14 @@ import { readTopologyFile } from './parse.js';
 export { applyTopology, type ApplyOptions } from './apply.js';
 export * from './format.js';
 export { parseTopology, readTopologyFile, TopologyError, validateTopology } from './parse.js';
-export { snapshotTopology, type Snapshot } from './snapshot.js';
+export { formatTopology, snapshotTopology, type Snapshot } from './snapshot.js';
 
 /** LoadOptions say where to load a topology. */
 export interface LoadOptions {
   /** The namespace to create it in. Defaults to the kernel's initial namespace. */
   netns?: NetNamespace;
+  /** What error messages call an object topology. Defaults to the file name, or 'topology'. */
+  source?: string;
 }
 
 /**
@@ -33,7 +35,7 @@ export interface LoadOptions {
  * file and the entry at fault.
  */
 export function loadTopology(kernel: VirtualKernel, topology: string | Topology, options: LoadOptions = {}): void {
-  const source = typeof topology === 'string' ? topology : 'topology';
+  const source = options.source ?? (typeof topology === 'string' ? topology : 'topology');
   const t = typeof topology === 'string' ? readTopologyFile(topology) : topology;
   const sock = kernel.socket(SOCK_RAW, NETLINK_ROUTE, { netns: options.netns });
   try {

@@ -323,3 +323,18 @@ function neighbourSpec(m: NlMessage, devName: (i: number) => string | undefined)
 function equal(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
 }
+
+/**
+ * formatTopology renders a topology file as JSON with one entry per line, so that two
+ * snapshots diff line by line.
+ */
+export function formatTopology(t: TopologyFile): string {
+  const lines = [`{`, `  "nlsim": ${JSON.stringify(t.nlsim)}`];
+  for (const section of ['links', 'addresses', 'routes', 'neighbours'] as const) {
+    const list = t[section];
+    if (!list) continue;
+    lines[lines.length - 1] += ',';
+    lines.push(`  "${section}": [`, ...list.map((e, i) => `    ${JSON.stringify(e)}${i < list.length - 1 ? ',' : ''}`), '  ]');
+  }
+  return `${lines.join('\n')}\n}\n`;
+}
