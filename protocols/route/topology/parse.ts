@@ -176,15 +176,81 @@ export function parseTopology(text: string, source = 'topology'): Topology {
   try {
     value = JSON.parse(text);
   } catch (e) {
-    const message = (e as Error).message;
-    const at = /at position (\d+)/.exec(message);
-    if (!at) throw new TopologyError(source, undefined, `invalid JSON: ${message}`);
-    const pos = Number(at[1]);
-    const before = text.slice(0, pos).split('\n');
-    const where = `line ${before.length} column ${before.at(-1)!.length + 1}`;
-    throw new TopologyError(source, undefined, `invalid JSON at ${where}: ${message.replace(/ in JSON at position \d+.*$/, '')}`);
+    // V8 gives the position for some errors only ('Unexpected token' has a quote instead).
+    const message = (e as Error).message.replace(/( in JSON)? at position \d+.*$/s, '').replace(/, (\.\.\.)?".*" is not valid JSON$/s, '');
+    const before = text.slice(0, jsonErrorOffset(text)).split('\n');
+    throw new TopologyError(source, undefined, `invalid JSON at line ${before.length} column ${before.at(-1)!.length + 1}: ${message}`);
   }
   return validateTopology(value, source, { requireVersion: true });
+}
+
+/** jsonErrorOffset returns where JSON.parse() stops on `text`: the offset of the first character that cannot continue it. */
+export function jsonErrorOffset(text: string): number {
+  let at = 0;
+  const fail = (): never => {
+    throw at;
+  };
+  const ws = () => {
+    while (/[ \t\n\r]/.test(text[at] ?? '')) at++;
+  };
+  const expect = (c: string) => (text[at] === c ? at++ : fail());
+  const literal = /^(?:-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?)/;
+  const value = (): void => {
+    ws();
+    const c = text[at];
+    if (c === '{' || c === '[') {
+      const close = c === '{' ? '}' : ']';
+      at++;
+      ws();
+      if (text[at] === close) {
+        at++;
+        return;
+      }
+      for (;;) {
+        if (c === '{') {
+          ws();
+          if (text[at] !== '"') fail();
+          string();
+          ws();
+          expect(':');
+        }
+        value();
+        ws();
+        if (text[at] === ',') at++;
+        else return void expect(close);
+      }
+    }
+    if (c === '"') return string();
+    const keyword = ['true', 'false', 'null'].find((k) => k[0] === c);
+    if (keyword) {
+      for (const k of keyword) expect(k);
+      return;
+    }
+    const m = literal.exec(text.slice(at));
+    if (!m) fail();
+    at += m![0].length;
+  };
+  const string = () => {
+    at++;
+    for (;;) {
+      const c = text[at];
+      if (c === undefined || c < ' ') fail();
+      if (c === '"') return void at++;
+      if (c === '\\') {
+        at++;
+        if (text[at] === 'u' && /^[0-9a-fA-F]{4}/.test(text.slice(at + 1))) at += 5;
+        else if ('"\\/bfnrt'.includes(text[at] ?? 'x')) at++;
+        else fail();
+      } else at++;
+    }
+  };
+  try {
+    value();
+    ws();
+    return at;
+  } catch (offset) {
+    return offset as number;
+  }
 }
 
 /** readTopologyFile reads and checks a topology file; errors start with the file's name. */

@@ -334,6 +334,10 @@ export function formatTopology(t: TopologyFile): string {
     const list = t[section];
     if (!list) continue;
     lines[lines.length - 1] += ',';
+    if (list.length === 0) {
+      lines.push(`  "${section}": []`);
+      continue;
+    }
     lines.push(`  "${section}": [`, ...list.map((e, i) => `    ${JSON.stringify(e)}${i < list.length - 1 ? ',' : ''}`), '  ]');
   }
   return `${lines.join('\n')}\n}\n`;
