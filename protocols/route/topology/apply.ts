@@ -11,7 +11,7 @@
 import { NetlinkError } from '../../../sim/errors.js';
 import type { NetlinkSocket } from '../../../sim/socket-api.js';
 import { errnoMessage } from '../../../sim/uapi/errno.js';
-import { NLM_F_CREATE, NLM_F_EXCL } from '../../../sim/uapi/netlink.js';
+import { NETLINK_EXT_ACK, NLM_F_CREATE, NLM_F_EXCL, SOL_NETLINK } from '../../../sim/uapi/netlink.js';
 import { parseAttrs } from '../../../sim/wire/attr-reader.js';
 import { AttrWriter } from '../../../sim/wire/attr-writer.js';
 import { HOST_LE, viewOf } from '../../../sim/wire/header.js';
@@ -40,13 +40,15 @@ const RT_TABLE_MAIN = 254;
 
 /**
  * applyTopology checks `topology` (validateTopology) and creates it with requests on
- * `sock`, a NETLINK_ROUTE socket of the target namespace. The first refused request throws
+ * `sock`, a NETLINK_ROUTE socket of the target namespace (NETLINK_EXT_ACK is turned on). The first refused request throws
  * a TopologyError naming the source and the entry (`links[2] (veth1): RTM_NEWLINK failed:
  * EEXIST (File exists)`), whose `cause` is the NetlinkError.
  */
 export function applyTopology(sock: NetlinkSocket, topology: Topology, options: ApplyOptions = {}): void {
   const source = options.source ?? 'topology';
   const t = validateTopology(topology, source);
+  // The extended ACK says why, which the error message passes on.
+  sock.setsockopt(SOL_NETLINK, NETLINK_EXT_ACK, 1);
   const conn = new RtnlConnection(sock);
   const run = (entry: string, label: string, fn: () => void) => {
     try {
