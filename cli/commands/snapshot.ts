@@ -32,6 +32,7 @@ export function takeSnapshot(sockets: SocketFactory): Snapshot {
 export function register(program: Command): void {
   program
     .command('snapshot')
+    .summary("write this machine's links, addresses, routes and neighbours as a topology file for --state")
     .description(
       'write the links, addresses, routes and permanent neighbours of this machine\'s network namespace as a topology file for --state (read only: dump requests through the native binding; for another namespace run it under `nsenter --net=PATH`). What the kernel makes itself (lo, prefix and local routes, link-local addresses) is left out; what a virtual kernel cannot hold is left out with a warning on stderr',
     )
