@@ -46,4 +46,12 @@ export interface LinkKind {
   /** open / stop mirror ndo_open / ndo_stop (veth's carrier follows its peer). */
   open?(dev: NetDevice, net: NetOps): void;
   stop?(dev: NetDevice, net: NetOps): void;
+  /**
+   * portEvent mirrors a master's netdevice notifier for one of its ports (br_device_event()):
+   * NETDEV_UP, NETDEV_DOWN, or NETDEV_CHANGE (linkwatch's netdev_state_change()).
+   */
+  portEvent?(master: NetDevice, port: NetDevice, event: PortEvent, net: NetOps): void;
 }
+
+/** PortEvent names the netdevice events a master hears about its ports. */
+export type PortEvent = 'up' | 'down' | 'change';

@@ -204,7 +204,7 @@ export class LinkOps {
     try {
       this.#doSetLink(ctx, net, dev, tb);
     } finally {
-      net.flushLinkwatch();
+      runLinkwatch(net);
     }
   }
 
@@ -261,7 +261,7 @@ export class LinkOps {
         setMaster: (d, ifindex) => setMaster(net, d, ifindex),
       });
     } finally {
-      net.flushLinkwatch();
+      runLinkwatch(net);
     }
   }
 
@@ -281,7 +281,7 @@ export class LinkOps {
     try {
       net.unregisterMany(dev.kind.dellink ? dev.kind.dellink(dev, net) : [dev], { portid: ctx.portid, header: ctx.header });
     } finally {
-      net.flushLinkwatch();
+      runLinkwatch(net);
     }
   }
 
@@ -314,6 +314,15 @@ export class LinkOps {
       if (running(dev)) net.rtmsgIfinfo(RTM_NEWLINK, dev, 0);
     }
   }
+}
+
+/**
+ * runLinkwatch runs linkwatch until no event is pending: events that handling an event
+ * fires (a bridge's carrier following its ports) are handled in the same run, as Linux
+ * reschedules the work right away for them.
+ */
+function runLinkwatch(net: NetOps): void {
+  while (net.links.linkwatch.length) net.flushLinkwatch();
 }
 
 /** parseNested mirrors nla_parse_nested_deprecated(): a liberal parse of one nest's payload. */

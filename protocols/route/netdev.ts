@@ -191,6 +191,8 @@ export class NetOps {
         dev.inet6.flags = (dev.inet6.flags & ~(IF_READY | IF_RS_SENT)) >>> 0;
       }
     }
+    // br_device_event(), registered after the inet notifiers.
+    dev.master?.kind?.portEvent?.(dev.master, dev, running(dev) ? 'up' : 'down', this);
   }
 
   /**
@@ -243,6 +245,7 @@ export class NetOps {
       if (dev.carrier) txActive.add(dev);
       else txActive.delete(dev);
       if (dev.carrier && dev.inet6) this.#addrconfReady(dev);
+      dev.master?.kind?.portEvent?.(dev.master, dev, 'change', this); // NETDEV_CHANGE
       this.rtmsgIfinfo(RTM_NEWLINK, dev, 0);
     }
   }
@@ -279,6 +282,7 @@ export class NetOps {
         this.links.inet6.devDown(this.ks, d);
         d.inet6.flags = (d.inet6.flags & ~(IF_READY | IF_RS_SENT)) >>> 0;
       }
+      d.master?.kind?.portEvent?.(d.master, d, 'down', this);
     }
     for (const d of devs) {
       this.links.remove(d);

@@ -4,15 +4,23 @@
  * IFLA_INFO_DATA (br_fill_info()), each port's IFLA_INFO_SLAVE_DATA and the AF_BRIDGE
  * RTM_NEWLINK/RTM_DELLINK of br_ifinfo_notify(), with the bridge id following the lowest
  * port MAC address (br_stp_recalculate_bridge_id()).
+ * Port states follow the STP code with STP off (BR_NO_STP): a port whose device is running
+ * with an operational link on a running bridge is enabled (br_stp_enable_port()) and goes
+ * straight from blocking to forwarding (br_make_forwarding()), which starts its forward-delay
+ * timer; the bridge has carrier while a port forwards (br_port_state_selection()). Every
+ * step is reported with an AF_BRIDGE RTM_NEWLINK, as br_device_event() reports NETDEV_UP,
+ * NETDEV_DOWN and NETDEV_CHANGE.
  * @note The attribute set is that of the 6.18 test kernel: IGMP snooping and bridge netfilter
- * built in, VLAN filtering not (no IFLA_BR_VLAN_* attributes). STP timers are not modelled:
- * ports stay in the disabled state, so scenarios with running ports are not covered.
+ * built in, VLAN filtering not (no IFLA_BR_VLAN_* attributes).
+ * @note nlsim has no timers here: when the forward-delay timer expires (15 s after a port
+ * started forwarding), Linux sends one more AF_BRIDGE RTM_NEWLINK for the port
+ * (br_forward_delay_timer_expired()); nlsim does not. The timer's remaining time is reported.
  */
 import { AttrWriter } from '../../../sim/wire/attr-writer.js';
 import { writeHeader } from '../../../sim/wire/header.js';
-import { devGetFlags, devGetIflink, type NetDevice, running } from '../device.js';
+import { devGetFlags, devGetIflink, type NetDevice, netifOperUp, running } from '../device.js';
 import { encodeIfInfoMsg } from '../ifinfomsg.js';
-import type { LinkKind } from '../link-kind.js';
+import type { LinkKind, PortEvent } from '../link-kind.js';
 import type { NetOps } from '../netdev.js';
 import { IF_OPER, IFLA, RTM_DELLINK, RTM_NEWLINK, RTNLGRP_LINK } from '../uapi.js';
 
@@ -23,11 +31,18 @@ const IFLA_EVENT_FEATURES = 2;
 /** BR_PORT_PRIORITY default (port priority 32: port ids 0x8000 | port_no). */
 const DEFAULT_PORT_PRIORITY = 0x20;
 const BRIDGE_PRIORITY = 0x8000;
+/** BR_STATE_*: the port states IFLA_BRPORT_STATE reports. */
+const BR_STATE_DISABLED = 0;
+const BR_STATE_FORWARDING = 3;
+const BR_STATE_BLOCKING = 4;
+/** The default forward delay, 15 s (BR_FORWARD_DELAY = 15 * HZ). */
+const FORWARD_DELAY_MS = 15000;
 /** eth_stp_addr: the group address 01:80:c2:00:00:00. */
 const STP_GROUP_ADDR = Uint8Array.of(0x01, 0x80, 0xc2, 0x00, 0x00, 0x00);
 
 /** BridgePriv is the part of struct net_bridge nlsim reports. */
 interface BridgePriv {
+  /** br->port_list: the newest port first (list_add_rcu()). */
   ports: NetDevice[];
   /** bridge_id.addr (zero until a port sets it). */
   bridgeAddr: Uint8Array;
@@ -41,6 +56,12 @@ interface BridgePort {
   cost: number;
   designatedRoot: Uint8Array;
   designatedBridge: Uint8Array;
+  /** p->state: BR_STATE_*. */
+  state: number;
+  /** When forward_delay_timer expires (kernel ms), or null when it is not pending. */
+  forwardDelayDue: number | null;
+  /** The kernel's clock (ms since boot), for the timers' remaining time. */
+  now: () => number;
 }
 
 const ports = new WeakMap<NetDevice, BridgePort>();
@@ -63,11 +84,17 @@ function portCost(dev: NetDevice): number {
   return dev.kind?.kind === 'veth' ? 2 : 100;
 }
 
-/** fillPortAttrs mirrors br_port_fill_attrs() for a port in the disabled state. */
+/** timerValue mirrors br_timer_value(): a pending timer's remaining time in clock_t (1/100 s), else 0. */
+function timerValue(due: number | null, now: number): bigint {
+  if (due === null || due <= now) return 0n;
+  return BigInt(Math.ceil((due - now) / 10));
+}
+
+/** fillPortAttrs mirrors br_port_fill_attrs() (the port's bridge never runs STP). */
 function fillPortAttrs(w: AttrWriter, dev: NetDevice): void {
   const p = ports.get(dev)!;
   const portId = (DEFAULT_PORT_PRIORITY << 10) | p.portNo;
-  w.u8(1, 0); // IFLA_BRPORT_STATE: BR_STATE_DISABLED
+  w.u8(1, p.state); // IFLA_BRPORT_STATE
   w.u16(2, DEFAULT_PORT_PRIORITY);
   w.u32(3, p.cost);
   for (const t of [4, 5, 6, 7, 28]) w.u8(t, 0); // MODE, GUARD, PROTECT, FAST_LEAVE, MCAST_TO_UCAST
@@ -82,7 +109,9 @@ function fillPortAttrs(w: AttrWriter, dev: NetDevice): void {
   for (const t of [19, 20, 29]) w.u8(t, 0); // TOPOLOGY_CHANGE_ACK, CONFIG_PENDING, VLAN_TUNNEL
   w.u16(31, 0); // GROUP_FWD_MASK
   for (const t of [32, 35, 36, 33, 39, 40, 43]) w.u8(t, 0); // NEIGH_SUPPRESS, MRP_*, ISOLATED, LOCKED, MAB, NEIGH_VLAN_SUPPRESS
-  for (const t of [21, 22, 23]) w.u64(t, 0n); // MESSAGE_AGE, FORWARD_DELAY and HOLD timers
+  w.u64(21, 0n); // MESSAGE_AGE_TIMER
+  w.u64(22, timerValue(p.forwardDelayDue, p.now())); // FORWARD_DELAY_TIMER
+  w.u64(23, 0n); // HOLD_TIMER
   w.u8(25, 1); // MULTICAST_ROUTER: MDB_RTR_TYPE_TEMP_QUERY
   w.u32(37, 512); // MCAST_EHT_HOSTS_LIMIT
   w.u32(38, 0);
@@ -141,8 +170,90 @@ function recalculateBridgeId(br: NetDevice, net: NetOps): boolean {
     if (compare(bp.designatedBridge, old) === 0) bp.designatedBridge = addr.slice();
     if (compare(bp.designatedRoot, old) === 0) bp.designatedRoot = addr.slice();
   }
-  net.carrierOff(br);
+  portStateSelection(br, net);
   return true;
+}
+
+/**
+ * portStateSelection mirrors br_port_state_selection() with STP off: every enabled port is
+ * designated (the bridge is its own root), so a blocking one starts forwarding; the bridge
+ * has carrier while at least one port forwards.
+ */
+function portStateSelection(br: NetDevice, net: NetOps): void {
+  let live = 0;
+  for (const dev of privOf(br).ports) {
+    const p = ports.get(dev)!;
+    if (p.state === BR_STATE_DISABLED) continue;
+    makeForwarding(br, dev, net);
+    if (p.state === BR_STATE_FORWARDING) live++;
+  }
+  if (live) net.carrierOn(br);
+  else net.carrierOff(br);
+}
+
+/**
+ * makeForwarding mirrors br_make_forwarding() with STP off: blocking → forwarding at once,
+ * reported before the forward-delay timer starts (so that message shows it stopped).
+ */
+function makeForwarding(br: NetDevice, dev: NetDevice, net: NetOps): void {
+  const p = ports.get(dev)!;
+  if (p.state !== BR_STATE_BLOCKING) return;
+  p.state = BR_STATE_FORWARDING;
+  p.forwardDelayDue = null;
+  brIfinfoNotify(net, RTM_NEWLINK, dev, br);
+  p.forwardDelayDue = p.now() + FORWARD_DELAY_MS;
+}
+
+/** becomeDesignatedPort mirrors br_become_designated_port(): the bridge's own id (it is the root). */
+function becomeDesignatedPort(br: NetDevice, p: BridgePort): void {
+  const addr = privOf(br).bridgeAddr;
+  p.designatedRoot = addr.slice();
+  p.designatedBridge = addr.slice();
+}
+
+/** enablePort mirrors br_stp_enable_port(): br_init_port() (blocking), state selection, report. */
+function enablePort(br: NetDevice, dev: NetDevice, net: NetOps): void {
+  const p = ports.get(dev)!;
+  becomeDesignatedPort(br, p);
+  p.state = BR_STATE_BLOCKING;
+  portStateSelection(br, net);
+  brIfinfoNotify(net, RTM_NEWLINK, dev, br);
+}
+
+/**
+ * disablePort mirrors br_stp_disable_port(): disabled and reported while its timers still
+ * run, then the timers stop and the other ports are selected again (the bridge may lose
+ * its carrier).
+ */
+function disablePort(br: NetDevice, dev: NetDevice, net: NetOps): void {
+  const p = ports.get(dev)!;
+  becomeDesignatedPort(br, p);
+  p.state = BR_STATE_DISABLED;
+  brIfinfoNotify(net, RTM_NEWLINK, dev, br);
+  p.forwardDelayDue = null;
+  portStateSelection(br, net);
+}
+
+/** operUp is the condition for a port to be enabled: netif_running() && netif_oper_up(). */
+const operUp = (dev: NetDevice) => running(dev) && netifOperUp(dev);
+
+/**
+ * portEvent mirrors br_device_event() for NETDEV_UP, NETDEV_DOWN and NETDEV_CHANGE
+ * (br_port_carrier_check()): an event that changes no port state is still reported.
+ */
+function portEvent(br: NetDevice, dev: NetDevice, event: PortEvent, net: NetOps): void {
+  const p = ports.get(dev);
+  if (!p) return;
+  if (event === 'up' && running(br) && netifOperUp(dev)) return enablePort(br, dev, net);
+  if (event === 'down' && running(br)) return disablePort(br, dev, net);
+  if (event === 'change') {
+    if (operUp(dev)) p.cost = portCost(dev);
+    if (running(br)) {
+      if (operUp(dev) && p.state === BR_STATE_DISABLED) return enablePort(br, dev, net);
+      if (!operUp(dev) && p.state !== BR_STATE_DISABLED) return disablePort(br, dev, net);
+    }
+  }
+  brIfinfoNotify(net, RTM_NEWLINK, dev, br);
 }
 
 function compare(a: Uint8Array, b: Uint8Array): number {
@@ -167,7 +278,7 @@ function delNbp(br: NetDevice, dev: NetDevice, net: NetOps): void {
   const priv = privOf(br);
   dev.allmulti--; // nbp_delete_promisc(): allmulti, then promiscuity
   net.setPromiscuity(dev, -1);
-  brIfinfoNotify(net, RTM_NEWLINK, dev, br); // br_stp_disable_port()
+  disablePort(br, dev, net);
   brIfinfoNotify(net, RTM_DELLINK, dev, br);
   priv.ports = priv.ports.filter((p) => p !== dev);
   dev.master = null;
@@ -233,16 +344,25 @@ export const bridge: LinkKind = {
     const priv = privOf(br);
     let portNo = 1;
     while (priv.ports.some((p) => ports.get(p)!.portNo === portNo)) portNo++;
-    ports.set(dev, { portNo, cost: portCost(dev), designatedRoot: priv.bridgeAddr.slice(), designatedBridge: priv.bridgeAddr.slice() });
+    ports.set(dev, {
+      portNo,
+      cost: portCost(dev),
+      designatedRoot: priv.bridgeAddr.slice(),
+      designatedBridge: priv.bridgeAddr.slice(),
+      state: BR_STATE_DISABLED,
+      forwardDelayDue: null,
+      now: net.options.now,
+    });
     dev.allmulti++; // dev_set_allmulti(dev, 1): counted, not notified
     dev.master = br;
     net.rtmsgIfinfo(RTM_NEWLINK, dev, 0); // netdev_master_upper_dev_link(): NETDEV_CHANGEUPPER
-    priv.ports.push(dev);
+    priv.ports.unshift(dev);
     net.setPromiscuity(dev, 1); // nbp_update_port_count() → br_manage_promisc()
     // netdev_update_features(): the first port changes the bridge's features (measured with
     // veth and ifb ports; a mix of port kinds may change them again, which is not modelled).
     if (priv.ports.length === 1) net.rtmsgIfinfo(RTM_NEWLINK, br, 0, undefined, IFLA_EVENT_FEATURES);
     const changed = recalculateBridgeId(br, net);
+    if (operUp(dev) && running(br)) enablePort(br, dev, net);
     brIfinfoNotify(net, RTM_NEWLINK, dev, br);
     if (changed) net.rtmsgIfinfo(RTM_NEWLINK, br, 0); // NETDEV_CHANGEADDR
     setGsoLimits(br);
@@ -255,6 +375,15 @@ export const bridge: LinkKind = {
     // netdev_update_features(): the last port's departure changes them back.
     if (privOf(br).ports.length === 0) net.rtmsgIfinfo(RTM_NEWLINK, br, 0, undefined, IFLA_EVENT_FEATURES);
   },
+  open(br, net) {
+    // br_dev_open() → br_stp_enable_bridge(): ports that can forward are enabled.
+    for (const dev of privOf(br).ports) if (operUp(dev)) enablePort(br, dev, net);
+  },
+  stop(br, net) {
+    // br_dev_stop() → br_stp_disable_bridge()
+    for (const dev of privOf(br).ports) if (ports.get(dev)!.state !== BR_STATE_DISABLED) disablePort(br, dev, net);
+  },
+  portEvent,
   dellink(br, net) {
     // br_dev_delete(): every port leaves (del_nbp()) before the bridge goes.
     for (const p of [...privOf(br).ports]) delNbp(br, p, net);

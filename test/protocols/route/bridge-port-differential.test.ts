@@ -1,0 +1,119 @@
+/**
+ * Bridge ports whose state changes: the AF_BRIDGE RTM_NEWLINK of br_ifinfo_notify() that
+ * br_device_event() and the STP port code send (NETDEV_UP, NETDEV_CHANGE from linkwatch,
+ * NETDEV_DOWN, br_stp_enable_port() / br_make_forwarding() / br_stp_disable_port()), the
+ * bridge's own carrier (br_port_state_selection()), enslave, nomaster, port and bridge
+ * deletion, on the simulator and on Linux, message for message on RTNLGRP_LINK.
+ */
+import { expect, it } from 'vitest';
+import { IFF, IFLA, IFLA_INFO, RTM_DELLINK, RTM_GETLINK, RTM_NEWLINK, RTM_SETLINK, VETH_INFO_PEER } from '../../../protocols/route/uapi.js';
+import { createKernel } from '../../../sim/kernel.js';
+import { NLM_F_ACK, NLM_F_CREATE, NLM_F_DUMP, NLM_F_EXCL, NLM_F_REQUEST } from '../../../sim/uapi/netlink.js';
+import { describeKernel } from '../../helpers/backends.js';
+import { attr, attrString, attrU32, concat } from '../../helpers/exchange.js';
+import { type Outcome, runScenario, type Step } from './link-differential.js';
+import { ifinfo } from './route-backend.js';
+
+const NEW = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL;
+const ACK = NLM_F_REQUEST | NLM_F_ACK;
+const linkinfo = (kind: string, ...data: Uint8Array[]) =>
+  attr(IFLA.IFLA_LINKINFO, concat(attrString(IFLA_INFO.IFLA_INFO_KIND, kind), ...(data.length ? [attr(IFLA_INFO.IFLA_INFO_DATA, concat(...data))] : [])));
+const mac = (n: number) => attr(IFLA.IFLA_ADDRESS, Uint8Array.of(2, 0, 0, 0, 0, n));
+const up = (index: number): Step => ({ type: RTM_SETLINK, flags: ACK, payload: ifinfo({ index, flags: IFF.IFF_UP, change: IFF.IFF_UP }) });
+const down = (index: number): Step => ({ type: RTM_SETLINK, flags: ACK, payload: ifinfo({ index, flags: 0, change: IFF.IFF_UP }) });
+const master = (index: number, m: number): Step => ({ type: RTM_SETLINK, flags: ACK, payload: ifinfo({ index }, attrU32(IFLA.IFLA_MASTER, m)) });
+const get = (index: number): Step => ({ type: RTM_GETLINK, flags: NLM_F_REQUEST, payload: ifinfo({ index }) });
+const brDump: Step = { type: RTM_GETLINK, flags: NLM_F_REQUEST | NLM_F_DUMP, payload: ifinfo({ family: 7 }) };
+const del = (index: number): Step => ({ type: RTM_DELLINK, flags: ACK, payload: ifinfo({ index }) });
+const bridge = (name: string): Step => ({ type: RTM_NEWLINK, flags: NEW, payload: ifinfo({}, attrString(IFLA.IFLA_IFNAME, name), linkinfo('bridge')) });
+/** A veth pair with fixed addresses (the bridge id follows the lowest port address). */
+const vethPair = (a: string, b: string, n: number): Step => ({
+  type: RTM_NEWLINK,
+  flags: NEW,
+  payload: ifinfo({}, attrString(IFLA.IFLA_IFNAME, a), mac(n), linkinfo('veth', attr(VETH_INFO_PEER, ifinfo({}, attrString(IFLA.IFLA_IFNAME, b), mac(n + 1))))),
+});
+/** Lets linkwatch's rate limit (one run a second for non-urgent events) pass on Linux. */
+const settle: Step = { type: 0, flags: 0, payload: new Uint8Array(0), waitMs: 1100 };
+
+// Indexes: b0 is 2; the first pair's peer v1 is 3 and v0 is 4; a second pair w1 5, w0 6.
+const scenarios: [string, Step[]][] = [
+  ['a down port of a down bridge: up without carrier, peer up (carrier), peer down, port down', [
+    bridge('b0'), vethPair('v0', 'v1', 0x10), master(4, 2), up(4), settle, up(3), settle, down(3), settle, down(4), settle, brDump,
+  ]],
+  ['a port of an up bridge comes up, gets carrier, loses it, goes down', [
+    bridge('b0'), vethPair('v0', 'v1', 0x10), up(2), settle, master(4, 2), settle, up(4), settle, up(3), settle, get(2), brDump,
+    down(3), settle, get(2), up(3), settle, down(4), settle, get(2), brDump,
+  ]],
+  ['an up port with carrier enslaved to an up bridge, then nomaster, then enslaved again', [
+    bridge('b0'), vethPair('v0', 'v1', 0x10), up(3), up(4), up(2), settle, master(4, 2), settle, get(2), get(4), brDump,
+    master(4, 0), settle, get(2), master(4, 2), settle, brDump,
+  ]],
+  ['a bridge brought up and down under a forwarding port', [
+    bridge('b0'), vethPair('v0', 'v1', 0x10), up(3), up(4), settle, master(4, 2), settle, up(2), settle, get(2), brDump, down(2), settle, get(4), up(2), settle, brDump,
+  ]],
+  ['two ports: one forwarding, the other without carrier; the forwarding one deleted', [
+    bridge('b0'), vethPair('v0', 'v1', 0x10), vethPair('w0', 'w1', 0x20), up(2), up(3), up(4), up(6), settle, master(4, 2), settle, master(6, 2), settle, get(2), brDump,
+    del(4), settle, get(2), brDump, del(6), settle, get(2),
+  ]],
+  ['a bridge deleted with forwarding ports', [
+    bridge('b0'), vethPair('v0', 'v1', 0x10), vethPair('w0', 'w1', 0x20), up(2), up(3), up(4), up(5), up(6), settle, master(4, 2), settle, master(6, 2), settle, del(2), settle, get(4),
+  ]],
+];
+
+/**
+ * maskPortTimers replaces the bridge port timers (IFLA_BRPORT_MESSAGE_AGE_TIMER,
+ * FORWARD_DELAY_TIMER, HOLD_TIMER), in AF_BRIDGE messages and in IFLA_INFO_SLAVE_DATA, by
+ * whether they run: they count down. It also hides what the traffic Linux sends on its own
+ * (IPv6 DAD, MLD reports, router solicitations) through a forwarding port changes: the
+ * learned FDB entries (IFLA_BR_FDB_N_LEARNED), the snooped groups (IFLA_BRPORT_MCAST_N_GROUPS)
+ * and IF_RS_SENT in IFLA_INET6_FLAGS (IPv6 timing, not the bridge's).
+ */
+function maskPortTimers(lines: string[]): string[] {
+  let nest = '';
+  return lines.map((l) => {
+    if (/^ {2}info\.\d/.test(l)) nest = l.slice(2, 8);
+    const af6 = /^ {2}af10\.1 ([0-9a-f]{2})([0-9a-f]{6})$/.exec(l);
+    if (af6) return `  af10.1 ${(parseInt(af6[1]!, 16) & ~0x10).toString(16).padStart(2, '0')}${af6[2]} (RS_SENT masked)`;
+    if ((nest === 'info.2' && l.startsWith('    data.48 ')) || (nest === 'info.5' && l.startsWith('    data.41 ')) || l.startsWith('  brport.41 ')) {
+      return `${l.slice(0, l.lastIndexOf(' '))} <traffic>`;
+    }
+    const m = /^( {2}brport| {4}data)\.(21|22|23) ([0-9a-f]+)$/.exec(l);
+    if (!m || (m[1] === '    data' && nest !== 'info.5')) return l;
+    return `${m[1]}.${m[2]} ${/[1-9a-f]/.test(m[3]!) ? '<running>' : '0'}`;
+  });
+}
+
+const masked = (o: Outcome): Outcome => ({ replies: o.replies.map(maskPortTimers), notifications: o.notifications.map(maskPortTimers) });
+
+/**
+ * settled moves the notifications a step's following settle steps saw into the step: Linux
+ * delays a bridge's non-urgent linkwatch event (carrier off) by up to a second, nlsim runs
+ * it before the request returns.
+ */
+function settled(o: Outcome, steps: Step[]): Outcome {
+  const notifications = o.notifications.map((n) => [...n]);
+  let owner = 0;
+  for (let i = 0; i < steps.length; i++) {
+    if (steps[i]!.type === 0 && i > 0) {
+      notifications[owner]!.push(...notifications[i]!);
+      notifications[i] = [];
+    } else owner = i;
+  }
+  return { replies: o.replies, notifications };
+}
+
+describeKernel('bridge port state changes: simulator and Linux, message for message', (openNamespace) => {
+  it.each(scenarios)('%s', async (_name, steps) => {
+    const ns = openNamespace();
+    try {
+      const real = settled(masked(await runScenario(ns, steps, { real: true })), steps);
+      const sim = settled(masked(await runScenario(createKernel(), steps, { real: false })), steps);
+      for (let i = 0; i < steps.length; i++) {
+        expect({ step: i + 1, replies: sim.replies[i] }).toEqual({ step: i + 1, replies: real.replies[i] });
+        expect({ step: i + 1, notifications: sim.notifications[i] }).toEqual({ step: i + 1, notifications: real.notifications[i] });
+      }
+    } finally {
+      ns.close();
+    }
+  }, 60_000);
+});
