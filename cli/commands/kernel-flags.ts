@@ -37,7 +37,7 @@ export function addKernelFlags(command: Command): Command {
       'load a kernel module: a .js/.mjs file (or .ts, through tsx) whose default export or register export is a function (kernel) => void; repeatable, loaded in order (with --pcap, the capture then keeps every protocol, not only nlmon\'s)',
       (file: string, previous: string[] = []) => [...previous, file],
     )
-    .option('--state <file>', 'create the links, addresses, routes and neighbours of a topology file (docs/topology.md; `nlsim snapshot` writes one) through rtnetlink before the command starts')
+    .option('--state <file>', 'create the links, addresses, routes, neighbours and rules of a topology file (docs/topology.md; `nlsim snapshot` writes one) through rtnetlink before the command starts')
     .option('--pcap <file>', 'record every datagram the virtual kernel moves, both directions, as nlmon would, into FILE when the kernel stops')
     .addOption(new Option('--pcap-format <format>', 'the capture file format').choices(['pcap', 'pcap-ns', 'pcapng']).default('pcap'));
 }

@@ -1,6 +1,6 @@
 /**
- * `nlsim snapshot [--out FILE]`: reads the real machine's links, addresses, routes and
- * permanent neighbours through the native binding, with dump requests only, into a
+ * `nlsim snapshot [--out FILE]`: reads the real machine's links, addresses, routes,
+ * permanent neighbours and policy rules through the native binding, with dump requests only, into a
  * topology file that `nlsim run --state FILE` (or loadTopology()) recreates in a virtual
  * kernel. See docs/topology.md.
  */
@@ -32,9 +32,9 @@ export function takeSnapshot(sockets: SocketFactory): Snapshot {
 export function register(program: Command): void {
   program
     .command('snapshot')
-    .summary("write this machine's links, addresses, routes and neighbours as a topology file for --state")
+    .summary("write this machine's links, addresses, routes, neighbours and rules as a topology file for --state")
     .description(
-      'write the links, addresses, routes and permanent neighbours of this machine\'s network namespace as a topology file for --state (read only: dump requests through the native binding; for another namespace run it under `nsenter --net=PATH`). What the kernel makes itself (lo, prefix and local routes, link-local addresses) is left out; what a virtual kernel cannot hold is left out with a warning on stderr',
+      'write the links, addresses, routes, permanent neighbours and policy rules of this machine\'s network namespace as a topology file for --state (read only: dump requests through the native binding; for another namespace run it under `nsenter --net=PATH`). What the kernel makes itself (lo, prefix and local routes, link-local addresses) is left out; what a virtual kernel cannot hold is left out with a warning on stderr',
     )
     .option('--out <file>', 'write the topology to FILE (default: standard output)')
     .action(async (options: SnapshotOptions) => {

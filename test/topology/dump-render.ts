@@ -13,7 +13,7 @@ import { encodeIfAddrMsg } from '../../protocols/route/ifaddrmsg.js';
 import { encodeRtMsg } from '../../protocols/route/rtmsg.js';
 import { AF_INET, AF_INET6, IFA, IFLA, RTM } from '../../protocols/route/uapi.js';
 import { RtnlConnection } from '../../protocols/route/topology/rtnl-conn.js';
-import { renderAddr, renderNeigh, renderRoute } from '../protocols/route/rt-render.js';
+import { renderAddr, renderNeigh, renderRoute, renderRule } from '../protocols/route/rt-render.js';
 
 const hex = (b: Uint8Array | undefined) => (b ? Buffer.from(b).toString('hex') : '-');
 const u32 = (b: Uint8Array | undefined) => (b ? viewOf(b).getUint32(0, HOST_LE) : '-');
@@ -24,9 +24,10 @@ export interface KernelState {
   addresses: string[];
   routes: string[];
   neighbours: string[];
+  rules: string[];
 }
 
-/** dumpState dumps the namespace of `sock` and renders each object on one line. */
+/** dumpState dumps the namespace of `sock` (links, addresses, routes, permanent neighbours, rules) and renders each object on one line. */
 export function dumpState(sock: NetlinkSocket): KernelState {
   const conn = new RtnlConnection(sock);
   const links = conn.dump(RTM.RTM_GETLINK, encodeIfInfoMsg({}), 'RTM_GETLINK').map((m) => {
@@ -50,7 +51,12 @@ export function dumpState(sock: NetlinkSocket): KernelState {
     // Permanent entries only: the others are what the kernel learnt (router solicitations, DAD), on its own schedule.
     return conn.dump(RTM.RTM_GETNEIGH, ndmsg, 'RTM_GETNEIGH').filter((m) => viewOf(m.payload).getUint16(8, HOST_LE) & 0x80).map((m) => renderNeigh(m).join(' | '));
   });
-  return { links, addresses, routes, neighbours };
+  const rules = [AF_INET, AF_INET6].flatMap((family) => {
+    const hdr = new Uint8Array(12);
+    hdr[0] = family;
+    return conn.dump(RTM.RTM_GETRULE, hdr, 'RTM_GETRULE').map((m) => renderRule(m).join(' | '));
+  });
+  return { links, addresses, routes, neighbours, rules };
 }
 
 /** tentative says whether an IPv6 address of the dump still runs duplicate address detection. */

@@ -1,7 +1,7 @@
 /**
  * The round trip, judged by the real kernel: `ip` builds a topology in a fresh namespace of
  * Linux; `nlsim snapshot`'s code path reads it; loadTopology() applies the snapshot to a
- * fresh virtual kernel; then links, addresses, routes and permanent neighbours dumped from
+ * fresh virtual kernel; then links, addresses, routes, permanent neighbours and rules dumped from
  * both must agree, attribute for attribute. MACs and ifindexes are carried over, so nothing
  * is masked but what differs between two runs of Linux itself (address and route cache
  * times, see rt-render.ts).
@@ -54,6 +54,11 @@ const SETUP = [
   '-6 route add blackhole fd03::/64 table 300',
   'neigh add 10.0.0.2 lladdr 02:aa:bb:cc:dd:ee dev v1 nud permanent',
   '-6 neigh add fd00::2 lladdr 02:aa:bb:cc:dd:ef dev v1 nud permanent',
+  'rule add from 10.0.0.0/8 table 100',
+  'rule add not to 10.1.0.0/16 fwmark 0x10/0xff iif v1 oif v9 prohibit pref 500',
+  'rule add to 10.9.0.0/16 lookup main suppress_prefixlength 0 proto static',
+  '-6 rule add from fd00::/8 lookup 200 suppress_prefixlength 0',
+  '-6 rule add pref 7 blackhole',
 ];
 
 /** settle waits until Linux has finished duplicate address detection of the link-local addresses. */
@@ -94,6 +99,7 @@ describeKernel('topology round trip', (openNamespace) => {
       expect(topology.addresses?.map((a) => a.address)).not.toContain('127.0.0.1/8');
       expect(topology.addresses?.some((a) => a.address.startsWith('fe80:'))).toBe(false);
       expect(topology.routes?.some((r) => r.protocol === 'kernel')).toBe(false);
+      expect(topology.rules?.map((r) => r.priority)).toEqual([499, 500, 32765, 7, 32765]);
 
       const kernel = createKernel();
       loadTopology(kernel, JSON.parse(JSON.stringify(topology)) as TopologyFile);
@@ -105,6 +111,7 @@ describeKernel('topology round trip', (openNamespace) => {
       expect(sim.addresses).toEqual(real.addresses);
       expect(sim.routes).toEqual(real.routes);
       expect(sim.neighbours).toEqual(real.neighbours);
+      expect(sim.rules).toEqual(real.rules);
     } finally {
       ns.close();
     }
@@ -130,6 +137,7 @@ describeKernel('topology round trip', (openNamespace) => {
       expect(b.addresses).toEqual(a.addresses);
       expect(b.routes).toEqual(a.routes);
       expect(b.neighbours).toEqual(a.neighbours);
+      expect(b.rules).toEqual(a.rules);
       // And snapshotting the copy gives the same file.
       expect(takeSnapshot(target).topology).toEqual(topology);
     } finally {

@@ -38,7 +38,9 @@ describe('validateTopology', () => {
   test.for([
     [[], 'f.json: expected a JSON object, got an array'],
     [{ nlsim: 'topology/2' }, 'f.json: "nlsim": expected "topology/1" (the format version), got "topology/2"'],
-    [{ links: [], rules: [] }, 'f.json: rules: unknown field (expected nlsim, links, addresses, routes, neighbours)'],
+    [{ links: [], nexthops: [] }, 'f.json: nexthops: unknown field (expected nlsim, links, addresses, routes, neighbours, rules)'],
+    [{ rules: [{ action: 'goto' }] }, 'f.json: rules[0]: missing field "goto" (the priority to jump to)'],
+    [{ rules: [{ action: 'blackhole', table: 100 }] }, 'f.json: rules[0].table: only a rule of action lookup has it'],
     [{ links: {} }, 'f.json: links: expected an array, got an object'],
     [{ links: ['eth0'] }, 'f.json: links[0]: expected an object, got "eth0"'],
     [{ links: [{ kind: 'dummy' }] }, 'f.json: links[0]: missing field "name"'],

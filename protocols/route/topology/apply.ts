@@ -19,8 +19,8 @@ import { encodeIfAddrMsg } from '../ifaddrmsg.js';
 import { encodeIfInfoMsg } from '../ifinfomsg.js';
 import { encodeRtMsg } from '../rtmsg.js';
 import { AF_INET, AF_INET6, IFA, IFADDRMSG_LEN, IFF, IFLA, IFLA_INFO, IFLA_VLAN, RT_SCOPE, RTA, RTM, RTN, RTNH_F, RTPROT, VETH_INFO_PEER } from '../uapi.js';
-import type { AddressSpec, LinkSpec, NeighbourSpec, RouteSpec, Scope, Topology } from './format.js';
-import { ADDRESS_FLAGS, type IpAddress, parseCidr, parseIp, parseMac, PROTOCOLS, ROUTE_TYPES, SCOPES, TABLES } from './names.js';
+import type { AddressSpec, LinkSpec, NeighbourSpec, RouteSpec, RuleSpec, Scope, Topology } from './format.js';
+import { ADDRESS_FLAGS, type IpAddress, parseCidr, parseIp, parseMac, PROTOCOLS, ROUTE_TYPES, RULE_ACTIONS, SCOPES, TABLES } from './names.js';
 import { TopologyError, validateTopology } from './parse.js';
 import { concat, RtnlConnection } from './rtnl-conn.js';
 
@@ -83,6 +83,11 @@ export function applyTopology(sock: NetlinkSocket, topology: Topology, options: 
     run(`routes[${i}]`, routeLabel(r), () => newRoute(conn, r, source, `routes[${i}]`));
   });
   (t.neighbours ?? []).forEach((n, i) => run(`neighbours[${i}]`, `${n.dst} dev ${n.dev}`, () => newNeighbour(conn, n)));
+  (t.rules ?? []).forEach((r, i) => {
+    // The default rules (local, main, default) are the kernel's.
+    if (r.protocol === 'kernel' || r.protocol === RTPROT.RTPROT_KERNEL) return;
+    run(`rules[${i}]`, ruleLabel(r), () => newRule(conn, r, source, `rules[${i}]`));
+  });
 }
 
 function linkAttrs(w: AttrWriter, l: LinkSpec | undefined): void {
@@ -223,4 +228,52 @@ function newNeighbour(conn: RtnlConnection, n: NeighbourSpec): void {
   w.bytes(NDA_DST, dst.bytes);
   if (n.lladdr !== undefined) w.bytes(NDA_LLADDR, parseMac(n.lladdr)!);
   conn.request(RTM.RTM_NEWNEIGH, NLM_F_CREATE | NLM_F_EXCL, concat(hdr, w.finish()), `RTM_NEWNEIGH ${n.dst} dev ${n.dev}`);
+}
+
+// linux/fib_rules.h
+const FRA_DST = 1;
+const FRA_SRC = 2;
+const FRA_IIFNAME = 3;
+const FRA_GOTO = 4;
+const FRA_PRIORITY = 6;
+const FRA_FWMARK = 10;
+const FRA_SUPPRESS_PREFIXLEN = 14;
+const FRA_TABLE = 15;
+const FRA_FWMASK = 16;
+const FRA_OIFNAME = 17;
+const FRA_PROTOCOL = 21;
+const FIB_RULE_INVERT = 0x2;
+
+function ruleLabel(r: RuleSpec): string {
+  const action = r.action ?? 'lookup';
+  const target = action === 'lookup' ? `lookup ${r.table ?? 'main'}` : action === 'goto' ? `goto ${r.goto}` : action;
+  return [r.priority !== undefined ? `pref ${r.priority}` : '', r.not ? 'not' : '', `from ${r.from ?? 'all'}`, r.to ? `to ${r.to}` : '', target].filter(Boolean).join(' ');
+}
+
+function newRule(conn: RtnlConnection, r: RuleSpec, source: string, entry: string): void {
+  const from = r.from === undefined ? undefined : parseCidr(r.from)!;
+  const to = r.to === undefined ? undefined : parseCidr(r.to)!;
+  const families = [from, to].filter((x): x is NonNullable<typeof from> => x !== undefined).map((x) => x.family);
+  if (r.family !== undefined) families.push(r.family === 'inet6' ? AF_INET6 : AF_INET);
+  if (families.some((f) => f !== families[0])) throw new TopologyError(source, entry, 'mixes IPv4 and IPv6 (from, to and family must agree)');
+  const action = RULE_ACTIONS[r.action ?? 'lookup'];
+  // `ip rule add` looks up main when no table is named.
+  const table = action !== RULE_ACTIONS.lookup ? 0 : r.table === undefined ? RT_TABLE_MAIN : typeof r.table === 'number' ? r.table : TABLES[r.table];
+  const hdr = new Uint8Array(12);
+  // family, dst_len, src_len, tos, table, res1, res2, action, flags
+  hdr.set([families[0] ?? AF_INET, to?.prefixlen ?? 0, from?.prefixlen ?? 0, 0, table < 256 ? table : 0, 0, 0, action]);
+  viewOf(hdr).setUint32(8, r.not ? FIB_RULE_INVERT : 0, HOST_LE);
+  const w = new AttrWriter();
+  if (to) w.bytes(FRA_DST, to.bytes);
+  if (from) w.bytes(FRA_SRC, from.bytes);
+  if (r.iif !== undefined) w.string(FRA_IIFNAME, r.iif);
+  if (r.oif !== undefined) w.string(FRA_OIFNAME, r.oif);
+  if (r.priority !== undefined) w.u32(FRA_PRIORITY, r.priority);
+  if (r.fwmark !== undefined) w.u32(FRA_FWMARK, r.fwmark);
+  if (r.fwmask !== undefined) w.u32(FRA_FWMASK, r.fwmask);
+  if (table >= 256) w.u32(FRA_TABLE, table);
+  if (r.goto !== undefined) w.u32(FRA_GOTO, r.goto);
+  if (r.suppressPrefixlen !== undefined) w.u32(FRA_SUPPRESS_PREFIXLEN, r.suppressPrefixlen);
+  if (r.protocol !== undefined) w.u8(FRA_PROTOCOL, typeof r.protocol === 'number' ? r.protocol : PROTOCOLS[r.protocol]!);
+  conn.request(RTM.RTM_NEWRULE, NLM_F_CREATE | NLM_F_EXCL, concat(hdr, w.finish()), `RTM_NEWRULE ${ruleLabel(r)}`);
 }

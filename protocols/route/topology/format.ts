@@ -1,6 +1,6 @@
 /**
- * The topology format: links, addresses, routes and permanent neighbours of one network
- * namespace, as data. `nlsim snapshot` writes it from a real machine, `--state FILE` and
+ * The topology format: links, addresses, routes, permanent neighbours and policy rules of
+ * one network namespace, as data. `nlsim snapshot` writes it from a real machine, `--state FILE` and
  * applyTopology() create it in a kernel through rtnetlink requests, and the vitest
  * fixture's `net.apply()` takes the same objects. See docs/topology.md.
  *
@@ -107,12 +107,48 @@ export interface NeighbourSpec {
   state?: 'permanent' | 'noarp';
 }
 
-/** Topology is what applyTopology() creates: links, then addresses, routes and neighbours. */
+/** RuleAction is a policy rule's FR_ACT_* action by name. */
+export type RuleAction = 'lookup' | 'goto' | 'nop' | 'blackhole' | 'unreachable' | 'prohibit';
+
+/** RuleSpec is a policy routing rule, as `ip rule add` makes. */
+export interface RuleSpec {
+  /** 'inet' or 'inet6'. Defaults to the family of `from`/`to`, else inet. */
+  family?: 'inet' | 'inet6';
+  /** FRA_PRIORITY (the preference). Defaults to the kernel's choice (below the lowest one after 0). */
+  priority?: number;
+  /** Source prefix in CIDR notation. */
+  from?: string;
+  /** Destination prefix in CIDR notation. */
+  to?: string;
+  /** FRA_IIFNAME: the input device's name (it need not exist). */
+  iif?: string;
+  /** FRA_OIFNAME. */
+  oif?: string;
+  /** FRA_FWMARK. */
+  fwmark?: number;
+  /** FRA_FWMASK. Defaults to all ones when fwmark is given. */
+  fwmask?: number;
+  /** Defaults to lookup. */
+  action?: RuleAction;
+  /** The table of a lookup rule: a number or main, local, default. */
+  table?: number | 'main' | 'local' | 'default';
+  /** The priority a goto rule jumps to (FRA_GOTO). */
+  goto?: number;
+  /** FIB_RULE_INVERT: the selector is negated ('not' in ip rule). */
+  not?: boolean;
+  /** FRA_SUPPRESS_PREFIXLEN. */
+  suppressPrefixlen?: number;
+  /** FRA_PROTOCOL: a number or boot, static, kernel… Defaults to unspec (0), as `ip rule add`. */
+  protocol?: number | string;
+}
+
+/** Topology is what applyTopology() creates: links, then addresses, routes, neighbours and rules. */
 export interface Topology {
   links?: LinkSpec[];
   addresses?: AddressSpec[];
   routes?: RouteSpec[];
   neighbours?: NeighbourSpec[];
+  rules?: RuleSpec[];
 }
 
 /** TopologyFile is a topology as a file holds it, with its version. */

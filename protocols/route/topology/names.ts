@@ -5,7 +5,7 @@
  */
 import { isIPv4, isIPv6 } from 'node:net';
 import { AF_INET, AF_INET6, IFA_F, RT_SCOPE, RT_TABLE, RTN, RTPROT } from '../uapi.js';
-import type { AddressFlag, RouteType, Scope } from './format.js';
+import type { AddressFlag, RouteType, RuleAction, Scope } from './format.js';
 
 /** SCOPES maps scope names to rt_scope_t. */
 export const SCOPES: Record<Exclude<Scope, number>, number> = {
@@ -58,6 +58,9 @@ export const ADDRESS_FLAGS: Record<AddressFlag, number> = {
   managetempaddr: IFA_F.IFA_F_MANAGETEMPADDR,
   mcautojoin: IFA_F.IFA_F_MCAUTOJOIN,
 };
+
+/** RULE_ACTIONS maps rule action names to FR_ACT_* (linux/fib_rules.h). */
+export const RULE_ACTIONS: Record<RuleAction, number> = { lookup: 1, goto: 2, nop: 3, blackhole: 6, unreachable: 7, prohibit: 8 };
 
 /** nameOf returns the name `value` has in `table`, or undefined. */
 export function nameOf<K extends string>(table: Record<K, number>, value: number): K | undefined {

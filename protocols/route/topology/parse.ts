@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { IFNAMSIZ } from '../uapi.js';
 import { type Topology, TOPOLOGY_FORMAT } from './format.js';
-import { ADDRESS_FLAGS, parseCidr, parseIp, parseMac, PROTOCOLS, ROUTE_TYPES, SCOPES, TABLES } from './names.js';
+import { ADDRESS_FLAGS, parseCidr, parseIp, parseMac, PROTOCOLS, ROUTE_TYPES, RULE_ACTIONS, SCOPES, TABLES } from './names.js';
 
 /**
  * TopologyError is a topology that cannot be read or applied. The message starts with the
@@ -117,7 +117,27 @@ const NEIGHBOUR: EntryShape = {
   required: ['dev', 'dst'],
 };
 
-const SECTIONS: Record<string, EntryShape> = { links: LINK, addresses: ADDRESS, routes: ROUTE, neighbours: NEIGHBOUR };
+const RULE: EntryShape = {
+  fields: {
+    family: oneOf(['inet', 'inet6']),
+    priority: u32,
+    from: cidr,
+    to: cidr,
+    iif: ifname,
+    oif: ifname,
+    fwmark: u32,
+    fwmask: u32,
+    action: oneOf(Object.keys(RULE_ACTIONS)),
+    table: either(oneOf(Object.keys(TABLES)), integer(1, 0xffffffff)),
+    goto: u32,
+    not: boolean,
+    suppressPrefixlen: integer(0, 128),
+    protocol: either(oneOf(Object.keys(PROTOCOLS)), integer(0, 255)),
+  },
+  required: [],
+};
+
+const SECTIONS: Record<string, EntryShape> = { links: LINK, addresses: ADDRESS, routes: ROUTE, neighbours: NEIGHBOUR, rules: RULE };
 
 /**
  * validateTopology checks `value` against the format and returns it as a Topology; throws a
@@ -140,6 +160,12 @@ export function validateTopology(value: unknown, source = 'topology', options: {
     list.forEach((entry, i) => checkEntry(source, `${section}[${i}]`, shape, entry));
   }
   for (const [i, link] of ((top.links ?? []) as Record<string, unknown>[]).entries()) checkLink(source, `links[${i}]`, link);
+  for (const [i, rule] of ((top.rules ?? []) as Record<string, unknown>[]).entries()) {
+    const action = rule.action ?? 'lookup';
+    if (rule.goto !== undefined && action !== 'goto') throw new TopologyError(source, `rules[${i}].goto`, 'only a rule of action goto has it');
+    if (action === 'goto' && rule.goto === undefined) throw new TopologyError(source, `rules[${i}]`, 'missing field "goto" (the priority to jump to)');
+    if (rule.table !== undefined && action !== 'lookup') throw new TopologyError(source, `rules[${i}].table`, 'only a rule of action lookup has it');
+  }
   return top as Topology;
 }
 

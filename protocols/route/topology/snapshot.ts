@@ -1,12 +1,12 @@
 /**
- * snapshotTopology: reads links, addresses, routes and permanent neighbours from a kernel
- * with dump requests only (RTM_GETLINK, RTM_GETADDR, RTM_GETROUTE, RTM_GETNEIGH) and turns
- * them into a topology that applyTopology() recreates.
+ * snapshotTopology: reads links, addresses, routes, permanent neighbours and policy rules
+ * from a kernel with dump requests only (RTM_GETLINK, RTM_GETADDR, RTM_GETROUTE,
+ * RTM_GETNEIGH, RTM_GETRULE) and turns them into a topology that applyTopology() recreates.
  *
  * Left out, because the kernel makes them again when the topology is applied: lo itself
  * (only its up flag and MTU are kept), addresses the kernel added (IFA_PROTO kernel_lo,
  * kernel_ll, kernel_ra; without IFA_PROTO: lo's 127.0.0.1/8 and ::1, EUI-64 link-locals),
- * routes of protocol kernel or ra and cloned ones. Left out with a warning, because the
+ * routes of protocol kernel or ra and cloned ones, the default rules (protocol kernel). Left out with a warning, because the
  * topology format or the virtual kernel cannot hold them: links of other kinds (and what
  * refers to them), multipath, nexthop-object, encap and source-specific routes, neighbours
  * that are not permanent are skipped silently (the kernel learnt them).
@@ -22,6 +22,7 @@ import {
   AF_INET,
   AF_INET6,
   ARPHRD,
+  FIB_RULE_HDR_LEN,
   IFA,
   IFADDRMSG_LEN,
   IFF,
@@ -40,9 +41,9 @@ import {
   RTPROT,
 } from '../uapi.js';
 import { defaultRouteScope } from './apply.js';
-import type { AddressSpec, LinkKind, LinkSpec, NeighbourSpec, RouteSpec, TopologyFile } from './format.js';
+import type { AddressSpec, LinkKind, LinkSpec, NeighbourSpec, RouteSpec, RuleSpec, TopologyFile } from './format.js';
 import { TOPOLOGY_FORMAT } from './format.js';
-import { ADDRESS_FLAGS, formatIp, formatMac, nameOf, PROTOCOLS, ROUTE_TYPES, SCOPES, TABLES } from './names.js';
+import { ADDRESS_FLAGS, formatIp, formatMac, nameOf, PROTOCOLS, ROUTE_TYPES, RULE_ACTIONS, SCOPES, TABLES } from './names.js';
 import { RtnlConnection } from './rtnl-conn.js';
 
 /** Snapshot is a topology read from a kernel, with what could not be carried over. */
@@ -171,10 +172,21 @@ export function snapshotTopology(sock: NetlinkSocket): Snapshot {
     }
   }
 
+  const rules: RuleSpec[] = [];
+  for (const family of [AF_INET, AF_INET6]) {
+    const hdr = new Uint8Array(FIB_RULE_HDR_LEN);
+    hdr[0] = family;
+    for (const m of conn.dump(RTM.RTM_GETRULE, hdr, 'RTM_GETRULE')) {
+      const r = ruleSpec(m, warnings);
+      if (r) rules.push(r);
+    }
+  }
+
   const topology: TopologyFile = { nlsim: TOPOLOGY_FORMAT, links: [...specs, ...vlans].map(ordered) };
   if (addresses.length) topology.addresses = addresses;
   if (routes.length) topology.routes = routes;
   if (neighbours.length) topology.neighbours = neighbours;
+  if (rules.length) topology.rules = rules;
   return { topology, warnings };
 }
 
@@ -320,6 +332,60 @@ function neighbourSpec(m: NlMessage, devName: (i: number) => string | undefined)
   return spec;
 }
 
+// linux/fib_rules.h
+const FRA = { DST: 1, SRC: 2, IIFNAME: 3, GOTO: 4, PRIORITY: 6, FWMARK: 10, FLOW: 11, TUN_ID: 12, SUPPRESS_IFGROUP: 13, SUPPRESS_PREFIXLEN: 14, TABLE: 15, FWMASK: 16, OIFNAME: 17, L3MDEV: 19, UID_RANGE: 20, PROTOCOL: 21, IP_PROTO: 22, SPORT_RANGE: 23, DPORT_RANGE: 24, DSCP: 25, FLOWLABEL: 26 } as const;
+const FIB_RULE_INVERT = 0x2;
+
+function ruleSpec(m: NlMessage, warnings: string[]): RuleSpec | undefined {
+  const p = m.payload;
+  const [family, dstLen, srcLen, tos, hdrTable, , , action] = p;
+  const flags = viewOf(p).getUint32(8, HOST_LE);
+  const tb = parseAttrs(p, FIB_RULE_HDR_LEN);
+  const protocol = tb.get(FRA.PROTOCOL)?.[0] ?? 0;
+  const priority = tb.has(FRA.PRIORITY) ? u32(tb.get(FRA.PRIORITY)!) : 0;
+  const table = tb.has(FRA.TABLE) ? u32(tb.get(FRA.TABLE)!) : hdrTable!;
+  if (protocol === RTPROT.RTPROT_KERNEL) return undefined;
+  const unsupported = [
+    [tos !== 0, 'a TOS'],
+    [tb.has(FRA.UID_RANGE), 'a uid range'],
+    [tb.has(FRA.L3MDEV) && tb.get(FRA.L3MDEV)![0] !== 0, 'l3mdev'],
+    [tb.has(FRA.IP_PROTO), 'an IP protocol'],
+    [tb.has(FRA.SPORT_RANGE) || tb.has(FRA.DPORT_RANGE), 'a port range'],
+    [tb.has(FRA.DSCP) || tb.has(FRA.FLOWLABEL), 'a DSCP or flow label'],
+    [tb.has(FRA.TUN_ID) || tb.has(FRA.FLOW), 'a tunnel id or realm'],
+    [tb.has(FRA.SUPPRESS_IFGROUP) && u32(tb.get(FRA.SUPPRESS_IFGROUP)!) !== 0xffffffff, 'suppress_ifgroup'],
+  ].filter(([has]) => has);
+  if (unsupported.length) {
+    warnings.push(`rule ${priority}: has ${unsupported.map(([, w]) => w).join(' and ')}, which the topology format does not hold, left out`);
+    return undefined;
+  }
+  const spec: RuleSpec = {};
+  const src = tb.get(FRA.SRC);
+  const dst = tb.get(FRA.DST);
+  if (!src && !dst && family === AF_INET6) spec.family = 'inet6';
+  spec.priority = priority;
+  if (flags & FIB_RULE_INVERT) spec.not = true;
+  if (src) spec.from = `${formatIp(src)}/${srcLen}`;
+  if (dst) spec.to = `${formatIp(dst)}/${dstLen}`;
+  if (tb.has(FRA.IIFNAME)) spec.iif = cstring(tb.get(FRA.IIFNAME)!);
+  if (tb.has(FRA.OIFNAME)) spec.oif = cstring(tb.get(FRA.OIFNAME)!);
+  if (tb.has(FRA.FWMARK) && u32(tb.get(FRA.FWMARK)!) !== 0) spec.fwmark = u32(tb.get(FRA.FWMARK)!);
+  const mask = tb.has(FRA.FWMASK) ? u32(tb.get(FRA.FWMASK)!) : undefined;
+  if (mask !== undefined && !(spec.fwmark !== undefined && mask === 0xffffffff) && !(spec.fwmark === undefined && mask === 0)) spec.fwmask = mask;
+  const name = nameOf(RULE_ACTIONS, action!);
+  if (name === undefined) {
+    warnings.push(`rule ${priority}: action ${action} is not one the topology format holds, left out`);
+    return undefined;
+  }
+  if (name !== 'lookup') spec.action = name;
+  else spec.table = nameOf(TABLES, table) ?? table;
+  if (name === 'goto') spec.goto = tb.has(FRA.GOTO) ? u32(tb.get(FRA.GOTO)!) : 0;
+  const suppress = tb.get(FRA.SUPPRESS_PREFIXLEN);
+  if (suppress && u32(suppress) !== 0xffffffff) spec.suppressPrefixlen = u32(suppress);
+  if (protocol !== 0) spec.protocol = nameOf(PROTOCOLS, protocol) ?? protocol;
+  return spec;
+}
+
 function equal(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
 }
@@ -330,7 +396,7 @@ function equal(a: Uint8Array, b: Uint8Array): boolean {
  */
 export function formatTopology(t: TopologyFile): string {
   const lines = [`{`, `  "nlsim": ${JSON.stringify(t.nlsim)}`];
-  for (const section of ['links', 'addresses', 'routes', 'neighbours'] as const) {
+  for (const section of ['links', 'addresses', 'routes', 'neighbours', 'rules'] as const) {
     const list = t[section];
     if (!list) continue;
     lines[lines.length - 1] += ',';
