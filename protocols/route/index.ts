@@ -15,6 +15,7 @@ import { LinkOps } from './links.js';
 import { RouteOps } from './route-ops.js';
 import { RuleOps } from './fib-rules.js';
 import { NeighOps } from './neighbour.js';
+import { registerNetconf } from './netconf.js';
 import { Rtnetlink } from './rtnetlink.js';
 import { NetworkState } from './state.js';
 import { RTNLGRP_IPV4_MROUTE_R, RTNLGRP_IPV6_MROUTE_R, RTNLGRP_MAX } from './uapi.js';
@@ -57,6 +58,7 @@ export function registerRoute(kernel: VirtualKernel, options: RouteOptions = {})
   new RouteOps(state).register(rtnl);
   new RuleOps(state).register(rtnl);
   new NeighOps(state).register(rtnl);
+  registerNetconf(rtnl, state);
   const handle = kernel.registerProtocol({
     protocol: NETLINK_ROUTE,
     name: 'NETLINK_ROUTE',

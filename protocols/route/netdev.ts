@@ -16,8 +16,9 @@ import { writeHeader } from '../../sim/wire/header.js';
 import { DEVCONF_ACCEPT_DAD, devGetFlags, devGetIflink, DEVCONF_MTU6, etherInet6Conf, IPV4_MIN_MTU, IPV6_MIN_MTU, type NetDevice, netifOperUp, newInet6Dev, running } from './device.js';
 import { fillIfInfo, ifNlmsgSize } from './link-fill.js';
 import { neighIfdown, neighRsSent } from './neighbour.js';
+import { netconfNotifyRegister, netconfNotifyUnregister } from './netconf.js';
 import type { LinkTable, NetworkStateOptions } from './state.js';
-import { IF_OPER, IF_READY, IFF, IFF_VOLATILE, IFNAMSIZ, RTM_DELLINK, RTM_NEWLINK, RTNLGRP_LINK } from './uapi.js';
+import { AF_INET, AF_INET6, IF_OPER, IF_READY, IFF, IFF_VOLATILE, IFNAMSIZ, RTM_DELLINK, RTM_NEWLINK, RTNLGRP_LINK } from './uapi.js';
 
 /** Requester identifies the request a notification answers (portid and nlh of rtmsg_ifinfo_event()). */
 export interface Requester {
@@ -97,6 +98,7 @@ export class NetOps {
     this.links.add(dev);
     if (dev.mtu >= IPV4_MIN_MTU) dev.inet = [...dev.inetDefault];
     if (dev.mtu >= IPV6_MIN_MTU) dev.inet6 = newInet6Dev(etherInet6Conf(dev.mtu, (dev.flags & IFF.IFF_NOARP) !== 0), this.options);
+    netconfNotifyRegister(this.ks, dev);
   }
 
   /**
@@ -293,9 +295,15 @@ export class NetOps {
       // (br_del_if()), inetdev and addrconf drop their state.
       d.qdisc = 'noop';
       if (d.master?.kind?.delSlave) d.master.kind.delSlave(d.master, d, this);
+      const hadInet4Addrs = d.ifa4.length > 0;
       this.links.inet4.devUnregister(this.ks, d);
+      // inetdev_destroy(): fib_disable_ip() flushed ARP (arp_ifdown()) when the last address
+      // went; RTM_DELNETCONF, then arp_ifdown() again for what is left.
+      if (hadInet4Addrs) neighIfdown(this.links, this.ks, d, 2);
+      netconfNotifyUnregister(this.ks, d, AF_INET);
       neighIfdown(this.links, this.ks, d, 2);
       this.links.inet6.devDown(this.ks, d);
+      netconfNotifyUnregister(this.ks, d, AF_INET6);
       d.inet = null;
       d.inet6 = null;
       // A device whose first RTM_NEWLINK never went out leaves without an RTM_DELLINK.

@@ -501,3 +501,26 @@ export const RTAX = {
 } as const;
 /** RTAX_MAX on 6.18. */
 export const RTAX_MAX = 17;
+
+/** NETCONFA holds the netconf attributes (linux/netconf.h, 6.18). */
+export const NETCONFA = {
+  NETCONFA_UNSPEC: 0,
+  NETCONFA_IFINDEX: 1,
+  NETCONFA_FORWARDING: 2,
+  NETCONFA_RP_FILTER: 3,
+  NETCONFA_MC_FORWARDING: 4,
+  NETCONFA_PROXY_NEIGH: 5,
+  NETCONFA_IGNORE_ROUTES_WITH_LINKDOWN: 6,
+  NETCONFA_INPUT: 7,
+  NETCONFA_BC_FORWARDING: 8,
+  NETCONFA_FORCE_FORWARDING: 9,
+} as const;
+/** NETCONFA_MAX on 6.18 (NETCONFA_FORCE_FORWARDING). */
+export const NETCONFA_MAX = 9;
+/** NETCONFA_ALL: "every attribute" as the type argument of the netconf fill functions. */
+export const NETCONFA_ALL = -1;
+/** NETCONFA_IFINDEX_ALL / NETCONFA_IFINDEX_DEFAULT: the ifindex of the "all" and "default" devconf. */
+export const NETCONFA_IFINDEX_ALL = -1;
+export const NETCONFA_IFINDEX_DEFAULT = -2;
+/** NETCONFMSG_LEN is sizeof(struct netconfmsg). */
+export const NETCONFMSG_LEN = 1;

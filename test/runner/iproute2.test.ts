@@ -19,6 +19,7 @@ describeKernel('iproute2 under nlsim run [kernel]', () => {
     ['ip link: veth, bridge ports, ifb, -d details, errors, deletion', 'ip-links.sh', 'Cannot find device "nosuch"'],
     ['ip addr and ip route: addresses, prefix and local routes, lookups, errors, rules', 'ip-addr-route.sh', 'Error: Nexthop has invalid gateway.'],
     ['ip monitor link in the background while ip changes links', 'ip-monitor.sh', 'Deleted'],
+    ['ip netconf show and ip monitor netconf while devices come and go', 'ip-netconf.sh', 'Deleted inet6 veth0'],
   ])('%s', async (_name, script, marker) => {
     const argv = ['sh', path.join(here, 'scripts', script)];
     const [real, sim] = await Promise.all([runKernel(argv), runSim(argv)]);
