@@ -6,7 +6,7 @@
 import type { DumpControl, DumpChunk, DumpState } from '../../sim/dump.js';
 import { KernelError } from '../../sim/errors.js';
 import type { RequestContext } from '../../sim/request-loop.js';
-import { NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE } from '../../sim/uapi/netlink.js';
+import { NLM_F_CREATE, NLM_F_DUMP_FILTERED, NLM_F_EXCL, NLM_F_REPLACE } from '../../sim/uapi/netlink.js';
 import { type AttrView, NL_VALIDATE, nlmsgParse, parseAttrs, type ParseResult, type Policy } from '../../sim/wire/policy.js';
 import { type NetDevice, running } from './device.js';
 import { decodeIfInfoMsg } from './ifinfomsg.js';
@@ -14,6 +14,7 @@ import { IFLA_INFO_POLICY, IFLA_POLICY } from './ifla-policy.js';
 import { validateAfSpec } from './link-af.js';
 import { newLinkCreate } from './link-create.js';
 import { fillIfInfo, fillIfInfoInto, ifNlmsgSize } from './link-fill.js';
+import type { LinkKind } from './link-kind.js';
 import { linkKind } from './link-kinds/index.js';
 import { combineFlags, NetOps, validName } from './netdev.js';
 import { RTNL_FLAG, type Rtnetlink } from './rtnetlink.js';
@@ -132,34 +133,39 @@ export class LinkOps {
     let minDumpAlloc = 0;
     for (const d of links.list()) minDumpAlloc = Math.max(minDumpAlloc, ifNlmsgSize(d));
     let extMask = 0;
+    let filter: DumpFilter = { master: 0, kind: undefined };
     let validated = false;
     const validate = (d: DumpState) => {
       const req = { message: d.requestMessage, extack: d.extack };
       const payloadLen = d.requestMessage.length - 16;
+      let tb: Tb;
       if (d.strictCheck) {
+        // rtnl_valid_dump_ifinfo_req()
         if (payloadLen < IFINFOMSG_LEN) throw new KernelError('EINVAL', 'Invalid header for link dump');
         const ifm = decodeIfInfoMsg(d.requestMessage, 16);
         if (ifm.pad || ifm.type || ifm.flags || ifm.change) throw new KernelError('EINVAL', 'Invalid values in header for link dump request');
         if (ifm.index) throw new KernelError('EINVAL', 'Filter by device index not supported for link dumps');
-        const { attrs: tb } = parseLinkMsg(req, 'deprecated-strict');
-        for (let i = 0; i <= IFLA_MAX; i++) {
-          if (!tb[i]) continue;
-          if (i === IFLA.IFLA_EXT_MASK) extMask = tb[i]!.u32();
-          else if (i === IFLA.IFLA_TARGET_NETNSID || i === IFLA.IFLA_MASTER || i === IFLA.IFLA_LINKINFO) {
-            throw new KernelError('EOPNOTSUPP', `nlsim: ${IFLA_NAMES.get(i)} in link dumps is not modelled yet`);
-          } else throw new KernelError('EINVAL', 'Unsupported attribute in link dump request');
+        tb = parseLinkMsg(req, 'deprecated-strict').attrs;
+      } else {
+        // "A hack to preserve kernel<->userspace interface": a short request is an rtgenmsg.
+        const hdrlen = payloadLen < IFINFOMSG_LEN ? RTGENMSG_LEN : IFINFOMSG_LEN;
+        try {
+          tb = parseLinkMsg(req, 'liberal', hdrlen).attrs;
+        } catch {
+          // Without strict checking a request that does not parse still gets the whole dump.
+          d.extack = {};
+          return;
         }
-        return;
       }
-      // "A hack to preserve kernel<->userspace interface": a short request is an rtgenmsg.
-      const hdrlen = payloadLen < IFINFOMSG_LEN ? RTGENMSG_LEN : IFINFOMSG_LEN;
-      try {
-        const { attrs: tb } = parseLinkMsg(req, 'liberal', hdrlen);
-        if (tb[IFLA.IFLA_EXT_MASK]) extMask = tb[IFLA.IFLA_EXT_MASK]!.u32();
-      } catch {
-        // Without strict checking a bad request still gets the full dump.
+      const master = tb[IFLA.IFLA_MASTER];
+      for (let i = 0; i <= IFLA_MAX; i++) {
+        if (!tb[i]) continue;
+        if (i === IFLA.IFLA_EXT_MASK) extMask = tb[i]!.u32();
+        else if (i === IFLA.IFLA_TARGET_NETNSID) throw new KernelError('EOPNOTSUPP', `nlsim: ${IFLA_NAMES.get(i)} in link dumps is not modelled yet`);
+        else if (i !== IFLA.IFLA_MASTER && i !== IFLA.IFLA_LINKINFO && d.strictCheck) throw new KernelError('EINVAL', 'Unsupported attribute in link dump request');
       }
-      d.extack = {};
+      filter = { master: master ? master.u32() | 0 : 0, kind: tb[IFLA.IFLA_LINKINFO] ? linkinfoToKind(d.requestMessage, tb[IFLA.IFLA_LINKINFO]!) : undefined };
+      if (!d.strictCheck) d.extack = {};
     };
     return {
       minDumpAlloc,
@@ -176,9 +182,10 @@ export class LinkOps {
           }
         }
         const after = (d.args[0] as number | undefined) ?? 0;
+        const flags = filter.master || filter.kind ? NLM_F_DUMP_FILTERED : 0;
         for (const dev of links.list()) {
-          if (dev.ifindex <= after) continue;
-          if (!chunk.put(RTM_NEWLINK, (w) => fillIfInfoInto(w, dev, { extMask }))) return chunk.length ? chunk.length : EMSGSIZE;
+          if (dev.ifindex <= after || linkDumpFiltered(dev, filter)) continue;
+          if (!chunk.put(RTM_NEWLINK, (w) => fillIfInfoInto(w, dev, { extMask }), flags)) return chunk.length ? chunk.length : EMSGSIZE;
           d.args[0] = dev.ifindex;
         }
         return 0;
@@ -324,6 +331,40 @@ export class LinkOps {
 function runLinkwatch(net: NetOps): void {
   while (net.links.linkwatch.length) net.flushLinkwatch();
 }
+
+/** DumpFilter is what rtnl_dump_ifinfo() filters a link dump by: IFLA_MASTER (−1: no master) and a kind. */
+interface DumpFilter {
+  master: number;
+  kind: LinkKind | undefined;
+}
+
+/**
+ * linkDumpFiltered mirrors link_dump_filtered(): link_master_filtered() (master −1 keeps
+ * the devices without one) and link_kind_filtered() (dev->rtnl_link_ops; lo has none).
+ */
+function linkDumpFiltered(dev: NetDevice, filter: DumpFilter): boolean {
+  if (filter.master === -1 ? dev.master !== null : filter.master && dev.master?.ifindex !== filter.master) return true;
+  return filter.kind !== undefined && dev.kind !== filter.kind;
+}
+
+/**
+ * linkinfoToKind mirrors linkinfo_to_kind_ops(): IFLA_LINKINFO's IFLA_INFO_KIND names a
+ * registered kind; a nest that does not parse, no kind or an unknown kind filters nothing.
+ */
+function linkinfoToKind(message: Uint8Array, nest: AttrView): LinkKind | undefined {
+  let info: Tb;
+  try {
+    info = parseNested(message, nest, IFLA_INFO_POLICY, IFLA_INFO_MAX);
+  } catch {
+    return undefined;
+  }
+  const kind = info[IFLA_INFO.IFLA_INFO_KIND];
+  // nla_strscpy() into a MODULE_NAME_LEN buffer.
+  return kind ? linkKind(kind.string().slice(0, MODULE_NAME_LEN - 1)) : undefined;
+}
+
+/** MODULE_NAME_LEN: the buffer linkinfo_to_kind_ops() copies the kind into. */
+const MODULE_NAME_LEN = 56;
 
 /** parseNested mirrors nla_parse_nested_deprecated(): a liberal parse of one nest's payload. */
 function parseNested(message: Uint8Array, nest: AttrView, policy: Policy | null, maxtype: number): Tb {

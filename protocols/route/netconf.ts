@@ -134,6 +134,15 @@ function notifyDevconf(ks: KernelSocket, f: NetconfFamily, event: number, type: 
 }
 
 /**
+ * sysctlDevNameAllowed mirrors sysctl_dev_name_is_allowed(): devinet_sysctl_register() and
+ * addrconf_sysctl_register() refuse a device named after a net/ipv{4,6}/conf entry that is
+ * not a device ("all", "default"; "." and ".." never get this far).
+ */
+export function sysctlDevNameAllowed(name: string): boolean {
+  return name !== 'all' && name !== 'default' && name !== '.' && name !== '..';
+}
+
+/**
  * netconfNotifyRegister sends the RTM_NEWNETCONF (NETCONFA_ALL) of a device being registered:
  * inetdev_init() → devinet_sysctl_register() first, then ipv6_add_dev() →
  * addrconf_sysctl_register(), each only when the device got that family's state.

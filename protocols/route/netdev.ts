@@ -16,7 +16,7 @@ import { writeHeader } from '../../sim/wire/header.js';
 import { DEVCONF_ACCEPT_DAD, devGetFlags, devGetIflink, DEVCONF_MTU6, etherInet6Conf, IPV4_MIN_MTU, IPV6_MIN_MTU, type NetDevice, netifOperUp, newInet6Dev, running } from './device.js';
 import { fillIfInfo, ifNlmsgSize } from './link-fill.js';
 import { neighIfdown, neighRsSent } from './neighbour.js';
-import { netconfNotifyRegister, netconfNotifyUnregister } from './netconf.js';
+import { netconfNotifyRegister, netconfNotifyUnregister, sysctlDevNameAllowed } from './netconf.js';
 import type { LinkTable, NetworkStateOptions } from './state.js';
 import { AF_INET, AF_INET6, IF_OPER, IF_READY, IFF, IFF_VOLATILE, IFNAMSIZ, RTM_DELLINK, RTM_NEWLINK, RTNLGRP_LINK } from './uapi.js';
 
@@ -95,6 +95,8 @@ export class NetOps {
     if (dev.ifindex) {
       if (this.links.byIndex(dev.ifindex)) throw new KernelError('EBUSY');
     } else dev.ifindex = this.links.nextIndex();
+    // NETDEV_REGISTER: inetdev_init() fails for "all" and "default" (EINVAL, the index stays used).
+    if (dev.mtu >= IPV4_MIN_MTU && !sysctlDevNameAllowed(dev.name)) throw new KernelError('EINVAL');
     this.links.add(dev);
     if (dev.mtu >= IPV4_MIN_MTU) dev.inet = [...dev.inetDefault];
     if (dev.mtu >= IPV6_MIN_MTU) dev.inet6 = newInet6Dev(etherInet6Conf(dev.mtu, (dev.flags & IFF.IFF_NOARP) !== 0), this.options);

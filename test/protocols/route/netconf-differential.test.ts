@@ -75,6 +75,10 @@ const scenarios: [string, Step[], { strict?: boolean; groups?: number }][] = [
     neigh(RTM.RTM_NEWNEIGH, NEW, { index: 2, state: NUD_PERMANENT }, '2001:db8::2', mac(3)),
     dellink(2),
   ], { groups: ALL_GROUPS | NETCONF_GROUPS }],
+  ['devices named "all" or "default" are refused (EINVAL) and use up their index; a veth peer already registered goes again', [
+    createLink('all', 'ifb'), createLink('default', 'bridge'), createLink('i0', 'veth'), createLink('default', 'veth'), createLink('ifb0', 'ifb'),
+    dump(ncm(0)),
+  ], { groups: NETCONF_GROUPS | group(RTNLGRP.RTNLGRP_LINK) }],
   ['requests without strict checking', requests, {}],
   ['requests with strict checking', requests, { strict: true }],
 ];

@@ -1,6 +1,8 @@
 # An iproute2 session on links of the kinds this machine has (veth, bridge, ifb), with
-# the errors iproute2 prints. Waits let Linux apply link-state changes (linkwatch runs at
-# most once a second for devices that are down).
+# the errors iproute2 prints, link dumps the kernel filters by master and kind, and
+# `bridge link` (AF_BRIDGE dumps) for a port that is disabled, then forwarding. Waits let
+# Linux apply link-state changes (linkwatch runs at most once a second for devices that are
+# down).
 set -u
 ip link add veth0 type veth peer name veth1
 ip link add br0 type bridge
@@ -12,9 +14,22 @@ ip link set ifb0 mtu 9000
 sleep 1.2
 ip -br link show
 ip -d link show
+ip link show master br0
+ip link show type veth
+ip -br link show type bridge
+ip -d link show type bridge_slave
+ip link show nomaster
+ip link show type nosuchkind
+bridge link show
+bridge -d link show
 ip link add foo type nosuchkind 2>&1
 ip link set nosuch up 2>&1
 ip link add veth0 type veth peer name veth2 2>&1
+ip link set veth1 up
+sleep 1.2
+bridge link show
+ip -d link show veth0
 ip link set veth0 nomaster
+sleep 1.2
 ip link del veth0
 ip -br link show
