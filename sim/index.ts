@@ -4,6 +4,8 @@
  */
 export { createKernel, VirtualKernel } from './kernel.js';
 export type { KernelOptions, ProtocolHandle, SimSocketOptions, Sysctl } from './kernel.js';
+export { KernelClock } from './clock.js';
+export type { ClockMode, KernelTimer } from './clock.js';
 export { SimSocket } from './socket.js';
 export type { Address, NetlinkSocket, RecvOptions, RecvResult, SockaddrNl, SocketFactory } from './socket-api.js';
 export { NetNamespace } from './netns.js';

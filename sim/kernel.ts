@@ -3,6 +3,7 @@
  * namespaces and the sysctls that size socket buffers, and opens sockets the way
  * socket(AF_NETLINK, type, protocol) does.
  */
+import { type ClockMode, KernelClock } from './clock.js';
 import { type Credentials, rootCredentials } from './credentials.js';
 import type { Tap } from './delivery.js';
 import { NetlinkError, NlsimError } from './errors.js';
@@ -42,6 +43,12 @@ export interface KernelOptions {
    * NETLINK_USERSOCK, like netlink_proto_init().)
    */
   protocols?: BuiltinProtocols;
+  /**
+   * How kernel time passes for what Linux does after a request (IPv6 DAD, router
+   * solicitations): 'real' (the default) follows the host's clock, 'manual' stands still
+   * until `kernel.clock.advance(ms)`. See sim/clock.ts.
+   */
+  clock?: ClockMode;
 }
 
 /** SimSocketOptions are per-socket arguments of VirtualKernel.socket(). */
@@ -66,6 +73,8 @@ const SOCK_TYPE_MASK = 0xf;
 export class VirtualKernel implements SocketFactory, SocketHost {
   readonly sysctl: Sysctl;
   readonly random: Random;
+  /** Kernel time and timers (jiffies and the timer wheel). */
+  readonly clock: KernelClock;
   /** The initial network namespace (init_net). */
   readonly initNet: NetNamespace;
   readonly #taps = new Set<Tap>();
@@ -76,6 +85,7 @@ export class VirtualKernel implements SocketFactory, SocketHost {
   constructor(options: KernelOptions = {}) {
     this.sysctl = { ...DEFAULT_SYSCTL, ...options.sysctl };
     this.random = createRandom(options.seed);
+    this.clock = new KernelClock(options.clock);
     this.#credentials = options.credentials ?? rootCredentials();
     this.initNet = this.createNamespace('init_net');
     // netlink_proto_init(): NETLINK_USERSOCK exists before any module loads.

@@ -61,6 +61,12 @@ export interface NetDevice {
   tsoMaxSegs: number;
   maxPacingOffloadHorizon: number;
   carrier: boolean;
+  /**
+   * RTNH_F_LINKDOWN on the nexthops through the device: the carrier as the routing code last
+   * saw it (at open, then at each linkwatch NETDEV_CHANGE), which lags netif_carrier_ok()
+   * until linkwatch runs (a veth deleted while up leaves with its routes not linkdown).
+   */
+  nhLinkdown: boolean;
   carrierUpCount: number;
   carrierDownCount: number;
   headroom: number;
@@ -178,6 +184,7 @@ function allocNetdevDefaults() {
     tsoMaxSegs: 65535,
     maxPacingOffloadHorizon: 0,
     carrier: true,
+    nhLinkdown: false,
     carrierUpCount: 0,
     carrierDownCount: 0,
     headroom: 0,

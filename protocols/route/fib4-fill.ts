@@ -36,9 +36,9 @@ export function rtmsgHeader(w: AttrWriter, m: { family: number; dstLen: number; 
   w.raw(b);
 }
 
-/** nhFlags mirrors fib_nexthop_info()'s flags: configured ones, LINKDOWN on a checked nexthop without carrier. */
+/** nhFlags mirrors fib_nexthop_info()'s flags: configured ones, LINKDOWN on a checked nexthop whose device lost its carrier. */
 export function nhFlags(fa: FibAlias): number {
-  if (fa.dev && fa.scope !== RT_SCOPE.RT_SCOPE_HOST && !fa.dev.carrier) return fa.nhFlags | RTNH_F.RTNH_F_LINKDOWN;
+  if (fa.dev && fa.scope !== RT_SCOPE.RT_SCOPE_HOST && fa.dev.nhLinkdown) return fa.nhFlags | RTNH_F.RTNH_F_LINKDOWN;
   return fa.nhFlags;
 }
 
@@ -66,6 +66,8 @@ export function fillFibAlias(w: AttrWriter, fa: FibAlias): void {
 /** RouteAnswer is what rt_fill_info() reports for an output route lookup. */
 export interface RouteAnswer {
   dst: number;
+  /** The RTA_SRC the request asked with (0: none). */
+  src: number;
   table: number;
   type: number;
   /** RTCF_* flags (high bits of rtm_flags). */
@@ -84,11 +86,13 @@ export const RTCF_BROADCAST = 0x10000000;
 
 /** fillRouteAnswer mirrors rt_fill_info() for an output lookup (no RTA_IIF). */
 export function fillRouteAnswer(w: AttrWriter, a: RouteAnswer): void {
-  rtmsgHeader(w, { family: AF_INET, dstLen: 32, srcLen: 0, tos: a.tos, table: a.table, protocol: 0, scope: 0, type: a.type, flags: (a.rtcf | RTM_F.RTM_F_CLONED) >>> 0 });
+  rtmsgHeader(w, { family: AF_INET, dstLen: 32, srcLen: a.src ? 32 : 0, tos: a.tos, table: a.table, protocol: 0, scope: 0, type: a.type, flags: (a.rtcf | RTM_F.RTM_F_CLONED) >>> 0 });
   w.u32(RTA.RTA_TABLE, a.table);
   w.bytes(RTA.RTA_DST, ipv4Bytes(a.dst));
+  if (a.src) w.bytes(RTA.RTA_SRC, ipv4Bytes(a.src));
   if (a.oif) w.u32(RTA.RTA_OIF, a.oif);
-  w.bytes(RTA.RTA_PREFSRC, ipv4Bytes(a.prefsrc));
+  // The source the lookup chose, unless it is the one asked for.
+  if (a.prefsrc !== a.src) w.bytes(RTA.RTA_PREFSRC, ipv4Bytes(a.prefsrc));
   if (a.gw) w.bytes(RTA.RTA_GATEWAY, ipv4Bytes(a.gw));
   putMetrics(w, a.metrics);
   w.u32(RTA.RTA_UID, a.uid);

@@ -24,7 +24,7 @@ import { RTNLGRP_IPV4_MROUTE_R, RTNLGRP_IPV6_MROUTE_R, RTNLGRP_MAX } from './uap
 export interface RouteOptions {
   /** Seed for per-device randomness (IPv6 reachable_time). Defaults to a random seed (the kernel's generator is left alone so port ids stay repeatable). */
   seed?: number;
-  /** Clock for timestamps, ms since "boot". Defaults to time since registerRoute(). */
+  /** Clock for timestamps, ms since "boot". Defaults to the kernel's clock (kernel.clock.now()). */
   now?: () => number;
 }
 
@@ -46,10 +46,11 @@ const handles = new WeakMap<VirtualKernel, RouteHandle>();
 export function registerRoute(kernel: VirtualKernel, options: RouteOptions = {}): RouteHandle {
   const existing = handles.get(kernel);
   if (existing) return existing;
-  const start = performance.now();
+  const clock = kernel.clock;
   const state = new NetworkState({
     random: createRandom(options.seed),
-    now: options.now ?? (() => performance.now() - start),
+    now: options.now ?? (() => clock.now()),
+    setTimer: (delayMs, callback) => clock.setTimer(delayMs, callback),
   });
   const rtnl = new Rtnetlink();
   new LinkOps(state).register(rtnl);

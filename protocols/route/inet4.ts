@@ -13,7 +13,7 @@ import type { NetDevice } from './device.js';
 import { Fib4, type FibAlias, type FibTable } from './fib4.js';
 import { FIB_NLMSG_SIZE, fillFibAlias } from './fib4-fill.js';
 import { fillInAddr, INET_NLMSG_SIZE, type InAddr } from './inet4-addr.js';
-import { inetMask, INADDR_LOOPBACK, isLbcast, isMulticast, isZeronet } from './ipv4.js';
+import { inetMask, INADDR_LOOPBACK, ipv4Read, isLbcast, isMulticast, isZeronet } from './ipv4.js';
 import type { FibRule } from './fib-rules.js';
 import type { Requester } from './netdev.js';
 import { IFA_F, IFF, RT_SCOPE, RT_TABLE, RTM, RTN, RTNLGRP, RTPROT } from './uapi.js';
@@ -272,13 +272,18 @@ export class Inet4 {
 
   /**
    * disableIp mirrors fib_disable_ip() → fib_sync_down_dev() + fib_flush(): routes through
-   * `dev` die silently; host-scope (local) ones only when `force`.
+   * `dev` die silently; host-scope (local) ones only when `force`. Then arp_ifdown(): the
+   * device's ARP entries go, permanent ones too, each notified.
    */
   disableIp(dev: NetDevice, force: boolean): void {
     for (const tb of this.fib.tables()) {
       tb.removeWhere((fa) => fa.dev === dev && (force || fa.scope !== RT_SCOPE.RT_SCOPE_HOST));
     }
+    this.arpIfdown?.(dev);
   }
+
+  /** arpIfdown flushes the device's ARP entries (neighbour.ts; state.ts wires it). */
+  arpIfdown: ((dev: NetDevice) => void) | null = null;
 
   // ---- device events (inetdev_event, fib_netdev_event) ----
 
@@ -299,11 +304,14 @@ export class Inet4 {
     this.disableIp(dev, false);
   }
 
-  /** devUnregister mirrors inetdev_destroy(): every address deleted (notified), then IP disabled. */
+  /**
+   * devUnregister mirrors the start of inetdev_destroy(): every address deleted (notified;
+   * the last one disables IP). The caller sends RTM_DELNETCONF, flushes ARP and calls
+   * disableIp() for fib_netdev_event(NETDEV_UNREGISTER).
+   */
   devUnregister(ks: KernelSocket, dev: NetDevice): void {
     this.ks = ks;
     while (dev.ifa4.length) this.deleteIfa({ ks }, dev.ifa4[0]!, true);
-    this.disableIp(dev, true);
   }
 
   // ---- routes (fib_table_insert / fib_table_delete) ----
@@ -437,9 +445,9 @@ export class Inet4 {
    * lookup mirrors fib_lookup(): without custom rules one walk over main (which holds the
    * local routes too, local ones first among equals); with them local, main, default.
    */
-  lookup(addr: number, scope: number, oif: number): LookupResult | string | undefined {
+  lookup(addr: number, scope: number, oif: number, saddr = 0): LookupResult | string | undefined {
     const ids = [RT_TABLE.RT_TABLE_LOCAL, RT_TABLE.RT_TABLE_MAIN, RT_TABLE.RT_TABLE_DEFAULT];
-    if (this.fib.hasCustomRules && this.rules) return this.#ruleLookup(this.rules(), addr, scope, oif);
+    if (this.fib.hasCustomRules && this.rules) return this.#ruleLookup(this.rules(), addr, scope, oif, saddr);
     if (!this.fib.hasCustomRules) {
       // The merged trie: the longest prefix over local and main, local first for equal prefixes.
       let best: LookupResult | string | undefined;
@@ -472,16 +480,17 @@ export class Inet4 {
 
   /**
    * #ruleLookup mirrors fib_rules_lookup() over the IPv4 rules for an output lookup (iif lo,
-   * no mark, no source): selectors, then the action; a table without an answer goes on.
+   * no mark, the source `saddr` or none): selectors, then the action; a table without an
+   * answer goes on.
    */
-  #ruleLookup(rules: readonly FibRule[], addr: number, scope: number, oif: number): LookupResult | string | undefined {
+  #ruleLookup(rules: readonly FibRule[], addr: number, scope: number, oif: number, saddr: number): LookupResult | string | undefined {
     const oifName = oif ? this.#devices().find((d) => d.ifindex === oif)?.name : undefined;
     for (const r of rules) {
       if (r.iifname && r.iifname !== 'lo') continue;
       if (r.oifname && r.oifname !== oifName) continue;
       if (r.mark & r.markMask) continue;
-      if (r.srcLen) continue;
-      if (r.dstLen && r.dst && ((addr ^ ((r.dst[0]! << 24) | (r.dst[1]! << 16) | (r.dst[2]! << 8) | r.dst[3]!)) & inetMask(r.dstLen)) !== 0) continue;
+      if (r.srcLen && r.src && ((saddr ^ ipv4Read(r.src)) & inetMask(r.srcLen)) !== 0) continue;
+      if (r.dstLen && r.dst && ((addr ^ ipv4Read(r.dst)) & inetMask(r.dstLen)) !== 0) continue;
       if (r.tos) continue;
       if (r.action === 6) return 'EINVAL';
       if (r.action === 7) return 'ENETUNREACH';

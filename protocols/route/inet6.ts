@@ -4,14 +4,18 @@
  * prefix and local routes, addrconf_ifdown()) and the FIB operations of net/ipv6/route.c
  * (ip6_route_add(), ip6_route_del()), each with the notifications Linux sends.
  *
- * @note DAD is not timed: it completes at once. On devices that do DAD (not NOARP, not
- * nodad) Linux keeps the address tentative for about a second first; nlsim shows the state
- * after DAD succeeded.
+ * Duplicate address detection runs on the kernel's clock as on Linux: the address stays
+ * tentative (no local route, no RTM_NEWADDR for a link-local one) until one probe went out
+ * after a random delay below rtr_solicit_delay and retrans_time passed without an answer;
+ * then the router solicitations start. nlsim has no other hosts, so DAD always succeeds.
+ * What the packets leave behind locally (the ND table's NOARP entries for ff02::16, the
+ * solicited-node group and ff02::2) is modelled, since `ip monitor` sees them go.
  */
 import { KernelError } from '../../sim/errors.js';
 import type { KernelSocket } from '../../sim/kernel-socket.js';
 import { NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE } from '../../sim/uapi/netlink.js';
 import type { AttrWriter } from '../../sim/wire/attr-writer.js';
+import type { KernelTimer } from '../../sim/clock.js';
 import { DEVCONF_ACCEPT_DAD, type NetDevice } from './device.js';
 import { Fib6, type Fib6Table, type Rt6 } from './fib6.js';
 import { notify, type Notifier } from './inet4.js';
@@ -19,7 +23,7 @@ import { fillInet6Addr, IFAPROT, type Inet6Ifaddr, INET6_NLMSG_SIZE } from './in
 import { putMetrics, rtmsgHeader } from './fib4-fill.js';
 import { inet6IfinfoNotify } from './link-family-dumps.js';
 import type { NetworkStateOptions } from './state.js';
-import { AF_INET6, IFA_F, IFF, RT_SCOPE, RT_TABLE, RTA, RTM, RTN, RTNLGRP, RTPROT } from './uapi.js';
+import { AF_INET6, IF_READY, IFA_F, IFF, RT_SCOPE, RT_TABLE, RTA, RTM, RTN, RTNLGRP, RTPROT } from './uapi.js';
 
 /** RTF holds the fib6 route flags nlsim uses (linux/ipv6_route.h). */
 export const RTF = { RTF_UP: 0x1, RTF_GATEWAY: 0x2, RTF_REJECT: 0x200, RTF_NONEXTHOP: 0x200000, RTF_ADDRCONF: 0x40000, RTF_LOCAL: 0x80000000 } as const;
@@ -51,11 +55,45 @@ const eq = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x
 const LOOPBACK6 = Uint8Array.of(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1);
 const MCAST_PREFIX = Uint8Array.of(0xff, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 const LL_PREFIX = Uint8Array.of(0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+/** ff02::2 (all routers: router solicitations) and ff02::16 (all MLDv2-capable routers: reports). */
+const ALL_ROUTERS = Uint8Array.of(0xff, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2);
+const MLD2_ALL_MCR = Uint8Array.of(0xff, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x16);
+
+/** IF_RS_SENT (idev->if_flags, IFLA_INET6_FLAGS): a router solicitation went out. */
+export const IF_RS_SENT = 0x10;
+
+/** Indexes into the IPv6 devconf array (DEVCONF_* of linux/ipv6.h). */
+const DEVCONF_FORWARDING = 0;
+const DEVCONF_ACCEPT_RA = 3;
+const DEVCONF_DAD_TRANSMITS = 6;
+const DEVCONF_RTR_SOLICITS = 7;
+const DEVCONF_RTR_SOLICIT_INTERVAL = 8;
+const DEVCONF_RTR_SOLICIT_DELAY = 9;
+const DEVCONF_RTR_SOLICIT_MAX_INTERVAL = 43;
+/** The ND table's retrans_time (neigh_parms RETRANS_TIME), ms: the wait after a DAD probe. */
+const RETRANS_TIME_MS = 1000;
+
+/** solicitedNode is an address's solicited-node multicast group ff02::1:ffXX:XXXX (addrconf_addr_solict_mult()). */
+function solicitedNode(a: Uint8Array): Uint8Array {
+  return Uint8Array.of(0xff, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0xff, a[13]!, a[14]!, a[15]!);
+}
+
+/** backoffInit mirrors rfc3315_s14_backoff_init(): the first interval, ±10 %. */
+function backoffInit(irt: number, random: (n: number) => number): number {
+  return Math.floor(((900000 + random(200001)) * irt) / 1000000);
+}
+
+/** backoffUpdate mirrors rfc3315_s14_backoff_update(): about double, capped at `mrt` ±10 %. */
+function backoffUpdate(rt: number, mrt: number, random: (n: number) => number): number {
+  const next = Math.floor(((1900000 + random(200001)) * rt) / 1000000);
+  return next > mrt ? backoffInit(mrt, random) : next;
+}
 
 /** fillRt6 mirrors rt6_fill_node() for a fib6_info (dumps and notifications). */
 export function fillRt6(w: AttrWriter, rt: Rt6): void {
   let flags = rt.nhFlags;
-  if (!rt.dev.carrier && !(rt.flags & RTF.RTF_REJECT)) flags |= 16; // RTNH_F_LINKDOWN
+  // RTNH_F_LINKDOWN from the fib6_nh flags: rt6_sync_down_dev() leaves local routes alone.
+  if (rt.dev.nhLinkdown && !(rt.flags & (RTF.RTF_REJECT | RTF.RTF_LOCAL))) flags |= 16;
   rtmsgHeader(w, { family: AF_INET6, dstLen: rt.plen, srcLen: 0, tos: 0, table: rt.table, protocol: rt.protocol, scope: 0, type: rt.type, flags });
   w.u32(RTA.RTA_TABLE, rt.table);
   if (rt.plen) w.bytes(RTA.RTA_DST, rt.dst);
@@ -94,6 +132,12 @@ export class Inet6 {
   ks: KernelSocket | null = null;
   /** ndIfdown flushes the device's ND entries (neighbour.ts; state.ts wires it). */
   ndIfdown: ((dev: NetDevice) => void) | null = null;
+  /** ndMcastOutput records a packet sent to an IPv6 multicast group (neighbour.ts; state.ts wires it). */
+  ndMcastOutput: ((dev: NetDevice, group: Uint8Array) => void) | null = null;
+  /** Each tentative address's pending DAD work (ifp->dad_work). */
+  readonly #dadWork = new WeakMap<Inet6Ifaddr, KernelTimer>();
+  /** Each device's router-solicitation timer (idev->rs_timer) and current interval. */
+  readonly #rsTimer = new WeakMap<NetDevice, { timer: KernelTimer; interval: number; probes: number }>();
 
   constructor(devices: () => NetDevice[], options: NetworkStateOptions) {
     this.#devices = devices;
@@ -134,16 +178,23 @@ export class Inet6 {
     if (reject) dev = this.#lo();
     else {
       if (cfg.gw) {
-        // ip6_validate_gw(): a link-local unicast gateway needs the device; others must be
-        // unicast and reachable on a link (ip6_route_check_nh()).
-        const ll = addrScope(cfg.gw) === RT_SCOPE.RT_SCOPE_LINK;
-        if (cfg.gw[0] === 0xff || cfg.gw.every((b) => b === 0)) throw new KernelError('EINVAL', 'Invalid gateway address');
-        if (ll && !dev) throw new KernelError('EINVAL', 'Egress device not specified');
+        // ip6_validate_gw(): never one of our own addresses (checked first when the device is
+        // given, tentative ones included); a link-local unicast gateway needs the device;
+        // others must be unicast and reachable on a link (ip6_route_check_nh()).
+        const gw = cfg.gw;
+        const ll = addrScope(gw) === RT_SCOPE.RT_SCOPE_LINK;
+        const local = (d: NetDevice) => this.#chkAddr(gw, ll ? d : null);
+        if (dev && local(dev)) throw new KernelError('EINVAL', 'Gateway can not be a local address');
+        const needAddrCheck = !dev;
+        if (gw[0] === 0xff || gw.every((b) => b === 0)) throw new KernelError('EINVAL', 'Invalid gateway address');
         if (!ll) {
-          const via = this.#lookupGw(cfg.gw, dev);
+          const via = this.#lookupGw(gw, dev);
           if (!via) throw new KernelError('EHOSTUNREACH');
           dev ??= via;
         }
+        if (!dev) throw new KernelError('EINVAL', 'Egress device not specified');
+        if (dev.flags & IFF.IFF_LOOPBACK) throw new KernelError('EINVAL', 'Egress device can not be loopback device for this route');
+        if (needAddrCheck && local(dev)) throw new KernelError('EINVAL', 'Gateway can not be a local address');
       }
       if (!dev) throw new KernelError('ENODEV');
       if (!dev.inet6) throw new KernelError('ENODEV');
@@ -246,6 +297,16 @@ export class Inet6 {
     return pick(out.ifa6) ?? pick(this.#devices().flatMap((d) => (d === out ? [] : d.ifa6)));
   }
 
+  /**
+   * #chkAddr mirrors ipv6_chk_addr_and_flags(net, addr, dev, skip_dev_check = !dev, 0, 0):
+   * `addr` is one of the namespace's addresses (on `dev`, unless it has global scope).
+   */
+  #chkAddr(addr: Uint8Array, dev: NetDevice | null): boolean {
+    return this.#devices().some((d) =>
+      d.ifa6.some((a) => eq(a.addr, addr) && (!dev || d === dev || (a.scope !== RT_SCOPE.RT_SCOPE_LINK && a.scope !== RT_SCOPE.RT_SCOPE_HOST))),
+    );
+  }
+
   /** #lookupGw finds the device a non-link-local gateway is reached through (ip6_route_check_nh()). */
   #lookupGw(gw: Uint8Array, dev: NetDevice | undefined): NetDevice | undefined {
     const tb = this.fib.get(RT_TABLE.RT_TABLE_MAIN);
@@ -314,11 +375,77 @@ export class Inet6 {
     list.splice(i, 0, ifa);
   }
 
-  /** #dadComplete mirrors addrconf_dad_completed(): the final RTM_NEWADDR, then the local route. */
+  /**
+   * #dadComplete mirrors addrconf_dad_completed(): the final RTM_NEWADDR, then the local route;
+   * the first usable link-local address then sends the MLD reports DAD held back and starts
+   * router solicitation (IF_RS_SENT).
+   */
   #dadComplete(ifa: Inet6Ifaddr): void {
     ifa.flags &= ~(IFA_F.IFA_F_TENTATIVE | IFA_F.IFA_F_OPTIMISTIC | IFA_F.IFA_F_DADFAILED);
     this.ifaNotify(RTM.RTM_NEWADDR, ifa);
     this.#localRoute(ifa);
+    const dev = ifa.dev;
+    const idev = dev.inet6;
+    if (!idev || ifa.scope !== RT_SCOPE.RT_SCOPE_LINK || !this.#lonelyLladdr(ifa)) return;
+    this.#mldReport(dev); // ipv6_mc_dad_complete()
+    const conf = idev.conf;
+    // ipv6_accept_ra(): accept_ra 1 on a host, or 2.
+    const acceptRa = conf[DEVCONF_ACCEPT_RA] === 2 || (conf[DEVCONF_ACCEPT_RA] === 1 && conf[DEVCONF_FORWARDING] === 0);
+    if (!acceptRa || conf[DEVCONF_RTR_SOLICITS] === 0 || dev.flags & IFF.IFF_LOOPBACK) return;
+    this.#sendRs(dev);
+    idev.flags = (idev.flags | IF_RS_SENT) >>> 0;
+    this.#armRs(dev, backoffInit(conf[DEVCONF_RTR_SOLICIT_INTERVAL]!, this.#options.random), 1);
+  }
+
+  /** #lonelyLladdr mirrors ipv6_lonely_lladdr(): no other usable permanent link-local address. */
+  #lonelyLladdr(ifa: Inet6Ifaddr): boolean {
+    const busy = IFA_F.IFA_F_PERMANENT | IFA_F.IFA_F_TENTATIVE | IFA_F.IFA_F_OPTIMISTIC | IFA_F.IFA_F_DADFAILED;
+    return !ifa.dev.ifa6.some((a) => a !== ifa && a.scope === RT_SCOPE.RT_SCOPE_LINK && (a.flags & busy) === IFA_F.IFA_F_PERMANENT);
+  }
+
+  /** #sendRs stands for ndisc_send_rs() to ff02::2 from a usable link-local address. */
+  #sendRs(dev: NetDevice): boolean {
+    if (!dev.ifa6.some((a) => a.scope === RT_SCOPE.RT_SCOPE_LINK && !(a.flags & IFA_F.IFA_F_TENTATIVE))) return false;
+    this.ndMcastOutput?.(dev, ALL_ROUTERS);
+    return true;
+  }
+
+  /**
+   * #armRs mirrors addrconf_mod_rs_timer() and addrconf_rs_timer(): solicitations repeat
+   * (rtr_solicits −1: for ever) with RFC 3315 backoff up to rtr_solicit_max_interval, while
+   * the device stays ready.
+   */
+  #armRs(dev: NetDevice, interval: number, probes: number): void {
+    this.#rsTimer.get(dev)?.timer.cancel();
+    const timer = this.#options.setTimer(interval, () => {
+      this.#rsTimer.delete(dev);
+      const idev = dev.inet6;
+      if (!idev || !(idev.flags & IF_READY) || dev.unregistered) return;
+      const limit = idev.conf[DEVCONF_RTR_SOLICITS]!;
+      if (limit >= 0 && probes >= limit) return;
+      if (!this.#sendRs(dev)) return;
+      const next = backoffUpdate(interval, idev.conf[DEVCONF_RTR_SOLICIT_MAX_INTERVAL]!, this.#options.random);
+      this.#armRs(dev, probes + 1 === limit ? idev.conf[DEVCONF_RTR_SOLICIT_DELAY]! : next, probes + 1);
+    });
+    this.#rsTimer.set(dev, { timer, interval, probes });
+  }
+
+  /**
+   * #mldReport stands for an MLDv2 report (to ff02::16) about the device's groups: sent on an
+   * up multicast device that has joined a reportable group (the solicited-node group of each
+   * of its addresses; ff02::1 is never reported).
+   */
+  #mldReport(dev: NetDevice): void {
+    if (!(dev.flags & IFF.IFF_UP) || !(dev.flags & IFF.IFF_MULTICAST) || dev.flags & IFF.IFF_LOOPBACK || !dev.ifa6.length) return;
+    this.ndMcastOutput?.(dev, MLD2_ALL_MCR);
+  }
+
+  /**
+   * mcUp mirrors ipv6_mc_up() on a device that was already configured when its carrier came
+   * back (addrconf_notify(NETDEV_CHANGE) with IF_READY): MLD reports go out again.
+   */
+  mcUp(dev: NetDevice): void {
+    this.#mldReport(dev);
   }
 
   /** newAddr mirrors ipv6_add_addr(): an address object (not yet linked). */
@@ -349,34 +476,71 @@ export class Inet6 {
     this.#runDad();
   }
 
-  /** DAD completions waiting for the dad_work that Linux runs after the current request. */
+  /** Addresses whose DAD work Linux starts after the current request (addrconf_dad_start()). */
   readonly #pendingDad: Inet6Ifaddr[] = [];
 
-  /**
-   * #dadStart mirrors addrconf_dad_start() → addrconf_dad_begin(): a device without DAD
-   * (NOARP, loopback, accept_dad < 1) or a nodad address completes whether or not the device
-   * is ready; otherwise a device that is not IF_READY keeps the address tentative until it
-   * comes up, and a ready one completes as if DAD had succeeded (see the module note). The
-   * completion runs from the DAD work, after what the current event still sends.
-   */
+  /** #dadStart mirrors addrconf_dad_start(): DAD begins from the work queue, after the current event. */
   #dadStart(ifa: Inet6Ifaddr): void {
-    const dev = ifa.dev;
-    const idev = dev.inet6;
-    if (!idev || !(ifa.flags & IFA_F.IFA_F_TENTATIVE)) return;
-    const noDad = dev.flags & (IFF.IFF_NOARP | IFF.IFF_LOOPBACK) || idev.conf[DEVCONF_ACCEPT_DAD]! < 1 || ifa.flags & IFA_F.IFA_F_NODAD;
-    if (!noDad && !(idev.flags & 0x80000000)) return;
+    if (!ifa.dev.inet6 || !(ifa.flags & IFA_F.IFA_F_TENTATIVE)) return;
     this.#pendingDad.push(ifa);
   }
 
   /** #runDad runs the DAD work queued by #dadStart(). */
   #runDad(): void {
-    for (const ifa of this.#pendingDad.splice(0)) if (ifa.dev.ifa6.includes(ifa)) this.#dadComplete(ifa);
+    for (const ifa of this.#pendingDad.splice(0)) if (ifa.dev.ifa6.includes(ifa) && ifa.flags & IFA_F.IFA_F_TENTATIVE) this.#dadBegin(ifa);
+  }
+
+  /**
+   * #dadBegin mirrors addrconf_dad_begin(): joining the address's solicited-node group (an MLD
+   * report); a device without DAD (NOARP, loopback, accept_dad < 1) or a nodad address
+   * completes at once; on a device that is not ready a permanent address stays tentative
+   * (addrconf_dad_stop()) until it is; otherwise addrconf_dad_kick() sends the first probe
+   * after a random delay below rtr_solicit_delay.
+   */
+  #dadBegin(ifa: Inet6Ifaddr): void {
+    const dev = ifa.dev;
+    const idev = dev.inet6!;
+    this.#mldReport(dev);
+    const noDad = dev.flags & (IFF.IFF_NOARP | IFF.IFF_LOOPBACK) || idev.conf[DEVCONF_ACCEPT_DAD]! < 1 || ifa.flags & IFA_F.IFA_F_NODAD;
+    if (noDad) {
+      this.#dadComplete(ifa);
+      return;
+    }
+    if (!(idev.flags & IF_READY)) return;
+    const delay = ifa.flags & IFA_F.IFA_F_OPTIMISTIC ? 0 : this.#options.random(Math.max(1, idev.conf[DEVCONF_RTR_SOLICIT_DELAY]!));
+    this.#armDad(ifa, delay, idev.conf[DEVCONF_DAD_TRANSMITS]!);
+  }
+
+  /**
+   * #armDad mirrors addrconf_mod_dad_work() and addrconf_dad_work(): with probes left, one
+   * more neighbour solicitation to the solicited-node group and a wait of retrans_time;
+   * with none left, DAD succeeded (nobody answers in nlsim).
+   */
+  #armDad(ifa: Inet6Ifaddr, delay: number, probes: number): void {
+    this.#dadWork.get(ifa)?.cancel();
+    this.#dadWork.set(ifa, this.#options.setTimer(delay, () => {
+      this.#dadWork.delete(ifa);
+      if (!ifa.dev.ifa6.includes(ifa) || !(ifa.flags & IFA_F.IFA_F_TENTATIVE)) return;
+      if (probes <= 0) {
+        this.#dadComplete(ifa);
+        return;
+      }
+      this.#armDad(ifa, RETRANS_TIME_MS, probes - 1);
+      this.ndMcastOutput?.(ifa.dev, solicitedNode(ifa.addr));
+    }));
+  }
+
+  /** #dadStop cancels an address's DAD work (addrconf_del_dad_work()). */
+  #dadStop(ifa: Inet6Ifaddr): void {
+    this.#dadWork.get(ifa)?.cancel();
+    this.#dadWork.delete(ifa);
   }
 
   /** delAddr mirrors ipv6_del_addr(): RTM_DELADDR, the local route, then the prefix route. */
   delAddr(ifa: Inet6Ifaddr): void {
     const list = ifa.dev.ifa6;
     list.splice(list.indexOf(ifa), 1);
+    this.#dadStop(ifa);
     this.ifaNotify(RTM.RTM_DELADDR, ifa);
     this.#removePrefsrc(ifa.addr);
     this.#dropRoutes((r) => r.type === RTN.RTN_LOCAL && r.dev === ifa.dev && eq(r.dst, ifa.addr));
@@ -452,7 +616,10 @@ export class Inet6 {
     // rt6_disable_ip(): the routes, then the ND entries (neigh_ifdown(&nd_tbl)).
     this.#dropRoutes((r) => r.dev === dev && !(r.flags & RTF.RTF_REJECT));
     this.ndIfdown?.(dev);
+    this.#rsTimer.get(dev)?.timer.cancel();
+    this.#rsTimer.delete(dev);
     for (const ifa of dev.ifa6.splice(0)) {
+      this.#dadStop(ifa);
       this.ifaNotify(RTM.RTM_DELADDR, ifa);
       this.#removePrefsrc(ifa.addr);
     }

@@ -5,8 +5,10 @@
  * goes down or away (neigh_ifdown()).
  *
  * @note Only administratively set entries in states that no timer moves (PERMANENT, NOARP)
- * are modelled; nlsim sends no packets, so no entry is ever learned. Linux walks its tables
- * in hash order, which a random per-boot key decides; nlsim keeps insertion order.
+ * are modelled, plus the NOARP multicast entries addrconf and MLD leave (neighMcastOutput());
+ * nlsim sends no packets, so no unicast entry is ever learned. Linux dumps its tables in
+ * hash order, which a random per-boot key decides; nlsim dumps in insertion order. Flushes
+ * walk a device's own list, newest first, on both.
  */
 import type { DumpControl } from '../../sim/dump.js';
 import { KernelError } from '../../sim/errors.js';
@@ -126,35 +128,40 @@ function neighNotify(ks: KernelSocket, type: number, n: Neighbour, refcnt: numbe
 
 /**
  * neighIfdown mirrors neigh_ifdown() on one family's table (arp_ifdown() from fib_disable_ip(),
- * ndisc_netdev_event()): the device's entries go, each with RTM_DELNEIGH.
+ * ndisc_netdev_event()): the device's entries go, each with RTM_DELNEIGH. With `skipPermanent`
+ * it is neigh_carrier_down() instead (NETDEV_CHANGE without carrier): PERMANENT entries stay.
+ * neigh_flush_dev() walks the device's own list, where each new entry went to the head, so
+ * the newest entry goes first.
  */
-export function neighIfdown(links: LinkTable, ks: KernelSocket, dev: NetDevice, family: number): void {
+export function neighIfdown(links: LinkTable, ks: KernelSocket, dev: NetDevice, family: number, skipPermanent = false): void {
   const tables = tablesOf.get(links);
   if (!tables) return;
   for (const t of tables) {
     if (t.family !== family) continue;
-    for (const [k, n] of t.entries) {
-      if (n.dev !== dev) continue;
+    const doomed = [...t.entries].filter(([, n]) => n.dev === dev && !(skipPermanent && n.state & NUD.NUD_PERMANENT)).reverse();
+    for (const [k, n] of doomed) {
       t.entries.delete(k);
       neighNotify(ks, RTM.RTM_DELNEIGH, n, 0, 0);
     }
   }
 }
 
-/** ALL_ROUTERS: ff02::2, where a router solicitation goes. */
-const ALL_ROUTERS = Uint8Array.of(0xff, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2);
-
 /**
- * neighRsSent stands for the side effect of ndisc_send_rs() on an Ethernet-like device: the
- * output path creates, without a notification, a NOARP entry for ff02::2 with its multicast
- * MAC (ndisc_mc_map()); it goes with RTM_DELNEIGH when the device goes down.
+ * neighMcastOutput stands for the neighbour lookup of a packet sent to an IPv6 multicast
+ * group on an Ethernet-like device (ip6_finish_output2() → __neigh_create()): the first one
+ * creates, without a notification, a NOARP entry with the group's multicast MAC
+ * (ndisc_mc_map()); it goes with RTM_DELNEIGH when the device goes down or loses carrier.
+ * nlsim sends no packets, but addrconf and MLD "send" router solicitations (ff02::2), DAD
+ * probes (solicited-node groups) and MLDv2 reports (ff02::16), and these entries are what
+ * user space can see of them.
  */
-export function neighRsSent(links: LinkTable, dev: NetDevice): void {
+export function neighMcastOutput(links: LinkTable, dev: NetDevice, group: Uint8Array): void {
   if (dev.address.length !== 6) return;
   const t = neighTables(links)[1]!;
-  const key = NeighTable.key(dev, ALL_ROUTERS);
+  const key = NeighTable.key(dev, group);
   if (t.entries.has(key)) return;
-  t.entries.set(key, { family: 10, dev, dst: ALL_ROUTERS, lladdr: Uint8Array.of(0x33, 0x33, 0, 0, 0, 2), state: NUD.NUD_NOARP, flags: 0, protocol: 0, type: RTN.RTN_MULTICAST });
+  const lladdr = Uint8Array.of(0x33, 0x33, group[12]!, group[13]!, group[14]!, group[15]!);
+  t.entries.set(key, { family: 10, dev, dst: group.slice(), lladdr, state: NUD.NUD_NOARP, flags: 0, protocol: 0, type: RTN.RTN_MULTICAST });
 }
 
 type Tb = (AttrView | undefined)[];

@@ -13,9 +13,10 @@ import type { KernelSocket } from '../../sim/kernel-socket.js';
 import { NLM_F_ECHO } from '../../sim/uapi/netlink.js';
 import type { NlMsgHdr } from '../../sim/wire/header.js';
 import { writeHeader } from '../../sim/wire/header.js';
-import { DEVCONF_ACCEPT_DAD, devGetFlags, devGetIflink, DEVCONF_MTU6, etherInet6Conf, IPV4_MIN_MTU, IPV6_MIN_MTU, type NetDevice, netifOperUp, newInet6Dev, running } from './device.js';
+import { devGetFlags, devGetIflink, DEVCONF_MTU6, etherInet6Conf, IPV4_MIN_MTU, IPV6_MIN_MTU, type NetDevice, netifOperUp, newInet6Dev, running } from './device.js';
 import { fillIfInfo, ifNlmsgSize } from './link-fill.js';
-import { neighIfdown, neighRsSent } from './neighbour.js';
+import { IF_RS_SENT } from './inet6.js';
+import { neighIfdown } from './neighbour.js';
 import { netconfNotifyRegister, netconfNotifyUnregister, sysctlDevNameAllowed } from './netconf.js';
 import type { LinkTable, NetworkStateOptions } from './state.js';
 import { AF_INET, AF_INET6, IF_OPER, IF_READY, IFF, IFF_VOLATILE, IFNAMSIZ, RTM_DELLINK, RTM_NEWLINK, RTNLGRP_LINK } from './uapi.js';
@@ -156,6 +157,8 @@ export class NetOps {
   #open(dev: NetDevice): void {
     dev.kind?.open?.(dev, this);
     dev.flags |= IFF.IFF_UP;
+    // Routes made from here on check the carrier as it is (fib_check_nh(), fib6_nh_init()).
+    dev.nhLinkdown = !dev.carrier;
     this.#activate(dev);
   }
 
@@ -188,8 +191,7 @@ export class NetOps {
       // on waits for linkwatch).
       if (dev.inet6 && txActive.has(dev) && netifOperUp(dev)) this.#addrconfReady(dev);
     } else {
-      this.links.inet4.devDown(this.ks, dev);
-      neighIfdown(this.links, this.ks, dev, 2);
+      this.links.inet4.devDown(this.ks, dev); // fib_disable_ip(), arp_ifdown() included
       if (dev.inet6) {
         this.links.inet6.devDown(this.ks, dev);
         dev.inet6.flags = (dev.inet6.flags & ~(IF_READY | IF_RS_SENT)) >>> 0;
@@ -200,21 +202,18 @@ export class NetOps {
   }
 
   /**
-   * #addrconfReady mirrors addrconf_notify() making an inet6_dev IF_READY. A device without
-   * DAD (NOARP) gets its link-local address at once, so addrconf_dad_completed() sends a
-   * router solicitation (IF_RS_SENT) right away.
-   * @note nlsim has no DAD timer: on a device with DAD, IF_RS_SENT never appears (Linux sets
-   * it about a second later).
+   * #addrconfReady mirrors addrconf_notify() making an inet6_dev IF_READY (its link-local
+   * address, DAD, then router solicitations run from inet6.ts). A device that was ready
+   * already (its carrier came back) only sends its MLD reports again.
    */
   #addrconfReady(dev: NetDevice): void {
     const idev = dev.inet6!;
-    if (idev.flags & IF_READY) return;
+    if (idev.flags & IF_READY) {
+      this.links.inet6.mcUp(dev);
+      return;
+    }
     idev.flags = (idev.flags | IF_READY) >>> 0;
     this.links.inet6.devReady(this.ks, dev);
-    if (!(dev.flags & IFF.IFF_LOOPBACK) && idev.conf[DEVCONF_ACCEPT_DAD]! <= 0 && dev.flags & IFF.IFF_NOARP) {
-      idev.flags = (idev.flags | IF_RS_SENT) >>> 0;
-      neighRsSent(this.links, dev);
-    }
   }
 
   /** carrierOn mirrors netif_carrier_on(): counts the change and fires a linkwatch event. */
@@ -248,6 +247,15 @@ export class NetOps {
       if (!running(dev)) continue;
       if (dev.carrier) txActive.add(dev);
       else txActive.delete(dev);
+      // NETDEV_CHANGE, in notifier order: fib_sync_down_dev()/fib_sync_up() and
+      // rt6_sync_down_dev()/rt6_sync_up() flag the nexthops (silently), arp and ndisc drop
+      // what is not permanent when the carrier is gone (neigh_carrier_down()), addrconf
+      // gets ready or resends its MLD reports.
+      dev.nhLinkdown = !dev.carrier;
+      if (!dev.carrier) {
+        neighIfdown(this.links, this.ks, dev, AF_INET, true);
+        neighIfdown(this.links, this.ks, dev, AF_INET6, true);
+      }
       if (dev.carrier && dev.inet6) this.#addrconfReady(dev);
       dev.master?.kind?.portEvent?.(dev.master, dev, 'change', this); // NETDEV_CHANGE
       this.rtmsgIfinfo(RTM_NEWLINK, dev, 0);
@@ -280,8 +288,7 @@ export class NetOps {
       txActive.delete(d);
       this.rtmsgIfinfo(RTM_NEWLINK, d, IFF.IFF_UP | IFF.IFF_RUNNING);
       // NETDEV_DOWN
-      this.links.inet4.devDown(this.ks, d);
-      neighIfdown(this.links, this.ks, d, 2);
+      this.links.inet4.devDown(this.ks, d); // fib_disable_ip(), arp_ifdown() included
       if (d.inet6) {
         this.links.inet6.devDown(this.ks, d);
         d.inet6.flags = (d.inet6.flags & ~(IF_READY | IF_RS_SENT)) >>> 0;
@@ -297,13 +304,12 @@ export class NetOps {
       // (br_del_if()), inetdev and addrconf drop their state.
       d.qdisc = 'noop';
       if (d.master?.kind?.delSlave) d.master.kind.delSlave(d.master, d, this);
-      const hadInet4Addrs = d.ifa4.length > 0;
+      // inetdev_destroy(): the addresses go (the last one disables IP: fib_disable_ip(), ARP
+      // flushed), RTM_DELNETCONF, arp_ifdown() for what is left; then fib_netdev_event().
       this.links.inet4.devUnregister(this.ks, d);
-      // inetdev_destroy(): fib_disable_ip() flushed ARP (arp_ifdown()) when the last address
-      // went; RTM_DELNETCONF, then arp_ifdown() again for what is left.
-      if (hadInet4Addrs) neighIfdown(this.links, this.ks, d, 2);
       netconfNotifyUnregister(this.ks, d, AF_INET);
-      neighIfdown(this.links, this.ks, d, 2);
+      neighIfdown(this.links, this.ks, d, AF_INET);
+      this.links.inet4.disableIp(d, true);
       this.links.inet6.devDown(this.ks, d);
       netconfNotifyUnregister(this.ks, d, AF_INET6);
       d.inet = null;
@@ -342,8 +348,6 @@ export class NetOps {
   }
 }
 
-/** IF_RS_SENT: addrconf sent a router solicitation on the device (IFLA_INET6_FLAGS). */
-const IF_RS_SENT = 0x10;
 
 /** txActive holds the devices whose tx queues have a real qdisc (!qdisc_tx_is_noop(): addrconf_link_ready()). */
 const txActive = new WeakSet<NetDevice>();

@@ -129,10 +129,19 @@ export class RouteOps {
     if (ctx.payload.length < RTMSG_LEN) throw new KernelError('EINVAL', 'Invalid header length');
     const rtm = decodeRtMsg(ctx.payload);
     if (tb[RTA.RTA_IIF]?.u32()) throw new KernelError('EOPNOTSUPP', { message: 'nlsim: input route lookups (RTA_IIF) are not modelled yet', offset: tb[RTA.RTA_IIF]!.offset });
-    if (tb[RTA.RTA_SRC]) throw new KernelError('EOPNOTSUPP', { message: 'nlsim: RTA_SRC in route lookups is not modelled yet', offset: tb[RTA.RTA_SRC]!.offset });
     const links = this.#links(ctx);
     const inet4 = links.inet4;
-    let dst = tb[RTA.RTA_DST] ? ipv4Read(tb[RTA.RTA_DST]!.payload) : 0;
+    // rt_fill_info() reports the destination asked for; the lookup may replace a missing one.
+    const reqDst = tb[RTA.RTA_DST] ? ipv4Read(tb[RTA.RTA_DST]!.payload) : 0;
+    let dst = reqDst;
+    // ip_route_output_key_hash_rcu() with fl4.saddr: a source must be unicast (EINVAL) and
+    // one of our addresses (__ip_dev_find(), else ENETUNREACH); the rules see it, and it
+    // stays the route's source.
+    const src = tb[RTA.RTA_SRC] ? ipv4Read(tb[RTA.RTA_SRC]!.payload) : 0;
+    if (src) {
+      if (isMulticast(src) || isLbcast(src) || isZeronet(src)) throw new KernelError('EINVAL');
+      if (!links.list().some((d) => d.ifa4.some((a) => a.local === src))) throw new KernelError('ENETUNREACH');
+    }
     const oif = tb[RTA.RTA_OIF]?.u32() ?? 0;
     const uid = tb[RTA.RTA_UID]?.u32() ?? ctx.skb.credentials.uid;
     const lo = links.list().find((d) => d.ifindex === 1)!;
@@ -148,28 +157,28 @@ export class RouteOps {
     let type: number;
     let fa: FibAlias | undefined;
     if (!dst) {
-      dst = saddr = INADDR_LOOPBACK;
+      dst = saddr = src || INADDR_LOOPBACK;
       devOut = lo;
       type = RTN.RTN_LOCAL;
       rtcf |= RTCF_LOCAL;
     } else {
-      const r = inet4.lookup(dst, 0, oif);
+      const r = inet4.lookup(dst, 0, oif, src);
       if (typeof r === 'string') throw new KernelError(r as never);
       if (!r) {
         if (!oif) throw new KernelError('ENETUNREACH');
-        saddr = selectAddr(links, devOut!, 0, RT_SCOPE.RT_SCOPE_LINK);
+        saddr = src || selectAddr(links, devOut!, 0, RT_SCOPE.RT_SCOPE_LINK);
         type = RTN.RTN_UNICAST;
       } else {
         fa = r.fa;
         if (rtm.flags & RTM_F.RTM_F_LOOKUP_TABLE) table = r.table;
         type = fa.type;
         if (type === RTN.RTN_LOCAL) {
-          saddr = fa.prefsrc || dst;
+          saddr = src || fa.prefsrc || dst;
           devOut = lo;
           rtcf |= RTCF_LOCAL;
         } else {
           devOut = fa.dev!;
-          saddr = fa.prefsrc || selectAddr(links, devOut, fa.gw, fa.scope);
+          saddr = src || fa.prefsrc || selectAddr(links, devOut, fa.gw, fa.scope);
         }
       }
     }
@@ -190,7 +199,7 @@ export class RouteOps {
     const metrics = type === RTN.RTN_BROADCAST ? null : (fa?.metrics ?? null);
     return ctx.reply(
       ctx.encode(RTM.RTM_NEWROUTE, (w) =>
-        fillRouteAnswer(w, { dst, table, type, rtcf: rtcf | (rtm.flags & RTM_F.RTM_F_NOTIFY ? 0 : 0), oif: devOut!.ifindex, prefsrc: saddr, gw, metrics, uid, tos: rtm.tos }),
+        fillRouteAnswer(w, { dst: reqDst, src, table, type, rtcf: rtcf | (rtm.flags & RTM_F.RTM_F_NOTIFY ? 0 : 0), oif: devOut!.ifindex, prefsrc: saddr, gw, metrics, uid, tos: rtm.tos }),
       ),
     );
   }

@@ -4,11 +4,12 @@
  * on first use, as loopback_net_init() gives every new struct net one.
  */
 import type { NetNamespace } from '../../sim/netns.js';
+import type { KernelTimer } from '../../sim/clock.js';
 import type { Random } from '../../sim/random.js';
 import { createLoopback, type NetDevice } from './device.js';
 import { Inet4 } from './inet4.js';
 import { Inet6 } from './inet6.js';
-import { neighIfdown } from './neighbour.js';
+import { neighIfdown, neighMcastOutput } from './neighbour.js';
 
 /** LinkTable is one namespace's devices, in ifindex order. */
 export class LinkTable {
@@ -30,7 +31,9 @@ export class LinkTable {
   constructor(options: NetworkStateOptions) {
     this.inet4 = new Inet4(() => this.list(), options.now);
     this.inet6 = new Inet6(() => this.list(), options);
+    this.inet4.arpIfdown = (dev) => neighIfdown(this, this.inet4.ks!, dev, 2);
     this.inet6.ndIfdown = (dev) => neighIfdown(this, this.inet6.ks!, dev, 10);
+    this.inet6.ndMcastOutput = (dev, group) => neighMcastOutput(this, dev, group);
   }
 
   /** devices lists the namespace's devices in ifindex order (for_each_netdev_dump()). */
@@ -85,6 +88,8 @@ export interface NetworkStateOptions {
   random: Random;
   /** Milliseconds since "boot", for IFLA_INET6_CACHEINFO's tstamp. Defaults to time since registration. */
   now: () => number;
+  /** Runs `callback` after `delayMs` of kernel time (the kernel's clock; DAD, router solicitations). */
+  setTimer: (delayMs: number, callback: () => void) => KernelTimer;
 }
 
 /** NetworkState is the route protocol's view of every namespace of one kernel. */

@@ -11,14 +11,24 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const describeKernel = kernelUnavailable ? describe.skip : describe;
 if (kernelUnavailable) console.warn(`nlsim: iproute2 differential tests skipped: ${kernelUnavailable}`);
 
-/** mask hides what differs between two runs of Linux itself: MACs (random) and timer values. */
-const mask = (s: string) => s.replace(/\b([0-9a-f]{1,2}:){5}[0-9a-f]{1,2}\b/g, '<mac>').replace(/(_timer) +[0-9.]+/g, '$1 <t>');
+/**
+ * mask hides what differs between two runs of Linux itself: MACs (random), what is derived
+ * from them (EUI-64 link-local addresses and their solicited-node groups) and timer values.
+ */
+const mask = (s: string) =>
+  s
+    .replace(/\b([0-9a-f]{1,2}:){5}[0-9a-f]{1,2}\b/g, '<mac>')
+    .replace(/\bfe80::[0-9a-f:]+/g, '<lladdr>')
+    .replace(/\bff02::1:ff[0-9a-f]{2}:[0-9a-f]{1,4}\b/g, '<solicited-node>')
+    .replace(/(_timer) +[0-9.]+/g, '$1 <t>');
 
 describeKernel('iproute2 under nlsim run [kernel]', () => {
   it.each([
     ['ip link: veth, bridge ports, ifb, -d details, errors, deletion', 'ip-links.sh', 'Cannot find device "nosuch"'],
     ['ip addr and ip route: addresses, prefix and local routes, lookups, errors, rules', 'ip-addr-route.sh', 'Error: Nexthop has invalid gateway.'],
     ['ip monitor link in the background while ip changes links', 'ip-monitor.sh', 'Deleted'],
+    ['ip monitor all: links, addresses with DAD, routes, neighbours, carrier loss', 'ip-monitor-all.sh', '[NEIGH]Deleted ff02::16'],
+    ['ip neigh, ip rule, numbered tables, lookups with a source, ip -d -j link', 'ip-neigh-rule.sh', '10.50.1.1 from 10.1.0.1 via 10.1.0.254'],
     ['ip netconf show and ip monitor netconf while devices come and go', 'ip-netconf.sh', 'Deleted inet6 veth0'],
   ])('%s', async (_name, script, marker) => {
     const argv = ['sh', path.join(here, 'scripts', script)];

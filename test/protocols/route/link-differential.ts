@@ -8,6 +8,7 @@
  * router solicitations on its own).
  */
 import { IFLA, RTNLGRP_LINK } from '../../../protocols/route/uapi.js';
+import type { KernelClock } from '../../../sim/clock.js';
 import type { NetlinkSocket, SocketFactory } from '../../../sim/socket-api.js';
 import { NETLINK_EXT_ACK, NETLINK_GET_STRICT_CHK, NETLINK_ROUTE, SOCK_RAW, SOL_NETLINK } from '../../../sim/uapi/netlink.js';
 import { attrsToArray } from '../../../sim/wire/attr-reader.js';
@@ -148,6 +149,8 @@ export async function runScenario(factory: SocketFactory, steps: Step[], options
   try {
     for (const [i, step] of steps.entries()) {
       if (step.waitMs && options.real) await new Promise((r) => setTimeout(r, step.waitMs));
+      // The simulator's timers (DAD, solicitations) run on its clock, moved ahead instead.
+      else if (step.waitMs && 'clock' in factory) (factory as { clock: KernelClock }).clock.advance(step.waitMs);
       if (step.type === 0) {
         replies.push([]);
         notifications.push(drain(mon).flatMap(render));

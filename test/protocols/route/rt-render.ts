@@ -34,8 +34,15 @@ export function ipString(p: Uint8Array): string {
   if (p[11] === 0xff && p[12] === 0xfe) return `${groups.slice(0, 4).join(':')}:<eui64>`;
   // A random or stable-privacy link-local interface id (addr_gen_mode 2 and 3).
   if (p[0] === 0xfe && p[1] === 0x80 && p.subarray(8, 14).some((b) => b !== 0)) return `${groups.slice(0, 4).join(':')}:<random>`;
+  // The solicited-node group of such an address (its last 24 bits; the small ones of
+  // addresses like 2001:db8::1 are kept).
+  if (isSolicitedNode(p) && p.subarray(13).some((b) => b > 1)) return 'ff02::1:ff<solicited>';
   return groups.join(':');
 }
+
+/** isSolicitedNode: ff02::1:ffXX:XXXX. */
+const isSolicitedNode = (p: Uint8Array) =>
+  p[0] === 0xff && p[1] === 2 && p.subarray(2, 11).every((b) => b === 0) && p[11] === 1 && p[12] === 0xff;
 
 /** lifetime renders an IFA_CACHEINFO lifetime: forever, or "<n" for a counting one (seconds elapse). */
 const lifetime = (v: number) => (v === 0xffffffff ? 'forever' : v === 0 ? '0' : 'counting');
@@ -81,6 +88,8 @@ export function renderNeigh(m: NlMessage): string[] {
   return [head, ...renderAttrs(NDA, p, 12, (t, a) => {
     if (t === 1) return ipString(a);
     if (t === 3) return `(times) refcnt=${u32(a, 12)}`;
+    // The multicast MAC of a solicited-node group (33:33 and the group's last 32 bits).
+    if (t === 2 && p[0] === 10 && a.length === 6 && a[0] === 0x33 && a[2] === 0xff && a.subarray(3).some((b) => b > 1)) return '3333ff<solicited>';
     return undefined;
   })];
 }

@@ -11,7 +11,9 @@ import { NLM_F_ACK, NLM_F_CREATE, NLM_F_DUMP, NLM_F_REQUEST } from '../../../sim
 import { describeKernel } from '../../helpers/backends.js';
 import { attr, attrString, attrU32 } from '../../helpers/exchange.js';
 import { runScenario, type Step } from './link-differential.js';
-import { addAddr, createLink, dst, getRoute, group, NEW, rule, up } from './rt-steps.js';
+import { addAddr, addRoute, createLink, dst, getRoute, group, gw, NEW, rule, up } from './rt-steps.js';
+
+const src = (a: string) => attr(2, Uint8Array.from(a.split('.').map(Number)));
 
 const D = NLM_F_REQUEST | NLM_F_DUMP | NLM_F_ACK;
 const DEL = NLM_F_REQUEST | NLM_F_ACK;
@@ -44,6 +46,20 @@ const scenarios: [string, Step[], { strict?: boolean }?][] = [
     rule(RTM.RTM_GETRULE, D, { family: 2 }),
     getRoute({ dstLen: 32, flags: 0x1000 }, dst('10.0.0.1')),
     getRoute({ dstLen: 32 }, dst('10.0.0.1')),
+  ]],
+  ['lookups with a source (RTA_SRC): rules that select on it, local and foreign sources, errors', [
+    createLink('i0', 'ifb'), up(1), up(2), addAddr(2, '10.0.0.1/24'), addAddr(2, '10.0.0.2/24'),
+    addRoute({ table: 100 }, dst('10.50.0.0'), gw('10.0.0.254')), addRoute({ dstLen: 0, table: 100 }, gw('10.0.0.253')),
+    rule(RTM.RTM_NEWRULE, NEW, { family: 2, table: 100, srcLen: 32, action: 1 }, attr(2, Uint8Array.of(10, 0, 0, 1)), attrU32(6, 100)),
+    getRoute({ dstLen: 32, srcLen: 32 }, dst('10.50.1.1'), src('10.0.0.1')),
+    getRoute({ dstLen: 32, srcLen: 32 }, dst('10.50.1.1'), src('10.0.0.2')),
+    getRoute({ dstLen: 32, srcLen: 32 }, dst('10.0.0.7'), src('10.0.0.1')),
+    getRoute({ dstLen: 32, srcLen: 32 }, dst('10.0.0.7'), src('10.0.0.2')),
+    getRoute({ dstLen: 32, srcLen: 32 }, dst('127.0.0.1'), src('10.0.0.2')),
+    getRoute({ dstLen: 32, srcLen: 32, flags: 0x1000 }, dst('10.99.0.1'), src('10.0.0.1')),
+    getRoute({ dstLen: 32, srcLen: 32 }, dst('10.50.1.1'), src('10.0.0.9')),
+    getRoute({ dstLen: 32, srcLen: 32 }, dst('10.50.1.1'), src('224.0.0.1')),
+    getRoute({ srcLen: 32 }, src('10.0.0.2')),
   ]],
   ['strict rule dumps', [
     rule(RTM.RTM_GETRULE, D, { family: 2 }), rule(RTM.RTM_GETRULE, D, { family: 2, table: 1 }), rule(RTM.RTM_GETRULE, D, { family: 10, action: 1 }),

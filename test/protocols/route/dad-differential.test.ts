@@ -1,0 +1,95 @@
+/**
+ * What Linux does on its own after a request, simulator against Linux: IPv6 duplicate address
+ * detection (the address tentative, then its RTM_NEWADDR and local route about 1–2 s later),
+ * router solicitations, MLD reports, and the NOARP neighbour entries these packets leave in
+ * the ND table, which `ip monitor` sees go when the device goes down, loses its carrier or
+ * goes away. The simulator's clock is moved ahead by what the real kernel is given to wait.
+ *
+ * Linux draws the DAD delays at random, so each scenario lets at most one DAD run at a time
+ * (the veth peer has addr_gen_mode none and its addresses skip DAD) and compares every step's
+ * notifications in order; replies to dumps are compared as sorted lists (link-local addresses
+ * come from random MACs and decide where routes sort).
+ */
+import { expect, it } from 'vitest';
+import { encodeIfInfoMsg } from '../../../protocols/route/ifinfomsg.js';
+import { RTM, RTNLGRP } from '../../../protocols/route/uapi.js';
+import { createKernel } from '../../../sim/kernel.js';
+import { NLM_F_ACK, NLM_F_DUMP, NLM_F_REQUEST } from '../../../sim/uapi/netlink.js';
+import { describeKernel } from '../../helpers/backends.js';
+import { attr, concat } from '../../helpers/exchange.js';
+import { runScenario, type Step } from './link-differential.js';
+import { ADDR_ROUTE_GROUPS, addAddr, addRoute, createLink, delAddr, down, dst, dumpAddr, dumpRoute, group, gw, neigh, NEW, NUD_PERMANENT, oif, up } from './rt-steps.js';
+
+const D = NLM_F_REQUEST | NLM_F_DUMP | NLM_F_ACK;
+const IFA_F_NODAD = 0x02;
+const GROUPS = ADDR_ROUTE_GROUPS | group(RTNLGRP.RTNLGRP_NEIGH) | group(RTNLGRP.RTNLGRP_LINK);
+
+const wait = (ms: number): Step => ({ type: 0, flags: 0, payload: new Uint8Array(0), waitMs: ms });
+const genModeNone = (index: number): Step => ({
+  type: RTM.RTM_SETLINK,
+  flags: NLM_F_REQUEST | NLM_F_ACK,
+  payload: concat(encodeIfInfoMsg({ index }), attr(26, attr(10, attr(8, Uint8Array.of(1))))),
+});
+const dumpNeigh = (family: number): Step => ({ type: RTM.RTM_GETNEIGH, flags: D, payload: Uint8Array.of(family, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0) });
+const dumpInet6Links: Step = { type: RTM.RTM_GETLINK, flags: D, payload: encodeIfInfoMsg({ family: 10 }) };
+const delLink = (index: number): Step => ({ type: RTM.RTM_DELLINK, flags: NLM_F_REQUEST | NLM_F_ACK, payload: encodeIfInfoMsg({ index }) });
+const mac = (n: number) => Uint8Array.of(2, 0, 0, 0, 0, n);
+const isDump = (s: Step) => (s.flags & NLM_F_DUMP) === NLM_F_DUMP;
+
+// v0p is ifindex 2 (no link-local address), v0 is 3; i0 (ifb: NOARP, no multicast) is 4.
+const scenarios: [string, Step[]][] = [
+  ['a veth pair coming up: link-local DAD, the solicitation, ND entries, then a user address with DAD and one without', [
+    up(1), createLink('v0', 'veth'), genModeNone(2), up(3), up(2), wait(2600),
+    dumpAddr(10), dumpRoute(10), dumpNeigh(10), dumpInet6Links,
+    addAddr(3, '2001:db8::1/64'), wait(2600), dumpAddr(10), dumpNeigh(10),
+    addAddr(2, '2001:db8::2/64', { flags: IFA_F_NODAD }), wait(200), dumpNeigh(10),
+    // The peer is not a gateway: it is one of our own addresses.
+    addRoute({ family: 10 }, dst('2001:db8:5::'), gw('2001:db8::2'), oif(3)),
+    delLink(3),
+  ]],
+  ['carrier loss flushes what is not permanent; routes stay, linkdown; the carrier back sends MLD reports again', [
+    up(1), createLink('v0', 'veth'), genModeNone(2), up(3), up(2), wait(2600),
+    addAddr(2, '2001:db8::2/64', { flags: IFA_F_NODAD }), addAddr(2, '10.1.0.2/24'), wait(200),
+    neigh(RTM.RTM_NEWNEIGH, NEW, { family: 10, index: 2, state: NUD_PERMANENT }, '2001:db8::7', mac(7)),
+    neigh(RTM.RTM_NEWNEIGH, NEW, { family: 2, index: 2, state: NUD_PERMANENT }, '10.1.0.7', mac(7)),
+    // v0 goes down (its solicitations stop with it): v0p loses the carrier.
+    // (The wait lets Linux's linkwatch run for v0p, even on a busy machine.)
+    down(3), wait(300), dumpRoute(10), dumpRoute(2), dumpNeigh(10),
+    up(3), wait(2600), dumpNeigh(10), dumpRoute(10),
+    // The last IPv4 address gone: fib_disable_ip() flushes ARP, permanent entries too.
+    delAddr(2, '10.1.0.2/24'), delLink(2),
+  ]],
+  ['a device without DAD (ifb: NOARP): the address at once, a solicitation, no MLD', [
+    up(1), createLink('i0', 'ifb'), up(2), wait(100), dumpNeigh(10), dumpInet6Links, down(2),
+  ]],
+  ['a user address on a device that is up without carrier: tentative until the carrier comes', [
+    up(1), createLink('v0', 'veth'), genModeNone(2), genModeNone(3), up(3), addAddr(3, '2001:db8::1/64'), wait(1500),
+    dumpAddr(10), dumpNeigh(10), up(2), wait(2600), dumpAddr(10), dumpNeigh(10), delLink(3),
+  ]],
+];
+
+describeKernel('DAD, solicitations and MLD: simulator and Linux, notification for notification', (openNamespace) => {
+  it.each(scenarios)('%s', async (_name, steps) => {
+    const ns = openNamespace();
+    try {
+      const real = await runScenario(ns, steps, { real: true, groups: GROUPS });
+      const sim = await runScenario(createKernel({ clock: 'manual' }), steps, { real: false, groups: GROUPS });
+      const messages = (lines: string[]) => {
+        const out: string[] = [];
+        for (const l of lines) {
+          if (l.startsWith('nlmsg')) out.push(l);
+          else out[out.length - 1] += `\n${l}`;
+        }
+        return out;
+      };
+      for (let i = 0; i < steps.length; i++) {
+        const order = (l: string[]) => (isDump(steps[i]!) ? messages(l).sort() : messages(l));
+        expect({ step: i + 1, replies: order(sim.replies[i]!) }).toEqual({ step: i + 1, replies: order(real.replies[i]!) });
+        expect({ step: i + 1, notifications: messages(sim.notifications[i]!) }).toEqual({ step: i + 1, notifications: messages(real.notifications[i]!) });
+      }
+      expect(real.notifications.flat().join('\n')).toMatch(/ndmsg fam=10/);
+    } finally {
+      ns.close();
+    }
+  }, 30_000);
+});
