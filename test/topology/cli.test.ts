@@ -4,11 +4,11 @@
  * --state` (and `nlsim serve --state`), and `ip` shows the same on both; malformed or
  * refused state files stop nlsim before the command runs, with the file and entry named.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kernelUnavailable, shimPath, start } from '../runner/run-helpers.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -42,6 +42,7 @@ beforeAll(() => {
   shimPath();
   dir = mkdtempSync(path.join(tmpdir(), 'topo-cli-'));
 });
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe.skipIf(kernelUnavailable !== '')('nlsim snapshot → nlsim run --state, against Linux', () => {
   it('ip shows the snapshot namespace and the virtual kernel alike', async () => {

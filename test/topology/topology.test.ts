@@ -5,7 +5,7 @@
  * snapshot leaves out with a warning.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it, test } from 'vitest';
@@ -180,6 +180,7 @@ describe('loadTopology', () => {
     expect(message(() => loadTopology(kernel, file))).toBe(`${file}: links[0] (eth0): RTM_NEWLINK failed: EEXIST (File exists)`);
     writeFileSync(file, JSON.stringify(topology));
     expect(message(() => loadTopology(createKernel(), file))).toBe(`${file}: "nlsim": expected "topology/1" (the format version), got nothing`);
+    rmSync(dir, { recursive: true, force: true });
   });
 });
 
