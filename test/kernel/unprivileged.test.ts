@@ -15,7 +15,7 @@ import { type Op, sequenceArb } from '../differential/ops.js';
 import { genericProfile, routeProfile, usersockProfile } from '../differential/profiles.js';
 import { fromJson, toJson } from '../differential/serialize.js';
 
-const count = Number(process.env.NLSIM_DIFF_RUNS ?? (process.env.CI === 'true' ? 2000 : 300));
+const count = Number(process.env.NLSIM_DIFF_RUNS ?? (process.env.CI === 'true' ? 2000 : 1000));
 const root = new URL('../../', import.meta.url).pathname;
 
 /** runUnprivileged runs `sequences` on Linux as nobody without capabilities, in a fresh namespace. */
