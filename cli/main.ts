@@ -2,7 +2,8 @@
 /**
  * The nlsim command line: commander, with one file per subcommand in cli/commands/.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { COMMANDS } from './commands/index.js';
 
@@ -18,6 +19,15 @@ export function buildProgram(): Command {
   return program;
 }
 
-if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/^.*\/(dist\/)?cli\//, '/cli/'))) {
-  await buildProgram().parseAsync(process.argv);
+/** isMain: this module is the program node runs, directly or through npm's bin symlink. */
+function isMain(): boolean {
+  const script = process.argv[1];
+  if (!script) return false;
+  try {
+    return realpathSync(script) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
 }
+
+if (isMain()) await buildProgram().parseAsync(process.argv);

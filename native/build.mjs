@@ -1,14 +1,44 @@
 // Builds the native binding (native/build/Release/nlsim_native.node) with node-gyp, using
-// the Node headers already on the machine: nothing is downloaded. Runs from `npm install`
-// (prepare) and `npm run build:native`. On systems other than Linux there is no AF_NETLINK,
-// so it prints a notice and succeeds: the simulator itself installs everywhere.
+// the Node headers already on the machine: nothing is downloaded. On systems other than
+// Linux there is no AF_NETLINK, so it prints a notice and succeeds: the simulator itself
+// installs everywhere.
+//
+// `npm run build:native` always rebuilds. Lifecycle scripts pass flags:
+// - `--if-needed` (install, prepare): nothing to do when both outputs are newer than every
+//   source, so a clone's `npm ci` builds once, not at install and again at prepare;
+// - `--optional` (install, which also runs when nlsim is installed from a registry): a failed
+//   build warns and lets the install succeed, since only `nlsim run`/`record` and the
+//   real-kernel backend need the native code; they say so when it is missing.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const nativeDir = path.dirname(fileURLToPath(import.meta.url));
+const ifNeeded = process.argv.includes('--if-needed');
+const optional = process.argv.includes('--optional');
+const OUTPUTS = [path.join(nativeDir, 'build', 'Release', 'nlsim_native.node'), path.join(nativeDir, 'build', 'preload', 'nlsim-preload.so')];
+
+/** fail ends the build: an error, or only a warning for an optional build. */
+function fail(message, status = 1) {
+  if (optional) {
+    console.warn(`${message}\nnlsim: continuing without the native code; \`nlsim run\` and the real-kernel backend need it (\`npm rebuild nlsim\` retries).`);
+    process.exit(0);
+  }
+  console.error(message);
+  process.exit(status);
+}
+
+/** upToDate: every output exists and is newer than every source file. */
+function upToDate() {
+  const sources = [path.join(nativeDir, 'binding.gyp')];
+  for (const dir of ['src', 'preload']) {
+    for (const f of readdirSync(path.join(nativeDir, dir))) if (/\.(c|cc|h)$/.test(f)) sources.push(path.join(nativeDir, dir, f));
+  }
+  const newest = Math.max(...sources.map((f) => statSync(f).mtimeMs));
+  return OUTPUTS.every((f) => existsSync(f) && statSync(f).mtimeMs >= newest);
+}
 
 if (process.platform !== 'linux') {
   console.log(`nlsim: skipping the native binding (AF_NETLINK needs Linux; this is ${process.platform})`);
@@ -38,24 +68,17 @@ function nodeDir() {
   return undefined;
 }
 
+if (ifNeeded && upToDate()) process.exit(0);
+
 const script = nodeGypScript();
-if (!script) {
-  console.error('nlsim: cannot build the native binding: node-gyp is not installed');
-  process.exit(1);
-}
+if (!script) fail('nlsim: cannot build the native binding: node-gyp is not installed');
 const args = [script, 'rebuild'];
 const dir = nodeDir();
 if (dir) args.push(`--nodedir=${dir}`);
 
 const result = spawnSync(process.execPath, args, { cwd: nativeDir, stdio: 'inherit' });
-if (result.error) {
-  console.error(`nlsim: cannot run node-gyp: ${result.error.message}`);
-  process.exit(1);
-}
-if (result.status !== 0) {
-  console.error(`nlsim: building the native binding failed (node-gyp exit status ${result.status ?? result.signal})`);
-  process.exit(result.status || 1);
-}
+if (result.error) fail(`nlsim: cannot run node-gyp: ${result.error.message}`);
+if (result.status !== 0) fail(`nlsim: building the native binding failed (node-gyp exit status ${result.status ?? result.signal})`, result.status || 1);
 
 // The LD_PRELOAD shim for `nlsim run` (plain C, no Node headers): after node-gyp, whose
 // rebuild empties native/build.

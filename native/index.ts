@@ -70,7 +70,7 @@ function tryLoad(): { binding: NativeBinding } | { reason: string } {
   const require = createRequire(import.meta.url);
   const file = binaryPath();
   if (!existsSync(file)) {
-    return { reason: `the native binding is not built (${file} is missing); run "npm run build:native"` };
+    return { reason: `the native binding is not built (${file} is missing); run "npm rebuild nlsim" (in a clone: "npm run build:native")` };
   }
   try {
     return { binding: require(file) as NativeBinding };

@@ -20,6 +20,6 @@ export function preloadLibraryPath(): string {
 export function preloadAvailable(): { ok: true; path: string } | { ok: false; reason: string } {
   if (process.platform !== 'linux') return { ok: false, reason: `LD_PRELOAD of AF_NETLINK calls needs Linux (this is ${process.platform})` };
   const file = preloadLibraryPath();
-  if (!existsSync(file)) return { ok: false, reason: `the preload shim is not built (${file} is missing); run "npm run build:native"` };
+  if (!existsSync(file)) return { ok: false, reason: `the preload shim is not built (${file} is missing); run "npm rebuild nlsim" (in a clone: "npm run build:native")` };
   return { ok: true, path: file };
 }
