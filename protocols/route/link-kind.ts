@@ -32,6 +32,11 @@ export interface LinkKind {
   validate?(tb: readonly (AttrView | undefined)[], data: readonly (AttrView | undefined)[], net: NetOps): void;
   /** newlink mirrors ops->newlink(); defaults to register_netdevice(). */
   newlink?(req: NewLinkRequest, net: NetOps): void;
+  /**
+   * changelink mirrors ops->changelink(): IFLA_INFO_DATA (parsed with the kind's policy) on
+   * an existing device. A kind without it refuses the data (EOPNOTSUPP).
+   */
+  changelink?(dev: NetDevice, data: readonly (AttrView | undefined)[], net: NetOps): void;
   /** dellink mirrors ops->dellink(): the devices to unregister with `dev`, in order. Defaults to [dev]. */
   dellink?(dev: NetDevice, net: NetOps): NetDevice[];
   /** fillInfo mirrors ops->fill_info(): the IFLA_INFO_DATA attributes (nothing written: no nest). */

@@ -242,11 +242,20 @@ export class LinkOps {
       if (dev) {
         if (ctx.header.flags & NLM_F_EXCL) throw new KernelError('EEXIST');
         if (ctx.header.flags & NLM_F_REPLACE) throw new KernelError('EOPNOTSUPP');
-        if (linkinfo[IFLA_INFO.IFLA_INFO_DATA] && (!kind || kind !== dev.kind)) throw new KernelError('EOPNOTSUPP');
+        // rtnl_changelink(): the kind's changelink, then the master's slave_changelink, then
+        // do_setlink(), which reports the device once at the end (DO_SETLINK_NOTIFY).
+        let notify = false;
         if (linkinfo[IFLA_INFO.IFLA_INFO_DATA]) {
-          throw new KernelError('EOPNOTSUPP', { message: 'nlsim: changing IFLA_INFO_DATA is not modelled yet', offset: linkinfo[IFLA_INFO.IFLA_INFO_DATA]!.offset });
+          if (!kind || kind !== dev.kind || !kind.changelink) throw new KernelError('EOPNOTSUPP');
+          kind.changelink(dev, data, net);
+          notify = true;
         }
-        this.#doSetLink(ctx, net, dev, tb);
+        const slaveData = linkinfo[IFLA_INFO.IFLA_INFO_SLAVE_DATA];
+        if (slaveData) {
+          if (dev.master?.kind?.kind !== 'bridge') throw new KernelError('EOPNOTSUPP');
+          throw new KernelError('EOPNOTSUPP', { message: 'nlsim: changing IFLA_INFO_SLAVE_DATA (bridge port options) is not modelled yet', offset: slaveData.offset });
+        }
+        this.#doSetLink(ctx, net, dev, tb, notify);
         return;
       }
       if (!(ctx.header.flags & NLM_F_CREATE)) {
@@ -297,7 +306,17 @@ export class LinkOps {
    * flags, master, txqlen. Each change notifies RTNLGRP_LINK on its own (the netdevice
    * notifier), without NLM_F_ECHO: rtmsg_ifinfo() is called with no request header, seq 0 and pid 0.
    */
-  #doSetLink(ctx: RequestContext, net: NetOps, dev: NetDevice, tb: Tb): void {
+  #doSetLink(ctx: RequestContext, net: NetOps, dev: NetDevice, tb: Tb, notify = false): void {
+    try {
+      notify = this.#doSetLinkSteps(ctx, net, dev, tb) || notify;
+    } finally {
+      // errout: a change that asked for DO_SETLINK_NOTIFY is reported even when a later step failed.
+      if (notify) netdevStateChange(net, dev);
+    }
+  }
+
+  /** #doSetLinkSteps performs do_setlink()'s steps; true when one asked for DO_SETLINK_NOTIFY. */
+  #doSetLinkSteps(ctx: RequestContext, net: NetOps, dev: NetDevice, tb: Tb): boolean {
     for (const t of UNMODELLED_SET) {
       if (tb[t]) throw new KernelError('EOPNOTSUPP', { message: `nlsim: setting ${IFLA_NAMES.get(t)} is not modelled yet`, offset: tb[t]!.offset });
     }
@@ -315,12 +334,19 @@ export class LinkOps {
         net.rtmsgIfinfo(RTM_NEWLINK, dev, 0); // NETDEV_CHANGE_TX_QUEUE_LEN
       }
     }
-    if (af.length) {
-      for (const apply of af) apply();
-      // DO_SETLINK_NOTIFY: netdev_state_change() speaks only for a device that is up.
-      if (running(dev)) net.rtmsgIfinfo(RTM_NEWLINK, dev, 0);
-    }
+    for (const apply of af) apply();
+    return af.length > 0;
   }
+}
+
+/**
+ * netdevStateChange mirrors netdev_state_change(): for a device that is up, NETDEV_CHANGE
+ * (a bridge reports its port) and an RTM_NEWLINK with change 0.
+ */
+function netdevStateChange(net: NetOps, dev: NetDevice): void {
+  if (!running(dev)) return;
+  dev.master?.kind?.portEvent?.(dev.master, dev, 'change', net);
+  net.rtmsgIfinfo(RTM_NEWLINK, dev, 0);
 }
 
 /**

@@ -145,10 +145,11 @@ export function sysctlDevNameAllowed(name: string): boolean {
 /**
  * netconfNotifyRegister sends the RTM_NEWNETCONF (NETCONFA_ALL) of a device being registered:
  * inetdev_init() → devinet_sysctl_register() first, then ipv6_add_dev() →
- * addrconf_sysctl_register(), each only when the device got that family's state.
+ * addrconf_sysctl_register(), each only when the device got that family's state. With
+ * `family`, only that one (its state came back with a larger MTU).
  */
-export function netconfNotifyRegister(ks: KernelSocket, dev: NetDevice): void {
-  for (const f of [INET, INET6]) {
+export function netconfNotifyRegister(ks: KernelSocket, dev: NetDevice, family?: number): void {
+  for (const f of family === undefined ? [INET, INET6] : [family === AF_INET ? INET : INET6]) {
     const conf = f.devconf(dev);
     if (conf) notifyDevconf(ks, f, RTM.RTM_NEWNETCONF, NETCONFA_ALL, dev.ifindex, conf);
   }

@@ -16,6 +16,7 @@ import { writeHeader } from '../../sim/wire/header.js';
 import { devGetFlags, devGetIflink, DEVCONF_MTU6, etherInet6Conf, IPV4_MIN_MTU, IPV6_MIN_MTU, type NetDevice, netifOperUp, newInet6Dev, running } from './device.js';
 import { fillIfInfo, ifNlmsgSize } from './link-fill.js';
 import { IF_RS_SENT } from './inet6.js';
+import { defaultRootKind } from './tc/qdisc.js';
 import { neighIfdown } from './neighbour.js';
 import { netconfNotifyRegister, netconfNotifyUnregister, sysctlDevNameAllowed } from './netconf.js';
 import type { LinkTable, NetworkStateOptions } from './state.js';
@@ -171,7 +172,7 @@ export class NetOps {
 
   /** #activate mirrors dev_activate(): attach the default qdisc, start tx only with carrier. */
   #activate(dev: NetDevice): void {
-    if (dev.qdisc === 'noop') dev.qdisc = dev.defaultQdisc;
+    if (dev.qdisc === 'noop') dev.qdisc = defaultRootKind(dev); // mq on a multi-queue device
     if (dev.carrier) txActive.add(dev);
   }
 
@@ -332,19 +333,49 @@ export class NetOps {
     if (dev.flags !== old) this.#notifyFlags(dev, old, IFF.IFF_PROMISC);
   }
 
-  /** setMtu mirrors dev_set_mtu_ext() with dev_validate_mtu() and the inet/inet6 CHANGEMTU handlers. */
+  /**
+   * setMtu mirrors dev_set_mtu_ext() with dev_validate_mtu(), then the NETDEV_CHANGEMTU
+   * notifiers in their order: rtnetlink_event() (the RTM_NEWLINK), inetdev_event(), addrconf_notify().
+   */
   setMtu(dev: NetDevice, value: number): void {
     const mtu = value | 0; // the kernel holds it in an int
     if (mtu === dev.mtu) return;
     if (mtu < 0 || mtu < dev.minMtu) throw new KernelError('EINVAL', 'mtu less than device minimum');
     if (dev.maxMtu > 0 && mtu > dev.maxMtu) throw new KernelError('EINVAL', 'mtu greater than device maximum');
     dev.mtu = mtu;
-    // addrconf_notify(NETDEV_CHANGEMTU): mtu6 follows while IPv6 can use the device.
-    if (dev.inet6 && mtu >= IPV6_MIN_MTU) dev.inet6.conf[DEVCONF_MTU6] = mtu;
-    // inetdev_event(NETDEV_CHANGEMTU): IPv4 leaves a device below 68 bytes and comes back above.
-    if (mtu < IPV4_MIN_MTU) dev.inet = null;
-    else if (!dev.inet) dev.inet = [...dev.inetDefault];
     this.rtmsgIfinfo(RTM_NEWLINK, dev, 0);
+    // inetdev_event(): below 68 bytes IPv4 leaves the device as at unregistration
+    // (inetdev_destroy(): its addresses, RTM_DELNETCONF, arp_ifdown()); above, it comes back
+    // without addresses (inetdev_init()).
+    if (mtu < IPV4_MIN_MTU) {
+      if (dev.inet) {
+        this.links.inet4.devUnregister(this.ks, dev);
+        netconfNotifyUnregister(this.ks, dev, AF_INET);
+        neighIfdown(this.links, this.ks, dev, AF_INET);
+        dev.inet = null;
+      }
+    } else if (!dev.inet) {
+      dev.inet = [...dev.inetDefault];
+      netconfNotifyRegister(this.ks, dev, AF_INET);
+    }
+    // addrconf_notify(): below 1280 bytes IPv6 stops (addrconf_ifdown(); lo keeps its
+    // inet6_dev, others lose it with RTM_DELNETCONF); above, mtu6 follows, or a new inet6_dev
+    // (ipv6_add_dev()) configures itself at once on a device that is ready.
+    if (mtu < IPV6_MIN_MTU) {
+      if (dev.inet6) {
+        this.links.inet6.devDown(this.ks, dev);
+        dev.inet6.flags = (dev.inet6.flags & ~(IF_READY | IF_RS_SENT)) >>> 0;
+        if (!(dev.flags & IFF.IFF_LOOPBACK)) {
+          netconfNotifyUnregister(this.ks, dev, AF_INET6);
+          dev.inet6 = null;
+        }
+      }
+    } else if (dev.inet6) dev.inet6.conf[DEVCONF_MTU6] = mtu;
+    else {
+      dev.inet6 = newInet6Dev(etherInet6Conf(dev.mtu, (dev.flags & IFF.IFF_NOARP) !== 0), this.options);
+      netconfNotifyRegister(this.ks, dev, AF_INET6);
+      if (running(dev) && txActive.has(dev) && netifOperUp(dev)) this.#addrconfReady(dev);
+    }
   }
 }
 

@@ -29,6 +29,7 @@ describeKernel('iproute2 under nlsim run [kernel]', () => {
     ['ip monitor link in the background while ip changes links', 'ip-monitor.sh', 'Deleted'],
     ['ip monitor all: links, addresses with DAD, routes, neighbours, carrier loss', 'ip-monitor-all.sh', '[NEIGH]Deleted ff02::16'],
     ['ip neigh, ip rule, numbered tables, lookups with a source, ip -d -j link', 'ip-neigh-rule.sh', '10.50.1.1 from 10.1.0.1 via 10.1.0.254'],
+    ['MTU changes under ip monitor all: IPv6 and IPv4 leave and come back', 'ip-monitor-mtu.sh', '[NETCONF]Deleted inet6 veth0'],
     ['ip netconf show and ip monitor netconf while devices come and go', 'ip-netconf.sh', 'Deleted inet6 veth0'],
   ])('%s', async (_name, script, marker) => {
     const argv = ['sh', path.join(here, 'scripts', script)];

@@ -10,17 +10,25 @@
  * timer; the bridge has carrier while a port forwards (br_port_state_selection()). Every
  * step is reported with an AF_BRIDGE RTM_NEWLINK, as br_device_event() reports NETDEV_UP,
  * NETDEV_DOWN and NETDEV_CHANGE.
+ * Options (IFLA_INFO_DATA) are applied at creation (br_dev_newlink()) and on an existing
+ * bridge (br_changelink()), in the kernel's order, each one kept when a later one fails.
+ * Times are clock_t (1/100 s) on the wire and jiffies inside, as on the 6.18 test kernel
+ * (HZ 250), so odd values lose a hundredth on the way (401 reads back as 400).
  * @note The attribute set is that of the 6.18 test kernel: IGMP snooping and bridge netfilter
- * built in, VLAN filtering not (no IFLA_BR_VLAN_* attributes).
+ * built in, VLAN filtering not (no IFLA_BR_VLAN_* attributes; IFLA_BR_VLAN_FILTERING is
+ * refused with EOPNOTSUPP). Kernel STP (IFLA_BR_STP_STATE 1) and the multicast snooping
+ * options are not modelled and refused.
  * @note nlsim has no timers here: when the forward-delay timer expires (15 s after a port
  * started forwarding), Linux sends one more AF_BRIDGE RTM_NEWLINK for the port
  * (br_forward_delay_timer_expired()); nlsim does not. The timer's remaining time is reported.
  */
+import { KernelError } from '../../../sim/errors.js';
 import { AttrWriter } from '../../../sim/wire/attr-writer.js';
 import { writeHeader } from '../../../sim/wire/header.js';
+import { type AttrView, NLA, type Policy } from '../../../sim/wire/policy.js';
 import { devGetFlags, devGetIflink, type NetDevice, netifOperUp, running } from '../device.js';
 import { encodeIfInfoMsg } from '../ifinfomsg.js';
-import type { LinkKind, PortEvent } from '../link-kind.js';
+import type { LinkKind, NewLinkRequest, PortEvent } from '../link-kind.js';
 import type { NetOps } from '../netdev.js';
 import { IF_OPER, IFLA, RTM_DELLINK, RTM_NEWLINK, RTNLGRP_LINK } from '../uapi.js';
 
@@ -30,13 +38,23 @@ const AF_BRIDGE = 7;
 const IFLA_EVENT_FEATURES = 2;
 /** BR_PORT_PRIORITY default (port priority 32: port ids 0x8000 | port_no). */
 const DEFAULT_PORT_PRIORITY = 0x20;
+/** BR_DEFAULT_PRIORITY... the bridge priority a new bridge has. */
 const BRIDGE_PRIORITY = 0x8000;
 /** BR_STATE_*: the port states IFLA_BRPORT_STATE reports. */
 const BR_STATE_DISABLED = 0;
 const BR_STATE_FORWARDING = 3;
 const BR_STATE_BLOCKING = 4;
-/** The default forward delay, 15 s (BR_FORWARD_DELAY = 15 * HZ). */
-const FORWARD_DELAY_MS = 15000;
+/** HZ of the 6.18 test kernel (CONFIG_HZ=250) and USER_HZ, the unit of clock_t. */
+const HZ = 250;
+const USER_HZ = 100;
+/** clockToJiffies mirrors clock_t_to_jiffies() for HZ 250. */
+const clockToJiffies = (x: number) => Math.floor((x * HZ) / USER_HZ);
+/** jiffiesToClock mirrors jiffies_to_clock_t() for HZ 250 (TICK_NSEC 4 ms). */
+const jiffiesToClock = (j: number) => Math.floor((j * 4_000_000) / 10_000_000);
+/** msecs_to_jiffies(10): the shortest fdb garbage collection period. */
+const GC_MIN_JIFFIES = 3;
+/** BR_GROUPFWD_RESTRICTED: group addresses that may never be forwarded (STP, MAC pause, LACP). */
+const BR_GROUPFWD_RESTRICTED = 0x0007;
 /** eth_stp_addr: the group address 01:80:c2:00:00:00. */
 const STP_GROUP_ADDR = Uint8Array.of(0x01, 0x80, 0xc2, 0x00, 0x00, 0x00);
 
@@ -44,10 +62,24 @@ const STP_GROUP_ADDR = Uint8Array.of(0x01, 0x80, 0xc2, 0x00, 0x00, 0x00);
 interface BridgePriv {
   /** br->port_list: the newest port first (list_add_rcu()). */
   ports: NetDevice[];
-  /** bridge_id.addr (zero until a port sets it). */
-  bridgeAddr: Uint8Array;
+  /** br->bridge_id: priority (big-endian) and address (zero until a port or the user sets it). */
+  bridgeId: Uint8Array;
+  /** br->designated_root: the bridge's own id as of the last configuration update (it is the root). */
+  rootId: Uint8Array;
   /** The user set the address (NET_ADDR_SET): the id no longer follows the ports. */
   addrSet: boolean;
+  /** br->forward_delay, hello_time, max_age and ageing_time, in jiffies. */
+  forwardDelay: number;
+  helloTime: number;
+  maxAge: number;
+  ageingTime: number;
+  groupFwdMask: number;
+  groupAddr: Uint8Array;
+  /** BROPT_NF_CALL_IPTABLES, _IP6TABLES, _ARPTABLES. */
+  nfCall: [number, number, number];
+  fdbMaxLearned: number;
+  /** The fdb garbage collector (gc_work) is scheduled: from the bridge's open, or from an ageing_time change, until its stop. */
+  gcRunning: boolean;
 }
 
 /** BridgePort is the part of struct net_bridge_port nlsim reports. */
@@ -67,14 +99,8 @@ interface BridgePort {
 const ports = new WeakMap<NetDevice, BridgePort>();
 const privOf = (br: NetDevice) => br.priv as BridgePriv;
 
-/** bridgeId is a struct bridge_id: priority (big-endian) then the address. */
-function bridgeId(addr: Uint8Array): Uint8Array {
-  const id = new Uint8Array(8);
-  id[0] = BRIDGE_PRIORITY >> 8;
-  id[1] = BRIDGE_PRIORITY & 0xff;
-  id.set(addr, 2);
-  return id;
-}
+/** addrOf is the address part of a struct bridge_id. */
+const addrOf = (id: Uint8Array) => id.subarray(2, 8);
 
 /**
  * portCost mirrors port_cost(): from the ethtool speed (veth reports 10 Gb/s: 2), else the
@@ -100,8 +126,8 @@ function fillPortAttrs(w: AttrWriter, dev: NetDevice): void {
   for (const t of [4, 5, 6, 7, 28]) w.u8(t, 0); // MODE, GUARD, PROTECT, FAST_LEAVE, MCAST_TO_UCAST
   for (const t of [8, 9, 27, 30]) w.u8(t, 1); // LEARNING, UNICAST_FLOOD, MCAST_FLOOD, BCAST_FLOOD
   for (const t of [10, 12]) w.u8(t, 0); // PROXYARP, PROXYARP_WIFI
-  w.bytes(13, bridgeId(p.designatedRoot));
-  w.bytes(14, bridgeId(p.designatedBridge));
+  w.bytes(13, p.designatedRoot);
+  w.bytes(14, p.designatedBridge);
   w.u16(15, portId); // DESIGNATED_PORT
   w.u16(16, 0); // DESIGNATED_COST
   w.u16(17, portId); // ID
@@ -161,17 +187,41 @@ function recalculateBridgeId(br: NetDevice, net: NetOps): boolean {
     if (!found || compare(p.address, addr) < 0) addr = p.address;
     found = true;
   }
-  if (compare(addr, priv.bridgeAddr) === 0) return false;
-  const old = priv.bridgeAddr;
-  priv.bridgeAddr = addr.slice();
+  if (compare(addr, addrOf(priv.bridgeId)) === 0) return false;
+  changeBridgeId(br, addr, net);
+  return true;
+}
+
+/**
+ * changeBridgeId mirrors br_stp_change_bridge_id(): the new address in the bridge id and the
+ * device, and in the port ids that named the old one; then the configuration update (the
+ * bridge is its own root) and the port state selection.
+ */
+function changeBridgeId(br: NetDevice, addr: Uint8Array, net: NetOps): void {
+  const priv = privOf(br);
+  const old = addrOf(priv.bridgeId).slice();
+  addrOf(priv.bridgeId).set(addr);
   br.address = addr.slice();
   for (const p of priv.ports) {
     const bp = ports.get(p)!;
-    if (compare(bp.designatedBridge, old) === 0) bp.designatedBridge = addr.slice();
-    if (compare(bp.designatedRoot, old) === 0) bp.designatedRoot = addr.slice();
+    if (compare(addrOf(bp.designatedBridge), old) === 0) addrOf(bp.designatedBridge).set(addr);
+    if (compare(addrOf(bp.designatedRoot), old) === 0) addrOf(bp.designatedRoot).set(addr);
   }
+  configurationUpdate(br);
   portStateSelection(br, net);
-  return true;
+}
+
+/**
+ * configurationUpdate mirrors br_configuration_update() on a bridge that hears no BPDUs: it
+ * is the root (designated_root is its own id) and its enabled ports are designated.
+ */
+function configurationUpdate(br: NetDevice): void {
+  const priv = privOf(br);
+  priv.rootId = priv.bridgeId.slice();
+  for (const dev of priv.ports) {
+    const p = ports.get(dev)!;
+    if (p.state !== BR_STATE_DISABLED) becomeDesignatedPort(br, p);
+  }
 }
 
 /**
@@ -201,14 +251,14 @@ function makeForwarding(br: NetDevice, dev: NetDevice, net: NetOps): void {
   p.state = BR_STATE_FORWARDING;
   p.forwardDelayDue = null;
   brIfinfoNotify(net, RTM_NEWLINK, dev, br);
-  p.forwardDelayDue = p.now() + FORWARD_DELAY_MS;
+  const delay = privOf(br).forwardDelay;
+  if (delay) p.forwardDelayDue = p.now() + (delay * 1000) / HZ;
 }
 
 /** becomeDesignatedPort mirrors br_become_designated_port(): the bridge's own id (it is the root). */
 function becomeDesignatedPort(br: NetDevice, p: BridgePort): void {
-  const addr = privOf(br).bridgeAddr;
-  p.designatedRoot = addr.slice();
-  p.designatedBridge = addr.slice();
+  p.designatedRoot = privOf(br).rootId.slice();
+  p.designatedBridge = privOf(br).bridgeId.slice();
 }
 
 /** enablePort mirrors br_stp_enable_port(): br_init_port() (blocking), state selection, report. */
@@ -256,8 +306,8 @@ function portEvent(br: NetDevice, dev: NetDevice, event: PortEvent, net: NetOps)
   brIfinfoNotify(net, RTM_NEWLINK, dev, br);
 }
 
-function compare(a: Uint8Array, b: Uint8Array): number {
-  for (let i = 0; i < 6; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
+function compare(a: Uint8Array, b: Uint8Array, len = 6): number {
+  for (let i = 0; i < len; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
   return 0;
 }
 
@@ -286,6 +336,141 @@ function delNbp(br: NetDevice, dev: NetDevice, net: NetOps): void {
   net.rtmsgIfinfo(RTM_NEWLINK, dev, 0); // NETDEV_CHANGEUPPER
 }
 
+/** IFLA_BR_*: the bridge's IFLA_INFO_DATA attributes changelink acts on. */
+export const IFLA_BR = {
+  IFLA_BR_FORWARD_DELAY: 1,
+  IFLA_BR_HELLO_TIME: 2,
+  IFLA_BR_MAX_AGE: 3,
+  IFLA_BR_AGEING_TIME: 4,
+  IFLA_BR_STP_STATE: 5,
+  IFLA_BR_PRIORITY: 6,
+  IFLA_BR_VLAN_FILTERING: 7,
+  IFLA_BR_VLAN_PROTOCOL: 8,
+  IFLA_BR_GROUP_FWD_MASK: 9,
+  IFLA_BR_GROUP_ADDR: 20,
+  IFLA_BR_FDB_FLUSH: 21,
+  IFLA_BR_MCAST_ROUTER: 22,
+  IFLA_BR_NF_CALL_IPTABLES: 36,
+  IFLA_BR_NF_CALL_ARPTABLES: 38,
+  IFLA_BR_VLAN_DEFAULT_PVID: 39,
+  IFLA_BR_VLAN_STATS_ENABLED: 41,
+  IFLA_BR_MCAST_STATS_ENABLED: 42,
+  IFLA_BR_MCAST_MLD_VERSION: 44,
+  IFLA_BR_VLAN_STATS_PER_PORT: 45,
+  IFLA_BR_MULTI_BOOLOPT: 46,
+  IFLA_BR_FDB_N_LEARNED: 48,
+  IFLA_BR_FDB_MAX_LEARNED: 49,
+} as const;
+/** IFLA_BR_MAX on 6.18. */
+const IFLA_BR_MAX = 49;
+
+/** BR_POLICY is br_policy. */
+const BR_POLICY: Policy = (() => {
+  const B = IFLA_BR;
+  const p: Policy[number][] = [];
+  for (const t of [B.IFLA_BR_FORWARD_DELAY, B.IFLA_BR_HELLO_TIME, B.IFLA_BR_MAX_AGE, B.IFLA_BR_AGEING_TIME, B.IFLA_BR_STP_STATE, B.IFLA_BR_FDB_MAX_LEARNED]) {
+    p[t] = { type: NLA.NLA_U32 };
+  }
+  for (const t of [B.IFLA_BR_PRIORITY, B.IFLA_BR_VLAN_PROTOCOL, B.IFLA_BR_GROUP_FWD_MASK, B.IFLA_BR_VLAN_DEFAULT_PVID]) p[t] = { type: NLA.NLA_U16 };
+  p[B.IFLA_BR_VLAN_FILTERING] = { type: NLA.NLA_U8 };
+  p[B.IFLA_BR_GROUP_ADDR] = { type: NLA.NLA_BINARY, len: 6 };
+  // MCAST_ROUTER … MCAST_STARTUP_QUERY_INTVL: u8 flags, u32 counts, u64 intervals.
+  for (const t of [22, 23, 24, 25]) p[t] = { type: NLA.NLA_U8 };
+  for (const t of [26, 27, 28, 29]) p[t] = { type: NLA.NLA_U32 };
+  for (const t of [30, 31, 32, 33, 34, 35]) p[t] = { type: NLA.NLA_U64 };
+  for (const t of [36, 37, 38, 41, 42, 43, 44, 45]) p[t] = { type: NLA.NLA_U8 };
+  p[B.IFLA_BR_MULTI_BOOLOPT] = { type: NLA.NLA_BINARY, min: 8, max: 8 }; // NLA_POLICY_EXACT_LEN
+  p[B.IFLA_BR_FDB_N_LEARNED] = { type: NLA.NLA_REJECT };
+  return p;
+})();
+
+/**
+ * UNMODELLED_OPTIONS are the options br_changelink() acts on that nlsim does not model:
+ * kernel STP is handled on its own (STP_STATE 0 is accepted), the multicast snooping options
+ * (MCAST_ROUTER … MCAST_STARTUP_QUERY_INTVL, MCAST_STATS_ENABLED, IGMP and MLD versions) and
+ * the boolean options.
+ */
+const UNMODELLED_OPTIONS = [22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 42, 43, 44, IFLA_BR.IFLA_BR_MULTI_BOOLOPT];
+
+type Data = readonly (AttrView | undefined)[];
+
+/**
+ * changelink mirrors br_changelink(): each option in the kernel's order, an error ending
+ * the request with the options before it applied. The VLAN options other than
+ * VLAN_FILTERING are compiled out on the test kernel and ignored.
+ */
+function changelink(br: NetDevice, data: Data, net: NetOps): void {
+  const B = IFLA_BR;
+  const priv = privOf(br);
+  const stp = data[B.IFLA_BR_STP_STATE];
+  if (stp && stp.u32()) throw new KernelError('EOPNOTSUPP', { message: 'nlsim: kernel STP (IFLA_BR_STP_STATE) is not modelled yet', offset: stp.offset });
+  for (const t of UNMODELLED_OPTIONS) {
+    const a = data[t];
+    if (a) throw new KernelError('EOPNOTSUPP', { message: `nlsim: bridge option ${t} (IFLA_BR_*) is not modelled yet`, offset: a.offset });
+  }
+  const u32 = (t: number) => data[t]?.u32();
+  // br_set_forward_delay(): any value while STP is off.
+  if (data[B.IFLA_BR_FORWARD_DELAY]) priv.forwardDelay = clockToJiffies(u32(B.IFLA_BR_FORWARD_DELAY)!);
+  if (data[B.IFLA_BR_HELLO_TIME]) {
+    const t = clockToJiffies(u32(B.IFLA_BR_HELLO_TIME)!);
+    if (t < 1 * HZ || t > 10 * HZ) throw new KernelError('ERANGE'); // BR_MIN/MAX_HELLO_TIME
+    priv.helloTime = t;
+  }
+  if (data[B.IFLA_BR_MAX_AGE]) {
+    const t = clockToJiffies(u32(B.IFLA_BR_MAX_AGE)!);
+    if (t < 6 * HZ || t > 40 * HZ) throw new KernelError('ERANGE'); // BR_MIN/MAX_MAX_AGE
+    priv.maxAge = t;
+  }
+  if (data[B.IFLA_BR_AGEING_TIME]) {
+    // br_set_ageing_time(): the garbage collector is rescheduled at once, up or down.
+    priv.ageingTime = clockToJiffies(u32(B.IFLA_BR_AGEING_TIME)!);
+    priv.gcRunning = true;
+  }
+  if (data[B.IFLA_BR_PRIORITY]) setBridgePriority(br, data[B.IFLA_BR_PRIORITY]!.u16(), net);
+  // br_vlan_filter_toggle() without CONFIG_BRIDGE_VLAN_FILTERING.
+  if (data[B.IFLA_BR_VLAN_FILTERING]) throw new KernelError('EOPNOTSUPP');
+  if (data[B.IFLA_BR_GROUP_FWD_MASK]) {
+    const mask = data[B.IFLA_BR_GROUP_FWD_MASK]!.u16();
+    if (mask & BR_GROUPFWD_RESTRICTED) throw new KernelError('EINVAL');
+    priv.groupFwdMask = mask;
+  }
+  const group = data[B.IFLA_BR_GROUP_ADDR];
+  if (group) {
+    // A link-local group 01:80:c2:00:00:0X, but not the pause, slow-protocols or PAE address.
+    const a = group.payload;
+    if (a.length !== 6) throw new KernelError('EINVAL');
+    const linkLocal = a[0] === 0x01 && a[1] === 0x80 && a[2] === 0xc2 && a[3] === 0 && a[4] === 0 && (a[5]! & 0xf0) === 0;
+    if (!linkLocal || a[5] === 1 || a[5] === 2 || a[5] === 3) throw new KernelError('EINVAL');
+    priv.groupAddr = a.slice();
+  }
+  // IFLA_BR_FDB_FLUSH flushes the dynamic fdb entries; nlsim learns none.
+  for (let i = 0; i < 3; i++) {
+    const a = data[B.IFLA_BR_NF_CALL_IPTABLES + i];
+    if (a) priv.nfCall[i] = a.u8() ? 1 : 0;
+  }
+  if (data[B.IFLA_BR_FDB_MAX_LEARNED]) priv.fdbMaxLearned = u32(B.IFLA_BR_FDB_MAX_LEARNED)!;
+}
+
+/**
+ * setBridgePriority mirrors br_stp_set_bridge_priority(): enabled designated ports take the
+ * new priority in their designated bridge id, then the configuration update and the port
+ * state selection (the bridge's carrier follows its forwarding ports again).
+ */
+function setBridgePriority(br: NetDevice, prio: number, net: NetOps): void {
+  const priv = privOf(br);
+  for (const dev of priv.ports) {
+    const p = ports.get(dev)!;
+    if (p.state !== BR_STATE_DISABLED && compare(p.designatedBridge, priv.bridgeId, 8) === 0) {
+      p.designatedBridge[0] = prio >> 8;
+      p.designatedBridge[1] = prio & 0xff;
+    }
+  }
+  priv.bridgeId[0] = prio >> 8;
+  priv.bridgeId[1] = prio & 0xff;
+  configurationUpdate(br);
+  portStateSelection(br, net);
+}
+
 /** bridge is br_link_ops with the bridge's ndo_add_slave / ndo_del_slave. */
 export const bridge: LinkKind = {
   kind: 'bridge',
@@ -296,34 +481,75 @@ export const bridge: LinkKind = {
     dev.netnsImmutable = true;
     // br_set_gso_limits() with no ports: the legacy GSO maximum.
     dev.tsoMaxSize = 65536;
-    dev.priv = { ports: [], bridgeAddr: new Uint8Array(6), addrSet: false } satisfies BridgePriv;
+    const id = Uint8Array.of(BRIDGE_PRIORITY >> 8, BRIDGE_PRIORITY & 0xff, 0, 0, 0, 0, 0, 0);
+    dev.priv = {
+      ports: [],
+      bridgeId: id,
+      rootId: id.slice(),
+      addrSet: false,
+      // br_dev_setup(): BR_DEFAULT values, 15 s, 2 s, 20 s and 300 s.
+      forwardDelay: 15 * HZ,
+      helloTime: 2 * HZ,
+      maxAge: 20 * HZ,
+      ageingTime: 300 * HZ,
+      groupFwdMask: 0,
+      groupAddr: STP_GROUP_ADDR.slice(),
+      nfCall: [0, 0, 0],
+      fdbMaxLearned: 0,
+      gcRunning: false,
+    } satisfies BridgePriv;
   },
+  policy: BR_POLICY,
+  maxtype: IFLA_BR_MAX,
+  validate(tb) {
+    // br_validate(): a 6-byte valid unicast address.
+    const addr = tb[IFLA.IFLA_ADDRESS];
+    if (addr) {
+      if (addr.length !== 6) throw new KernelError('EINVAL');
+      if (addr.payload[0]! & 1 || addr.payload.every((b) => b === 0)) throw new KernelError('EADDRNOTAVAIL');
+    }
+  },
+  newlink(req: NewLinkRequest, net: NetOps) {
+    // br_dev_newlink(): register, the requested address becomes the bridge id, then the options.
+    net.register(req.dev);
+    if (req.tb[IFLA.IFLA_ADDRESS]) {
+      privOf(req.dev).addrSet = true;
+      changeBridgeId(req.dev, req.dev.address, net);
+    }
+    try {
+      changelink(req.dev, req.data, net);
+    } catch (e) {
+      net.unregisterMany([req.dev]); // br_dev_delete(): never configured, so no RTM_DELLINK
+      throw e;
+    }
+  },
+  changelink: (br, data, net) => changelink(br, data, net),
   fillInfo(w, dev) {
     const priv = privOf(dev);
     for (const t of [16, 17, 18]) w.u64(t, 0n); // HELLO, TCN and TOPOLOGY_CHANGE timers (STP off)
-    // GC_TIMER: the fdb garbage collector runs while the bridge is up; its remaining time is
-    // not modelled (any non-zero value stands for "running").
-    w.u64(19, running(dev) ? 1n : 0n);
-    w.u32(1, 1500); // FORWARD_DELAY, clock_t
-    w.u32(2, 200); // HELLO_TIME
-    w.u32(3, 2000); // MAX_AGE
-    w.u32(4, 30000); // AGEING_TIME
+    // GC_TIMER: the fdb garbage collector's remaining time, stood for by its whole period (it
+    // runs at least 10 ms apart; a period of a few jiffies reads as 0).
+    w.u64(19, priv.gcRunning ? BigInt(jiffiesToClock(Math.max(priv.ageingTime, GC_MIN_JIFFIES) - 1)) : 0n);
+    w.u32(1, jiffiesToClock(priv.forwardDelay)); // FORWARD_DELAY, clock_t
+    w.u32(2, jiffiesToClock(priv.helloTime));
+    w.u32(3, jiffiesToClock(priv.maxAge));
+    w.u32(4, jiffiesToClock(priv.ageingTime));
     w.u32(5, 0); // STP_STATE
-    w.u16(6, BRIDGE_PRIORITY);
+    w.u16(6, (priv.bridgeId[0]! << 8) | priv.bridgeId[1]!);
     w.u8(7, 0); // VLAN_FILTERING
-    w.u16(9, 0); // GROUP_FWD_MASK
-    w.bytes(11, bridgeId(priv.bridgeAddr)); // BRIDGE_ID
-    w.bytes(10, bridgeId(priv.bridgeAddr)); // ROOT_ID: the bridge is its own root
+    w.u16(9, priv.groupFwdMask);
+    w.bytes(11, priv.bridgeId);
+    w.bytes(10, priv.rootId);
     w.u16(12, 0); // ROOT_PORT
     w.u32(13, 0); // ROOT_PATH_COST
     w.u8(14, 0);
     w.u8(15, 0);
-    w.bytes(20, STP_GROUP_ADDR);
+    w.bytes(20, priv.groupAddr);
     const bool = new Uint8Array(8);
     bool[4] = 0x1f; // struct br_boolopt_multi: optval 0, optmask BR_BOOLOPT_MAX bits
     w.bytes(46, bool);
     w.u32(48, 0); // FDB_N_LEARNED
-    w.u32(49, 0); // FDB_MAX_LEARNED
+    w.u32(49, priv.fdbMaxLearned);
     w.u8(22, 1); // MCAST_ROUTER
     w.u8(23, 1); // MCAST_SNOOPING
     w.u8(24, 0);
@@ -336,7 +562,7 @@ export const bridge: LinkKind = {
     w.u8(43, 2); // IGMP version
     w.u8(44, 1); // MLD version
     for (const [t, v] of [[30, 100n], [31, 26000n], [32, 25500n], [33, 12500n], [34, 1000n], [35, 3124n]] as const) w.u64(t, v);
-    for (const t of [36, 37, 38]) w.u8(t, 0); // NF_CALL_IPTABLES / IP6TABLES / ARPTABLES
+    priv.nfCall.forEach((v, i) => w.u8(36 + i, v)); // NF_CALL_IPTABLES / IP6TABLES / ARPTABLES
   },
   fillSlaveInfo: fillPortAttrs,
   addSlave(br, dev, net) {
@@ -344,11 +570,12 @@ export const bridge: LinkKind = {
     const priv = privOf(br);
     let portNo = 1;
     while (priv.ports.some((p) => ports.get(p)!.portNo === portNo)) portNo++;
+    // new_nbp(): br_init_port() makes it designated, then it is disabled.
     ports.set(dev, {
       portNo,
       cost: portCost(dev),
-      designatedRoot: priv.bridgeAddr.slice(),
-      designatedBridge: priv.bridgeAddr.slice(),
+      designatedRoot: priv.rootId.slice(),
+      designatedBridge: priv.bridgeId.slice(),
       state: BR_STATE_DISABLED,
       forwardDelayDue: null,
       now: net.options.now,
@@ -376,12 +603,15 @@ export const bridge: LinkKind = {
     if (privOf(br).ports.length === 0) net.rtmsgIfinfo(RTM_NEWLINK, br, 0, undefined, IFLA_EVENT_FEATURES);
   },
   open(br, net) {
-    // br_dev_open() → br_stp_enable_bridge(): ports that can forward are enabled.
+    // br_dev_open() → br_stp_enable_bridge(): the fdb garbage collector starts, ports that
+    // can forward are enabled.
+    privOf(br).gcRunning = true;
     for (const dev of privOf(br).ports) if (operUp(dev)) enablePort(br, dev, net);
   },
   stop(br, net) {
     // br_dev_stop() → br_stp_disable_bridge()
     for (const dev of privOf(br).ports) if (ports.get(dev)!.state !== BR_STATE_DISABLED) disablePort(br, dev, net);
+    privOf(br).gcRunning = false;
   },
   portEvent,
   dellink(br, net) {

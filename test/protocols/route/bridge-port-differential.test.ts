@@ -11,7 +11,8 @@ import { createKernel } from '../../../sim/kernel.js';
 import { NLM_F_ACK, NLM_F_CREATE, NLM_F_DUMP, NLM_F_EXCL, NLM_F_REQUEST } from '../../../sim/uapi/netlink.js';
 import { describeKernel } from '../../helpers/backends.js';
 import { attr, attrString, attrU32, concat } from '../../helpers/exchange.js';
-import { type Outcome, runScenario, type Step } from './link-differential.js';
+import { bridgeOutcome } from './bridge-masks.js';
+import { runScenario, type Step } from './link-differential.js';
 import { ifinfo } from './route-backend.js';
 
 const NEW = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL;
@@ -60,54 +61,12 @@ const scenarios: [string, Step[]][] = [
   ]],
 ];
 
-/**
- * maskPortTimers replaces the bridge port timers (IFLA_BRPORT_MESSAGE_AGE_TIMER,
- * FORWARD_DELAY_TIMER, HOLD_TIMER), in AF_BRIDGE messages and in IFLA_INFO_SLAVE_DATA, by
- * whether they run: they count down. It also hides what the traffic Linux sends on its own
- * (IPv6 DAD, MLD reports, router solicitations) through a forwarding port changes: the
- * learned FDB entries (IFLA_BR_FDB_N_LEARNED), the snooped groups (IFLA_BRPORT_MCAST_N_GROUPS)
- * and IF_RS_SENT in IFLA_INET6_FLAGS (IPv6 timing, not the bridge's).
- */
-function maskPortTimers(lines: string[]): string[] {
-  let nest = '';
-  return lines.map((l) => {
-    if (/^ {2}info\.\d/.test(l)) nest = l.slice(2, 8);
-    const af6 = /^ {2}af10\.1 ([0-9a-f]{2})([0-9a-f]{6})$/.exec(l);
-    if (af6) return `  af10.1 ${(parseInt(af6[1]!, 16) & ~0x10).toString(16).padStart(2, '0')}${af6[2]} (RS_SENT masked)`;
-    if ((nest === 'info.2' && l.startsWith('    data.48 ')) || (nest === 'info.5' && l.startsWith('    data.41 ')) || l.startsWith('  brport.41 ')) {
-      return `${l.slice(0, l.lastIndexOf(' '))} <traffic>`;
-    }
-    const m = /^( {2}brport| {4}data)\.(21|22|23) ([0-9a-f]+)$/.exec(l);
-    if (!m || (m[1] === '    data' && nest !== 'info.5')) return l;
-    return `${m[1]}.${m[2]} ${/[1-9a-f]/.test(m[3]!) ? '<running>' : '0'}`;
-  });
-}
-
-const masked = (o: Outcome): Outcome => ({ replies: o.replies.map(maskPortTimers), notifications: o.notifications.map(maskPortTimers) });
-
-/**
- * settled moves the notifications a step's following settle steps saw into the step: Linux
- * delays a bridge's non-urgent linkwatch event (carrier off) by up to a second, nlsim runs
- * it before the request returns.
- */
-function settled(o: Outcome, steps: Step[]): Outcome {
-  const notifications = o.notifications.map((n) => [...n]);
-  let owner = 0;
-  for (let i = 0; i < steps.length; i++) {
-    if (steps[i]!.type === 0 && i > 0) {
-      notifications[owner]!.push(...notifications[i]!);
-      notifications[i] = [];
-    } else owner = i;
-  }
-  return { replies: o.replies, notifications };
-}
-
 describeKernel('bridge port state changes: simulator and Linux, message for message', (openNamespace) => {
   it.each(scenarios)('%s', async (_name, steps) => {
     const ns = openNamespace();
     try {
-      const real = settled(masked(await runScenario(ns, steps, { real: true })), steps);
-      const sim = settled(masked(await runScenario(createKernel(), steps, { real: false })), steps);
+      const real = bridgeOutcome(await runScenario(ns, steps, { real: true }), steps);
+      const sim = bridgeOutcome(await runScenario(createKernel(), steps, { real: false }), steps);
       for (let i = 0; i < steps.length; i++) {
         expect({ step: i + 1, replies: sim.replies[i] }).toEqual({ step: i + 1, replies: real.replies[i] });
         expect({ step: i + 1, notifications: sim.notifications[i] }).toEqual({ step: i + 1, notifications: real.notifications[i] });

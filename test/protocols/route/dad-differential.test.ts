@@ -16,13 +16,13 @@ import { RTM, RTNLGRP } from '../../../protocols/route/uapi.js';
 import { createKernel } from '../../../sim/kernel.js';
 import { NLM_F_ACK, NLM_F_DUMP, NLM_F_REQUEST } from '../../../sim/uapi/netlink.js';
 import { describeKernel } from '../../helpers/backends.js';
-import { attr, concat } from '../../helpers/exchange.js';
+import { attr, attrU32, concat } from '../../helpers/exchange.js';
 import { runScenario, type Step } from './link-differential.js';
 import { ADDR_ROUTE_GROUPS, addAddr, addRoute, createLink, delAddr, down, dst, dumpAddr, dumpRoute, group, gw, neigh, NEW, NUD_PERMANENT, oif, up } from './rt-steps.js';
 
 const D = NLM_F_REQUEST | NLM_F_DUMP | NLM_F_ACK;
 const IFA_F_NODAD = 0x02;
-const GROUPS = ADDR_ROUTE_GROUPS | group(RTNLGRP.RTNLGRP_NEIGH) | group(RTNLGRP.RTNLGRP_LINK);
+const GROUPS = ADDR_ROUTE_GROUPS | group(RTNLGRP.RTNLGRP_NEIGH) | group(RTNLGRP.RTNLGRP_LINK) | group(RTNLGRP.RTNLGRP_IPV4_NETCONF) | group(RTNLGRP.RTNLGRP_IPV6_NETCONF);
 
 const wait = (ms: number): Step => ({ type: 0, flags: 0, payload: new Uint8Array(0), waitMs: ms });
 const genModeNone = (index: number): Step => ({
@@ -33,6 +33,7 @@ const genModeNone = (index: number): Step => ({
 const dumpNeigh = (family: number): Step => ({ type: RTM.RTM_GETNEIGH, flags: D, payload: Uint8Array.of(family, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0) });
 const dumpInet6Links: Step = { type: RTM.RTM_GETLINK, flags: D, payload: encodeIfInfoMsg({ family: 10 }) };
 const delLink = (index: number): Step => ({ type: RTM.RTM_DELLINK, flags: NLM_F_REQUEST | NLM_F_ACK, payload: encodeIfInfoMsg({ index }) });
+const mtu = (index: number, value: number): Step => ({ type: RTM.RTM_SETLINK, flags: NLM_F_REQUEST | NLM_F_ACK, payload: concat(encodeIfInfoMsg({ index }), attrU32(4, value)) });
 const mac = (n: number) => Uint8Array.of(2, 0, 0, 0, 0, n);
 const isDump = (s: Step) => (s.flags & NLM_F_DUMP) === NLM_F_DUMP;
 
@@ -61,6 +62,10 @@ const scenarios: [string, Step[]][] = [
   ]],
   ['a device without DAD (ifb: NOARP): the address at once, a solicitation, no MLD', [
     up(1), createLink('i0', 'ifb'), up(2), wait(100), dumpNeigh(10), dumpInet6Links, down(2),
+  ]],
+  ['MTU below 1280 stops IPv6 (lo keeps its inet6_dev), below 68 IPv4; larger again, they come back without addresses', [
+    up(1), createLink('v0', 'veth'), genModeNone(2), up(3), up(2), addAddr(3, '10.1.0.1/24'), addAddr(3, '2001:db8::1/64', { flags: IFA_F_NODAD }), wait(2600),
+    mtu(3, 1000), dumpAddr(0), mtu(3, 1500), wait(2600), dumpAddr(0), mtu(1, 60), dumpAddr(0), mtu(1, 65536), dumpAddr(0), dumpInet6Links,
   ]],
   ['a user address on a device that is up without carrier: tentative until the carrier comes', [
     up(1), createLink('v0', 'veth'), genModeNone(2), genModeNone(3), up(3), addAddr(3, '2001:db8::1/64'), wait(1500),

@@ -1,6 +1,7 @@
 # An iproute2 session on links of the kinds this machine has (veth, bridge, ifb), with
-# the errors iproute2 prints, link dumps the kernel filters by master and kind, and
-# `bridge link` (AF_BRIDGE dumps) for a port that is disabled, then forwarding. Waits let
+# the errors iproute2 prints, link dumps the kernel filters by master and kind, bridge
+# options changed with `ip link set … type bridge`, and `bridge link` (AF_BRIDGE dumps) for
+# a port that is disabled, then forwarding. Waits let
 # Linux apply link-state changes (linkwatch runs at most once a second for devices that are
 # down).
 set -u
@@ -22,6 +23,11 @@ ip link show nomaster
 ip link show type nosuchkind
 bridge link show
 bridge -d link show
+ip link set br0 type bridge forward_delay 401 hello_time 300 max_age 1000 ageing_time 6000 priority 4096 group_fwd_mask 0x4000
+ip link set br0 type bridge hello_time 0 2>&1
+ip link set br0 type bridge vlan_filtering 1 2>&1
+ip link set br0 type bridge nf_call_iptables 1 group_address 01:80:c2:00:00:0e
+ip -d link show br0
 ip link add foo type nosuchkind 2>&1
 ip link set nosuch up 2>&1
 ip link add veth0 type veth peer name veth2 2>&1
