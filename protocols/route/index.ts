@@ -17,6 +17,7 @@ import { RuleOps } from './fib-rules.js';
 import { NeighOps } from './neighbour.js';
 import { registerNetconf } from './netconf.js';
 import { Rtnetlink } from './rtnetlink.js';
+import { registerTc } from './tc/index.js';
 import { NetworkState } from './state.js';
 import { RTNLGRP_IPV4_MROUTE_R, RTNLGRP_IPV6_MROUTE_R, RTNLGRP_MAX } from './uapi.js';
 
@@ -60,6 +61,7 @@ export function registerRoute(kernel: VirtualKernel, options: RouteOptions = {})
   new RuleOps(state).register(rtnl);
   new NeighOps(state).register(rtnl);
   registerNetconf(rtnl, state);
+  registerTc(rtnl, state);
   const handle = kernel.registerProtocol({
     protocol: NETLINK_ROUTE,
     name: 'NETLINK_ROUTE',

@@ -1,0 +1,20 @@
+/**
+ * Traffic control (net/sched): the rtnetlink handlers of sch_api.c, cls_api.c and act_api.c
+ * over the default qdiscs devices get (qdisc.ts). Linux sends no RTM_NEWQDISC / RTM_DELQDISC
+ * when dev_activate() attaches a default qdisc or when a device goes down or away (measured
+ * on 6.18 with a socket on RTNLGRP_TC), so nothing here notifies on its own.
+ */
+import type { Rtnetlink } from '../rtnetlink.js';
+import type { NetworkState } from '../state.js';
+import { registerActionApi } from './action.js';
+import { registerFilterApi } from './filter.js';
+import { registerQdiscApi } from './qdisc-api.js';
+
+export { defaultRootKind } from './qdisc.js';
+
+/** registerTc installs the traffic-control handlers (pktsched_init(), tc_filter_init(), tc_action_init()). */
+export function registerTc(rtnl: Rtnetlink, state: NetworkState): void {
+  registerQdiscApi(rtnl, state);
+  registerFilterApi(rtnl, state);
+  registerActionApi(rtnl);
+}
