@@ -18,9 +18,9 @@
  * built in, VLAN filtering not (no IFLA_BR_VLAN_* attributes; IFLA_BR_VLAN_FILTERING is
  * refused with EOPNOTSUPP). Kernel STP (IFLA_BR_STP_STATE 1) and the multicast snooping
  * options are not modelled and refused.
- * @note nlsim has no timers here: when the forward-delay timer expires (15 s after a port
- * started forwarding), Linux sends one more AF_BRIDGE RTM_NEWLINK for the port
- * (br_forward_delay_timer_expired()); nlsim does not. The timer's remaining time is reported.
+ * The forward-delay timer runs on the kernel clock: when it expires (15 s after a port
+ * started forwarding, by default) the port is reported once more
+ * (br_forward_delay_timer_expired()), its state unchanged with STP off.
  */
 import { KernelError } from '../../../sim/errors.js';
 import { AttrWriter } from '../../../sim/wire/attr-writer.js';
@@ -29,6 +29,7 @@ import { type AttrView, NLA, type Policy } from '../../../sim/wire/policy.js';
 import { devGetFlags, devGetIflink, type NetDevice, netifOperUp, running } from '../device.js';
 import { encodeIfInfoMsg } from '../ifinfomsg.js';
 import type { LinkKind, NewLinkRequest, PortEvent } from '../link-kind.js';
+import type { KernelTimer } from '../../../sim/clock.js';
 import type { NetOps } from '../netdev.js';
 import { IF_OPER, IFLA, RTM_DELLINK, RTM_NEWLINK, RTNLGRP_LINK } from '../uapi.js';
 
@@ -90,8 +91,8 @@ interface BridgePort {
   designatedBridge: Uint8Array;
   /** p->state: BR_STATE_*. */
   state: number;
-  /** When forward_delay_timer expires (kernel ms), or null when it is not pending. */
-  forwardDelayDue: number | null;
+  /** forward_delay_timer, while pending. */
+  forwardDelayTimer: KernelTimer | null;
   /** The kernel's clock (ms since boot), for the timers' remaining time. */
   now: () => number;
 }
@@ -136,7 +137,7 @@ function fillPortAttrs(w: AttrWriter, dev: NetDevice): void {
   w.u16(31, 0); // GROUP_FWD_MASK
   for (const t of [32, 35, 36, 33, 39, 40, 43]) w.u8(t, 0); // NEIGH_SUPPRESS, MRP_*, ISOLATED, LOCKED, MAB, NEIGH_VLAN_SUPPRESS
   w.u64(21, 0n); // MESSAGE_AGE_TIMER
-  w.u64(22, timerValue(p.forwardDelayDue, p.now())); // FORWARD_DELAY_TIMER
+  w.u64(22, timerValue(p.forwardDelayTimer?.due ?? null, p.now())); // FORWARD_DELAY_TIMER
   w.u64(23, 0n); // HOLD_TIMER
   w.u8(25, 1); // MULTICAST_ROUTER: MDB_RTR_TYPE_TEMP_QUERY
   w.u32(37, 512); // MCAST_EHT_HOSTS_LIMIT
@@ -249,10 +250,23 @@ function makeForwarding(br: NetDevice, dev: NetDevice, net: NetOps): void {
   const p = ports.get(dev)!;
   if (p.state !== BR_STATE_BLOCKING) return;
   p.state = BR_STATE_FORWARDING;
-  p.forwardDelayDue = null;
+  stopForwardDelayTimer(p);
   brIfinfoNotify(net, RTM_NEWLINK, dev, br);
   const delay = privOf(br).forwardDelay;
-  if (delay) p.forwardDelayDue = p.now() + (delay * 1000) / HZ;
+  if (delay) {
+    p.forwardDelayTimer = net.options.setTimer((delay * 1000) / HZ, () => {
+      // br_forward_delay_timer_expired(): with STP off the port already forwards; it is
+      // reported all the same.
+      p.forwardDelayTimer = null;
+      brIfinfoNotify(net, RTM_NEWLINK, dev, br);
+    });
+  }
+}
+
+/** stopForwardDelayTimer mirrors timer_delete(&p->forward_delay_timer). */
+function stopForwardDelayTimer(p: BridgePort): void {
+  p.forwardDelayTimer?.cancel();
+  p.forwardDelayTimer = null;
 }
 
 /** becomeDesignatedPort mirrors br_become_designated_port(): the bridge's own id (it is the root). */
@@ -280,7 +294,7 @@ function disablePort(br: NetDevice, dev: NetDevice, net: NetOps): void {
   becomeDesignatedPort(br, p);
   p.state = BR_STATE_DISABLED;
   brIfinfoNotify(net, RTM_NEWLINK, dev, br);
-  p.forwardDelayDue = null;
+  stopForwardDelayTimer(p);
   portStateSelection(br, net);
 }
 
@@ -577,7 +591,7 @@ export const bridge: LinkKind = {
       designatedRoot: priv.rootId.slice(),
       designatedBridge: priv.bridgeId.slice(),
       state: BR_STATE_DISABLED,
-      forwardDelayDue: null,
+      forwardDelayTimer: null,
       now: net.options.now,
     });
     dev.allmulti++; // dev_set_allmulti(dev, 1): counted, not notified

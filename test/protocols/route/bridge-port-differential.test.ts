@@ -61,12 +61,48 @@ const scenarios: [string, Step[]][] = [
   ]],
 ];
 
+/** A bridge whose ports' forward-delay timer runs 2 s (IFLA_BR_FORWARD_DELAY 200). */
+const shortDelayBridge: Step = {
+  type: RTM_NEWLINK,
+  flags: NEW,
+  payload: ifinfo({}, attrString(IFLA.IFLA_IFNAME, 'b0'), attr(IFLA.IFLA_LINKINFO, concat(attrString(IFLA_INFO.IFLA_INFO_KIND, 'bridge'), attr(IFLA_INFO.IFLA_INFO_DATA, attrU32(1, 200))))),
+};
+
+/** Scenarios that wait for timers: the simulator waits as long as Linux, on its real-time clock. */
+const timed: [string, Step[]][] = [
+  ['the forward-delay timer expires: the forwarding port is reported again', [
+    shortDelayBridge, vethPair('v0', 'v1', 0x10), up(2), up(3), up(4), settle, master(4, 2), settle, brDump, settle, settle, brDump,
+  ]],
+  ['a port disabled before its forward-delay timer expires is not reported again', [
+    shortDelayBridge, vethPair('v0', 'v1', 0x10), up(2), up(3), up(4), settle, master(4, 2), settle, down(3), settle, settle, brDump,
+  ]],
+];
+
 describeKernel('bridge port state changes: simulator and Linux, message for message', (openNamespace) => {
   it.each(scenarios)('%s', async (_name, steps) => {
     const ns = openNamespace();
     try {
       const real = bridgeOutcome(await runScenario(ns, steps, { real: true }), steps);
       const sim = bridgeOutcome(await runScenario(createKernel(), steps, { real: false }), steps);
+      for (let i = 0; i < steps.length; i++) {
+        expect({ step: i + 1, replies: sim.replies[i] }).toEqual({ step: i + 1, replies: real.replies[i] });
+        expect({ step: i + 1, notifications: sim.notifications[i] }).toEqual({ step: i + 1, notifications: real.notifications[i] });
+      }
+    } finally {
+      ns.close();
+    }
+  }, 60_000);
+});
+
+describeKernel('bridge port timers: simulator and Linux, in real time', (openNamespace) => {
+  it.each(timed)('%s', async (_name, steps) => {
+    const ns = openNamespace();
+    try {
+      const real = bridgeOutcome(await runScenario(ns, steps, { real: true }), steps);
+      const sim = bridgeOutcome(await runScenario(createKernel(), steps, { real: true }), steps);
+      // Guard: Linux reported the port four times: three at enslaving (br_make_forwarding(),
+      // br_stp_enable_port(), br_add_if()), then the expiry or the disabling, not both.
+      expect(real.notifications.flat().filter((l) => l.startsWith('ifinfomsg 07')).length).toBe(4);
       for (let i = 0; i < steps.length; i++) {
         expect({ step: i + 1, replies: sim.replies[i] }).toEqual({ step: i + 1, replies: real.replies[i] });
         expect({ step: i + 1, notifications: sim.notifications[i] }).toEqual({ step: i + 1, notifications: real.notifications[i] });
