@@ -16,6 +16,10 @@ import { RouteOps } from './route-ops.js';
 import { RuleOps } from './fib-rules.js';
 import { NeighOps } from './neighbour.js';
 import { registerNetconf } from './netconf.js';
+import { registerIpmr } from './ipmr.js';
+import { registerMdb } from './mdb.js';
+import { registerNexthop } from './nexthop.js';
+import { registerNsid } from './nsid.js';
 import { Rtnetlink } from './rtnetlink.js';
 import { registerTc } from './tc/index.js';
 import { NetworkState } from './state.js';
@@ -61,6 +65,10 @@ export function registerRoute(kernel: VirtualKernel, options: RouteOptions = {})
   new RuleOps(state).register(rtnl);
   new NeighOps(state).register(rtnl);
   registerNetconf(rtnl, state);
+  registerNexthop(rtnl);
+  registerNsid(rtnl);
+  registerIpmr(rtnl, state);
+  registerMdb(rtnl, state);
   registerTc(rtnl, state);
   const handle = kernel.registerProtocol({
     protocol: NETLINK_ROUTE,

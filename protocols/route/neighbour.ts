@@ -294,8 +294,11 @@ export class NeighOps {
       dev = links.byIndex(ifindex);
       if (!dev) throw new KernelError('ENODEV', 'Unknown device ifindex');
     }
-    if (!tb[NDA.NDA_DST]) throw new KernelError('EINVAL', 'Network address not specified');
-    if (p[10]! & NTF_PROXY) throw new KernelError('EOPNOTSUPP', 'nlsim: proxy neighbour entries are not modelled yet');
+    // 6.18: a device is needed unless NTF_PROXY; NDA_DST is reported as a missing attribute;
+    // pneigh_lookup() finds nothing in the (empty) proxy tables.
+    if (!dev && !(p[10]! & NTF_PROXY)) throw new KernelError('EINVAL', 'No device specified');
+    if (!tb[NDA.NDA_DST]) throw new KernelError('EINVAL', { missingType: NDA.NDA_DST });
+    if (p[10]! & NTF_PROXY) throw new KernelError('ENOENT', 'Proxy neighbour entry not found');
     if (!dev) throw new KernelError('EINVAL', 'No device specified');
     const n = tbl.entries.get(NeighTable.key(dev, tb[NDA.NDA_DST]!.payload));
     if (!n) throw new KernelError('ENOENT', 'Neighbour entry not found');
@@ -306,6 +309,8 @@ export class NeighOps {
   dump(ctx: RequestContext): DumpControl {
     const links = this.#state.links(ctx.skb.sock.netns);
     const family = ctx.payload[0]!;
+    // neigh_dump_info(): ndm_flags == NTF_PROXY dumps the proxy tables (pneigh_dump_table()), empty.
+    const proxy = ctx.payload.length >= NDMSG_LEN && ctx.payload[10] === NTF_PROXY;
     let filter: { dev: number; master: number; flags: number } | undefined;
     return {
       dump: (chunk, d) => {
@@ -320,6 +325,7 @@ export class NeighOps {
           }
         }
         const f = filter;
+        if (proxy) return 0;
         const tables = neighTables(links).filter((t) => !family || t.family === family);
         for (let ti = (d.args[0] as number | undefined) ?? 0; ti < tables.length; ti++) {
           const list = [...tables[ti]!.entries.values()];
@@ -347,7 +353,6 @@ export class NeighOps {
         throw new KernelError('EINVAL', 'Invalid values in header for neighbor dump request');
       }
       if (p[10]! & ~NTF_PROXY) throw new KernelError('EINVAL', 'Invalid flags in header for neighbor dump request');
-      if (p[10]! & NTF_PROXY) throw new KernelError('EOPNOTSUPP', 'nlsim: proxy neighbour entries are not modelled yet');
       tb = this.#parse(message, extack, NL_VALIDATE.NL_VALIDATE_DEPRECATED_STRICT);
     } else {
       try {
