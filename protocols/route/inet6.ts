@@ -73,6 +73,14 @@ const DEVCONF_RTR_SOLICIT_MAX_INTERVAL = 43;
 /** The ND table's retrans_time (neigh_parms RETRANS_TIME), ms: the wait after a DAD probe. */
 const RETRANS_TIME_MS = 1000;
 
+/** MLDv2's unsolicited report interval (mldv2_unsolicited_report_interval), ms. */
+const MLD2_UNSOLICITED_REPORT_INTERVAL_MS = 1000;
+
+/** mldReportable: an up multicast device (not lo) with a group MLD reports (any address's solicited-node group). */
+function mldReportable(dev: NetDevice): boolean {
+  return (dev.flags & IFF.IFF_UP) !== 0 && (dev.flags & IFF.IFF_MULTICAST) !== 0 && !(dev.flags & IFF.IFF_LOOPBACK) && dev.ifa6.length > 0 && !dev.unregistered;
+}
+
 /** solicitedNode is an address's solicited-node multicast group ff02::1:ffXX:XXXX (addrconf_addr_solict_mult()). */
 function solicitedNode(a: Uint8Array): Uint8Array {
   return Uint8Array.of(0xff, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0xff, a[13]!, a[14]!, a[15]!);
@@ -387,7 +395,7 @@ export class Inet6 {
     const dev = ifa.dev;
     const idev = dev.inet6;
     if (!idev || ifa.scope !== RT_SCOPE.RT_SCOPE_LINK || !this.#lonelyLladdr(ifa)) return;
-    this.#mldReport(dev); // ipv6_mc_dad_complete()
+    this.#mldReport(dev, this.#mldDadWork); // ipv6_mc_dad_complete()
     const conf = idev.conf;
     // ipv6_accept_ra(): accept_ra 1 on a host, or 2.
     const acceptRa = conf[DEVCONF_ACCEPT_RA] === 2 || (conf[DEVCONF_ACCEPT_RA] === 1 && conf[DEVCONF_FORWARDING] === 0);
@@ -431,14 +439,25 @@ export class Inet6 {
   }
 
   /**
-   * #mldReport stands for an MLDv2 report (to ff02::16) about the device's groups: sent on an
-   * up multicast device that has joined a reportable group (the solicited-node group of each
-   * of its addresses; ff02::1 is never reported).
+   * #mldReport stands for MLDv2 reports (to ff02::16) about the device's groups, sent on an up
+   * multicast device that has joined a reportable group (the solicited-node group of each of
+   * its addresses; ff02::1 is never reported): one now, and for robustness (mc_qrv 2) one
+   * more after a random delay below unsolicited_report_interval, from the device's report
+   * work (`work`: mc_ifc_work, or mc_dad_work after DAD), which a new event re-arms.
    */
-  #mldReport(dev: NetDevice): void {
-    if (!(dev.flags & IFF.IFF_UP) || !(dev.flags & IFF.IFF_MULTICAST) || dev.flags & IFF.IFF_LOOPBACK || !dev.ifa6.length) return;
+  #mldReport(dev: NetDevice, work = this.#mldIfcWork): void {
+    if (!mldReportable(dev)) return;
     this.ndMcastOutput?.(dev, MLD2_ALL_MCR);
+    work.get(dev)?.cancel();
+    work.set(dev, this.#options.setTimer(this.#options.random(MLD2_UNSOLICITED_REPORT_INTERVAL_MS), () => {
+      work.delete(dev);
+      if (mldReportable(dev)) this.ndMcastOutput?.(dev, MLD2_ALL_MCR);
+    }));
   }
+
+  /** Each device's pending MLD report works (idev->mc_ifc_work, idev->mc_dad_work). */
+  readonly #mldIfcWork = new WeakMap<NetDevice, KernelTimer>();
+  readonly #mldDadWork = new WeakMap<NetDevice, KernelTimer>();
 
   /**
    * mcUp mirrors ipv6_mc_up() on a device that was already configured when its carrier came
@@ -618,6 +637,11 @@ export class Inet6 {
     this.ndIfdown?.(dev);
     this.#rsTimer.get(dev)?.timer.cancel();
     this.#rsTimer.delete(dev);
+    // ipv6_mc_down(): the report works stop.
+    for (const work of [this.#mldIfcWork, this.#mldDadWork]) {
+      work.get(dev)?.cancel();
+      work.delete(dev);
+    }
     for (const ifa of dev.ifa6.splice(0)) {
       this.#dadStop(ifa);
       this.ifaNotify(RTM.RTM_DELADDR, ifa);

@@ -2,8 +2,9 @@
 # neighbours. Linux's own timers decide part of what it prints: IPv6 DAD takes 1–2 s (a random
 # delay below rtr_solicit_delay, then retrans_time) and router solicitations repeat about 4 s
 # after the first. So the script waits DAD out, never lets two DADs race (veth1 has no
-# link-local address and its address skips DAD), and only takes the carrier from veth1,
-# which sends no solicitations.
+# link-local address and its address skips DAD), lets MLD repeat its report (within a
+# second) before veth1 loses its carrier, and only takes the carrier from veth1, which sends
+# no solicitations.
 out=$(mktemp)
 ip monitor all > "$out" &
 mon=$!
@@ -17,7 +18,7 @@ ip addr add 10.1.0.1/24 dev veth0
 ip addr add 2001:db8::1/64 dev veth0
 sleep 2.5
 ip addr add 2001:db8::2/64 dev veth1 nodad
-sleep 0.2
+sleep 1.2
 ip route add 192.168.5.0/24 via 10.1.0.254
 ip -6 route add 2001:db8:5::/64 via 2001:db8::2 dev veth0
 ip -6 route add 2001:db8:6::/64 via 2001:db8::99 dev veth0
