@@ -31,6 +31,7 @@ describeKernel('iproute2 under nlsim run [kernel]', () => {
     ['ip neigh, ip rule, numbered tables, lookups with a source, ip -d -j link', 'ip-neigh-rule.sh', '10.50.1.1 from 10.1.0.1 via 10.1.0.254'],
     ['MTU changes under ip monitor all: IPv6 and IPv4 leave and come back', 'ip-monitor-mtu.sh', '[NETCONF]Deleted inet6 veth0'],
     ['ip netconf show and ip monitor netconf while devices come and go', 'ip-netconf.sh', 'Deleted inet6 veth0'],
+    ['tc qdisc/class/filter/chain/actions show over default qdiscs (noqueue, pfifo_fast, mq), errors, tc monitor', 'tc-show.sh', 'qdisc mq 0: dev ifb1 root'],
   ])('%s', async (_name, script, marker) => {
     const argv = ['sh', path.join(here, 'scripts', script)];
     const [real, sim] = await Promise.all([runKernel(argv), runSim(argv)]);

@@ -6,6 +6,7 @@
  * carrier and IPv6 counts the MLD reports and router solicitations it sends by itself.
  */
 import type { AttrWriter } from '../../../sim/wire/attr-writer.js';
+import { HOST_LE } from '../../../sim/wire/header.js';
 import type { Qdisc } from './qdisc.js';
 import { encodeTcMsg, PFIFO_FAST_BANDS, PRIO2BAND, TC_H_ROOT, TC_PRIO_COUNT, TCA, TCA_STATS, tcHMin } from './uapi.js';
 
@@ -19,7 +20,7 @@ const TC_STATS_LEN = 40;
 /** prioQopt mirrors pfifo_fast_dump()'s struct tc_prio_qopt: bands, then the priomap. */
 function prioQopt(): Uint8Array {
   const b = new Uint8Array(4 + TC_PRIO_COUNT);
-  new DataView(b.buffer).setInt32(0, PFIFO_FAST_BANDS, true);
+  new DataView(b.buffer).setInt32(0, PFIFO_FAST_BANDS, HOST_LE);
   b.set(PRIO2BAND, 4);
   return b;
 }
