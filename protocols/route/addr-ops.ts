@@ -56,7 +56,8 @@ export class AddrOps {
     rtnl.register(AF_INET, RTM.RTM_GETADDR, { dumpit: (ctx) => ({ dump: this.#dump4(ctx) }), flags: split });
     rtnl.register(AF_INET6, RTM.RTM_NEWADDR, { doit: (ctx) => this.newAddr6(ctx) });
     rtnl.register(AF_INET6, RTM.RTM_DELADDR, { doit: (ctx) => this.delAddr6(ctx) });
-    rtnl.register(AF_INET6, RTM.RTM_GETADDR, { dumpit: (ctx) => ({ dump: this.#dump6(ctx) }), flags: split });
+    // addrconf registers its dump without RTNL_FLAG_DUMP_SPLIT_NLM_DONE: DONE shares the last datagram.
+    rtnl.register(AF_INET6, RTM.RTM_GETADDR, { dumpit: (ctx) => ({ dump: this.#dump6(ctx) }) });
     rtnl.register(0, RTM.RTM_GETADDR, { dumpit: (ctx) => dumpAll([this.#dump4(ctx), this.#dump6(ctx)]), flags: split });
   }
 
