@@ -17,6 +17,7 @@ import { RuleOps } from './fib-rules.js';
 import { NeighOps } from './neighbour.js';
 import { registerNetconf } from './netconf.js';
 import { registerIpmr } from './ipmr.js';
+import { registerLinkProp } from './link-prop.js';
 import { registerMdb } from './mdb.js';
 import { registerNexthop } from './nexthop.js';
 import { registerNsid } from './nsid.js';
@@ -69,6 +70,7 @@ export function registerRoute(kernel: VirtualKernel, options: RouteOptions = {})
   registerNsid(rtnl);
   registerIpmr(rtnl, state);
   registerMdb(rtnl, state);
+  registerLinkProp(rtnl, state);
   registerTc(rtnl, state);
   const handle = kernel.registerProtocol({
     protocol: NETLINK_ROUTE,

@@ -183,6 +183,8 @@ export function fillIfInfoInto(w: AttrWriter, dev: NetDevice, options: FillOptio
   w.string(IFLA.IFLA_QDISC, dev.qdisc);
   fillAfSpec(w, dev, extMask);
   w.bytes(IFLA.IFLA_MAP, new Uint8Array(IFMAP_LEN));
+  // rtnl_fill_prop_list(): the alternative names (link-prop.ts), only when there are some.
+  if (dev.altNames.length) w.nested(IFLA.IFLA_PROP_LIST, (n) => dev.altNames.forEach((a) => n.string(IFLA.IFLA_ALT_IFNAME, a)));
   w.endNest(w.beginNest(IFLA.IFLA_DEVLINK_PORT, true));
   w.endNest(w.beginNest(IFLA.IFLA_DPLL_PIN, true));
 }
