@@ -9,16 +9,18 @@ import { KernelError } from '../../sim/errors.js';
 import type { KernelSocket } from '../../sim/kernel-socket.js';
 import type { RequestContext } from '../../sim/request-loop.js';
 import type { AttrWriter } from '../../sim/wire/attr-writer.js';
-import { NL_VALIDATE, nlmsgParse } from '../../sim/wire/policy.js';
+import { attrsToArray } from '../../sim/wire/attr-reader.js';
+import { AttrView, NL_VALIDATE, nlmsgParse, parseAttrs } from '../../sim/wire/policy.js';
 import { devGetFlags, devGetIflink, type NetDevice, running } from './device.js';
 import { IFLA_POLICY } from './ifla-policy.js';
 import { decodeIfInfoMsg, encodeIfInfoMsg } from './ifinfomsg.js';
 import { notify } from './inet4.js';
 import { fillInet6 } from './link-fill.js';
-import { brFillIfinfo } from './link-kinds/bridge.js';
+import { brFillIfinfo, bridgeSetlink } from './link-kinds/bridge.js';
+import { NetOps } from './netdev.js';
 import type { Rtnetlink } from './rtnetlink.js';
 import type { NetworkState } from './state.js';
-import { AF_INET6, IF_OPER, IFINFOMSG_LEN, IFLA, IFLA_MAX, RTM_GETLINK, RTM_NEWLINK, RTNLGRP, RTEXT_FILTER } from './uapi.js';
+import { AF_INET6, IF_OPER, IFINFOMSG_LEN, IFLA, IFLA_MAX, RTM_GETLINK, RTM_NEWLINK, RTM_SETLINK, RTNLGRP, RTEXT_FILTER } from './uapi.js';
 
 const EMSGSIZE = -90;
 /** AF_BRIDGE (PF_BRIDGE). */
@@ -58,6 +60,52 @@ export function registerLinkFamilyDumps(rtnl: Rtnetlink, state: NetworkState): v
   // skb->len, so its DONE comes alone after a round that found nothing more.
   rtnl.register(AF_INET6, RTM_GETLINK, { dumpit: (ctx) => inet6Dump(ctx, state) });
   rtnl.register(AF_BRIDGE, RTM_GETLINK, { dumpit: (ctx) => bridgeDump(ctx, state) });
+  rtnl.register(AF_BRIDGE, RTM_SETLINK, { doit: (ctx) => bridgeSetlinkDoit(ctx, state) });
+}
+
+/** NLA_F_NESTED on an attribute's type. */
+const NLA_F_NESTED = 0x8000;
+
+/**
+ * bridgeSetlinkDoit mirrors rtnl_bridge_setlink()'s request handling: the ifinfomsg, the
+ * device by index, and the first IFLA_PROTINFO and IFLA_AF_SPEC (nlmsg_find_attr(), no
+ * validation), handed to the bridge.
+ */
+function bridgeSetlinkDoit(ctx: RequestContext, state: NetworkState): void {
+  if (ctx.payload.length < IFINFOMSG_LEN) throw new KernelError('EINVAL');
+  const links = state.links(ctx.skb.sock.netns);
+  const ifm = decodeIfInfoMsg(ctx.payload);
+  const msg = ctx.message;
+  const top = attrsToArray(msg, 16 + IFINFOMSG_LEN);
+  const find = (type: number) => {
+    const a = top.find((x) => x.type === type);
+    return a ? new AttrView(a.type | a.flags, a.offset, a.payload) : undefined;
+  };
+  const protinfo = find(IFLA.IFLA_PROTINFO);
+  const spec = find(IFLA.IFLA_AF_SPEC);
+  const net = new NetOps(links, ctx.kernelSocket, state.options);
+  try {
+    bridgeSetlink(
+      {
+        dev: links.byIndex(ifm.index),
+        protinfo,
+        protinfoNested: protinfo !== undefined && (protinfo.rawType & NLA_F_NESTED) !== 0,
+        afSpec: spec ? attrsToArray(msg, spec.offset + 4, spec.offset + 4 + spec.length).map((a) => new AttrView(a.type | a.flags, a.offset, a.payload)) : undefined,
+        // nla_parse_nested_deprecated(…, br_port_policy, NULL): liberal, and no extack.
+        parsePortAttrs: (policy, maxtype) => {
+          try {
+            return parseAttrs(msg.subarray(0, protinfo!.offset + 4 + protinfo!.length), protinfo!.offset + 4, policy, maxtype, NL_VALIDATE.NL_VALIDATE_LIBERAL).attrs;
+          } catch (e) {
+            if (e instanceof KernelError) throw new KernelError(e.code);
+            throw e;
+          }
+        },
+      },
+      net,
+    );
+  } finally {
+    while (net.links.linkwatch.length) net.flushLinkwatch();
+  }
 }
 
 /** inet6Dump mirrors inet6_dump_ifinfo() with inet6_valid_dump_ifinfo() for strict requests. */

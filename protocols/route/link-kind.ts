@@ -37,6 +37,11 @@ export interface LinkKind {
    * an existing device. A kind without it refuses the data (EOPNOTSUPP).
    */
   changelink?(dev: NetDevice, data: readonly (AttrView | undefined)[], net: NetOps): void;
+  /** slave_policy / slave_maxtype: how a master kind parses its ports' IFLA_INFO_SLAVE_DATA. */
+  readonly slavePolicy?: Policy;
+  readonly slaveMaxtype?: number;
+  /** slaveChangelink mirrors ops->slave_changelink() of a master kind: a port's IFLA_INFO_SLAVE_DATA. */
+  slaveChangelink?(master: NetDevice, port: NetDevice, data: readonly (AttrView | undefined)[], net: NetOps): void;
   /** dellink mirrors ops->dellink(): the devices to unregister with `dev`, in order. Defaults to [dev]. */
   dellink?(dev: NetDevice, net: NetOps): NetDevice[];
   /** fillInfo mirrors ops->fill_info(): the IFLA_INFO_DATA attributes (nothing written: no nest). */

@@ -244,16 +244,22 @@ export class LinkOps {
         if (ctx.header.flags & NLM_F_REPLACE) throw new KernelError('EOPNOTSUPP');
         // rtnl_changelink(): the kind's changelink, then the master's slave_changelink, then
         // do_setlink(), which reports the device once at the end (DO_SETLINK_NOTIFY).
+        // The master's slave_policy parses IFLA_INFO_SLAVE_DATA before anything changes.
+        const master = dev.master;
+        const mKind = master?.kind;
+        const slaveNest = linkinfo[IFLA_INFO.IFLA_INFO_SLAVE_DATA];
+        let slaveData: Tb | undefined;
+        if (mKind?.slaveMaxtype && slaveNest) slaveData = parseNested(ctx.message, slaveNest, mKind.slavePolicy ?? null, mKind.slaveMaxtype);
         let notify = false;
         if (linkinfo[IFLA_INFO.IFLA_INFO_DATA]) {
           if (!kind || kind !== dev.kind || !kind.changelink) throw new KernelError('EOPNOTSUPP');
           kind.changelink(dev, data, net);
           notify = true;
         }
-        const slaveData = linkinfo[IFLA_INFO.IFLA_INFO_SLAVE_DATA];
-        if (slaveData) {
-          if (dev.master?.kind?.kind !== 'bridge') throw new KernelError('EOPNOTSUPP');
-          throw new KernelError('EOPNOTSUPP', { message: 'nlsim: changing IFLA_INFO_SLAVE_DATA (bridge port options) is not modelled yet', offset: slaveData.offset });
+        if (slaveNest) {
+          if (!master || !mKind?.slaveChangelink) throw new KernelError('EOPNOTSUPP');
+          mKind.slaveChangelink(master, dev, slaveData ?? [], net);
+          notify = true;
         }
         this.#doSetLink(ctx, net, dev, tb, notify);
         return;

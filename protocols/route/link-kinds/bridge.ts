@@ -86,7 +86,17 @@ interface BridgePriv {
 /** BridgePort is the part of struct net_bridge_port nlsim reports. */
 interface BridgePort {
   portNo: number;
+  /** p->priority (port priority, 0–63) and p->port_id (priority << 10 | port number). */
+  priority: number;
+  portId: number;
+  /** p->designated_port. */
+  designatedPort: number;
   cost: number;
+  /** BR_ADMIN_COST: the user set the cost, a carrier change no longer recomputes it. */
+  adminCost: boolean;
+  /** The boolean port flags, keyed by their IFLA_BRPORT_* attribute (1: set). */
+  flags: Map<number, number>;
+  groupFwdMask: number;
   designatedRoot: Uint8Array;
   designatedBridge: Uint8Array;
   /** p->state: BR_STATE_*. */
@@ -120,22 +130,20 @@ function timerValue(due: number | null, now: number): bigint {
 /** fillPortAttrs mirrors br_port_fill_attrs() (the port's bridge never runs STP). */
 function fillPortAttrs(w: AttrWriter, dev: NetDevice): void {
   const p = ports.get(dev)!;
-  const portId = (DEFAULT_PORT_PRIORITY << 10) | p.portNo;
+  const flag = (t: number) => w.u8(t, p.flags.get(t) ?? 0);
   w.u8(1, p.state); // IFLA_BRPORT_STATE
-  w.u16(2, DEFAULT_PORT_PRIORITY);
+  w.u16(2, p.priority);
   w.u32(3, p.cost);
-  for (const t of [4, 5, 6, 7, 28]) w.u8(t, 0); // MODE, GUARD, PROTECT, FAST_LEAVE, MCAST_TO_UCAST
-  for (const t of [8, 9, 27, 30]) w.u8(t, 1); // LEARNING, UNICAST_FLOOD, MCAST_FLOOD, BCAST_FLOOD
-  for (const t of [10, 12]) w.u8(t, 0); // PROXYARP, PROXYARP_WIFI
+  for (const t of [4, 5, 6, 7, 28, 8, 9, 27, 30, 10, 12]) flag(t); // MODE … BCAST_FLOOD, PROXYARP, PROXYARP_WIFI
   w.bytes(13, p.designatedRoot);
   w.bytes(14, p.designatedBridge);
-  w.u16(15, portId); // DESIGNATED_PORT
+  w.u16(15, p.designatedPort);
   w.u16(16, 0); // DESIGNATED_COST
-  w.u16(17, portId); // ID
+  w.u16(17, p.portId);
   w.u16(18, p.portNo); // NO
   for (const t of [19, 20, 29]) w.u8(t, 0); // TOPOLOGY_CHANGE_ACK, CONFIG_PENDING, VLAN_TUNNEL
-  w.u16(31, 0); // GROUP_FWD_MASK
-  for (const t of [32, 35, 36, 33, 39, 40, 43]) w.u8(t, 0); // NEIGH_SUPPRESS, MRP_*, ISOLATED, LOCKED, MAB, NEIGH_VLAN_SUPPRESS
+  w.u16(31, p.groupFwdMask);
+  for (const t of [32, 35, 36, 33, 39, 40, 43]) flag(t); // NEIGH_SUPPRESS, MRP_*, ISOLATED, LOCKED, MAB, NEIGH_VLAN_SUPPRESS
   w.u64(21, 0n); // MESSAGE_AGE_TIMER
   w.u64(22, timerValue(p.forwardDelayTimer?.due ?? null, p.now())); // FORWARD_DELAY_TIMER
   w.u64(23, 0n); // HOLD_TIMER
@@ -273,6 +281,7 @@ function stopForwardDelayTimer(p: BridgePort): void {
 function becomeDesignatedPort(br: NetDevice, p: BridgePort): void {
   p.designatedRoot = privOf(br).rootId.slice();
   p.designatedBridge = privOf(br).bridgeId.slice();
+  p.designatedPort = p.portId;
 }
 
 /** enablePort mirrors br_stp_enable_port(): br_init_port() (blocking), state selection, report. */
@@ -311,7 +320,7 @@ function portEvent(br: NetDevice, dev: NetDevice, event: PortEvent, net: NetOps)
   if (event === 'up' && running(br) && netifOperUp(dev)) return enablePort(br, dev, net);
   if (event === 'down' && running(br)) return disablePort(br, dev, net);
   if (event === 'change') {
-    if (operUp(dev)) p.cost = portCost(dev);
+    if (operUp(dev) && !p.adminCost) p.cost = portCost(dev);
     if (running(br)) {
       if (operUp(dev) && p.state === BR_STATE_DISABLED) return enablePort(br, dev, net);
       if (!operUp(dev) && p.state !== BR_STATE_DISABLED) return disablePort(br, dev, net);
@@ -485,6 +494,151 @@ function setBridgePriority(br: NetDevice, prio: number, net: NetOps): void {
   portStateSelection(br, net);
 }
 
+/** BR_PORT_POLICY is br_port_policy (IFLA_BRPORT_MAX 45 on 6.18). */
+const BR_PORT_POLICY: Policy = (() => {
+  const p: Policy[number][] = [{ type: NLA.NLA_UNSPEC, strictStartType: 46 }];
+  for (const t of [1, 4, 5, 6, 7, 8, 9, 10, 12, 25, 27, 28, 29, 30, 32, 33, 39, 40]) p[t] = { type: NLA.NLA_U8 };
+  for (const t of [3, 34, 37, 42, 45]) p[t] = { type: NLA.NLA_U32 };
+  for (const t of [2, 31]) p[t] = { type: NLA.NLA_U16 };
+  p[41] = { type: NLA.NLA_REJECT }; // MCAST_N_GROUPS
+  p[43] = { type: NLA.NLA_U8, max: 1 }; // NEIGH_VLAN_SUPPRESS
+  return p;
+})();
+/** IFLA_BRPORT_MAX on 6.18. */
+const IFLA_BRPORT_MAX = 45;
+/** The port flags br_setport() sets from a u8 each (br_set_port_flag()), in its order. */
+const PORT_FLAGS = [4, 5, 7, 6, 8, 9, 27, 28, 30, 10, 12, 32, 33, 39];
+/**
+ * Port options br_setport() acts on that nlsim does not model: VLAN_TUNNEL, MAB,
+ * NEIGH_VLAN_SUPPRESS, MULTICAST_ROUTER, MCAST_EHT_HOSTS_LIMIT, MCAST_MAX_GROUPS,
+ * BACKUP_PORT, BACKUP_NHID.
+ */
+const UNMODELLED_PORT_OPTIONS = [29, 40, 43, 25, 37, 42, 34, 45];
+/** BR_MAX_PORT_PRIORITY: 16-bit port ids keep 10 bits for the number. */
+const BR_MAX_PORT_PRIORITY = 0xffff >> 10;
+/** BR_GROUPFWD_MACPAUSE: 802.3x pause frames are never forwarded. */
+const BR_GROUPFWD_MACPAUSE = 1 << 1;
+
+/**
+ * setPort mirrors br_setport(): the flags, then cost (br_stp_set_path_cost()), priority
+ * (br_stp_set_port_priority()), state (br_set_port_state()), flush and group_fwd_mask, an
+ * error ending it with what came before applied.
+ */
+function setPort(br: NetDevice, dev: NetDevice, tb: Data, net: NetOps): void {
+  const p = ports.get(dev)!;
+  for (const t of UNMODELLED_PORT_OPTIONS) {
+    if (tb[t]) throw new KernelError('EOPNOTSUPP', { message: `nlsim: bridge port option ${t} (IFLA_BRPORT_*) is not modelled yet`, offset: tb[t]!.offset });
+  }
+  for (const t of PORT_FLAGS) if (tb[t]) p.flags.set(t, tb[t]!.u8() ? 1 : 0);
+  // br_port_flags_change(): learning and flooding decide promiscuity only with VLAN filtering.
+  if (tb[3]) {
+    const cost = tb[3].u32();
+    if (cost < 1 || cost > 65535) throw new KernelError('ERANGE'); // BR_MIN/MAX_PATH_COST
+    p.adminCost = true;
+    p.cost = cost;
+    configurationUpdate(br);
+    portStateSelection(br, net);
+  }
+  if (tb[2]) {
+    const prio = tb[2].u16();
+    if (prio > BR_MAX_PORT_PRIORITY) throw new KernelError('ERANGE');
+    const id = (prio << 10) | p.portNo;
+    const designated = compare(p.designatedBridge, privOf(br).bridgeId, 8) === 0 && p.designatedPort === p.portId;
+    if (designated) p.designatedPort = id;
+    p.portId = id;
+    p.priority = prio;
+    if (compare(p.designatedBridge, privOf(br).bridgeId, 8) === 0 && p.portId < p.designatedPort) {
+      becomeDesignatedPort(br, p);
+      portStateSelection(br, net);
+    }
+  }
+  if (tb[1]) setPortState(br, dev, tb[1].u8(), net);
+  // IFLA_BRPORT_FLUSH (24) flushes the port's dynamic fdb entries; nlsim learns none.
+  if (tb[31]) {
+    const mask = tb[31].u16();
+    if (mask & BR_GROUPFWD_MACPAUSE) throw new KernelError('EINVAL');
+    p.groupFwdMask = mask;
+  }
+}
+
+/**
+ * setPortState mirrors br_set_port_state(): a state up to blocking, on a running port, with
+ * an operational link unless it is disabled; then the state selection (a blocking port
+ * forwards at once with STP off).
+ */
+function setPortState(br: NetDevice, dev: NetDevice, state: number, net: NetOps): void {
+  if (state > BR_STATE_BLOCKING) throw new KernelError('EINVAL');
+  if (!running(dev) || (!netifOperUp(dev) && state !== BR_STATE_DISABLED)) throw new KernelError('ENETDOWN');
+  ports.get(dev)!.state = state;
+  portStateSelection(br, net);
+}
+
+/** brSlaveChangelink mirrors br_port_slave_changelink(): IFLA_INFO_SLAVE_DATA of a port. */
+function brSlaveChangelink(br: NetDevice, dev: NetDevice, data: Data, net: NetOps): void {
+  setPort(br, dev, data, net);
+}
+
+/** IFLA_BRIDGE_FLAGS / IFLA_BRIDGE_MODE in an AF_BRIDGE IFLA_AF_SPEC, and BRIDGE_FLAGS_MASTER / SELF. */
+const IFLA_BRIDGE_FLAGS = 0;
+const IFLA_BRIDGE_MODE = 1;
+const BRIDGE_FLAGS_MASTER = 1;
+const BRIDGE_FLAGS_SELF = 2;
+
+/** BridgeSetlinkRequest is what rtnl_bridge_setlink() reads from an AF_BRIDGE RTM_SETLINK. */
+export interface BridgeSetlinkRequest {
+  readonly dev: NetDevice | undefined;
+  /** IFLA_PROTINFO: the nest (or the old RSTP u8 state) and whether it carries NLA_F_NESTED. */
+  readonly protinfo: AttrView | undefined;
+  readonly protinfoNested: boolean;
+  /** IFLA_AF_SPEC's attributes. */
+  readonly afSpec: AttrView[] | undefined;
+  /** Parses IFLA_PROTINFO with br_port_policy (liberal, no extack). */
+  parsePortAttrs(policy: Policy, maxtype: number): Data;
+}
+
+/**
+ * bridgeSetlink mirrors rtnl_bridge_setlink() → br_setlink(): the port options of
+ * `bridge link set`, reported with an AF_BRIDGE RTM_NEWLINK when they applied.
+ */
+export function bridgeSetlink(req: BridgeSetlinkRequest, net: NetOps): void {
+  const dev = req.dev;
+  if (!dev) throw new KernelError('ENODEV', 'unknown ifindex');
+  let flags = 0;
+  let seenFlags = false;
+  for (const a of req.afSpec ?? []) {
+    if (a.type === IFLA_BRIDGE_FLAGS && !seenFlags) {
+      if (a.length < 2) throw new KernelError('EINVAL');
+      seenFlags = true;
+      flags = a.u16();
+    }
+    if (a.type === IFLA_BRIDGE_MODE && a.length < 2) throw new KernelError('EINVAL');
+  }
+  if (!flags || flags & BRIDGE_FLAGS_MASTER) {
+    const br = dev.master;
+    if (!br || br.kind !== bridge) throw new KernelError('EOPNOTSUPP');
+    brSetlink(br, dev, req, net);
+    flags &= ~BRIDGE_FLAGS_MASTER;
+  }
+  // No device nlsim models has its own ndo_bridge_setlink.
+  if (flags & BRIDGE_FLAGS_SELF) throw new KernelError('EOPNOTSUPP');
+}
+
+/** brSetlink mirrors br_setlink() for a port of `br`. */
+function brSetlink(br: NetDevice, dev: NetDevice, req: BridgeSetlinkRequest, net: NetOps): void {
+  if (!req.protinfo && !req.afSpec) return;
+  const vlan = (req.afSpec ?? []).find((a) => a.type !== IFLA_BRIDGE_FLAGS && a.type !== IFLA_BRIDGE_MODE);
+  if (vlan) throw new KernelError('EOPNOTSUPP', { message: 'nlsim: bridge VLAN, MRP and CFM settings (IFLA_AF_SPEC) are not modelled yet', offset: vlan.offset });
+  if (!req.protinfo) return;
+  if (req.protinfoNested) {
+    setPort(br, dev, req.parsePortAttrs(BR_PORT_POLICY, IFLA_BRPORT_MAX), net);
+  } else {
+    // Binary compatibility with old RSTP daemons: a bare u8 state.
+    if (req.protinfo.length < 1) throw new KernelError('EINVAL');
+    setPortState(br, dev, req.protinfo.u8(), net);
+  }
+  brIfinfoNotify(net, RTM_NEWLINK, dev, br);
+}
+
 /** bridge is br_link_ops with the bridge's ndo_add_slave / ndo_del_slave. */
 export const bridge: LinkKind = {
   kind: 'bridge',
@@ -538,6 +692,9 @@ export const bridge: LinkKind = {
     }
   },
   changelink: (br, data, net) => changelink(br, data, net),
+  slavePolicy: BR_PORT_POLICY,
+  slaveMaxtype: IFLA_BRPORT_MAX,
+  slaveChangelink: brSlaveChangelink,
   fillInfo(w, dev) {
     const priv = privOf(dev);
     for (const t of [16, 17, 18]) w.u64(t, 0n); // HELLO, TCN and TOPOLOGY_CHANGE timers (STP off)
@@ -585,9 +742,17 @@ export const bridge: LinkKind = {
     let portNo = 1;
     while (priv.ports.some((p) => ports.get(p)!.portNo === portNo)) portNo++;
     // new_nbp(): br_init_port() makes it designated, then it is disabled.
+    const portId = (DEFAULT_PORT_PRIORITY << 10) | portNo;
     ports.set(dev, {
       portNo,
+      priority: DEFAULT_PORT_PRIORITY,
+      portId,
+      designatedPort: portId,
       cost: portCost(dev),
+      adminCost: false,
+      // BR_LEARNING | BR_FLOOD | BR_MCAST_FLOOD | BR_BCAST_FLOOD
+      flags: new Map([[8, 1], [9, 1], [27, 1], [30, 1]]),
+      groupFwdMask: 0,
       designatedRoot: priv.rootId.slice(),
       designatedBridge: priv.bridgeId.slice(),
       state: BR_STATE_DISABLED,

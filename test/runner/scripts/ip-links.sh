@@ -1,7 +1,7 @@
 # An iproute2 session on links of the kinds this machine has (veth, bridge, ifb), with
 # the errors iproute2 prints, link dumps the kernel filters by master and kind, bridge
-# options changed with `ip link set … type bridge`, and `bridge link` (AF_BRIDGE dumps) for
-# a port that is disabled, then forwarding. Waits let
+# and port options changed with `ip link set … type bridge(_slave)` and `bridge link set`,
+# and `bridge link` (AF_BRIDGE dumps) for a port that is disabled, then forwarding. Waits let
 # Linux apply link-state changes (linkwatch runs at most once a second for devices that are
 # down).
 set -u
@@ -28,6 +28,11 @@ ip link set br0 type bridge hello_time 0 2>&1
 ip link set br0 type bridge vlan_filtering 1 2>&1
 ip link set br0 type bridge nf_call_iptables 1 group_address 01:80:c2:00:00:0e
 ip -d link show br0
+ip link set veth0 type bridge_slave cost 5 learning off guard on
+bridge link set dev veth0 cost 7 hairpin on priority 9
+bridge link set dev veth0 cost 0 2>&1
+bridge link set dev veth0 state 3 2>&1
+bridge -d link show
 ip link add foo type nosuchkind 2>&1
 ip link set nosuch up 2>&1
 ip link add veth0 type veth peer name veth2 2>&1
