@@ -4,7 +4,8 @@
  * (tc_ctl_chain()) and their dumps (tc_dump_tfilter(), tc_dump_chain()). No default qdisc
  * has a filter block (noop, noqueue and pfifo_fast have no classes; mq's classes have no
  * tcf_block), and nlsim has no shared blocks, so requests fail in __tcf_qdisc_find() or
- * __tcf_block_find() and dumps are empty.
+ * __tcf_block_find() and dumps are empty. The blocks of ingress and clsact qdiscs hold no
+ * chains, so their dumps are empty too; requests on them are not modelled.
  */
 import type { DumpControl, DumpState } from '../../../sim/dump.js';
 import { KernelError } from '../../../sim/errors.js';
@@ -14,7 +15,7 @@ import { type AttrView, NLA, type Policy } from '../../../sim/wire/policy.js';
 import type { Rtnetlink } from '../rtnetlink.js';
 import type { NetworkState } from '../state.js';
 import { RTM } from '../uapi.js';
-import { parseTca } from './qdisc-api.js';
+import { classFind, parseTca } from './qdisc-api.js';
 import { qdiscLookup, rootQdisc } from './qdisc.js';
 import { decodeTcMsg, type TcMsg, TCA, TCA_DUMP_FLAGS_TERSE, TCM_IFINDEX_MAGIC_BLOCK, TCMSG_LEN, tcHMaj, tcHMin } from './uapi.js';
 
@@ -41,7 +42,13 @@ function tcfBlockFind(ctx: RequestContext, state: NetworkState, tcm: TcMsg, chec
     const q = tcm.parent ? qdiscLookup(dev, tcHMaj(tcm.parent)) : rootQdisc(dev);
     if (!q) throw new KernelError('EINVAL', "Parent Qdisc doesn't exists");
     if (!q.classful) throw new KernelError('EINVAL', 'Qdisc not classful');
-    throw new KernelError('EOPNOTSUPP', "Class doesn't support blocks");
+    if (!q.ingress) throw new KernelError('EOPNOTSUPP', "Class doesn't support blocks"); // mq
+    checkKind?.();
+    // __tcf_qdisc_cl_find(), __tcf_block_find(): ingress has one block, clsact one per direction.
+    const cl = tcHMin(tcm.parent) ? classFind(q, tcm.parent) : 0;
+    if (tcHMin(tcm.parent) && !cl) throw new KernelError('ENOENT', "Specified class doesn't exist");
+    if (q.kind === 'clsact' && cl !== 0xfff2 && cl !== 0xfff3) throw new KernelError('EINVAL');
+    throw new KernelError('EOPNOTSUPP', 'nlsim: filters and chains on ingress and clsact blocks are not modelled yet');
   }
   checkKind?.();
   throw new KernelError('EINVAL', 'Block of given index was not found');

@@ -13,15 +13,15 @@ import type { DumpChunk, DumpControl, DumpState } from '../../../sim/dump.js';
 import { KernelError } from '../../../sim/errors.js';
 import type { RequestContext } from '../../../sim/request-loop.js';
 import { NLMSG_GOODSIZE } from '../../../sim/skb.js';
-import { NLM_F_CREATE } from '../../../sim/uapi/netlink.js';
+import { NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE } from '../../../sim/uapi/netlink.js';
 import { type AttrView, NLA, NL_VALIDATE, nlmsgParse, type Policy } from '../../../sim/wire/policy.js';
-import type { NetDevice } from '../device.js';
+import { type NetDevice, running } from '../device.js';
 import type { Rtnetlink } from '../rtnetlink.js';
 import type { NetworkState } from '../state.js';
 import { RTM, RTNLGRP } from '../uapi.js';
-import { fillMqClass, fillQdisc } from './qdisc-fill.js';
-import { createIngressQueue, dumpIgnored, ingressQdisc, type Qdisc, qdiscHash, qdiscLookup, rootQdisc } from './qdisc.js';
-import { decodeTcMsg, TC_H_INGRESS, TC_H_ROOT, TCA, TCA_MAX, TCMSG_LEN, tcHMaj, tcHMin } from './uapi.js';
+import { fillClass, fillQdisc } from './qdisc-fill.js';
+import { createIngressQueue, dumpIgnored, graftIngress, graftRoot, type GraftedQdisc, ingressQdisc, mqChild, newIngress, type Qdisc, qdiscHash, qdiscLookup, rootQdisc } from './qdisc.js';
+import { decodeTcMsg, TC_H_INGRESS, TC_H_ROOT, TCA, TCA_MAX, TCMSG_LEN, tcHMaj, tcHMake as tcMake, tcHMin } from './uapi.js';
 
 const EMSGSIZE = -90;
 
@@ -70,10 +70,49 @@ function devOf(ctx: RequestContext, state: NetworkState, ifindex: number): NetDe
   return state.links(ctx.skb.sock.netns).byIndex(ifindex);
 }
 
-/** qdiscNotify mirrors qdisc_get_notify(): an RTM_NEWQDISC to RTNLGRP_TC unless the qdisc is never dumped. */
+/** qdiscGetNotify mirrors qdisc_get_notify(): an RTM_NEWQDISC to RTNLGRP_TC unless the qdisc is never dumped. */
 function qdiscGetNotify(ctx: RequestContext, q: Qdisc, clid: number): void {
   if (dumpIgnored(q)) return; // nothing put: -EINVAL, which tc_get_qdisc() ignores
   ctx.notify(ctx.encode(RTM.RTM_NEWQDISC, (w) => fillQdisc(w, q, clid)), RTNLGRP.RTNLGRP_TC, { allocSize: NLMSG_GOODSIZE });
+}
+
+/**
+ * qdiscNotify mirrors qdisc_notify(): one datagram to RTNLGRP_TC with an RTM_DELQDISC for
+ * `old` and an RTM_NEWQDISC for `now` (NLM_F_REPLACE when there was an old one, even
+ * noop_qdisc), leaving out qdiscs that are never dumped.
+ */
+function qdiscNotify(ctx: RequestContext, clid: number, old: Qdisc | undefined, now: Qdisc | undefined): void {
+  const parts: Uint8Array[] = [];
+  if (old && !dumpIgnored(old)) parts.push(ctx.encode(RTM.RTM_DELQDISC, (w) => fillQdisc(w, old, clid)));
+  if (now && !dumpIgnored(now)) parts.push(ctx.encode(RTM.RTM_NEWQDISC, (w) => fillQdisc(w, now, clid), old ? NLM_F_REPLACE : 0));
+  if (!parts.length) return;
+  const msg = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let off = 0;
+  for (const p of parts) {
+    msg.set(p, off);
+    off += p.length;
+  }
+  ctx.notify(msg, RTNLGRP.RTNLGRP_TC, { allocSize: NLMSG_GOODSIZE });
+}
+
+/**
+ * qdiscLeaf mirrors qdisc_leaf(): the qdisc under class `classid` of `p` (mq: the queue's
+ * pfifo_fast), or the errors of a qdisc without classes or without that class.
+ */
+function qdiscLeaf(p: Qdisc, classid: number): Qdisc | undefined {
+  if (!p.classful) throw new KernelError('EOPNOTSUPP', 'Parent qdisc is not classful');
+  const cl = classFind(p, classid);
+  if (!cl) throw new KernelError('ENOENT', 'Specified class not found');
+  return p.kind === 'mq' ? mqChild(p, cl - 1) : undefined; // ingress_leaf(), clsact_leaf(): NULL
+}
+
+/** classFind mirrors cops->find(): mq_find(), ingress_find(), clsact_find(). */
+export function classFind(q: Qdisc, classid: number): number {
+  const min = tcHMin(classid);
+  if (q.kind === 'mq') return min >= 1 && min <= q.dev.numTxQueues ? min : 0;
+  if (q.kind === 'ingress') return min + 1;
+  if (q.kind === 'clsact') return min === 0xfff2 || min === 0xfff3 ? min : 0;
+  return 0;
 }
 
 /** tcGetQdisc mirrors tc_get_qdisc() → __tc_get_qdisc() for RTM_GETQDISC and RTM_DELQDISC. */
@@ -84,11 +123,13 @@ function tcGetQdisc(ctx: RequestContext, state: NetworkState): number {
   if (!dev) throw new KernelError('ENODEV');
   const clid = tcm.parent;
   let q: Qdisc | undefined;
+  let p: Qdisc | undefined;
   if (clid) {
     if (clid !== TC_H_ROOT) {
       if (tcHMaj(clid) !== tcHMaj(TC_H_INGRESS)) {
-        // qdisc_lookup() of a default qdisc's major (0) or any other finds nothing.
-        if (!qdiscLookup(dev, tcHMaj(clid))) throw new KernelError('ENOENT', 'Failed to find qdisc with specified classid');
+        p = qdiscLookup(dev, tcHMaj(clid));
+        if (!p) throw new KernelError('ENOENT', 'Failed to find qdisc with specified classid');
+        q = qdiscLeaf(p, clid);
       } else q = ingressQdisc(dev);
     } else q = rootQdisc(dev);
     if (!q) throw new KernelError('ENOENT', 'Cannot find specified qdisc on specified device');
@@ -102,43 +143,190 @@ function tcGetQdisc(ctx: RequestContext, state: NetworkState): number {
   if (ctx.header.type === RTM.RTM_DELQDISC) {
     if (!clid) throw new KernelError('EINVAL', 'Classid cannot be zero');
     if (q.handle === 0) throw new KernelError('ENOENT', 'Cannot delete qdisc with handle of zero');
-    throw new KernelError('EOPNOTSUPP', 'nlsim: deleting qdiscs is not modelled yet');
+    if (p) throw new KernelError('EOPNOTSUPP', 'nlsim: qdiscs below classes are not modelled yet');
+    qdiscGraft(ctx, dev, clid, null, q);
+    return 0;
   }
   qdiscGetNotify(ctx, q, clid);
   return 0;
 }
 
 /**
- * tcModifyQdisc mirrors tc_modify_qdisc() → __tc_modify_qdisc() over default qdiscs (handle
- * 0, so "ignore it" and create): every path to qdisc_create() with its errors, then
- * qdisc_lookup_ops(). Creating a qdisc of a known kind is refused: nlsim does not model it.
+ * qdiscGraft mirrors qdisc_graft() without a parent qdisc: `now` (null: none) replaces `old`
+ * on the ingress queue or at the root, with the notification. On the ingress queue the old
+ * qdisc is released before it is reported (refcount 0); at the root every transmit queue
+ * lets go of it first (1 left) unless the new qdisc attaches itself (mq).
  */
-function tcModifyQdisc(ctx: RequestContext, state: NetworkState): number {
+function qdiscGraft(ctx: RequestContext, dev: NetDevice, clid: number, now: GraftedQdisc | null, old: Qdisc | undefined): void {
+  if ((old && old.ingress) || (now && now.ingress)) {
+    const cur = ingressQdisc(dev)!;
+    graftIngress(dev, null);
+    qdiscNotify(ctx, clid, { ...cur, refcnt: cur.builtin ? cur.refcnt : 0 }, now ? { ...now, refcnt: 1 } : undefined);
+    if (now) graftIngress(dev, now);
+    return;
+  }
+  const cur = rootQdisc(dev);
+  const attaches = now?.kind === 'mq';
+  graftRoot(dev, now, running(dev));
+  qdiscNotify(ctx, clid, { ...cur, refcnt: attaches || cur.builtin ? cur.refcnt : 1 }, now ? rootQdisc(dev) : undefined);
+}
+
+/** FIFO_KINDS are the sch_fifo.c qdiscs: their limit counts packets, bytes for bfifo. */
+const FIFO_KINDS = new Set(['pfifo', 'bfifo', 'pfifo_head_drop']);
+/** MODELLED_KINDS are the kinds nlsim can create. */
+const MODELLED_KINDS = new Set([...FIFO_KINDS, 'pfifo_fast', 'noqueue', 'mq', 'ingress', 'clsact']);
+/** ETH_HLEN: the hard_header_len psched_mtu() adds for Ethernet devices. */
+const ETH_HLEN = 14;
+
+/**
+ * qdiscCreate mirrors qdisc_create() for the kinds nlsim models: the ops lookup, the
+ * reserved ingress parent, handle allocation, block indexes, then the kind's init.
+ */
+function qdiscCreate(tca: (AttrView | undefined)[], dev: NetDevice, parent: number, handle: number, allocHandle: () => number): GraftedQdisc {
+  const kindAttr = tca[TCA.TCA_KIND];
+  const name = kindAttr ? kindAttr.string() : '';
+  if (!kindAttr || !QDISC_KINDS.has(name) || nlaStrcmp(kindAttr, name)) throw new KernelError('ENOENT', 'Specified qdisc kind is unknown');
+  const ingress = name === 'ingress' || name === 'clsact';
+  if (handle === TC_H_INGRESS) {
+    if (!ingress) throw new KernelError('EINVAL', 'Specified parent ID is reserved for ingress and clsact Qdiscs');
+  } else if (handle === 0) {
+    handle = allocHandle();
+    if (!handle) throw new KernelError('ENOSPC', 'Maximum number of qdisc handles was exceeded');
+  }
+  for (const [type, what] of [[TCA.TCA_INGRESS_BLOCK, 'Ingress'], [TCA.TCA_EGRESS_BLOCK, 'Egress']] as const) {
+    const a = tca[type];
+    if (!a) continue;
+    if (!a.u32()) throw new KernelError('EINVAL', `${what} block index cannot be 0`);
+    if (!ingress || (type === TCA.TCA_EGRESS_BLOCK && name === 'ingress')) throw new KernelError('EOPNOTSUPP', `${what} block sharing is not supported`);
+    throw new KernelError('EOPNOTSUPP', 'nlsim: shared blocks are not modelled yet');
+  }
+  if (!MODELLED_KINDS.has(name)) throw new KernelError('EOPNOTSUPP', `nlsim: creating a ${name} qdisc is not modelled yet`);
+  if (tca[TCA.TCA_STAB]) throw new KernelError('EOPNOTSUPP', 'nlsim: size tables (TCA_STAB) are not modelled yet');
+  const opt = tca[TCA.TCA_OPTIONS];
+  let limit: number | undefined;
+  if (FIFO_KINDS.has(name)) {
+    // fifo_init(): tx_queue_len packets (times psched_mtu() bytes for bfifo), or tc_fifo_qopt.
+    if (!opt) limit = name === 'bfifo' ? (dev.txqlen * (dev.mtu + (dev.type === 1 ? ETH_HLEN : 0))) >>> 0 : dev.txqlen;
+    else if (opt.length < 4) throw new KernelError('EINVAL');
+    else limit = opt.u32();
+  } else if (name === 'mq') {
+    if (parent !== TC_H_ROOT || dev.numTxQueues <= 1) throw new KernelError('EOPNOTSUPP'); // mq_init_common()
+  } else if (ingress) {
+    if (parent !== TC_H_INGRESS) throw new KernelError('EOPNOTSUPP'); // ingress_init(), clsact_init()
+  }
+  if (tca[TCA.TCA_RATE]) {
+    if (name === 'mq') throw new KernelError('EOPNOTSUPP', 'Cannot attach rate estimator to a multi-queue root qdisc');
+    throw new KernelError('EOPNOTSUPP', 'nlsim: rate estimators are not modelled yet');
+  }
+  if (ingress) return newIngress(dev, name);
+  return { kind: name, handle, parent, builtin: false, classful: name === 'mq', ingress: false, dev, ...(limit !== undefined ? { limit } : {}) };
+}
+
+/** reqCreateOrReplace / reqCreateExclusive / reqChange mirror sch_api.c's flag tests. */
+const reqCreateOrReplace = (f: number) => (f & NLM_F_CREATE) !== 0 && (f & NLM_F_REPLACE) !== 0;
+const reqCreateExclusive = (f: number) => (f & NLM_F_CREATE) !== 0 && (f & NLM_F_EXCL) !== 0;
+const reqChange = (f: number) => !(f & NLM_F_CREATE) && !(f & NLM_F_REPLACE) && !(f & NLM_F_EXCL);
+
+/**
+ * tcModifyQdisc mirrors tc_modify_qdisc() → __tc_modify_qdisc(): change an existing qdisc,
+ * or create one and graft it at the root or on the ingress queue. Grafting below a class
+ * (mq's queues) and re-grafting an existing qdisc are not modelled.
+ */
+function tcModifyQdisc(ctx: RequestContext, state: NetworkState, allocHandle: (dev: NetDevice) => number): number {
   const tca = parseTca(ctx.message, ctx.extack);
   const tcm = decodeTcMsg(ctx.payload);
   const dev = devOf(ctx, state, tcm.ifindex);
   if (!dev) throw new KernelError('ENODEV');
+  const flags = ctx.header.flags;
+  const kind = tca[TCA.TCA_KIND];
   const clid = tcm.parent;
+  let q: Qdisc | undefined;
+  let create = false;
+  let mustCreate = true; // create_n_graft (NLM_F_CREATE needed) rather than create_n_graft2
   if (clid) {
     if (clid !== TC_H_ROOT) {
       if (clid !== TC_H_INGRESS) {
-        if (!qdiscLookup(dev, tcHMaj(clid))) throw new KernelError('ENOENT', 'Failed to find specified qdisc');
-      } else createIngressQueue(dev); // dev_ingress_queue_create(): its qdisc is noop
-    }
-    // The qdisc found (root, ingress noop) has handle 0: "It may be default qdisc, ignore it".
-    if (tcm.handle) {
-      if (tcHMin(tcm.handle)) throw new KernelError('EINVAL', 'Invalid minor handle');
-      // qdisc_lookup(dev, tcm_handle) finds nothing: create_n_graft.
+        const p = qdiscLookup(dev, tcHMaj(clid));
+        if (!p) throw new KernelError('ENOENT', 'Failed to find specified qdisc');
+        if (p.ingress) throw new KernelError('EOPNOTSUPP', 'Cannot add children to ingress/clsact qdisc');
+        qdiscLeaf(p, clid);
+        throw new KernelError('EOPNOTSUPP', 'nlsim: qdiscs below classes are not modelled yet');
+      }
+      createIngressQueue(dev);
+      q = ingressQdisc(dev);
+    } else q = rootQdisc(dev);
+    if (q && q.handle === 0) q = undefined; // "It may be default qdisc, ignore it"
+    if (!q || !tcm.handle || q.handle !== tcm.handle) {
+      if (tcm.handle) {
+        if (q && !(flags & NLM_F_REPLACE)) throw new KernelError('EEXIST', 'NLM_F_REPLACE needed to override');
+        if (tcHMin(tcm.handle)) throw new KernelError('EINVAL', 'Invalid minor handle');
+        const found = qdiscLookup(dev, tcm.handle);
+        if (!found) create = true;
+        else {
+          if (found.parent !== tcm.parent) throw new KernelError('EINVAL', 'Cannot move an existing qdisc to a different parent');
+          if (flags & NLM_F_EXCL) throw new KernelError('EEXIST', 'Exclusivity flag on, cannot override');
+          if (kind && nlaStrcmp(kind, found.kind)) throw new KernelError('EINVAL', 'Invalid qdisc name: must match existing qdisc');
+          if (found.ingress) throw new KernelError('EINVAL', 'Cannot regraft ingress or clsact Qdiscs');
+          throw new KernelError('EOPNOTSUPP', 'nlsim: re-grafting an existing qdisc is not modelled yet');
+        }
+      } else if (!q) create = true;
+      else if (kind && nlaStrcmp(kind, q.kind)) {
+        if (reqCreateOrReplace(flags) || reqCreateExclusive(flags)) create = true;
+        else if (reqChange(flags)) {
+          create = true;
+          mustCreate = false;
+        }
+      }
     }
   } else {
     if (!tcm.handle) throw new KernelError('EINVAL', 'Handle cannot be zero');
-    throw new KernelError('ENOENT', 'Specified qdisc not found');
+    q = qdiscLookup(dev, tcm.handle);
   }
-  if (!(ctx.header.flags & NLM_F_CREATE)) throw new KernelError('ENOENT', 'Qdisc not found. To create specify NLM_F_CREATE flag');
-  const kind = tca[TCA.TCA_KIND];
-  const name = kind ? kind.string() : '';
-  if (!kind || !QDISC_KINDS.has(name) || nlaStrcmp(kind, name)) throw new KernelError('ENOENT', 'Specified qdisc kind is unknown');
-  throw new KernelError('EOPNOTSUPP', `nlsim: creating a ${name} qdisc is not modelled yet`);
+  if (!create) {
+    if (!q) throw new KernelError('ENOENT', 'Specified qdisc not found');
+    if (flags & NLM_F_EXCL) throw new KernelError('EEXIST', 'Exclusivity flag on, cannot modify');
+    if (kind && nlaStrcmp(kind, q.kind)) throw new KernelError('EINVAL', 'Invalid qdisc name: must match existing qdisc');
+    qdiscChange(tca, q);
+    qdiscNotify(ctx, clid, undefined, q.ingress ? ingressQdisc(dev) : rootQdisc(dev));
+    return 0;
+  }
+  if (mustCreate && !(flags & NLM_F_CREATE)) throw new KernelError('ENOENT', 'Qdisc not found. To create specify NLM_F_CREATE flag');
+  const handle = clid === TC_H_INGRESS ? TC_H_INGRESS : tcm.handle;
+  const now = qdiscCreate(tca, dev, tcm.parent, handle, () => allocHandle(dev));
+  qdiscGraft(ctx, dev, clid, now, undefined);
+  return 0;
+}
+
+/**
+ * qdiscChange mirrors qdisc_change() for a qdisc nlsim grafted: new options (the fifos'
+ * limit); kinds without a change operation refuse options.
+ */
+function qdiscChange(tca: (AttrView | undefined)[], q: Qdisc): void {
+  const opt = tca[TCA.TCA_OPTIONS];
+  if (opt) {
+    if (q.limit === undefined) throw new KernelError('EINVAL', 'Change operation not supported by specified qdisc');
+    if (tca[TCA.TCA_INGRESS_BLOCK] || tca[TCA.TCA_EGRESS_BLOCK]) throw new KernelError('EOPNOTSUPP', 'Change of blocks is not supported');
+    if (opt.length < 4) throw new KernelError('EINVAL');
+  }
+  if (tca[TCA.TCA_STAB]) throw new KernelError('EOPNOTSUPP', 'nlsim: size tables (TCA_STAB) are not modelled yet');
+  if (tca[TCA.TCA_RATE] && q.kind !== 'mq') throw new KernelError('EOPNOTSUPP', 'nlsim: rate estimators are not modelled yet');
+  if (opt) {
+    const { refcnt: _refcnt, ...g } = q;
+    graftRoot(q.dev, { ...g, limit: opt.u32() }, running(q.dev));
+  }
+}
+
+/** qdiscAllocHandle mirrors qdisc_alloc_handle(): the next free 8001:… handle of a counter shared by all devices. */
+function handleAllocator(): (dev: NetDevice) => number {
+  let autohandle = 0x80000000;
+  return (dev) => {
+    for (let i = 0; i < 0x8000; i++) {
+      autohandle = (autohandle + 0x10000) >>> 0;
+      if (autohandle === 0xffff0000) autohandle = 0x80000000;
+      if (!qdiscLookup(dev, autohandle)) return autohandle;
+    }
+    return 0;
+  };
 }
 
 /**
@@ -195,25 +383,49 @@ function tcDumpQdisc(ctx: RequestContext, state: NetworkState): DumpControl {
 }
 
 /**
- * tcCtlTclass mirrors tc_ctl_tclass() → __tc_ctl_tclass() up to qdisc_lookup(): the qdisc
- * holding the class is looked up by major, and no default qdisc has one, so the request
- * fails with ENOENT (EINVAL when tcm_parent and tcm_handle name different majors).
+ * tcCtlTclass mirrors tc_ctl_tclass() → __tc_ctl_tclass(): the qdisc holding the class is
+ * looked up by major (no default qdisc has one: ENOENT; EINVAL when tcm_parent and
+ * tcm_handle name different majors or the qdisc has no classes), then the class. A get is
+ * answered on RTNLGRP_TC; mq, ingress and clsact can neither create, change nor delete classes.
  */
 function tcCtlTclass(ctx: RequestContext, state: NetworkState): number {
-  parseTca(ctx.message, ctx.extack);
+  const tca = parseTca(ctx.message, ctx.extack);
   const tcm = decodeTcMsg(ctx.payload);
   const dev = devOf(ctx, state, tcm.ifindex);
   if (!dev) throw new KernelError('ENODEV');
+  let portid = tcm.parent;
   let qid = tcHMaj(tcm.handle);
-  if (tcm.parent !== TC_H_ROOT) {
-    const qid1 = tcHMaj(tcm.parent);
+  if (portid !== TC_H_ROOT) {
+    const qid1 = tcHMaj(portid);
     if (qid && qid1) {
       if (qid !== qid1) throw new KernelError('EINVAL');
     } else if (qid1) qid = qid1;
     else if (qid === 0) qid = rootQdisc(dev).handle;
+    if (portid) portid = tcMake(qid, portid);
   } else if (qid === 0) qid = rootQdisc(dev).handle;
-  if (!qdiscLookup(dev, qid)) throw new KernelError('ENOENT');
-  throw new KernelError('EOPNOTSUPP', 'nlsim: classes are not modelled yet');
+  const q = qdiscLookup(dev, qid);
+  if (!q) throw new KernelError('ENOENT');
+  if (!q.classful) throw new KernelError('EINVAL');
+  let clid = tcm.handle;
+  if (clid === 0) {
+    if (portid === TC_H_ROOT) clid = qid;
+  } else clid = tcMake(qid, clid);
+  const cl = clid ? classFind(q, clid) : 0;
+  const type = ctx.header.type;
+  if (cl === 0) {
+    if (type !== RTM.RTM_NEWTCLASS || !(ctx.header.flags & NLM_F_CREATE)) throw new KernelError('ENOENT');
+  } else if (type === RTM.RTM_NEWTCLASS) {
+    if (ctx.header.flags & NLM_F_EXCL) throw new KernelError('EEXIST');
+  } else if (type === RTM.RTM_DELTCLASS) {
+    throw new KernelError('EOPNOTSUPP'); // tclass_del_notify(): mq, ingress and clsact have no delete
+  } else {
+    // tclass_get_notify(): to RTNLGRP_TC, echoed with NLM_F_ECHO.
+    ctx.notify(ctx.encode(RTM.RTM_NEWTCLASS, (w) => fillClass(w, q, cl)), RTNLGRP.RTNLGRP_TC, { allocSize: NLMSG_GOODSIZE });
+    return 0;
+  }
+  if (tca[TCA.TCA_INGRESS_BLOCK] || tca[TCA.TCA_EGRESS_BLOCK]) throw new KernelError('EOPNOTSUPP', 'Shared blocks are not supported for classes');
+  if (clid === TC_H_ROOT) throw new KernelError('EINVAL', 'Cannot create traffic class with classid TC_H_ROOT');
+  throw new KernelError('EOPNOTSUPP'); // no cops->change
 }
 
 /**
@@ -229,8 +441,10 @@ function dumpTclassQdisc(chunk: DumpChunk, d: DumpState, q: Qdisc, parent: numbe
   const skip = (d.args[1] as number | undefined) ?? 0;
   let count = skip;
   let stop = false;
-  for (let ntx = skip; ntx < q.dev.numTxQueues; ntx++) {
-    if (!chunk.put(RTM.RTM_NEWTCLASS, (w) => fillMqClass(w, q, ntx + 1))) {
+  // mq_walk(): one class per transmit queue; ingress_walk() and clsact_walk() walk nothing.
+  const classes = q.kind === 'mq' ? q.dev.numTxQueues : 0;
+  for (let ntx = skip; ntx < classes; ntx++) {
+    if (!chunk.put(RTM.RTM_NEWTCLASS, (w) => fillClass(w, q, ntx + 1))) {
       stop = true;
       break;
     }
@@ -275,7 +489,8 @@ function tcDumpTclass(ctx: RequestContext, state: NetworkState): DumpControl {
 
 /** registerQdiscApi installs sch_api.c's handlers (pktsched_init(): PF_UNSPEC, no flags). */
 export function registerQdiscApi(rtnl: Rtnetlink, state: NetworkState): void {
-  rtnl.register(0, RTM.RTM_NEWQDISC, { doit: (ctx) => tcModifyQdisc(ctx, state) });
+  const allocHandle = handleAllocator();
+  rtnl.register(0, RTM.RTM_NEWQDISC, { doit: (ctx) => tcModifyQdisc(ctx, state, allocHandle) });
   rtnl.register(0, RTM.RTM_DELQDISC, { doit: (ctx) => tcGetQdisc(ctx, state) });
   rtnl.register(0, RTM.RTM_GETQDISC, { doit: (ctx) => tcGetQdisc(ctx, state), dumpit: (ctx) => tcDumpQdisc(ctx, state) });
   rtnl.register(0, RTM.RTM_NEWTCLASS, { doit: (ctx) => tcCtlTclass(ctx, state) });

@@ -42,24 +42,32 @@ function writeStats(w: AttrWriter): void {
 
 /**
  * fillQdisc mirrors tc_fill_qdisc() after nlmsg_put(): struct tcmsg (tcm_parent is `clid`,
- * tcm_info the reference count), TCA_KIND, the kind's dump (pfifo_fast: TCA_OPTIONS; noqueue
- * and mq: nothing), TCA_HW_OFFLOAD 0, the statistics.
+ * tcm_info the reference count), TCA_KIND, the kind's dump (pfifo_fast: the priomap; the fifos: their
+ * limit; ingress and clsact: an empty nest; noqueue and mq: nothing), TCA_HW_OFFLOAD 0, the statistics.
  */
 export function fillQdisc(w: AttrWriter, q: Qdisc, clid: number): void {
   w.raw(encodeTcMsg({ family: 0, ifindex: q.dev.ifindex, handle: q.handle, parent: clid, info: q.refcnt }));
   w.string(TCA.TCA_KIND, q.kind);
   if (q.kind === 'pfifo_fast') w.bytes(TCA.TCA_OPTIONS, prioQopt());
+  else if (q.limit !== undefined) w.u32(TCA.TCA_OPTIONS, q.limit); // fifo_dump(): struct tc_fifo_qopt
+  else if (q.ingress) w.endNest(w.beginNest(TCA.TCA_OPTIONS, false)); // ingress_dump(): an empty nest
   w.u8(TCA.TCA_HW_OFFLOAD, 0);
   writeStats(w);
 }
 
 /**
- * fillMqClass mirrors tc_fill_tclass() for class `cl` of an mq qdisc (mq_dump_class(): parent
- * TC_H_ROOT, handle the queue number, tcm_info the leaf's handle; mq_dump_class_stats(): the
- * leaf's counters).
+ * fillClass mirrors tc_fill_tclass() for class `cl` of `q`: for mq, mq_dump_class() (parent
+ * TC_H_ROOT, handle the queue number, tcm_info the leaf's handle) and mq_dump_class_stats()
+ * (the leaf's counters); ingress and clsact have neither, so their classes report the
+ * qdisc's handle as handle and parent and an empty TCA_STATS2.
  */
-export function fillMqClass(w: AttrWriter, q: Qdisc, cl: number): void {
-  w.raw(encodeTcMsg({ family: 0, ifindex: q.dev.ifindex, handle: (q.handle | tcHMin(cl)) >>> 0, parent: TC_H_ROOT, info: 0 }));
+export function fillClass(w: AttrWriter, q: Qdisc, cl: number): void {
+  const mq = q.kind === 'mq';
+  w.raw(encodeTcMsg({ family: 0, ifindex: q.dev.ifindex, handle: mq ? (q.handle | tcHMin(cl)) >>> 0 : q.handle, parent: mq ? TC_H_ROOT : q.handle, info: 0 }));
   w.string(TCA.TCA_KIND, q.kind);
-  writeStats(w);
+  if (mq) writeStats(w);
+  else {
+    w.endNest(w.beginNest(TCA.TCA_STATS2, false));
+    w.bytes(TCA.TCA_STATS, new Uint8Array(TC_STATS_LEN));
+  }
 }

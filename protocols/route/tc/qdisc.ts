@@ -1,38 +1,49 @@
 /**
- * The qdiscs a device has, as sch_generic.c attaches them: noop_qdisc until the device first
- * goes up, then dev_activate() → attach_default_qdiscs(): noqueue on IFF_NO_QUEUE devices
- * (loopback, veth, bridge, vlan), the default qdisc (pfifo_fast) on a single-queue device,
- * and mq with one pfifo_fast per transmit queue on a multi-queue one. The qdisc stays when
- * the device goes down; dev_shutdown() puts noop_qdisc back when it is unregistered.
+ * The qdiscs a device has. By default sch_generic.c attaches them: noop_qdisc until the
+ * device first goes up, then dev_activate() → attach_default_qdiscs(): noqueue on
+ * IFF_NO_QUEUE devices (loopback, veth, bridge, vlan), the default qdisc (pfifo_fast) on a
+ * single-queue device, and mq with one pfifo_fast per transmit queue on a multi-queue one.
+ * The qdisc stays when the device goes down; dev_shutdown() puts noop_qdisc back when it is
+ * unregistered. `tc qdisc add` grafts others at the root (qdisc_graft()) and on the ingress
+ * queue (ingress, clsact).
  *
- * nlsim keeps only the root's kind on the device (NetDevice.qdisc, which IFLA_QDISC
- * reports); the qdiscs themselves are derived from it, since every one of them is a default
- * qdisc (handle 0, no options of its own, no traffic).
+ * The root's kind lives on the device (NetDevice.qdisc, which IFLA_QDISC reports); a root
+ * grafted by a request is kept here beside it, and default qdiscs are derived from the kind
+ * (handle 0, no options of their own, no traffic).
  *
  * @note The default qdisc is the sysctl net.core.default_qdisc, pfifo_fast on a kernel built
  * without CONFIG_NET_SCH_DEFAULT; a host that set it to fq_codel shows fq_codel instead.
  */
 import type { NetDevice } from '../device.js';
-import { TC_H_ROOT, tcHMake } from './uapi.js';
-
-/** QdiscKind is a Qdisc_ops id nlsim models. */
-export type QdiscKind = 'noop' | 'noqueue' | 'pfifo_fast' | 'mq';
+import { TC_H_INGRESS, TC_H_ROOT, tcHMake } from './uapi.js';
 
 /** Qdisc is the part of struct Qdisc that tc_fill_qdisc() reports. */
 export interface Qdisc {
   /** q->ops->id. */
   readonly kind: string;
   readonly handle: number;
-  /** q->parent: TC_H_ROOT for a root qdisc, the mq class for its children. */
+  /** q->parent: TC_H_ROOT for a root qdisc, TC_H_INGRESS on the ingress queue, the mq class for its children. */
   readonly parent: number;
   /** refcount_read(&q->refcnt): what tcm_info carries. */
   readonly refcnt: number;
   /** TCQ_F_BUILTIN (noop_qdisc): never dumped. */
   readonly builtin: boolean;
-  /** ops->cl_ops: the qdisc has classes (mq). */
+  /** ops->cl_ops: the qdisc has classes (mq, ingress, clsact). */
   readonly classful: boolean;
+  /** TCQ_F_INGRESS: ingress and clsact. */
+  readonly ingress: boolean;
+  /** sch->limit of the fifos: packets (pfifo, pfifo_head_drop) or bytes (bfifo). */
+  readonly limit?: number;
   readonly dev: NetDevice;
 }
+
+/** What a request grafted: the qdisc, without the reference count (derived where it is). */
+export type GraftedQdisc = Omit<Qdisc, 'refcnt'>;
+
+/** grafted holds the root qdiscs requests grafted (dev->qdisc when it is not a default one). */
+const grafted = new WeakMap<NetDevice, GraftedQdisc>();
+/** ingressQueues holds the devices with an ingress queue (dev->ingress_queue) and its qdisc (null: noop_qdisc). */
+const ingressQueues = new WeakMap<NetDevice, GraftedQdisc | null>();
 
 /**
  * defaultRootKind mirrors attach_default_qdiscs(): what a device gets at its first
@@ -45,16 +56,43 @@ export function defaultRootKind(dev: NetDevice): string {
   return 'mq';
 }
 
+/** noop is noop_qdisc as seen from `dev` (TCQ_F_BUILTIN, no device of its own). */
+function noop(dev: NetDevice): Qdisc {
+  return { kind: 'noop', handle: 0, parent: 0, refcnt: 1, builtin: true, classful: false, ingress: false, dev };
+}
+
 /**
- * rootQdisc mirrors rtnl_dereference(dev->qdisc). A qdisc attached to every transmit queue
- * and to dev->qdisc holds two references (qdisc_create_dflt() then qdisc_refcount_inc());
- * mq holds one, as does each child (its queue's qdisc_sleeping).
+ * rootRefcnt is the reference count of a root qdisc: mq holds one (its children hang on the
+ * queues); any other grafted root one per transmit queue plus dev->qdisc's; a default one
+ * attached per queue two (qdisc_create_dflt() then qdisc_refcount_inc() for dev->qdisc).
  */
+function rootRefcnt(q: GraftedQdisc, isDefault: boolean): number {
+  if (q.kind === 'mq') return 1;
+  return isDefault ? 2 : q.dev.numTxQueues + 1;
+}
+
+/** rootQdisc mirrors rtnl_dereference(dev->qdisc). */
 export function rootQdisc(dev: NetDevice): Qdisc {
   const kind = dev.qdisc;
   if (kind === 'noop') return noop(dev);
-  const mq = kind === 'mq';
-  return { kind, handle: 0, parent: TC_H_ROOT, refcnt: mq ? 1 : 2, builtin: false, classful: mq, dev };
+  const g = grafted.get(dev);
+  if (g && g.kind === kind) return { ...g, refcnt: rootRefcnt(g, false) };
+  const q: GraftedQdisc = { kind, handle: 0, parent: TC_H_ROOT, builtin: false, classful: kind === 'mq', ingress: false, dev };
+  return { ...q, refcnt: rootRefcnt(q, true) };
+}
+
+/**
+ * graftRoot mirrors the root half of qdisc_graft(): `q` becomes dev->qdisc (null: noop_qdisc,
+ * after which dev_activate() attaches the default qdiscs again on a device that is up).
+ */
+export function graftRoot(dev: NetDevice, q: GraftedQdisc | null, up: boolean): void {
+  if (q) {
+    grafted.set(dev, q);
+    dev.qdisc = q.kind;
+    return;
+  }
+  grafted.delete(dev);
+  dev.qdisc = up ? defaultRootKind(dev) : 'noop';
 }
 
 /**
@@ -63,31 +101,17 @@ export function rootQdisc(dev: NetDevice): Qdisc {
  * handle (0) selects, so a walk meets them last queue first.
  */
 export function qdiscHash(dev: NetDevice): Qdisc[] {
-  if (dev.qdisc !== 'mq') return [];
+  const root = rootQdisc(dev);
+  if (root.kind !== 'mq') return [];
   const out: Qdisc[] = [];
-  for (let ntx = dev.numTxQueues - 1; ntx >= 0; ntx--) out.push(mqChild(dev, ntx));
+  for (let ntx = dev.numTxQueues - 1; ntx >= 0; ntx--) out.push(mqChild(root, ntx));
   return out;
 }
 
-/** mqChild is the default qdisc mq_init_common() made for transmit queue `ntx` (parent 0:ntx+1). */
-export function mqChild(dev: NetDevice, ntx: number): Qdisc {
-  return { kind: 'pfifo_fast', handle: 0, parent: tcHMake(0, ntx + 1), refcnt: 1, builtin: false, classful: false, dev };
+/** mqChild is the default qdisc mq_init_common() made for transmit queue `ntx` (parent mq:ntx+1). */
+export function mqChild(mq: Qdisc, ntx: number): Qdisc {
+  return { kind: 'pfifo_fast', handle: 0, parent: tcHMake(mq.handle, ntx + 1), refcnt: 1, builtin: false, classful: false, ingress: false, dev: mq.dev };
 }
-
-/**
- * qdiscLookup mirrors qdisc_lookup(): the qdisc with `handle` among the root, the hash and
- * the ingress queue's. Handle 0 finds nothing, and every qdisc nlsim has is a default one
- * with handle 0, so nothing is ever found.
- */
-export function qdiscLookup(dev: NetDevice, handle: number): Qdisc | undefined {
-  if (!handle) return undefined;
-  const root = rootQdisc(dev);
-  if (!root.builtin && root.handle === handle) return root;
-  return qdiscHash(dev).find((q) => q.handle === handle);
-}
-
-/** ingressQueues holds the devices whose ingress queue exists (dev->ingress_queue). */
-const ingressQueues = new WeakSet<NetDevice>();
 
 /**
  * createIngressQueue mirrors dev_ingress_queue_create(): RTM_NEWQDISC with parent
@@ -95,17 +119,38 @@ const ingressQueues = new WeakSet<NetDevice>();
  * fail, and it stays.
  */
 export function createIngressQueue(dev: NetDevice): void {
-  ingressQueues.add(dev);
+  if (!ingressQueues.has(dev)) ingressQueues.set(dev, null);
 }
 
-/** ingressQdisc mirrors dev_ingress_queue(dev)->qdisc_sleeping: noop_qdisc, or nothing without an ingress queue. */
+/** ingressQdisc mirrors dev_ingress_queue(dev)->qdisc_sleeping: undefined without an ingress queue. */
 export function ingressQdisc(dev: NetDevice): Qdisc | undefined {
-  return ingressQueues.has(dev) ? noop(dev) : undefined;
+  if (!ingressQueues.has(dev)) return undefined;
+  const g = ingressQueues.get(dev);
+  return g ? { ...g, refcnt: 1 } : noop(dev);
 }
 
-/** noop is noop_qdisc as seen from `dev` (TCQ_F_BUILTIN, no device of its own). */
-function noop(dev: NetDevice): Qdisc {
-  return { kind: 'noop', handle: 0, parent: 0, refcnt: 1, builtin: true, classful: false, dev };
+/** graftIngress puts `q` (null: noop_qdisc) on the device's ingress queue. */
+export function graftIngress(dev: NetDevice, q: GraftedQdisc | null): void {
+  ingressQueues.set(dev, q);
+}
+
+/** newIngress builds an ingress or clsact qdisc (handle ffff:0, parent TC_H_INGRESS). */
+export function newIngress(dev: NetDevice, kind: string): GraftedQdisc {
+  return { kind, handle: tcHMake(TC_H_INGRESS, 0), parent: TC_H_INGRESS, builtin: false, classful: true, ingress: true, dev };
+}
+
+/**
+ * qdiscLookup mirrors qdisc_lookup(): the qdisc with `handle` among the root, the hash and
+ * the ingress queue's. Handle 0 finds nothing.
+ */
+export function qdiscLookup(dev: NetDevice, handle: number): Qdisc | undefined {
+  if (!handle) return undefined;
+  const root = rootQdisc(dev);
+  if (!root.builtin && root.handle === handle) return root;
+  const q = qdiscHash(dev).find((x) => x.handle === handle);
+  if (q) return q;
+  const ingress = ingressQdisc(dev);
+  return ingress && !ingress.builtin && ingress.handle === handle ? ingress : undefined;
 }
 
 /** dumpIgnored mirrors tc_qdisc_dump_ignore(): builtin qdiscs are never dumped (nlsim has no invisible ones). */

@@ -142,6 +142,51 @@ const actionRequests: Step[] = [
   { type: RTM_DELACTION, flags: ACK, payload: concat(tcamsg, actTab(kind('mirred'), attrU32(3, 7))) }, { type: RTM_DELACTION, flags: ACK | NLM_F_ROOT, payload: concat(tcamsg, attr(1, new Uint8Array(0))) },
 ];
 
+const REPLACE = ACK | NLM_F_CREATE | 0x100; // NLM_F_REPLACE
+/** opts is TCA_OPTIONS with a raw payload; limit is a fifo's struct tc_fifo_qopt. */
+const opts = (p: Uint8Array) => attr(2, p);
+const limit = (n: number) => opts(new Uint8Array(Uint32Array.of(n).buffer));
+
+/** Devices: ifb0 2, ifb1 3 (3 tx queues), i0 4 / i0p 5; qdiscs added, replaced, changed and deleted. */
+const graftRequests: Step[] = [
+  createLink('ifb0', 'ifb'), createLink('ifb1', 'ifb', ntxq(3)), createLink('i0', 'veth'),
+  tc(RTM_NEWQDISC, CREATE, { ifindex: 2, parent: ROOT, handle: 0x10000 }, kind('pfifo')), tc(RTM_GETQDISC, DUMP, {}),
+  up(2), up(3), up(4), tc(RTM_GETQDISC, DUMP, {}),
+  tc(RTM_NEWQDISC, CREATE, { ifindex: 3, parent: ROOT, handle: 0x20000 }, kind('bfifo'), limit(3000)),
+  tc(RTM_NEWQDISC, REPLACE, { ifindex: 2, parent: ROOT, handle: 0x10000 }, kind('pfifo'), limit(5)),
+  tc(RTM_NEWQDISC, REPLACE | NLM_F_ECHO, { ifindex: 2, parent: ROOT, handle: 0x30000 }, kind('pfifo_head_drop')),
+  tc(RTM_NEWQDISC, CREATE, { ifindex: 2, parent: INGRESS, handle: 0xffff0000 }, kind('ingress')),
+  tc(RTM_NEWQDISC, CREATE, { ifindex: 2, parent: INGRESS, handle: 0xffff0000 }, kind('clsact')),
+  tc(RTM_NEWQDISC, CREATE, { ifindex: 3, parent: INGRESS }, kind('clsact')),
+  tc(RTM_NEWQDISC, CREATE, { ifindex: 4, parent: ROOT, handle: 0x40000 }, kind('noqueue')),
+  tc(RTM_GETQDISC, DUMP, {}), tc(RTM_GETQDISC, REQ, { ifindex: 2, parent: INGRESS }), tc(RTM_GETQDISC, REQ | NLM_F_ECHO, { ifindex: 3, parent: ROOT }),
+  tc(RTM_GETQDISC, ACK, { ifindex: 2, handle: 0x30000 }), tc(RTM_GETQDISC, ACK, { ifindex: 2, handle: 0xffff0000 }), tc(RTM_GETQDISC, ACK, { ifindex: 2, parent: 0x30001 }),
+  tc(RTM_GETTCLASS, DUMP, { ifindex: 3 }), tc(RTM_GETTCLASS, DUMP, { ifindex: 2 }), tc(RTM_GETTCLASS, ACK, { ifindex: 3, handle: 0x20001 }), tc(RTM_GETTCLASS, ACK, { ifindex: 2, handle: 0xffff0001 }),
+  tc(RTM_GETTFILTER, DUMP, { ifindex: 2, parent: 0xfffffff2 }), tc(RTM_GETTFILTER, DUMP, { ifindex: 3, parent: 0xfffffff3 }), tc(RTM_GETCHAIN, DUMP, { ifindex: 3, parent: 0xfffffff2 }),
+  tc(RTM_GETTFILTER, ACK, { ifindex: 3, parent: 0xffff0007, info: 0x10003 }), tc(RTM_GETTFILTER, ACK, { ifindex: 3, parent: 0xffff0000, info: 0x10003 }),
+  tc(RTM_GETTFILTER, ACK, { ifindex: 3, parent: 0x20000, info: 0x10003 }), tc(RTM_GETCHAIN, ACK, { ifindex: 3, parent: 0xffff0009 }),
+  tc(RTM_NEWQDISC, CREATE, { ifindex: 3, parent: ROOT, handle: 0x50000 }, kind('noqueue')),
+  tc(RTM_NEWQDISC, CREATE, { ifindex: 3, parent: ROOT }, kind('bfifo')), tc(RTM_NEWQDISC, ACK, { ifindex: 3, parent: ROOT }, kind('bfifo'), limit(100)),
+  tc(RTM_NEWQDISC, ACK, { ifindex: 3, handle: 0x20000 }, limit(200)), tc(RTM_NEWQDISC, ACK, { ifindex: 3, handle: 0x20000 }, kind('pfifo'), limit(200)),
+  tc(RTM_NEWQDISC, CREATE, { ifindex: 3, handle: 0x20000 }), tc(RTM_NEWQDISC, ACK, { ifindex: 3, handle: 0x20000 }, opts(Uint8Array.of(1, 2))),
+  tc(RTM_NEWQDISC, ACK, { ifindex: 4, handle: 0x40000 }, limit(1)), tc(RTM_NEWQDISC, ACK, { ifindex: 4, handle: 0x40000 }),
+  tc(RTM_NEWQDISC, ACK, { ifindex: 2, parent: INGRESS, handle: 0xffff0000 }, limit(1)),
+  tc(RTM_NEWQDISC, REPLACE, { ifindex: 3, parent: ROOT, handle: 0x60000 }, kind('mq')), tc(RTM_GETQDISC, DUMP, {}), tc(RTM_GETTCLASS, DUMP, { ifindex: 3 }),
+  tc(RTM_GETQDISC, ACK | NLM_F_ECHO, { ifindex: 3, parent: 0x60002 }), tc(RTM_GETQDISC, ACK, { ifindex: 3, parent: 0x60009 }), tc(RTM_DELQDISC, ACK, { ifindex: 3, parent: 0x60002 }),
+  tc(RTM_GETQDISC, ACK, { ifindex: 2, parent: 0x30002 }),
+  tc(RTM_DELQDISC, ACK, { ifindex: 2, parent: INGRESS }), tc(RTM_DELQDISC, ACK, { ifindex: 2, parent: INGRESS }), tc(RTM_DELQDISC, ACK | NLM_F_ECHO, { ifindex: 2, parent: ROOT }),
+  tc(RTM_DELQDISC, ACK, { ifindex: 3, parent: ROOT }, kind('bfifo')), tc(RTM_DELQDISC, ACK, { ifindex: 3, parent: ROOT, handle: 0x60000 }), tc(RTM_GETQDISC, DUMP, {}),
+  down(4), tc(RTM_DELQDISC, ACK, { ifindex: 4, parent: ROOT }), tc(RTM_GETQDISC, DUMP, {}), up(4), tc(RTM_GETQDISC, DUMP, {}),
+  tc(RTM_NEWQDISC, CREATE, { ifindex: 2, parent: ROOT, handle: 0x80000 }, kind('bfifo')),
+  tc(RTM_NEWQDISC, CREATE, { ifindex: 2, parent: ROOT, handle: 0x90000 }, kind('pfifo'), opts(Uint8Array.of(1, 2))),
+  tc(RTM_NEWQDISC, REPLACE, { ifindex: 2, parent: ROOT, handle: 0x90000 }, kind('mq')), tc(RTM_NEWQDISC, REPLACE, { ifindex: 2, parent: ROOT, handle: 0x90000 }, kind('ingress')),
+  tc(RTM_NEWQDISC, REPLACE, { ifindex: 5, parent: INGRESS }, kind('pfifo')), tc(RTM_NEWQDISC, REPLACE, { ifindex: 5, parent: INGRESS }, kind('clsact'), attrU32(13, 0)),
+  tc(RTM_NEWQDISC, REPLACE, { ifindex: 5, parent: ROOT, handle: 0x90000 }, kind('pfifo'), attrU32(13, 5)), tc(RTM_NEWQDISC, REPLACE, { ifindex: 5, parent: INGRESS }, kind('ingress'), attrU32(14, 5)),
+  tc(RTM_NEWQDISC, REPLACE, { ifindex: 3, parent: ROOT, handle: 0x90000 }, kind('mq'), attr(5, Uint8Array.of(0, 0))),
+  tc(RTM_NEWQDISC, REPLACE, { ifindex: 5, parent: INGRESS }, kind('ingress')), tc(RTM_NEWQDISC, REPLACE, { ifindex: 5, parent: INGRESS }, kind('clsact')),
+  tc(RTM_GETQDISC, DUMP, {}), dellink(2), dellink(4), tc(RTM_GETQDISC, DUMP, {}),
+];
+
 /** sent counts the requests of a scenario so that each one's seq is unique. */
 interface Outcome {
   replies: string[][];
@@ -219,6 +264,7 @@ const scenarios: [string, Step[], { strict?: boolean }][] = [
   ['filters and chains: empty dumps, errors of a qdisc without blocks', [...setup, ...filterRequests], {}],
   ['filters and chains with strict checking', [...setup, ...filterRequests], { strict: true }],
   ['actions: empty dumps of any kind, get and delete errors', actionRequests, {}],
+  ['qdiscs added, replaced, changed and deleted at the root and on the ingress queue, with their notifications', graftRequests, {}],
   ['devices come, go up, down and away: no RTM_NEWQDISC or RTM_DELQDISC on their own', [
     createLink('ifb0', 'ifb'), up(2), tc(RTM_GETQDISC, DUMP, {}), down(2), tc(RTM_GETQDISC, DUMP, {}), up(2), dellink(2),
     createLink('v0', 'veth', ntxq(2)), up(3), createLink('ifb1', 'ifb', ntxq(2)), up(5), tc(RTM_GETQDISC, DUMP, {}), dellink(5), dellink(3), tc(RTM_GETQDISC, DUMP, {}),

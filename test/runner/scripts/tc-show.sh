@@ -1,7 +1,8 @@
 # tc read commands over the default qdiscs: noqueue (lo, veth), noop (down devices, not
 # shown), pfifo_fast (single-queue ifb), mq with per-queue pfifo_fast (3-queue ifb), mq
 # classes, empty filter/chain/action listings, errors, and tc monitor in the background
-# (Linux sends nothing when default qdiscs are attached or devices go away). The ifbs use
+# (Linux sends nothing when default qdiscs are attached or devices go away), then qdiscs
+# added, replaced and deleted at the root and on the ingress queue. The ifbs use
 # addrgenmode none so that Linux sends no MLD reports on them and every counter stays 0.
 out=$(mktemp)
 tc monitor > "$out" &
@@ -27,6 +28,31 @@ done
 ip link set ifb0 down
 ip link del ifb1
 tc qdisc show
+sleep 0.5
+kill $mon
+wait $mon 2>/dev/null
+echo "== tc monitor"
+cat "$out"
+rm -f "$out"
+# Grafting at the root and on the ingress queue with explicit handles (Linux's automatic
+# handles come from a counter shared by every namespace), under tc monitor.
+tc monitor > "$out" &
+mon=$!
+sleep 0.5
+ip link add ifb2 type ifb
+ip link add ifb3 numtxqueues 2 type ifb
+ip link set ifb2 addrgenmode none; ip link set ifb3 addrgenmode none
+for c in "tc qdisc add dev ifb2 root handle 1: pfifo" "ip link set ifb2 up" "ip link set ifb3 up" \
+    "tc qdisc add dev ifb3 root handle 2: bfifo limit 3000" "tc qdisc replace dev ifb2 root handle 1: pfifo limit 5" \
+    "tc qdisc replace dev ifb2 root handle 3: pfifo_head_drop" "tc qdisc add dev ifb2 ingress" "tc qdisc add dev ifb2 clsact" \
+    "tc qdisc add dev ifb3 clsact" "tc -s qdisc show" "tc -d class show dev ifb2" "tc filter show dev ifb3 ingress" \
+    "tc qdisc add dev ifb3 root handle 5: noqueue" "tc qdisc replace dev ifb3 root handle 6: mq" "tc qdisc show dev ifb3" \
+    "tc class show dev ifb3" "tc qdisc del dev ifb2 ingress" "tc qdisc del dev ifb2 root" "tc qdisc del dev ifb3 root" \
+    "tc qdisc add dev ifb2 root handle 7: mq" "tc qdisc show" "ip link show ifb3"; do
+  echo "== $c"; $c 2>&1
+done
+ip link del ifb2
+ip link del ifb3
 sleep 0.5
 kill $mon
 wait $mon 2>/dev/null
