@@ -17,6 +17,7 @@ import { RuleOps } from './fib-rules.js';
 import { NeighOps } from './neighbour.js';
 import { registerNetconf } from './netconf.js';
 import { registerIpmr } from './ipmr.js';
+import { registerAddrlabel } from './addrlabel.js';
 import { registerLinkProp } from './link-prop.js';
 import { registerMdb } from './mdb.js';
 import { registerNexthop } from './nexthop.js';
@@ -71,6 +72,7 @@ export function registerRoute(kernel: VirtualKernel, options: RouteOptions = {})
   registerIpmr(rtnl, state);
   registerMdb(rtnl, state);
   registerLinkProp(rtnl, state);
+  registerAddrlabel(rtnl, state);
   registerTc(rtnl, state);
   const handle = kernel.registerProtocol({
     protocol: NETLINK_ROUTE,
