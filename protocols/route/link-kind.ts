@@ -51,6 +51,8 @@ export interface LinkKind {
   /** addSlave / delSlave mirror ndo_add_slave / ndo_del_slave (IFLA_MASTER). */
   addSlave?(master: NetDevice, port: NetDevice, net: NetOps): void;
   delSlave?(master: NetDevice, port: NetDevice, net: NetOps): void;
+  /** changeMtu mirrors ndo_change_mtu(), called once dev.mtu holds the new value. */
+  changeMtu?(dev: NetDevice): void;
   /** iflink mirrors ndo_get_iflink(). */
   iflink?(dev: NetDevice): number;
   /** open / stop mirror ndo_open / ndo_stop (veth's carrier follows its peer). */
@@ -58,10 +60,11 @@ export interface LinkKind {
   stop?(dev: NetDevice, net: NetOps): void;
   /**
    * portEvent mirrors a master's netdevice notifier for one of its ports (br_device_event()):
-   * NETDEV_UP, NETDEV_DOWN, or NETDEV_CHANGE (linkwatch's netdev_state_change()).
+   * NETDEV_UP, NETDEV_DOWN, NETDEV_CHANGE (linkwatch's netdev_state_change()) or
+   * NETDEV_CHANGEMTU.
    */
   portEvent?(master: NetDevice, port: NetDevice, event: PortEvent, net: NetOps): void;
 }
 
 /** PortEvent names the netdevice events a master hears about its ports. */
-export type PortEvent = 'up' | 'down' | 'change';
+export type PortEvent = 'up' | 'down' | 'change' | 'changemtu';

@@ -343,6 +343,7 @@ export class NetOps {
     if (mtu < 0 || mtu < dev.minMtu) throw new KernelError('EINVAL', 'mtu less than device minimum');
     if (dev.maxMtu > 0 && mtu > dev.maxMtu) throw new KernelError('EINVAL', 'mtu greater than device maximum');
     dev.mtu = mtu;
+    dev.kind?.changeMtu?.(dev); // ndo_change_mtu
     this.rtmsgIfinfo(RTM_NEWLINK, dev, 0);
     // inetdev_event(): below 68 bytes IPv4 leaves the device as at unregistration
     // (inetdev_destroy(): its addresses, RTM_DELNETCONF, arp_ifdown()); above, it comes back
@@ -376,6 +377,8 @@ export class NetOps {
       netconfNotifyRegister(this.ks, dev, AF_INET6);
       if (running(dev) && txActive.has(dev) && netifOperUp(dev)) this.#addrconfReady(dev);
     }
+    // br_device_event(), after the inet notifiers: the bridge MTU follows its ports.
+    dev.master?.kind?.portEvent?.(dev.master, dev, 'changemtu', this);
   }
 }
 

@@ -79,6 +79,8 @@ interface BridgePriv {
   /** BROPT_NF_CALL_IPTABLES, _IP6TABLES, _ARPTABLES. */
   nfCall: [number, number, number];
   fdbMaxLearned: number;
+  /** BROPT_MTU_SET_BY_USER: the MTU no longer follows the ports. */
+  mtuSetByUser: boolean;
   /** The fdb garbage collector (gc_work) is scheduled: from the bridge's open, or from an ageing_time change, until its stop. */
   gcRunning: boolean;
 }
@@ -307,6 +309,19 @@ function disablePort(br: NetDevice, dev: NetDevice, net: NetOps): void {
   portStateSelection(br, net);
 }
 
+/**
+ * mtuAutoAdjust mirrors br_mtu_auto_adjust(): unless the user set it, the bridge MTU becomes
+ * its smallest port's (1500 without ports), through dev_set_mtu() and its notifications.
+ */
+function mtuAutoAdjust(br: NetDevice, net: NetOps): void {
+  const priv = privOf(br);
+  if (priv.mtuSetByUser) return;
+  let min = 0;
+  for (const p of priv.ports) if (!min || p.mtu < min) min = p.mtu;
+  net.setMtu(br, min || 1500);
+  priv.mtuSetByUser = false; // br_change_mtu() set it
+}
+
 /** operUp is the condition for a port to be enabled: netif_running() && netif_oper_up(). */
 const operUp = (dev: NetDevice) => running(dev) && netifOperUp(dev);
 
@@ -317,6 +332,7 @@ const operUp = (dev: NetDevice) => running(dev) && netifOperUp(dev);
 function portEvent(br: NetDevice, dev: NetDevice, event: PortEvent, net: NetOps): void {
   const p = ports.get(dev);
   if (!p) return;
+  if (event === 'changemtu') return mtuAutoAdjust(br, net);
   if (event === 'up' && running(br) && netifOperUp(dev)) return enablePort(br, dev, net);
   if (event === 'down' && running(br)) return disablePort(br, dev, net);
   if (event === 'change') {
@@ -665,6 +681,7 @@ export const bridge: LinkKind = {
       nfCall: [0, 0, 0],
       fdbMaxLearned: 0,
       gcRunning: false,
+      mtuSetByUser: false,
     } satisfies BridgePriv;
   },
   policy: BR_POLICY,
@@ -771,11 +788,13 @@ export const bridge: LinkKind = {
     if (operUp(dev) && running(br)) enablePort(br, dev, net);
     brIfinfoNotify(net, RTM_NEWLINK, dev, br);
     if (changed) net.rtmsgIfinfo(RTM_NEWLINK, br, 0); // NETDEV_CHANGEADDR
+    mtuAutoAdjust(br, net);
     setGsoLimits(br);
   },
   delSlave(br, dev, net) {
     // br_del_if()
     delNbp(br, dev, net);
+    mtuAutoAdjust(br, net);
     setGsoLimits(br);
     if (recalculateBridgeId(br, net)) net.rtmsgIfinfo(RTM_NEWLINK, br, 0);
     // netdev_update_features(): the last port's departure changes them back.
@@ -793,6 +812,10 @@ export const bridge: LinkKind = {
     privOf(br).gcRunning = false;
   },
   portEvent,
+  changeMtu(br) {
+    // br_change_mtu(): cleared again when br_mtu_auto_adjust() made the change.
+    privOf(br).mtuSetByUser = true;
+  },
   dellink(br, net) {
     // br_dev_delete(): every port leaves (del_nbp()) before the bridge goes.
     for (const p of [...privOf(br).ports]) delNbp(br, p, net);

@@ -7,7 +7,7 @@
  * up, on the simulator and on Linux, message for message on RTNLGRP_LINK.
  */
 import { expect, it } from 'vitest';
-import { IFF, IFLA, IFLA_INFO, RTM_GETLINK, RTM_NEWLINK, RTM_SETLINK, VETH_INFO_PEER } from '../../../protocols/route/uapi.js';
+import { IFF, IFLA, IFLA_INFO, RTM_DELLINK, RTM_GETLINK, RTM_NEWLINK, RTM_SETLINK, VETH_INFO_PEER } from '../../../protocols/route/uapi.js';
 import { createKernel } from '../../../sim/kernel.js';
 import { NLM_F_ACK, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REQUEST } from '../../../sim/uapi/netlink.js';
 import { describeKernel } from '../../helpers/backends.js';
@@ -27,6 +27,13 @@ const create = (name: string, ...data: Uint8Array[]): Step => ({ type: RTM_NEWLI
 const up = (index: number): Step => ({ type: RTM_SETLINK, flags: ACK, payload: ifinfo({ index, flags: IFF.IFF_UP, change: IFF.IFF_UP }) });
 const down = (index: number): Step => ({ type: RTM_SETLINK, flags: ACK, payload: ifinfo({ index, flags: 0, change: IFF.IFF_UP }) });
 const get = (index: number): Step => ({ type: RTM_GETLINK, flags: NLM_F_REQUEST, payload: ifinfo({ index }) });
+/** mtuOf sets IFLA_MTU (or, with 'master', IFLA_MASTER) of a device. */
+const mtuOf = (index: number, value: number, what: 'mtu' | 'master' = 'mtu'): Step => ({
+  type: RTM_SETLINK,
+  flags: ACK,
+  payload: ifinfo({ index }, attrU32(what === 'mtu' ? IFLA.IFLA_MTU : IFLA.IFLA_MASTER, value)),
+});
+const del = (index: number): Step => ({ type: RTM_DELLINK, flags: ACK, payload: ifinfo({ index }) });
 const settle: Step = { type: 0, flags: 0, payload: new Uint8Array(0), waitMs: 1100 };
 
 const BR = {
@@ -75,6 +82,14 @@ const scenarios: [string, Step[]][] = [
     // IFLA_AF_SPEC on the port: netdev_state_change() → NETDEV_CHANGE, which the bridge reports.
     { type: RTM_SETLINK, flags: ACK, payload: ifinfo({ index: 4 }, attr(IFLA.IFLA_AF_SPEC, attr(10, u8(8, 1)))) },
     down(3), settle, up(3), settle, get(4),
+  ]],
+  ['the bridge MTU follows its smallest port until the user sets it', [
+    create('b0'),
+    { type: RTM_NEWLINK, flags: NEW, payload: ifinfo({}, attrString(IFLA.IFLA_IFNAME, 'v0'), attrU32(IFLA.IFLA_MTU, 9000),
+      attr(IFLA.IFLA_LINKINFO, concat(attrString(IFLA_INFO.IFLA_INFO_KIND, 'veth'), attr(IFLA_INFO.IFLA_INFO_DATA, attr(VETH_INFO_PEER, ifinfo({}, attrString(IFLA.IFLA_IFNAME, 'v1'))))))) },
+    up(2), settle, mtuOf(4, 2, 'master'), settle, get(2), mtuOf(4, 1400), get(2), mtuOf(4, 1000), get(2), mtuOf(2, 1300), mtuOf(4, 1450), get(2),
+    mtuOf(4, 0, 'master'), settle, get(2), create('b1'), mtuOf(4, 6, 'master'), settle, get(6), mtuOf(4, 1500), get(6), mtuOf(4, 1600), get(6),
+    del(4), settle, get(6),
   ]],
 ];
 

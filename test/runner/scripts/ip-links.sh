@@ -33,6 +33,8 @@ bridge link set dev veth0 cost 7 hairpin on priority 9
 bridge link set dev veth0 cost 0 2>&1
 bridge link set dev veth0 state 3 2>&1
 bridge -d link show
+ip link set veth0 mtu 1400
+ip link show br0
 ip link add foo type nosuchkind 2>&1
 ip link set nosuch up 2>&1
 ip link add veth0 type veth peer name veth2 2>&1
