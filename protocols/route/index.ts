@@ -18,6 +18,7 @@ import { NeighOps } from './neighbour.js';
 import { registerNetconf } from './netconf.js';
 import { registerIpmr } from './ipmr.js';
 import { registerAddrlabel } from './addrlabel.js';
+import { registerNeighTable } from './neigh-table.js';
 import { registerLinkProp } from './link-prop.js';
 import { registerMdb } from './mdb.js';
 import { registerNexthop } from './nexthop.js';
@@ -73,6 +74,7 @@ export function registerRoute(kernel: VirtualKernel, options: RouteOptions = {})
   registerMdb(rtnl, state);
   registerLinkProp(rtnl, state);
   registerAddrlabel(rtnl, state);
+  registerNeighTable(rtnl, state);
   registerTc(rtnl, state);
   const handle = kernel.registerProtocol({
     protocol: NETLINK_ROUTE,
