@@ -20,7 +20,7 @@ import type { Rtnetlink } from '../rtnetlink.js';
 import type { NetworkState } from '../state.js';
 import { RTM, RTNLGRP } from '../uapi.js';
 import { fillClass, fillQdisc } from './qdisc-fill.js';
-import { createIngressQueue, dumpIgnored, graftIngress, graftRoot, type GraftedQdisc, ingressQdisc, mqChild, newIngress, type Qdisc, qdiscHash, qdiscLookup, rootQdisc } from './qdisc.js';
+import { createIngressQueue, dumpIgnored, graftIngress, graftMqLeaf, graftRoot, type GraftedQdisc, ingressQdisc, mqLeaf, newIngress, type Qdisc, qdiscHash, qdiscLookup, rootQdisc, setLimit } from './qdisc.js';
 import { decodeTcMsg, TC_H_INGRESS, TC_H_ROOT, TCA, TCA_MAX, TCMSG_LEN, tcHMaj, tcHMake as tcMake, tcHMin } from './uapi.js';
 
 const EMSGSIZE = -90;
@@ -103,7 +103,7 @@ function qdiscLeaf(p: Qdisc, classid: number): Qdisc | undefined {
   if (!p.classful) throw new KernelError('EOPNOTSUPP', 'Parent qdisc is not classful');
   const cl = classFind(p, classid);
   if (!cl) throw new KernelError('ENOENT', 'Specified class not found');
-  return p.kind === 'mq' ? mqChild(p, cl - 1) : undefined; // ingress_leaf(), clsact_leaf(): NULL
+  return p.kind === 'mq' ? mqLeaf(p, cl - 1) : undefined; // ingress_leaf(), clsact_leaf(): NULL
 }
 
 /** classFind mirrors cops->find(): mq_find(), ingress_find(), clsact_find(). */
@@ -143,8 +143,7 @@ function tcGetQdisc(ctx: RequestContext, state: NetworkState): number {
   if (ctx.header.type === RTM.RTM_DELQDISC) {
     if (!clid) throw new KernelError('EINVAL', 'Classid cannot be zero');
     if (q.handle === 0) throw new KernelError('ENOENT', 'Cannot delete qdisc with handle of zero');
-    if (p) throw new KernelError('EOPNOTSUPP', 'nlsim: qdiscs below classes are not modelled yet');
-    qdiscGraft(ctx, dev, clid, null, q);
+    qdiscGraft(ctx, dev, clid, null, q, p);
     return 0;
   }
   qdiscGetNotify(ctx, q, clid);
@@ -152,12 +151,21 @@ function tcGetQdisc(ctx: RequestContext, state: NetworkState): number {
 }
 
 /**
- * qdiscGraft mirrors qdisc_graft() without a parent qdisc: `now` (null: none) replaces `old`
+ * qdiscGraft mirrors qdisc_graft(): `now` (null: none) replaces `old` below a class of `p`,
  * on the ingress queue or at the root, with the notification. On the ingress queue the old
  * qdisc is released before it is reported (refcount 0); at the root every transmit queue
  * lets go of it first (1 left) unless the new qdisc attaches itself (mq).
  */
-function qdiscGraft(ctx: RequestContext, dev: NetDevice, clid: number, now: GraftedQdisc | null, old: Qdisc | undefined): void {
+function qdiscGraft(ctx: RequestContext, dev: NetDevice, clid: number, now: GraftedQdisc | null, old: Qdisc | undefined, p?: Qdisc): void {
+  if (p) {
+    // The class half: mq's graft (mq_graft()), the only classful parent nlsim grafts below.
+    if (now && now.kind === 'noqueue') throw new KernelError('EINVAL', 'Cannot assign noqueue to a class');
+    const ntx = classFind(p, clid) - 1;
+    const cur = mqLeaf(p, ntx);
+    graftMqLeaf(p, ntx, now);
+    qdiscNotify(ctx, clid, cur, now ? mqLeaf(p, ntx) : undefined);
+    return;
+  }
   if ((old && old.ingress) || (now && now.ingress)) {
     const cur = ingressQdisc(dev)!;
     graftIngress(dev, null);
@@ -229,8 +237,8 @@ const reqChange = (f: number) => !(f & NLM_F_CREATE) && !(f & NLM_F_REPLACE) && 
 
 /**
  * tcModifyQdisc mirrors tc_modify_qdisc() → __tc_modify_qdisc(): change an existing qdisc,
- * or create one and graft it at the root or on the ingress queue. Grafting below a class
- * (mq's queues) and re-grafting an existing qdisc are not modelled.
+ * or create one and graft it at the root, on the ingress queue or below a class of a grafted
+ * mq. Re-grafting an existing qdisc elsewhere is not modelled.
  */
 function tcModifyQdisc(ctx: RequestContext, state: NetworkState, allocHandle: (dev: NetDevice) => number): number {
   const tca = parseTca(ctx.message, ctx.extack);
@@ -241,19 +249,20 @@ function tcModifyQdisc(ctx: RequestContext, state: NetworkState, allocHandle: (d
   const kind = tca[TCA.TCA_KIND];
   const clid = tcm.parent;
   let q: Qdisc | undefined;
+  let p: Qdisc | undefined;
   let create = false;
   let mustCreate = true; // create_n_graft (NLM_F_CREATE needed) rather than create_n_graft2
   if (clid) {
     if (clid !== TC_H_ROOT) {
       if (clid !== TC_H_INGRESS) {
-        const p = qdiscLookup(dev, tcHMaj(clid));
+        p = qdiscLookup(dev, tcHMaj(clid));
         if (!p) throw new KernelError('ENOENT', 'Failed to find specified qdisc');
         if (p.ingress) throw new KernelError('EOPNOTSUPP', 'Cannot add children to ingress/clsact qdisc');
-        qdiscLeaf(p, clid);
-        throw new KernelError('EOPNOTSUPP', 'nlsim: qdiscs below classes are not modelled yet');
+        q = qdiscLeaf(p, clid);
+      } else {
+        createIngressQueue(dev);
+        q = ingressQdisc(dev);
       }
-      createIngressQueue(dev);
-      q = ingressQdisc(dev);
     } else q = rootQdisc(dev);
     if (q && q.handle === 0) q = undefined; // "It may be default qdisc, ignore it"
     if (!q || !tcm.handle || q.handle !== tcm.handle) {
@@ -287,13 +296,13 @@ function tcModifyQdisc(ctx: RequestContext, state: NetworkState, allocHandle: (d
     if (flags & NLM_F_EXCL) throw new KernelError('EEXIST', 'Exclusivity flag on, cannot modify');
     if (kind && nlaStrcmp(kind, q.kind)) throw new KernelError('EINVAL', 'Invalid qdisc name: must match existing qdisc');
     qdiscChange(tca, q);
-    qdiscNotify(ctx, clid, undefined, q.ingress ? ingressQdisc(dev) : rootQdisc(dev));
+    qdiscNotify(ctx, clid, undefined, qdiscLookup(dev, q.handle));
     return 0;
   }
   if (mustCreate && !(flags & NLM_F_CREATE)) throw new KernelError('ENOENT', 'Qdisc not found. To create specify NLM_F_CREATE flag');
   const handle = clid === TC_H_INGRESS ? TC_H_INGRESS : tcm.handle;
   const now = qdiscCreate(tca, dev, tcm.parent, handle, () => allocHandle(dev));
-  qdiscGraft(ctx, dev, clid, now, undefined);
+  qdiscGraft(ctx, dev, clid, now, undefined, p);
   return 0;
 }
 
@@ -310,10 +319,7 @@ function qdiscChange(tca: (AttrView | undefined)[], q: Qdisc): void {
   }
   if (tca[TCA.TCA_STAB]) throw new KernelError('EOPNOTSUPP', 'nlsim: size tables (TCA_STAB) are not modelled yet');
   if (tca[TCA.TCA_RATE] && q.kind !== 'mq') throw new KernelError('EOPNOTSUPP', 'nlsim: rate estimators are not modelled yet');
-  if (opt) {
-    const { refcnt: _refcnt, ...g } = q;
-    graftRoot(q.dev, { ...g, limit: opt.u32() }, running(q.dev));
-  }
+  if (opt) setLimit(q, opt.u32());
 }
 
 /** qdiscAllocHandle mirrors qdisc_alloc_handle(): the next free 8001:… handle of a counter shared by all devices. */

@@ -7,7 +7,7 @@
  */
 import type { AttrWriter } from '../../../sim/wire/attr-writer.js';
 import { HOST_LE } from '../../../sim/wire/header.js';
-import type { Qdisc } from './qdisc.js';
+import { mqLeaf, type Qdisc } from './qdisc.js';
 import { encodeTcMsg, PFIFO_FAST_BANDS, PRIO2BAND, TC_H_ROOT, TC_PRIO_COUNT, TCA, TCA_STATS, tcHMin } from './uapi.js';
 
 /** sizeof(struct gnet_stats_basic): u64 bytes, u32 packets, 4 bytes of tail padding. */
@@ -63,7 +63,8 @@ export function fillQdisc(w: AttrWriter, q: Qdisc, clid: number): void {
  */
 export function fillClass(w: AttrWriter, q: Qdisc, cl: number): void {
   const mq = q.kind === 'mq';
-  w.raw(encodeTcMsg({ family: 0, ifindex: q.dev.ifindex, handle: mq ? (q.handle | tcHMin(cl)) >>> 0 : q.handle, parent: mq ? TC_H_ROOT : q.handle, info: 0 }));
+  const info = mq ? mqLeaf(q, cl - 1).handle : 0;
+  w.raw(encodeTcMsg({ family: 0, ifindex: q.dev.ifindex, handle: mq ? (q.handle | tcHMin(cl)) >>> 0 : q.handle, parent: mq ? TC_H_ROOT : q.handle, info }));
   w.string(TCA.TCA_KIND, q.kind);
   if (mq) writeStats(w);
   else {

@@ -96,16 +96,77 @@ export function graftRoot(dev: NetDevice, q: GraftedQdisc | null, up: boolean): 
 }
 
 /**
- * qdiscHash mirrors dev->qdisc_hash walked by hash_for_each(): the qdiscs below the root.
- * mq_attach() adds its children in queue order, each to the head of the one bucket their
- * handle (0) selects, so a walk meets them last queue first.
+ * MqLeaf is what a grafted mq keeps on one transmit queue: its default pfifo_fast
+ * (undefined), a qdisc grafted below the class, or noop_qdisc after that one was deleted (null).
+ */
+type MqLeaf = (GraftedQdisc & { readonly seq: number }) | null | undefined;
+
+/** leaves holds the queues' qdiscs of grafted mq roots that requests changed. */
+const leaves = new WeakMap<GraftedQdisc, MqLeaf[]>();
+/** hashSeq orders qdiscs added to a device's qdisc hash: each goes to the head of its bucket. */
+let hashSeq = 0;
+
+/** hashBucket mirrors hash_min(handle, 4) = hash_32(): the qdisc_hash bucket of a handle. */
+function hashBucket(handle: number): number {
+  return Math.imul(handle, 0x61c88647) >>> 28;
+}
+
+/**
+ * qdiscHash mirrors dev->qdisc_hash walked by hash_for_each(): the qdiscs below the root, by
+ * bucket, newest first within one. mq_attach() adds its default children in queue order to
+ * the bucket of handle 0, so a walk meets them last queue first; qdiscs grafted below its
+ * classes were added when they were created.
  */
 export function qdiscHash(dev: NetDevice): Qdisc[] {
   const root = rootQdisc(dev);
   if (root.kind !== 'mq') return [];
-  const out: Qdisc[] = [];
-  for (let ntx = dev.numTxQueues - 1; ntx >= 0; ntx--) out.push(mqChild(root, ntx));
-  return out;
+  const out: { q: Qdisc; seq: number }[] = [];
+  for (let ntx = 0; ntx < dev.numTxQueues; ntx++) {
+    const leaf = leafOf(root, ntx);
+    if (leaf === undefined) out.push({ q: mqChild(root, ntx), seq: ntx - 2 ** 40 });
+    else if (leaf) out.push({ q: { ...leaf, refcnt: 1 }, seq: leaf.seq });
+  }
+  out.sort((a, b) => hashBucket(a.q.handle) - hashBucket(b.q.handle) || b.seq - a.seq);
+  return out.map((x) => x.q);
+}
+
+/** leafOf is the MqLeaf of queue `ntx` of the mq `root`. */
+function leafOf(root: Qdisc, ntx: number): MqLeaf {
+  const g = grafted.get(root.dev);
+  return g && g.handle === root.handle && g.kind === 'mq' ? leaves.get(g)?.[ntx] : undefined;
+}
+
+/** mqLeaf mirrors mq_leaf(): the qdisc on transmit queue `ntx` (noop_qdisc after a delete). */
+export function mqLeaf(mq: Qdisc, ntx: number): Qdisc {
+  const leaf = leafOf(mq, ntx);
+  if (leaf === undefined) return mqChild(mq, ntx);
+  return leaf ? { ...leaf, refcnt: 1 } : noop(mq.dev);
+}
+
+/**
+ * graftMqLeaf mirrors mq_graft(): `q` (null: none, noop_qdisc takes the queue) replaces what
+ * transmit queue `ntx` of the grafted mq root had.
+ */
+export function graftMqLeaf(mq: Qdisc, ntx: number, q: GraftedQdisc | null): void {
+  const g = grafted.get(mq.dev)!;
+  const list = leaves.get(g) ?? [];
+  list[ntx] = q ? { ...q, seq: ++hashSeq } : null;
+  leaves.set(g, list);
+}
+
+/**
+ * setLimit mirrors fifo_init() as a fifo's change operation: the new limit, the qdisc staying
+ * where it is (at the root or below an mq class, in its hash position).
+ */
+export function setLimit(q: Qdisc, limit: number): void {
+  const g = grafted.get(q.dev);
+  if (g && g.handle === q.handle) {
+    grafted.set(q.dev, { ...g, limit });
+    return;
+  }
+  const list = g ? leaves.get(g) : undefined;
+  const i = list?.findIndex((l) => l && l.handle === q.handle) ?? -1;
+  if (list && i >= 0) list[i] = { ...list[i]!, limit };
 }
 
 /** mqChild is the default qdisc mq_init_common() made for transmit queue `ntx` (parent mq:ntx+1). */

@@ -187,6 +187,32 @@ const graftRequests: Step[] = [
   tc(RTM_GETQDISC, DUMP, {}), dellink(2), dellink(4), tc(RTM_GETQDISC, DUMP, {}),
 ];
 
+/**
+ * Device: ifb0 2 with 4 tx queues under a grafted mq 6:, qdiscs grafted below its classes.
+ * Handles are explicit where a qdisc is created: Linux allocates 8001:, 8002:… from one
+ * counter for every namespace, so what it hands out depends on what ran before.
+ */
+const classGraftRequests: Step[] = [
+  createLink('ifb0', 'ifb', ntxq(4)), up(2), tc(RTM_NEWQDISC, CREATE, { ifindex: 2, parent: ROOT, handle: 0x60000 }, kind('mq')),
+  tc(RTM_NEWQDISC, CREATE, { ifindex: 2, parent: 0x60001, handle: 0x70000 }, kind('pfifo')),
+  tc(RTM_NEWQDISC, CREATE, { ifindex: 2, parent: 0x60003, handle: 0x100000 }, kind('bfifo')),
+  tc(RTM_NEWQDISC, CREATE | NLM_F_ECHO, { ifindex: 2, parent: 0x60002, handle: 0x80000 }, kind('pfifo_fast')),
+  tc(RTM_NEWQDISC, CREATE, { ifindex: 2, parent: 0x60004 }, kind('noqueue')), tc(RTM_NEWQDISC, CREATE, { ifindex: 2, parent: 0x60004, handle: 0x90000 }, kind('mq')),
+  tc(RTM_NEWQDISC, CREATE, { ifindex: 2, parent: 0x60004, handle: 0x90000 }, kind('clsact')),
+  tc(RTM_NEWQDISC, REPLACE, { ifindex: 2, parent: 0x60003, handle: 0x110000 }, kind('pfifo')),
+  tc(RTM_NEWQDISC, CREATE, { ifindex: 2, parent: 0x60001, handle: 0x70000 }, kind('pfifo')),
+  tc(RTM_NEWQDISC, CREATE, { ifindex: 2, parent: 0x60001, handle: 0x120000 }, kind('pfifo')),
+  tc(RTM_GETQDISC, DUMP, {}), tc(RTM_GETTCLASS, DUMP, { ifindex: 2 }), tc(RTM_GETTCLASS, ACK | NLM_F_ECHO, { ifindex: 2, handle: 0x60003 }),
+  tc(RTM_GETQDISC, ACK, { ifindex: 2, parent: 0x60001 }), tc(RTM_GETQDISC, ACK | NLM_F_ECHO, { ifindex: 2, handle: 0x110000 }),
+  tc(RTM_NEWQDISC, ACK, { ifindex: 2, handle: 0x70000 }, limit(9)), tc(RTM_NEWQDISC, REPLACE, { ifindex: 2, parent: 0x60001, handle: 0x70000 }, kind('pfifo'), limit(4)),
+  tc(RTM_DELQDISC, ACK, { ifindex: 2, parent: 0x60001 }), tc(RTM_DELQDISC, ACK, { ifindex: 2, parent: 0x60001 }), tc(RTM_GETQDISC, ACK, { ifindex: 2, parent: 0x60001 }),
+  tc(RTM_GETQDISC, DUMP, {}), tc(RTM_GETTCLASS, DUMP, { ifindex: 2 }),
+  tc(RTM_NEWQDISC, CREATE, { ifindex: 2, parent: 0x60005, handle: 0xd0000 }, kind('pfifo')), tc(RTM_NEWQDISC, CREATE, { ifindex: 2, parent: 0x70001, handle: 0xd0000 }, kind('pfifo')),
+  tc(RTM_NEWQDISC, CREATE, { ifindex: 2, parent: 0x110000, handle: 0xd0000 }, kind('pfifo')), tc(RTM_NEWQDISC, CREATE, { ifindex: 2, parent: 0x60001, handle: 0xd0000 }, kind('ingress')),
+  tc(RTM_NEWQDISC, CREATE, { ifindex: 2, parent: 0x60001, handle: 0xf0000 }, kind('pfifo'), limit(3)), tc(RTM_GETQDISC, DUMP, {}),
+  tc(RTM_NEWQDISC, REPLACE, { ifindex: 2, parent: ROOT, handle: 0xe0000 }, kind('mq')), tc(RTM_GETQDISC, DUMP, {}), tc(RTM_DELQDISC, ACK, { ifindex: 2, parent: ROOT }), tc(RTM_GETQDISC, DUMP, {}),
+];
+
 /** sent counts the requests of a scenario so that each one's seq is unique. */
 interface Outcome {
   replies: string[][];
@@ -265,6 +291,7 @@ const scenarios: [string, Step[], { strict?: boolean }][] = [
   ['filters and chains with strict checking', [...setup, ...filterRequests], { strict: true }],
   ['actions: empty dumps of any kind, get and delete errors', actionRequests, {}],
   ['qdiscs added, replaced, changed and deleted at the root and on the ingress queue, with their notifications', graftRequests, {}],
+  ['qdiscs grafted below the classes of an mq: hash order, class leaves, changes, deletions', classGraftRequests, {}],
   ['devices come, go up, down and away: no RTM_NEWQDISC or RTM_DELQDISC on their own', [
     createLink('ifb0', 'ifb'), up(2), tc(RTM_GETQDISC, DUMP, {}), down(2), tc(RTM_GETQDISC, DUMP, {}), up(2), dellink(2),
     createLink('v0', 'veth', ntxq(2)), up(3), createLink('ifb1', 'ifb', ntxq(2)), up(5), tc(RTM_GETQDISC, DUMP, {}), dellink(5), dellink(3), tc(RTM_GETQDISC, DUMP, {}),

@@ -34,7 +34,7 @@ wait $mon 2>/dev/null
 echo "== tc monitor"
 cat "$out"
 rm -f "$out"
-# Grafting at the root and on the ingress queue with explicit handles (Linux's automatic
+# Grafting at the root, on the ingress queue and below mq's classes with explicit handles (Linux's automatic
 # handles come from a counter shared by every namespace), under tc monitor.
 tc monitor > "$out" &
 mon=$!
@@ -46,8 +46,9 @@ for c in "tc qdisc add dev ifb2 root handle 1: pfifo" "ip link set ifb2 up" "ip 
     "tc qdisc add dev ifb3 root handle 2: bfifo limit 3000" "tc qdisc replace dev ifb2 root handle 1: pfifo limit 5" \
     "tc qdisc replace dev ifb2 root handle 3: pfifo_head_drop" "tc qdisc add dev ifb2 ingress" "tc qdisc add dev ifb2 clsact" \
     "tc qdisc add dev ifb3 clsact" "tc -s qdisc show" "tc -d class show dev ifb2" "tc filter show dev ifb3 ingress" \
-    "tc qdisc add dev ifb3 root handle 5: noqueue" "tc qdisc replace dev ifb3 root handle 6: mq" "tc qdisc show dev ifb3" \
-    "tc class show dev ifb3" "tc qdisc del dev ifb2 ingress" "tc qdisc del dev ifb2 root" "tc qdisc del dev ifb3 root" \
+    "tc qdisc add dev ifb3 root handle 5: noqueue" "tc qdisc replace dev ifb3 root handle 6: mq" "tc qdisc add dev ifb3 parent 6:2 handle 7: pfifo" \
+    "tc qdisc add dev ifb3 parent 6:1 handle 8: bfifo" "tc qdisc del dev ifb3 parent 6:2" "tc qdisc add dev ifb3 parent 6:1 noqueue" \
+    "tc qdisc show dev ifb3" "tc class show dev ifb3" "tc qdisc del dev ifb2 ingress" "tc qdisc del dev ifb2 root" "tc qdisc del dev ifb3 root" \
     "tc qdisc add dev ifb2 root handle 7: mq" "tc qdisc show" "ip link show ifb3"; do
   echo "== $c"; $c 2>&1
 done
