@@ -19,6 +19,7 @@ import { registerNetconf } from './netconf.js';
 import { registerIpmr } from './ipmr.js';
 import { registerAddrlabel } from './addrlabel.js';
 import { registerNeighTable } from './neigh-table.js';
+import { registerLinkStats } from './link-stats.js';
 import { registerLinkProp } from './link-prop.js';
 import { registerMdb } from './mdb.js';
 import { registerNexthop } from './nexthop.js';
@@ -75,6 +76,7 @@ export function registerRoute(kernel: VirtualKernel, options: RouteOptions = {})
   registerLinkProp(rtnl, state);
   registerAddrlabel(rtnl, state);
   registerNeighTable(rtnl, state);
+  registerLinkStats(rtnl, state);
   registerTc(rtnl, state);
   const handle = kernel.registerProtocol({
     protocol: NETLINK_ROUTE,
