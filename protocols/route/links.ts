@@ -49,6 +49,9 @@ const UNMODELLED_CREATE = [
   IFLA.IFLA_GSO_IPV4_MAX_SIZE, IFLA.IFLA_GRO_IPV4_MAX_SIZE, IFLA.IFLA_AF_SPEC,
 ];
 
+/** Kinds whose rtnl_link_ops have a changelink on Linux that nlsim does not model (veth, ifb and dummy have none). */
+const UNMODELLED_CHANGELINK = new Set(['vlan']);
+
 const IFLA_NAMES = new Map<number, string>(Object.entries(IFLA).map(([k, v]) => [v, k]));
 
 /** Validation names the nlmsg_parse*() level a handler uses. */
@@ -252,6 +255,9 @@ export class LinkOps {
         if (mKind?.slaveMaxtype && slaveNest) slaveData = parseNested(ctx.message, slaveNest, mKind.slavePolicy ?? null, mKind.slaveMaxtype);
         let notify = false;
         if (linkinfo[IFLA_INFO.IFLA_INFO_DATA]) {
+          if (kind && kind === dev.kind && !kind.changelink && UNMODELLED_CHANGELINK.has(kind.kind)) {
+            throw new KernelError('EOPNOTSUPP', { message: `nlsim: changing a ${kind.kind}'s IFLA_INFO_DATA is not modelled yet`, offset: linkinfo[IFLA_INFO.IFLA_INFO_DATA]!.offset });
+          }
           if (!kind || kind !== dev.kind || !kind.changelink) throw new KernelError('EOPNOTSUPP');
           kind.changelink(dev, data, net);
           notify = true;
