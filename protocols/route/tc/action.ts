@@ -6,6 +6,7 @@
 import type { DumpControl, DumpState } from '../../../sim/dump.js';
 import { KernelError } from '../../../sim/errors.js';
 import type { RequestContext } from '../../../sim/request-loop.js';
+import { NLMSG_GOODSIZE } from '../../../sim/skb.js';
 import { NLM_F_ROOT } from '../../../sim/uapi/netlink.js';
 import { NLA, NL_VALIDATE, nlmsgParse, parseAttrs, type Policy } from '../../../sim/wire/policy.js';
 import type { Rtnetlink } from '../rtnetlink.js';
@@ -44,7 +45,8 @@ const TCF_ACTION_POLICY: Policy = (() => {
 /**
  * tcCtlAction mirrors tc_ctl_action() for RTM_GETACTION and RTM_DELACTION: tca_action_gd()
  * parses the numbered actions and tcf_action_get_1() looks each up, which fails (no action
- * exists). Creating actions (RTM_NEWACTION), flushing, and an empty list are not modelled.
+ * exists); a get of no action at all is answered with an empty list. Creating actions
+ * (RTM_NEWACTION), flushing, and deleting an empty list are not modelled.
  */
 function tcCtlAction(ctx: RequestContext): number {
   const tca = nlmsgParse(ctx.message, TCAMSG_LEN, null, TCA_ROOT_MAX, LIBERAL);
@@ -59,7 +61,19 @@ function tcCtlAction(ctx: RequestContext): number {
     throw new KernelError('EINVAL', 'Invalid netlink attributes while flushing TC action');
   }
   const first = tb[1];
-  if (!first) throw new KernelError('EOPNOTSUPP', 'nlsim: action requests without actions are not modelled yet');
+  if (!first) {
+    if (type === RTM.RTM_DELACTION) throw new KernelError('EOPNOTSUPP', 'nlsim: deleting an empty list of actions is not modelled yet');
+    // tcf_get_notify() of no actions: tca_get_fill() answers the requester alone, with an
+    // RTM_GETACTION holding an empty TCA_ACT_TAB.
+    ctx.reply(
+      ctx.encode(RTM.RTM_GETACTION, (w) => {
+        w.raw(new Uint8Array(TCAMSG_LEN));
+        w.endNest(w.beginNest(TCA_ROOT.TCA_ACT_TAB, false));
+      }),
+      { allocSize: NLMSG_GOODSIZE },
+    );
+    return 0;
+  }
   // tcf_action_get_1() for the first action: every one fails, so the first error is the answer.
   const a = parseAttrs(ctx.message.subarray(0, first.offset + 4 + first.payload.length), first.offset + 4, TCF_ACTION_POLICY, TCA_ACT_MAX, LIBERAL).attrs;
   const index = a[TCA_ACT.TCA_ACT_INDEX];

@@ -139,7 +139,8 @@ const actionRequests: Step[] = [
   { type: RTM_GETACTION, flags: ACK, payload: tcamsg }, { type: RTM_GETACTION, flags: ACK, payload: concat(tcamsg, actTab(kind('mirred'))) },
   { type: RTM_GETACTION, flags: ACK, payload: concat(tcamsg, actTab(kind('gact'), attrU32(3, 1))) }, { type: RTM_GETACTION, flags: ACK, payload: concat(tcamsg, actTab(kind('mirred'), attrU32(3, 1))) },
   { type: RTM_GETACTION, flags: ACK, payload: concat(tcamsg, actTab(kind('mirred'), attr(3, Uint8Array.of(1)))) },
-  { type: RTM_DELACTION, flags: ACK, payload: concat(tcamsg, actTab(kind('mirred'), attrU32(3, 7))) }, { type: RTM_DELACTION, flags: ACK | NLM_F_ROOT, payload: concat(tcamsg, attr(1, new Uint8Array(0))) },
+  { type: RTM_DELACTION, flags: ACK, payload: concat(tcamsg, actTab(kind('mirred'), attrU32(3, 7))) },
+  { type: RTM_GETACTION, flags: ACK, payload: concat(tcamsg, attr(1, new Uint8Array(0))) }, { type: RTM_GETACTION, flags: REQ | NLM_F_ECHO, payload: concat(tcamsg, attr(1, attr(2, Uint8Array.of(1)))) }, { type: RTM_DELACTION, flags: ACK | NLM_F_ROOT, payload: concat(tcamsg, attr(1, new Uint8Array(0))) },
 ];
 
 const REPLACE = ACK | NLM_F_CREATE | 0x100; // NLM_F_REPLACE
