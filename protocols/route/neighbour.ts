@@ -20,6 +20,7 @@ import { HOST_LE, viewOf } from '../../sim/wire/header.js';
 import { type AttrView, NLA, NL_VALIDATE, nlmsgParse, type Policy } from '../../sim/wire/policy.js';
 import type { NetDevice } from './device.js';
 import { notify } from './inet4.js';
+import { fillPneigh, pneighCreate, pneighDelete, pneighEntries, pneighIfdown, pneighLookup } from './neigh-proxy.js';
 import { ipv4Read } from './ipv4.js';
 import type { Rtnetlink } from './rtnetlink.js';
 import type { LinkTable, NetworkState } from './state.js';
@@ -134,6 +135,8 @@ function neighNotify(ks: KernelSocket, type: number, n: Neighbour, refcnt: numbe
  * the newest entry goes first.
  */
 export function neighIfdown(links: LinkTable, ks: KernelSocket, dev: NetDevice, family: number, skipPermanent = false): void {
+  // pneigh_ifdown_and_unlock(): the device's proxy entries go too, permanent ones stay on carrier loss.
+  pneighIfdown(links, dev, family, skipPermanent);
   const tables = tablesOf.get(links);
   if (!tables) return;
   for (const t of tables) {
@@ -219,6 +222,13 @@ export class NeighOps {
     const tbl = this.#table(links, p[0]!);
     if (!tbl) throw new KernelError('EAFNOSUPPORT');
     if (tb[NDA.NDA_DST]!.length < tbl.keyLen) throw new KernelError('EINVAL', 'Invalid network address');
+    if (flags & NTF_PROXY) {
+      // pneigh_create(): pndisc_constructor() refuses an IPv6 entry without an inet6_dev (-ENOBUFS).
+      if (tbl.family === 10 && !dev?.inet6) throw new KernelError('ENOBUFS');
+      const protocol = tb[NDA.NDA_PROTOCOL]?.u8() ?? 0;
+      pneighCreate(links, tbl.family, tb[NDA.NDA_DST]!.payload.slice(0, tbl.keyLen), dev ?? null, flags, protocol, (state & NUD.NUD_PERMANENT) !== 0);
+      return;
+    }
     if (flags) throw new KernelError('EOPNOTSUPP', `nlsim: neighbour flags (proxy ${NTF_PROXY}, use ${NTF_USE}, router, extern_learn) are not modelled yet`);
     if (!dev) throw new KernelError('EINVAL', 'Device not specified');
     if (state !== NUD.NUD_PERMANENT && state !== NUD.NUD_NOARP) {
@@ -261,7 +271,10 @@ export class NeighOps {
     const tbl = this.#table(links, p[0]!);
     if (!tbl) throw new KernelError('EAFNOSUPPORT');
     if (tb[NDA.NDA_DST]!.length < tbl.keyLen) throw new KernelError('EINVAL', 'Invalid network address');
-    if (p[10]! & NTF_PROXY) throw new KernelError('EOPNOTSUPP', 'nlsim: proxy neighbour entries are not modelled yet');
+    if (p[10]! & NTF_PROXY) {
+      if (!pneighDelete(links, tbl.family, tb[NDA.NDA_DST]!.payload.subarray(0, tbl.keyLen), dev ?? null)) throw new KernelError('ENOENT');
+      return;
+    }
     if (!dev) throw new KernelError('EINVAL');
     const key = NeighTable.key(dev, tb[NDA.NDA_DST]!.payload.subarray(0, tbl.keyLen));
     const n = tbl.entries.get(key);
@@ -294,11 +307,14 @@ export class NeighOps {
       dev = links.byIndex(ifindex);
       if (!dev) throw new KernelError('ENODEV', 'Unknown device ifindex');
     }
-    // 6.18: a device is needed unless NTF_PROXY; NDA_DST is reported as a missing attribute;
-    // pneigh_lookup() finds nothing in the (empty) proxy tables.
+    // 6.18: a device is needed unless NTF_PROXY; NDA_DST is reported as a missing attribute.
     if (!dev && !(p[10]! & NTF_PROXY)) throw new KernelError('EINVAL', 'No device specified');
     if (!tb[NDA.NDA_DST]) throw new KernelError('EINVAL', { missingType: NDA.NDA_DST });
-    if (p[10]! & NTF_PROXY) throw new KernelError('ENOENT', 'Proxy neighbour entry not found');
+    if (p[10]! & NTF_PROXY) {
+      const pn = pneighLookup(links, tbl.family, tb[NDA.NDA_DST]!.payload, dev ?? null);
+      if (!pn) throw new KernelError('ENOENT', 'Proxy neighbour entry not found');
+      return ctx.reply(ctx.encode(RTM.RTM_NEWNEIGH, (w) => fillPneigh(w, pn)), { allocSize: NEIGH_NLMSG_SIZE });
+    }
     if (!dev) throw new KernelError('EINVAL', 'No device specified');
     const n = tbl.entries.get(NeighTable.key(dev, tb[NDA.NDA_DST]!.payload));
     if (!n) throw new KernelError('ENOENT', 'Neighbour entry not found');
@@ -309,7 +325,7 @@ export class NeighOps {
   dump(ctx: RequestContext): DumpControl {
     const links = this.#state.links(ctx.skb.sock.netns);
     const family = ctx.payload[0]!;
-    // neigh_dump_info(): ndm_flags == NTF_PROXY dumps the proxy tables (pneigh_dump_table()), empty.
+    // neigh_dump_info(): ndm_flags == NTF_PROXY dumps the proxy tables instead (pneigh_dump_table()).
     const proxy = ctx.payload.length >= NDMSG_LEN && ctx.payload[10] === NTF_PROXY;
     let filter: { dev: number; master: number; flags: number } | undefined;
     return {
@@ -325,8 +341,21 @@ export class NeighOps {
           }
         }
         const f = filter;
-        if (proxy) return 0;
         const tables = neighTables(links).filter((t) => !family || t.family === family);
+        if (proxy) {
+          for (let ti = (d.args[0] as number | undefined) ?? 0; ti < tables.length; ti++) {
+            const list = pneighEntries(links, tables[ti]!.family);
+            for (let i = (d.args[1] as number | undefined) ?? 0; i < list.length; i++) {
+              const n = list[i]!;
+              const keep = (!f.dev || n.dev?.ifindex === f.dev) && (!f.master || n.dev?.master?.ifindex === f.master);
+              if (keep && !chunk.put(RTM.RTM_NEWNEIGH, (w) => fillPneigh(w, n), f.flags)) return chunk.length ? chunk.length : -90;
+              d.args[1] = i + 1;
+            }
+            d.args[0] = ti + 1;
+            d.args[1] = 0;
+          }
+          return 0;
+        }
         for (let ti = (d.args[0] as number | undefined) ?? 0; ti < tables.length; ti++) {
           const list = [...tables[ti]!.entries.values()];
           for (let i = (d.args[1] as number | undefined) ?? 0; i < list.length; i++) {

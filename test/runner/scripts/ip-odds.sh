@@ -1,6 +1,7 @@
 # Read commands over the less common rtnetlink families: nexthop objects (none), namespace ids
 # (none), neighbour table parameters, link statistics, IPv6 address labels, the bridge MDB,
-# multicast routes, alternative names and proxy neighbours, with their errors. Neighbour
+# multicast routes, alternative names and proxy neighbours (added, deleted, dropped with their
+# device going down), with their errors. Neighbour
 # parameters' reachable_time is random on Linux: masked here.
 ip link set lo up
 ip link add veth0 type veth peer name veth1
@@ -49,3 +50,15 @@ run ip neigh show proxy
 run ip -6 neigh show proxy
 run ip neigh get proxy 10.0.0.1 dev veth1
 run ip -6 neigh get proxy 2001:db8::1 dev veth1
+run ip neigh add proxy 10.0.0.1 dev veth1
+run ip neigh add proxy 10.0.0.2
+run ip -6 neigh add proxy 2001:db8::1 dev veth1
+run ip -6 neigh add proxy 2001:db8::2
+run ip neigh add proxy 10.0.0.3 dev veth1 nud noarp
+run ip neigh show proxy
+run ip -6 neigh show proxy dev veth1
+run ip neigh get proxy 10.0.0.1 dev veth1
+run ip neigh del proxy 10.0.0.1 dev veth1
+run ip neigh del proxy 10.0.0.1 dev veth1
+run ip link set veth1 down
+run ip neigh show proxy
