@@ -11,13 +11,14 @@ import { NLM_F_DUMP_FILTERED, NLM_F_EXCL, NLM_F_REPLACE } from '../../sim/uapi/n
 import { HOST_LE, viewOf } from '../../sim/wire/header.js';
 import { type AttrView, NL_VALIDATE, nlmsgParse, type Policy } from '../../sim/wire/policy.js';
 import { IFA_IPV4_POLICY, IFA_IPV6_POLICY } from './addr-policy.js';
-import type { NetDevice } from './device.js';
+import type { McGroup, NetDevice } from './device.js';
 import { dumpAll, type FamilyDump } from './dump-all.js';
 import { decodeIfAddrMsg } from './ifaddrmsg.js';
 import { newInAddr, type Notifier } from './inet4.js';
 import { fillInAddr } from './inet4-addr.js';
 import { fillInet6Addr } from './inet6-addr.js';
 import { inetMask, ipv4Read } from './ipv4.js';
+import { fillMcAddr } from './mcaddr.js';
 import { RTNL_FLAG, type Rtnetlink } from './rtnetlink.js';
 import type { LinkTable, NetworkState } from './state.js';
 import { AF_INET, AF_INET6, IFA, IFA_F, IFA_MAX, IFADDRMSG_LEN, RTM } from './uapi.js';
@@ -59,6 +60,16 @@ export class AddrOps {
     // addrconf registers its dump without RTNL_FLAG_DUMP_SPLIT_NLM_DONE: DONE shares the last datagram.
     rtnl.register(AF_INET6, RTM.RTM_GETADDR, { dumpit: (ctx) => ({ dump: this.#dump6(ctx) }) });
     rtnl.register(0, RTM.RTM_GETADDR, { dumpit: (ctx) => dumpAll([this.#dump4(ctx), this.#dump6(ctx)]), flags: split });
+    // The groups devices joined (inet_dump_ifmcaddr(), inet6_dump_ifmcaddr()) and IPv6
+    // anycast addresses (none: nlsim does not forward, so no subnet-router anycast).
+    const mc = (family: number, policy: Policy, prefix: string) => (ctx: RequestContext) => ({
+      dump: this.#familyDump(ctx, policy, prefix, (dev) => (family === AF_INET ? (dev.inet ? dev.mc4 : []) : (dev.inet6?.mc ?? [])), (chunk, g, flags, dev) =>
+        chunk.put(RTM.RTM_GETMULTICAST, (w) => fillMcAddr(w, dev, g as McGroup), flags),
+      ),
+    });
+    rtnl.register(AF_INET, RTM.RTM_GETMULTICAST, { dumpit: mc(AF_INET, IFA_IPV4_POLICY, 'ipv4: ') });
+    rtnl.register(AF_INET6, RTM.RTM_GETMULTICAST, { dumpit: mc(AF_INET6, IFA_IPV6_POLICY, 'ipv6: ') });
+    rtnl.register(AF_INET6, RTM.RTM_GETANYCAST, { dumpit: (ctx) => ({ dump: this.#familyDump(ctx, IFA_IPV6_POLICY, 'ipv6: ', () => [], () => true) }) });
   }
 
   #links(ctx: RequestContext): LinkTable {
@@ -142,7 +153,7 @@ export class AddrOps {
   }
 
   /** #familyDump builds one family's address dump over the devices, validated on the first round. */
-  #familyDump(ctx: RequestContext, policy: Policy, prefix: string, each: (dev: NetDevice) => readonly unknown[], put: (chunk: DumpChunk, item: unknown, flags: number) => boolean): FamilyDump {
+  #familyDump(ctx: RequestContext, policy: Policy, prefix: string, each: (dev: NetDevice) => readonly unknown[], put: (chunk: DumpChunk, item: unknown, flags: number, dev: NetDevice) => boolean): FamilyDump {
     const links = this.#links(ctx);
     let validated = false;
     let ifindex = 0;
@@ -173,7 +184,7 @@ export class AddrOps {
         d.args[0] = dev.ifindex;
         const items = each(dev);
         for (let i = (d.args[1] as number | undefined) ?? 0; i < items.length; i++) {
-          if (!put(chunk, items[i], flags)) return chunk.length ? chunk.length : EMSGSIZE;
+          if (!put(chunk, items[i], flags, dev)) return chunk.length ? chunk.length : EMSGSIZE;
           d.args[1] = i + 1;
         }
         d.args[0] = dev.ifindex + 1;

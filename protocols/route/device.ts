@@ -26,6 +26,18 @@ export interface Inet6Dev {
   token: Uint8Array;
   /** IFLA_INET6_ADDR_GEN_MODE (0: EUI64). */
   addrGenMode: number;
+  /** idev->mc_list: the multicast groups the device joined, newest first. */
+  mc: McGroup[];
+}
+
+/** McGroup is one joined multicast group (struct ifmcaddr6 / ip_mc_list), counted by its users. */
+export interface McGroup {
+  /** The group: 16 bytes (IPv6) or 4 (IPv4). */
+  readonly addr: Uint8Array;
+  users: number;
+  /** When it was joined and last changed, centiseconds since boot (IFA_CACHEINFO). */
+  cstamp: number;
+  tstamp: number;
 }
 
 /** NetDevice is one network device of a namespace. */
@@ -86,6 +98,8 @@ export interface NetDevice {
   /** The IPv4 devconf a re-created in_device gets. */
   inetDefault: readonly number[];
   inet6: Inet6Dev | null;
+  /** in_device->mc_list: IPv4 multicast groups (224.0.0.1 while up), newest first. */
+  mc4: McGroup[];
   /** in_device->ifa_list: IPv4 addresses, primaries (by scope) before secondaries. */
   ifa4: InAddr[];
   /** inet6_dev->addr_list: IPv6 addresses. */
@@ -148,15 +162,49 @@ const REACHABLE_TIME = 30000;
 
 /** newInet6Dev mirrors ipv6_add_dev(): a fresh inet6_dev with `conf`. */
 export function newInet6Dev(conf: readonly number[], options: NetworkStateOptions): Inet6Dev {
-  return {
+  const now = Math.floor(options.now() / 10);
+  const idev: Inet6Dev = {
     flags: 0,
     conf: [...conf],
-    tstamp: Math.floor(options.now() / 10),
+    tstamp: now,
     // neigh_rand_reach_time(): base/2 + random below base.
     reachableTime: (REACHABLE_TIME >> 1) + options.random(REACHABLE_TIME),
     token: new Uint8Array(16),
     addrGenMode: 0,
+    mc: [],
   };
+  // The interface-local and link-local all-nodes groups (neither is ever reported by MLD).
+  mcJoin(idev.mc, IN6ADDR_INTERFACELOCAL_ALLNODES, now);
+  mcJoin(idev.mc, IN6ADDR_LINKLOCAL_ALLNODES, now);
+  return idev;
+}
+
+/** ff01::1 and ff02::1: every IPv6 device joins them (ipv6_add_dev()). */
+export const IN6ADDR_INTERFACELOCAL_ALLNODES = Uint8Array.of(0xff, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1);
+export const IN6ADDR_LINKLOCAL_ALLNODES = Uint8Array.of(0xff, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1);
+
+const sameBytes = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
+
+/**
+ * mcJoin mirrors __ipv6_dev_mc_inc() / ____ip_mc_inc_group(): one more user of a group the
+ * device has, or a new group at the head of the list; true when the group is new (only
+ * then does MLD or IGMP report it).
+ */
+export function mcJoin(list: McGroup[], addr: Uint8Array, nowCs: number): boolean {
+  const g = list.find((x) => sameBytes(x.addr, addr));
+  if (g) {
+    g.users++;
+    return false;
+  }
+  list.unshift({ addr: addr.slice(), users: 1, cstamp: nowCs, tstamp: nowCs });
+  return true;
+}
+
+/** mcLeave mirrors __ipv6_dev_mc_dec() / __ip_mc_dec_group(): the group goes with its last user. */
+export function mcLeave(list: McGroup[], addr: Uint8Array): void {
+  const i = list.findIndex((x) => sameBytes(x.addr, addr));
+  if (i < 0) return;
+  if (--list[i]!.users === 0) list.splice(i, 1);
 }
 
 /**
@@ -215,6 +263,7 @@ export function createLoopback(ifindex: number, options: NetworkStateOptions): N
     inet6: newInet6Dev(LO_INET6_CONF, options),
     ifa4: [],
     ifa6: [],
+    mc4: [],
     kind: null,
     priv: undefined,
     master: null,
@@ -255,6 +304,7 @@ export function createEtherDevice(name: string, kind: LinkKind, options: Network
     inet6: null,
     ifa4: [],
     ifa6: [],
+    mc4: [],
     kind,
     priv: undefined,
     master: null,

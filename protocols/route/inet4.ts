@@ -9,7 +9,10 @@ import type { KernelSocket } from '../../sim/kernel-socket.js';
 import { NLM_F_APPEND, NLM_F_CREATE, NLM_F_ECHO, NLM_F_EXCL, NLM_F_REPLACE } from '../../sim/uapi/netlink.js';
 import { AttrWriter } from '../../sim/wire/attr-writer.js';
 import { writeHeader } from '../../sim/wire/header.js';
-import type { NetDevice } from './device.js';
+import { mcJoin, mcLeave, type NetDevice } from './device.js';
+
+/** 224.0.0.1, the all-hosts group (IGMP_ALL_HOSTS). */
+const IGMP_ALL_HOSTS = Uint8Array.of(224, 0, 0, 1);
 import { Fib4, type FibAlias, type FibTable } from './fib4.js';
 import { FIB_NLMSG_SIZE, fillFibAlias } from './fib4-fill.js';
 import { fillInAddr, INET_NLMSG_SIZE, type InAddr } from './inet4-addr.js';
@@ -295,13 +298,20 @@ export class Inet4 {
       const ifa = newInAddr(dev, INADDR_LOOPBACK, 8, RT_SCOPE.RT_SCOPE_HOST, this.nowCs);
       this.insertIfa({ ks }, ifa);
     }
+    this.mcUp(dev);
     for (const ifa of [...dev.ifa4]) this.fibAddIfaddr(ifa);
   }
 
-  /** devDown mirrors NETDEV_DOWN: routes through the device go, silently. */
+  /** devDown mirrors NETDEV_DOWN: ip_mc_down() (inetdev_event), then the routes through the device go, silently. */
   devDown(ks: KernelSocket, dev: NetDevice): void {
     this.ks = ks;
+    if (dev.inet) mcLeave(dev.mc4, IGMP_ALL_HOSTS);
     this.disableIp(dev, false);
+  }
+
+  /** mcUp mirrors ip_mc_up(): an up device with IPv4 joins 224.0.0.1 (never reported by IGMP). */
+  mcUp(dev: NetDevice): void {
+    if (dev.inet) mcJoin(dev.mc4, IGMP_ALL_HOSTS, this.nowCs);
   }
 
   /**
@@ -312,6 +322,7 @@ export class Inet4 {
   devUnregister(ks: KernelSocket, dev: NetDevice): void {
     this.ks = ks;
     while (dev.ifa4.length) this.deleteIfa({ ks }, dev.ifa4[0]!, true);
+    dev.mc4.length = 0; // ip_mc_destroy_dev()
   }
 
   // ---- routes (fib_table_insert / fib_table_delete) ----

@@ -16,7 +16,7 @@ import type { KernelSocket } from '../../sim/kernel-socket.js';
 import { NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE } from '../../sim/uapi/netlink.js';
 import type { AttrWriter } from '../../sim/wire/attr-writer.js';
 import type { KernelTimer } from '../../sim/clock.js';
-import { DEVCONF_ACCEPT_DAD, type NetDevice } from './device.js';
+import { DEVCONF_ACCEPT_DAD, IN6ADDR_LINKLOCAL_ALLNODES, mcJoin, mcLeave, type NetDevice } from './device.js';
 import { Fib6, type Fib6Table, type Rt6 } from './fib6.js';
 import { notify, type Notifier } from './inet4.js';
 import { fillInet6Addr, IFAPROT, type Inet6Ifaddr, INET6_NLMSG_SIZE } from './inet6-addr.js';
@@ -76,9 +76,13 @@ const RETRANS_TIME_MS = 1000;
 /** MLDv2's unsolicited report interval (mldv2_unsolicited_report_interval), ms. */
 const MLD2_UNSOLICITED_REPORT_INTERVAL_MS = 1000;
 
-/** mldReportable: an up multicast device (not lo) with a group MLD reports (any address's solicited-node group). */
+/**
+ * mldReportable: an up multicast device (not lo) with a group MLD reports: anything but
+ * ff02::1 and interface-local groups (MAF_NOREPORT), e.g. an address's solicited-node group.
+ */
 function mldReportable(dev: NetDevice): boolean {
-  return (dev.flags & IFF.IFF_UP) !== 0 && (dev.flags & IFF.IFF_MULTICAST) !== 0 && !(dev.flags & IFF.IFF_LOOPBACK) && dev.ifa6.length > 0 && !dev.unregistered;
+  if (!(dev.flags & IFF.IFF_UP) || !(dev.flags & IFF.IFF_MULTICAST) || dev.flags & IFF.IFF_LOOPBACK || dev.unregistered) return false;
+  return dev.inet6?.mc.some((g) => (g.addr[1]! & 0x0f) >= 2 && !eq(g.addr, IN6ADDR_LINKLOCAL_ALLNODES)) ?? false;
 }
 
 /** solicitedNode is an address's solicited-node multicast group ff02::1:ffXX:XXXX (addrconf_addr_solict_mult()). */
@@ -519,7 +523,12 @@ export class Inet6 {
   #dadBegin(ifa: Inet6Ifaddr): void {
     const dev = ifa.dev;
     const idev = dev.inet6!;
-    this.#mldReport(dev);
+    // addrconf_join_solict(): not on NOARP or loopback devices; a group the device already
+    // has (another address with the same last 24 bits) gets a user, not a report.
+    if (!(dev.flags & (IFF.IFF_NOARP | IFF.IFF_LOOPBACK)) && !this.#solicited.has(ifa)) {
+      this.#solicited.add(ifa);
+      if (mcJoin(idev.mc, solicitedNode(ifa.addr), this.nowCs)) this.#mldReport(dev);
+    }
     const noDad = dev.flags & (IFF.IFF_NOARP | IFF.IFF_LOOPBACK) || idev.conf[DEVCONF_ACCEPT_DAD]! < 1 || ifa.flags & IFA_F.IFA_F_NODAD;
     if (noDad) {
       this.#dadComplete(ifa);
@@ -549,6 +558,15 @@ export class Inet6 {
     }));
   }
 
+  /** Addresses whose solicited-node group the device joined for them (addrconf_join_solict()). */
+  readonly #solicited = new WeakSet<Inet6Ifaddr>();
+
+  /** #leaveSolicited mirrors addrconf_leave_solict() for an address that goes. */
+  #leaveSolicited(ifa: Inet6Ifaddr): void {
+    if (!this.#solicited.delete(ifa) || !ifa.dev.inet6) return;
+    mcLeave(ifa.dev.inet6.mc, solicitedNode(ifa.addr));
+  }
+
   /** #dadStop cancels an address's DAD work (addrconf_del_dad_work()). */
   #dadStop(ifa: Inet6Ifaddr): void {
     this.#dadWork.get(ifa)?.cancel();
@@ -560,6 +578,7 @@ export class Inet6 {
     const list = ifa.dev.ifa6;
     list.splice(list.indexOf(ifa), 1);
     this.#dadStop(ifa);
+    this.#leaveSolicited(ifa);
     this.ifaNotify(RTM.RTM_DELADDR, ifa);
     this.#removePrefsrc(ifa.addr);
     this.#dropRoutes((r) => r.type === RTN.RTN_LOCAL && r.dev === ifa.dev && eq(r.dst, ifa.addr));
@@ -644,6 +663,7 @@ export class Inet6 {
     }
     for (const ifa of dev.ifa6.splice(0)) {
       this.#dadStop(ifa);
+      this.#leaveSolicited(ifa);
       this.ifaNotify(RTM.RTM_DELADDR, ifa);
       this.#removePrefsrc(ifa.addr);
     }

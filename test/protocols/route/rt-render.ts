@@ -111,7 +111,8 @@ export function renderRt(m: NlMessage): string[] | undefined {
   const type = m.header.type;
   const head = `nlmsg type=${type} len=${m.header.len} flags=0x${m.header.flags.toString(16)} seq=${m.header.seq}`;
   let body: string[] | undefined;
-  if (type === 20 || type === 21) body = renderAddr(m);
+  // Addresses, and the groups of RTM_GETMULTICAST / RTM_GETANYCAST dumps (same layout).
+  if (type === 20 || type === 21 || type === 58 || type === 62) body = renderAddr(m);
   else if (type === 24 || type === 25) body = renderRoute(m);
   else if (type === 28 || type === 29) body = renderNeigh(m);
   else if (type === 32 || type === 33) body = renderRule(m);
