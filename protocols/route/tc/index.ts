@@ -1,8 +1,9 @@
 /**
  * Traffic control (net/sched): the rtnetlink handlers of sch_api.c, cls_api.c and act_api.c
- * over the default qdiscs devices get (qdisc.ts). Linux sends no RTM_NEWQDISC / RTM_DELQDISC
- * when dev_activate() attaches a default qdisc or when a device goes down or away (measured
- * on 6.18 with a socket on RTNLGRP_TC), so nothing here notifies on its own.
+ * over the default qdiscs devices get and those requests graft (qdisc.ts). Linux sends no
+ * RTM_NEWQDISC / RTM_DELQDISC when dev_activate() attaches a default qdisc or when a device
+ * goes down or away, grafted qdiscs included (measured on 6.18 with a socket on RTNLGRP_TC),
+ * so only requests notify.
  */
 import type { Rtnetlink } from '../rtnetlink.js';
 import type { NetworkState } from '../state.js';

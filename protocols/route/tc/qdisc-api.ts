@@ -1,9 +1,10 @@
 /**
- * sch_api.c's rtnetlink handlers over the default qdiscs nlsim models (qdisc.ts):
- * RTM_GETQDISC doit (tc_get_qdisc(): the answer goes out as a notification to RTNLGRP_TC,
- * echoed to the requester only with NLM_F_ECHO) and dump (tc_dump_qdisc()), RTM_DELQDISC
- * (which can only fail on a default qdisc), RTM_NEWQDISC up to qdisc_create(), and
- * RTM_{NEW,DEL,GET}TCLASS (tc_ctl_tclass(), tc_dump_tclass(): mq's per-queue classes).
+ * sch_api.c's rtnetlink handlers over the qdiscs nlsim models (qdisc.ts): RTM_GETQDISC doit
+ * (tc_get_qdisc(): the answer goes out as a notification to RTNLGRP_TC, echoed to the
+ * requester only with NLM_F_ECHO) and dump (tc_dump_qdisc()), RTM_NEWQDISC and RTM_DELQDISC
+ * (tc_modify_qdisc(), qdisc_create(), qdisc_change(), qdisc_graft() with qdisc_notify()), and
+ * RTM_{NEW,DEL,GET}TCLASS (tc_ctl_tclass(), tc_dump_tclass(): mq's per-queue classes, the
+ * single classes of ingress and clsact).
  *
  * Linux's tc dumps neither check strictly nor filter by tcm_ifindex (tc filters in user
  * space), and they set no cb->seq, so they are never marked NLM_F_DUMP_INTR. Their cursor
@@ -21,9 +22,7 @@ import type { NetworkState } from '../state.js';
 import { RTM, RTNLGRP } from '../uapi.js';
 import { fillClass, fillQdisc } from './qdisc-fill.js';
 import { createIngressQueue, dumpIgnored, graftIngress, graftMqLeaf, graftRoot, type GraftedQdisc, ingressQdisc, mqLeaf, newIngress, type Qdisc, qdiscHash, qdiscLookup, rootQdisc, setLimit } from './qdisc.js';
-import { decodeTcMsg, TC_H_INGRESS, TC_H_ROOT, TCA, TCA_MAX, TCMSG_LEN, tcHMaj, tcHMake as tcMake, tcHMin } from './uapi.js';
-
-const EMSGSIZE = -90;
+import { decodeTcMsg, TC_H_INGRESS, TC_H_ROOT, TCA, TCA_MAX, TCMSG_LEN, tcHMaj, tcHMake, tcHMin } from './uapi.js';
 
 /** rtm_tca_policy (sch_api.c), shared by qdisc, class, filter and chain requests. */
 export const RTM_TCA_POLICY: Policy = (() => {
@@ -407,7 +406,7 @@ function tcCtlTclass(ctx: RequestContext, state: NetworkState): number {
       if (qid !== qid1) throw new KernelError('EINVAL');
     } else if (qid1) qid = qid1;
     else if (qid === 0) qid = rootQdisc(dev).handle;
-    if (portid) portid = tcMake(qid, portid);
+    if (portid) portid = tcHMake(qid, portid);
   } else if (qid === 0) qid = rootQdisc(dev).handle;
   const q = qdiscLookup(dev, qid);
   if (!q) throw new KernelError('ENOENT');
@@ -415,7 +414,7 @@ function tcCtlTclass(ctx: RequestContext, state: NetworkState): number {
   let clid = tcm.handle;
   if (clid === 0) {
     if (portid === TC_H_ROOT) clid = qid;
-  } else clid = tcMake(qid, clid);
+  } else clid = tcHMake(qid, clid);
   const cl = clid ? classFind(q, clid) : 0;
   const type = ctx.header.type;
   if (cl === 0) {
@@ -474,19 +473,21 @@ function tcDumpTclass(ctx: RequestContext, state: NetworkState): DumpControl {
       const sT = (d.args[0] as number | undefined) ?? 0;
       const cur = { t: 0 };
       const root = rootQdisc(dev);
-      const walk = (): boolean => {
+      // tc_dump_tclass_root() for dev->qdisc (with its hash), then for the ingress qdisc alone.
+      const rootWalk = (): boolean => {
         if (!dumpTclassQdisc(chunk, d, root, tcm.parent, cur, sT)) return false;
         if (root.builtin) return true; // noop_qdisc has no device: no hash to walk
         if (tcm.parent) {
-          // qdisc_match_from_root(): the root itself when its handle is the major asked for.
-          const q = tcHMaj(tcm.parent) === root.handle ? root : qdiscLookup(dev, tcHMaj(tcm.parent));
+          // qdisc_match_from_root(): the root, else the hash, for the major asked for.
+          const maj = tcHMaj(tcm.parent);
+          const q = maj === root.handle ? root : qdiscHash(dev).find((x) => x.handle === maj);
           return !q || q === root || dumpTclassQdisc(chunk, d, q, tcm.parent, cur, sT);
         }
         for (const q of qdiscHash(dev)) if (!dumpTclassQdisc(chunk, d, q, tcm.parent, cur, sT)) return false;
-        const ingress = ingressQdisc(dev);
-        return !ingress || dumpTclassQdisc(chunk, d, ingress, tcm.parent, cur, sT);
+        return true;
       };
-      walk();
+      const ingress = ingressQdisc(dev);
+      if (rootWalk() && ingress) dumpTclassQdisc(chunk, d, ingress, tcm.parent, cur, sT);
       d.args[0] = cur.t;
       return chunk.length ? chunk.length : 0;
     },

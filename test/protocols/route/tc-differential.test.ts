@@ -80,7 +80,7 @@ const dellink = (index: number): Step => ({ type: RTM.RTM_DELLINK, flags: ACK, p
 /** Devices: lo 1, i0 2 (up) / i0p 3 (down), br0 4 (down), ifb0 5 (up), ifb1 6 with 3 tx queues (up). */
 const setup: Step[] = [createLink('i0', 'veth'), createLink('br0', 'bridge'), createLink('ifb0', 'ifb'), createLink('ifb1', 'ifb', ntxq(3)), up(2), up(5), up(6)];
 
-const { RTM_GETQDISC, RTM_DELQDISC, RTM_NEWQDISC, RTM_GETTCLASS, RTM_NEWTCLASS, RTM_DELTCLASS, RTM_GETTFILTER, RTM_NEWTFILTER, RTM_DELTFILTER, RTM_GETCHAIN, RTM_NEWCHAIN, RTM_GETACTION, RTM_DELACTION, RTM_NEWACTION } = RTM;
+const { RTM_GETQDISC, RTM_DELQDISC, RTM_NEWQDISC, RTM_GETTCLASS, RTM_NEWTCLASS, RTM_DELTCLASS, RTM_GETTFILTER, RTM_NEWTFILTER, RTM_DELTFILTER, RTM_GETCHAIN, RTM_NEWCHAIN, RTM_GETACTION, RTM_DELACTION } = RTM;
 
 const qdiscRequests: Step[] = [
   tc(RTM_GETQDISC, DUMP, {}), tc(RTM_GETQDISC, DUMP, { ifindex: 5 }), tc(RTM_GETQDISC, DUMP, { ifindex: 99, parent: ROOT }),
@@ -214,7 +214,7 @@ const classGraftRequests: Step[] = [
   tc(RTM_NEWQDISC, REPLACE, { ifindex: 2, parent: ROOT, handle: 0xe0000 }, kind('mq')), tc(RTM_GETQDISC, DUMP, {}), tc(RTM_DELQDISC, ACK, { ifindex: 2, parent: ROOT }), tc(RTM_GETQDISC, DUMP, {}),
 ];
 
-/** sent counts the requests of a scenario so that each one's seq is unique. */
+/** Outcome is what a scenario produced, rendered: per step the replies, then the notifications. */
 interface Outcome {
   replies: string[][];
   notifications: string[][];
