@@ -14,6 +14,7 @@ import { KernelError } from '../../sim/errors.js';
 import type { RequestContext } from '../../sim/request-loop.js';
 import { NLM_F_DUMP_FILTERED } from '../../sim/uapi/netlink.js';
 import { type AttrView, NL_VALIDATE, nlmsgParse, NLA, type Policy } from '../../sim/wire/policy.js';
+import { HOST_LE, viewOf } from '../../sim/wire/header.js';
 import { decodeRtMsg } from './rtmsg.js';
 import { RTM_IPV4_POLICY } from './route-policy.js';
 import type { Rtnetlink } from './rtnetlink.js';
@@ -201,7 +202,7 @@ function rtnhOk(p: Uint8Array): boolean {
   let off = 0;
   let n = 0;
   while (p.length - off >= 8) {
-    const len = p[off]! | (p[off + 1]! << 8);
+    const len = viewOf(p).getUint16(off, HOST_LE);
     if (len < 8 || len > p.length - off) break;
     if (++n === 32) return true;
     off += (len + 3) & ~3;

@@ -10,7 +10,8 @@
  */
 import { KernelError } from '../../sim/errors.js';
 import type { RequestContext } from '../../sim/request-loop.js';
-import { type AttrView, NL_VALIDATE, nlmsgParse, parseAttrs } from '../../sim/wire/policy.js';
+import { HOST_LE, viewOf } from '../../sim/wire/header.js';
+import { AttrView, NL_VALIDATE, nlmsgParse, parseAttrs } from '../../sim/wire/policy.js';
 import type { NetDevice } from './device.js';
 import { decodeIfInfoMsg } from './ifinfomsg.js';
 import { IFLA_POLICY } from './ifla-policy.js';
@@ -74,11 +75,9 @@ function entries(message: Uint8Array, nest: AttrView): AttrView[] {
   const end = nest.offset + 4 + nest.length;
   let off = nest.offset + 4;
   while (end - off >= 4) {
-    const len = message[off]! | (message[off + 1]! << 8);
+    const len = viewOf(message).getUint16(off, HOST_LE);
     if (len < 4 || len > end - off) break;
-    const { attrs } = parseAttrs(message.subarray(0, off + len), off, null, U16_MAX, NL_VALIDATE.NL_VALIDATE_LIBERAL);
-    const a = attrs.find((x) => x !== undefined);
-    if (a) out.push(a);
+    out.push(new AttrView(viewOf(message).getUint16(off + 2, HOST_LE), off, message.subarray(off + 4, off + len)));
     off += (len + 3) & ~3;
   }
   return out;
