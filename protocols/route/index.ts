@@ -15,6 +15,7 @@ import { LinkOps } from './links.js';
 import { RouteOps } from './route-ops.js';
 import { RuleOps } from './fib-rules.js';
 import { NeighOps } from './neighbour.js';
+import { registerBridgeFdb } from './bridge-fdb.js';
 import { registerNetconf } from './netconf.js';
 import { registerIpmr } from './ipmr.js';
 import { registerAddrlabel } from './addrlabel.js';
@@ -68,6 +69,7 @@ export function registerRoute(kernel: VirtualKernel, options: RouteOptions = {})
   new RouteOps(state).register(rtnl);
   new RuleOps(state).register(rtnl);
   new NeighOps(state).register(rtnl);
+  registerBridgeFdb(rtnl, state);
   registerNetconf(rtnl, state);
   registerNexthop(rtnl);
   registerNsid(rtnl);

@@ -167,6 +167,21 @@ export function neighMcastOutput(links: LinkTable, dev: NetDevice, group: Uint8A
   t.entries.set(key, { family: 10, dev, dst: group.slice(), lladdr, state: NUD.NUD_NOARP, flags: 0, protocol: 0, type: RTN.RTN_MULTICAST });
 }
 
+/**
+ * arpMcastOutput is neighMcastOutput()'s IPv4 counterpart (ip_finish_output2() →
+ * arp_constructor()): a packet to an IPv4 multicast group leaves a NOARP entry with the
+ * group's multicast MAC (ip_eth_mc_map()), silently; IGMPv3 reports to 224.0.0.22 are the
+ * ones nlsim "sends" (bridge-snoopers.ts).
+ */
+export function arpMcastOutput(links: LinkTable, dev: NetDevice, group: Uint8Array): void {
+  if (dev.address.length !== 6) return;
+  const t = neighTables(links)[0]!;
+  const key = NeighTable.key(dev, group);
+  if (t.entries.has(key)) return;
+  const lladdr = Uint8Array.of(0x01, 0x00, 0x5e, group[1]! & 0x7f, group[2]!, group[3]!);
+  t.entries.set(key, { family: 2, dev, dst: group.slice(), lladdr, state: NUD.NUD_NOARP, flags: 0, protocol: 0, type: RTN.RTN_MULTICAST });
+}
+
 type Tb = (AttrView | undefined)[];
 
 /** NeighOps binds the neighbour handlers to one kernel's network state. */
@@ -179,16 +194,7 @@ export class NeighOps {
 
   /** register installs neigh_init()'s PF_UNSPEC handlers. */
   register(rtnl: Rtnetlink): void {
-    // PF_BRIDGE's own handlers (rtnl_fdb_add/del/get): devices that are not bridge ports
-    // have no FDB (EOPNOTSUPP); the bridge FDB itself is not modelled.
-    const fdb = (ctx: RequestContext) => {
-      const ifindex = ctx.payload.length >= NDMSG_LEN ? viewOf(ctx.payload).getInt32(4, HOST_LE) : 0;
-      const dev = this.#state.links(ctx.skb.sock.netns).byIndex(ifindex);
-      if (dev && (dev.master || dev.kind?.kind === 'bridge')) throw new KernelError('EOPNOTSUPP', 'nlsim: bridge FDB entries are not modelled yet');
-      return 'EOPNOTSUPP' as const;
-    };
-    rtnl.register(7, RTM.RTM_NEWNEIGH, { doit: fdb });
-    rtnl.register(7, RTM.RTM_DELNEIGH, { doit: fdb });
+    // PF_BRIDGE has its own handlers (rtnl_fdb_add/del/get/dump): bridge-fdb.ts.
     rtnl.register(0, RTM.RTM_NEWNEIGH, { doit: (ctx) => this.add(ctx) });
     rtnl.register(0, RTM.RTM_DELNEIGH, { doit: (ctx) => this.del(ctx) });
     rtnl.register(0, RTM.RTM_GETNEIGH, { doit: (ctx) => this.get(ctx), dumpit: (ctx) => this.dump(ctx) });

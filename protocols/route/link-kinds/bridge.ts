@@ -28,6 +28,8 @@ import { writeHeader } from '../../../sim/wire/header.js';
 import { type AttrView, NLA, type Policy } from '../../../sim/wire/policy.js';
 import { devGetFlags, devGetIflink, type NetDevice, netifOperUp, running } from '../device.js';
 import { encodeIfInfoMsg } from '../ifinfomsg.js';
+import { fdbAddLocal, fdbChangeAddr, fdbChangeMacAddress, fdbDeleteByPort, fdbFlush } from '../bridge-fdb.js';
+import { joinSnoopers, leaveSnoopers } from '../bridge-snoopers.js';
 import type { LinkKind, NewLinkRequest, PortEvent } from '../link-kind.js';
 import type { KernelTimer } from '../../../sim/clock.js';
 import type { NetOps } from '../netdev.js';
@@ -210,6 +212,7 @@ function recalculateBridgeId(br: NetDevice, net: NetOps): boolean {
  */
 function changeBridgeId(br: NetDevice, addr: Uint8Array, net: NetOps): void {
   const priv = privOf(br);
+  fdbChangeMacAddress(net, br, priv.ports, addr);
   const old = addrOf(priv.bridgeId).slice();
   addrOf(priv.bridgeId).set(addr);
   br.address = addr.slice();
@@ -333,6 +336,11 @@ function portEvent(br: NetDevice, dev: NetDevice, event: PortEvent, net: NetOps)
   const p = ports.get(dev);
   if (!p) return;
   if (event === 'changemtu') return mtuAutoAdjust(br, net);
+  if (event === 'changeaddr') {
+    // br_fdb_changeaddr(), then the bridge may adopt the new address (NETDEV_CHANGEADDR of the bridge).
+    fdbChangeAddr(net, br, privOf(br).ports, dev, dev.address);
+    if (recalculateBridgeId(br, net)) net.notifyChangeAddr(br);
+  }
   if (event === 'up' && running(br) && netifOperUp(dev)) return enablePort(br, dev, net);
   if (event === 'down' && running(br)) return disablePort(br, dev, net);
   if (event === 'change') {
@@ -370,6 +378,7 @@ function delNbp(br: NetDevice, dev: NetDevice, net: NetOps): void {
   disablePort(br, dev, net);
   brIfinfoNotify(net, RTM_DELLINK, dev, br);
   priv.ports = priv.ports.filter((p) => p !== dev);
+  fdbDeleteByPort(net, br, priv.ports, dev, true); // br_fdb_delete_by_port(br, p, 0, 1)
   dev.master = null;
   ports.delete(dev);
   net.rtmsgIfinfo(RTM_NEWLINK, dev, 0); // NETDEV_CHANGEUPPER
@@ -695,8 +704,10 @@ export const bridge: LinkKind = {
     }
   },
   newlink(req: NewLinkRequest, net: NetOps) {
-    // br_dev_newlink(): register, the requested address becomes the bridge id, then the options.
+    // br_dev_newlink(): register (with the local entry of the bridge's address), the requested
+    // address becomes the bridge id, then the options.
     net.register(req.dev);
+    fdbAddLocal(net, req.dev, null, req.dev.address);
     if (req.tb[IFLA.IFLA_ADDRESS]) {
       privOf(req.dev).addrSet = true;
       changeBridgeId(req.dev, req.dev.address, net);
@@ -784,6 +795,7 @@ export const bridge: LinkKind = {
     // netdev_update_features(): the first port changes the bridge's features (measured with
     // veth and ifb ports; a mix of port kinds may change them again, which is not modelled).
     if (priv.ports.length === 1) net.rtmsgIfinfo(RTM_NEWLINK, br, 0, undefined, IFLA_EVENT_FEATURES);
+    fdbAddLocal(net, br, dev, dev.address); // br_fdb_add_local()
     const changed = recalculateBridgeId(br, net);
     if (operUp(dev) && running(br)) enablePort(br, dev, net);
     brIfinfoNotify(net, RTM_NEWLINK, dev, br);
@@ -805,13 +817,17 @@ export const bridge: LinkKind = {
     // can forward are enabled.
     privOf(br).gcRunning = true;
     for (const dev of privOf(br).ports) if (operUp(dev)) enablePort(br, dev, net);
+    // br_multicast_open(), then br_multicast_join_snoopers() (snooping is always on in nlsim).
+    joinSnoopers(br, net);
   },
   stop(br, net) {
-    // br_dev_stop() → br_stp_disable_bridge()
+    // br_dev_stop() → br_stp_disable_bridge(), then br_multicast_leave_snoopers().
     for (const dev of privOf(br).ports) if (ports.get(dev)!.state !== BR_STATE_DISABLED) disablePort(br, dev, net);
     privOf(br).gcRunning = false;
+    leaveSnoopers(br, net);
   },
   portEvent,
+  setMacAddress: (br, addr, net) => { if (addr[0]! & 1 || addr.every((b) => b === 0)) throw new KernelError('EADDRNOTAVAIL'); privOf(br).addrSet = true; changeBridgeId(br, addr, net); }, // br_set_mac_address()
   changeMtu(br) {
     // br_change_mtu(): cleared again when br_mtu_auto_adjust() made the change.
     privOf(br).mtuSetByUser = true;
@@ -819,6 +835,7 @@ export const bridge: LinkKind = {
   dellink(br, net) {
     // br_dev_delete(): every port leaves (del_nbp()) before the bridge goes.
     for (const p of [...privOf(br).ports]) delNbp(br, p, net);
+    fdbFlush(net, br); // br_fdb_delete_by_port(br, NULL, 0, 1)
     return [br];
   },
 };

@@ -1,0 +1,71 @@
+/**
+ * The multicast snooping groups a bridge joins on itself while it is open
+ * (br_multicast_join_snoopers() / br_multicast_leave_snoopers(), net/bridge/br_multicast.c):
+ * 224.0.0.106 and ff02::6a, the all-snoopers groups of RFC 4286, in the device's IPv4 and
+ * IPv6 group lists and so in dev->mc (`bridge fdb show` lists 01:00:5e:00:00:6a and
+ * 33:33:00:00:00:6a as the bridge's own entries).
+ *
+ * Joining 224.0.0.106 makes IGMP report it (igmp_group_added() → igmp_ifc_event(): IGMPv3
+ * change reports to 224.0.0.22, mr_qrv (2) of them, the second after a random delay below
+ * the unsolicited report interval of 1 s). A report leaves the NOARP ARP entry 224.0.0.22
+ * (01:00:5e:00:00:16) that `ip monitor` sees go when the bridge loses its carrier or goes
+ * down. A plain device never has it: 224.0.0.1, the only group others join, is never reported.
+ * @note Only these reports are modelled of IGMP (no queries, no other groups). The MLD
+ * reports of ff02::6a go through inet6.ts's report work like any other group's.
+ */
+import type { KernelTimer } from '../../sim/clock.js';
+import { mcJoin, mcLeave, type NetDevice } from './device.js';
+import { syncMc } from './dev-addr-lists.js';
+import { arpMcastOutput } from './neighbour.js';
+import type { NetOps } from './netdev.js';
+
+/** 224.0.0.106 and ff02::6a: all snoopers. */
+const IGMP_ALL_SNOOPERS = Uint8Array.of(224, 0, 0, 106);
+const MLD2_ALL_SNOOPERS = Uint8Array.of(0xff, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x6a);
+/** 224.0.0.22: where IGMPv3 reports go. */
+const IGMPV3_ALL_MCR = Uint8Array.of(224, 0, 0, 22);
+/** IGMP_V3_UNSOLICITED_REPORT_INTERVAL: 1 s. */
+const IGMP_V3_UNSOLICITED_REPORT_INTERVAL_MS = 1000;
+
+/** The pending IGMP report timer of each bridge (in_dev->mr_ifc_timer). */
+const reportTimers = new WeakMap<NetDevice, KernelTimer>();
+
+/**
+ * joinSnoopers mirrors br_multicast_join_snoopers() from br_dev_open(): both groups joined
+ * (IPv4 only with an in_device, IPv6 with an inet6_dev), then IGMP's reports.
+ */
+export function joinSnoopers(br: NetDevice, net: NetOps): void {
+  const now = Math.floor(net.options.now() / 10);
+  const newV4 = br.inet ? mcJoin(br.mc4, IGMP_ALL_SNOOPERS, now) : false;
+  if (br.inet6) mcJoin(br.inet6.mc, MLD2_ALL_SNOOPERS, now);
+  syncMc(br);
+  if (newV4) igmpReport(br, net, 2);
+}
+
+/** leaveSnoopers mirrors br_multicast_leave_snoopers() from br_dev_stop(): the reports stop with the device. */
+export function leaveSnoopers(br: NetDevice, net: NetOps): void {
+  if (br.inet) mcLeave(br.mc4, IGMP_ALL_SNOOPERS);
+  if (br.inet6) mcLeave(br.inet6.mc, MLD2_ALL_SNOOPERS);
+  syncMc(br);
+  reportTimers.get(br)?.cancel();
+  reportTimers.delete(br);
+  void net;
+}
+
+/**
+ * igmpReport stands for igmp_ifc_timer_expire() → igmpv3_send_cr(): a report to 224.0.0.22 (its
+ * ARP entry), and while change reports are left, the next one after a random delay.
+ * @note Linux sends the first one from a timer a few milliseconds after the open; nlsim
+ * creates its entry at once.
+ */
+function igmpReport(br: NetDevice, net: NetOps, left: number): void {
+  arpMcastOutput(net.links, br, IGMPV3_ALL_MCR);
+  reportTimers.get(br)?.cancel();
+  reportTimers.delete(br);
+  if (left <= 1) return;
+  reportTimers.set(br, net.options.setTimer(net.options.random(IGMP_V3_UNSOLICITED_REPORT_INTERVAL_MS), () => {
+    reportTimers.delete(br);
+    if (br.unregistered || !(br.flags & 1)) return;
+    igmpReport(br, net, left - 1);
+  }));
+}
