@@ -799,7 +799,7 @@ export const bridge: LinkKind = {
     const changed = recalculateBridgeId(br, net);
     if (operUp(dev) && running(br)) enablePort(br, dev, net);
     brIfinfoNotify(net, RTM_NEWLINK, dev, br);
-    if (changed) net.rtmsgIfinfo(RTM_NEWLINK, br, 0); // NETDEV_CHANGEADDR
+    if (changed) net.notifyChangeAddr(br); // NETDEV_CHANGEADDR: the RTM_NEWLINK, ARP and ND flushed
     mtuAutoAdjust(br, net);
     setGsoLimits(br);
   },
@@ -808,7 +808,7 @@ export const bridge: LinkKind = {
     delNbp(br, dev, net);
     mtuAutoAdjust(br, net);
     setGsoLimits(br);
-    if (recalculateBridgeId(br, net)) net.rtmsgIfinfo(RTM_NEWLINK, br, 0);
+    if (recalculateBridgeId(br, net)) net.notifyChangeAddr(br); // NETDEV_CHANGEADDR
     // netdev_update_features(): the last port's departure changes them back.
     if (privOf(br).ports.length === 0) net.rtmsgIfinfo(RTM_NEWLINK, br, 0, undefined, IFLA_EVENT_FEATURES);
   },
