@@ -107,6 +107,7 @@ export class AddrOps {
     const existing = dev.ifa4.find((x) => x.mask === ifa.mask && ((x.address ^ ifa.address) & ifa.mask) === 0 && x.local === ifa.local);
     if (!existing) {
       inet4.insertIfa(n, ifa);
+      inet4.checkLifetimes(); // __inet_insert_ifa() queues check_lifetime at once
       return;
     }
     if (ctx.header.flags & NLM_F_EXCL || !(ctx.header.flags & NLM_F_REPLACE)) throw new KernelError('EEXIST', 'ipv4: Address already assigned');
@@ -114,6 +115,7 @@ export class AddrOps {
     existing.proto = ifa.proto;
     setLifetime(existing, lft ?? { valid: 0xffffffff, preferred: 0xffffffff }, inet4.nowCs);
     inet4.rtmsgIfa(n, RTM.RTM_NEWADDR, existing);
+    inet4.checkLifetimes();
   }
 
   /** delAddr4 mirrors inet_rtm_deladdr(). */
@@ -240,7 +242,6 @@ export class AddrOps {
     }
     const lft = lifetimes(tb) ?? { valid: 0xffffffff, preferred: 0xffffffff };
     if (!lft.valid || lft.preferred > lft.valid) throw new KernelError('EINVAL', 'ipv6: address lifetime invalid');
-    if (lft.valid !== 0xffffffff || lft.preferred !== 0xffffffff) throw new KernelError('EOPNOTSUPP', 'nlsim: finite IPv6 lifetimes are not modelled yet');
     const proto = tb[IFA.IFA_PROTO]?.u8() ?? 0;
     links.inet6.addAddr(dev, pfx, ifm.prefixlen, flags, lft, tb[IFA.IFA_RT_PRIORITY]?.u32() ?? 0, proto);
   }

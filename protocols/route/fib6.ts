@@ -30,6 +30,8 @@ export interface Rt6 {
   readonly pref: number;
   readonly metrics: readonly (readonly [number, number])[] | null;
   order: number;
+  /** RTF_EXPIRES: when the route expires, kernel ms (fib6_set_expires()); unset: never. */
+  expires?: number;
 }
 
 /** comparePrefix orders two prefixes as fib6_walk() reaches them. */

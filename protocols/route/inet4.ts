@@ -5,6 +5,7 @@
  * notifications each change sends, in Linux's order.
  */
 import { KernelError } from '../../sim/errors.js';
+import type { KernelTimer } from '../../sim/clock.js';
 import type { KernelSocket } from '../../sim/kernel-socket.js';
 import { NLM_F_APPEND, NLM_F_CREATE, NLM_F_ECHO, NLM_F_EXCL, NLM_F_REPLACE } from '../../sim/uapi/netlink.js';
 import { AttrWriter } from '../../sim/wire/attr-writer.js';
@@ -287,6 +288,45 @@ export class Inet4 {
 
   /** arpIfdown flushes the device's ARP entries (neighbour.ts; state.ts wires it). */
   arpIfdown: ((dev: NetDevice) => void) | null = null;
+  /** setTimer runs work on the kernel's clock (state.ts wires it). */
+  setTimer: ((delayMs: number, callback: () => void) => KernelTimer) | null = null;
+  #lifetimeWork: KernelTimer | null = null;
+
+  /**
+   * checkLifetimes mirrors check_lifetime() (devinet.c), the work that ages addresses with
+   * finite lifetimes: past its preferred lifetime an address becomes DEPRECATED (RTM_NEWADDR),
+   * past its valid lifetime it is deleted (inet_del_ifa(): RTM_DELADDR and its routes); then
+   * the work waits for the next such moment.
+   * @note Linux rounds the wake-up to a whole second when that is within 250 ms and never
+   * sleeps less than a second; nlsim wakes at the moment itself. The lifetimes reported
+   * (whole seconds counted from tstamp) are the same. Addresses due at the same moment go in
+   * device and list order, Linux's in the order of a hash it seeds per namespace.
+   */
+  checkLifetimes(): void {
+    this.#lifetimeWork?.cancel();
+    this.#lifetimeWork = null;
+    const now = this.nowCs;
+    let next = Infinity;
+    for (const dev of this.#devices()) {
+      for (const ifa of [...dev.ifa4]) {
+        if (ifa.flags & IFA_F.IFA_F_PERMANENT || !dev.ifa4.includes(ifa)) continue;
+        // age in whole seconds, with ADDRCONF_TIMER_FUZZ_MINUS (20 ms) of slack.
+        const age = Math.floor((now - ifa.tstamp + 2) / 100);
+        if (ifa.validLft !== 0xffffffff && age >= ifa.validLft) {
+          this.deleteIfa({ ks: this.ks! }, ifa);
+          continue;
+        }
+        if (ifa.preferredLft !== 0xffffffff && age >= ifa.preferredLft) {
+          if (!(ifa.flags & IFA_F.IFA_F_DEPRECATED)) {
+            ifa.flags |= IFA_F.IFA_F_DEPRECATED;
+            this.rtmsgIfa({ ks: this.ks! }, RTM.RTM_NEWADDR, ifa);
+          }
+        } else if (ifa.preferredLft !== 0xffffffff) next = Math.min(next, ifa.tstamp + ifa.preferredLft * 100);
+        if (ifa.validLft !== 0xffffffff) next = Math.min(next, ifa.tstamp + ifa.validLft * 100);
+      }
+    }
+    if (next !== Infinity && this.setTimer) this.#lifetimeWork = this.setTimer(Math.max(0, (next - now) * 10), () => this.checkLifetimes());
+  }
 
   // ---- device events (inetdev_event, fib_netdev_event) ----
 

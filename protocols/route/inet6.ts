@@ -15,6 +15,7 @@ import { KernelError } from '../../sim/errors.js';
 import type { KernelSocket } from '../../sim/kernel-socket.js';
 import { NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE } from '../../sim/uapi/netlink.js';
 import type { AttrWriter } from '../../sim/wire/attr-writer.js';
+import { HOST_LE } from '../../sim/wire/header.js';
 import type { KernelTimer } from '../../sim/clock.js';
 import { DEVCONF_ACCEPT_DAD, IN6ADDR_LINKLOCAL_ALLNODES, mcJoin, mcLeave, type NetDevice } from './device.js';
 import { Fib6, type Fib6Table, type Rt6 } from './fib6.js';
@@ -73,6 +74,9 @@ const DEVCONF_RTR_SOLICIT_MAX_INTERVAL = 43;
 /** The ND table's retrans_time (neigh_parms RETRANS_TIME), ms: the wait after a DAD probe. */
 const RETRANS_TIME_MS = 1000;
 
+/** ip6_rt_gc_interval (net.ipv6.route.gc_interval), ms: how often expired routes are collected. */
+const IP6_RT_GC_INTERVAL_MS = 30_000;
+
 /** MLDv2's unsolicited report interval (mldv2_unsolicited_report_interval), ms. */
 const MLD2_UNSOLICITED_REPORT_INTERVAL_MS = 1000;
 
@@ -101,8 +105,11 @@ function backoffUpdate(rt: number, mrt: number, random: (n: number) => number): 
   return next > mrt ? backoffInit(mrt, random) : next;
 }
 
-/** fillRt6 mirrors rt6_fill_node() for a fib6_info (dumps and notifications). */
-export function fillRt6(w: AttrWriter, rt: Rt6): void {
+/**
+ * fillRt6 mirrors rt6_fill_node() for a fib6_info (dumps and notifications); `nowMs` is the
+ * kernel time, for the remaining lifetime of an expiring route.
+ */
+export function fillRt6(w: AttrWriter, rt: Rt6, nowMs = 0): void {
   let flags = rt.nhFlags;
   // RTNH_F_LINKDOWN from the fib6_nh flags: rt6_sync_down_dev() leaves local routes alone.
   if (rt.dev.nhLinkdown && !(rt.flags & (RTF.RTF_REJECT | RTF.RTF_LOCAL))) flags |= 16;
@@ -114,7 +121,11 @@ export function fillRt6(w: AttrWriter, rt: Rt6): void {
   w.u32(RTA.RTA_PRIORITY, rt.metric);
   if (rt.gw) w.bytes(RTA.RTA_GATEWAY, rt.gw);
   w.u32(RTA.RTA_OIF, rt.dev.ifindex);
-  w.bytes(RTA.RTA_CACHEINFO, new Uint8Array(32));
+  // struct rta_cacheinfo: rta_expires (clock_t, may be negative once expired) for RTF_EXPIRES.
+  const ci = new Uint8Array(32);
+  // Counted in jiffies (HZ 250: 4 ms) as rt->expires - jiffies, then jiffies_to_clock_t().
+  if (rt.expires !== undefined) new DataView(ci.buffer).setInt32(8, Math.trunc(((Math.floor(rt.expires / 4) - Math.floor(nowMs / 4)) * 4) / 10), HOST_LE);
+  w.bytes(RTA.RTA_CACHEINFO, ci);
   w.u8(RTA.RTA_PREF, rt.pref);
 }
 
@@ -134,6 +145,8 @@ export interface Rt6Config {
   pref: number;
   metrics: (readonly [number, number])[] | null;
   nlflags: number;
+  /** fc_expires with RTF_EXPIRES: the route's lifetime, ms. */
+  expires?: number;
 }
 
 /** Inet6 is one namespace's IPv6 state. */
@@ -156,6 +169,11 @@ export class Inet6 {
     this.#options = options;
   }
 
+  /** nowMs is kernel time in ms. */
+  get nowMs(): number {
+    return this.#options.now();
+  }
+
   /** nowCs is jiffies in centiseconds. */
   get nowCs(): number {
     return Math.floor(this.#options.now() / 10);
@@ -172,7 +190,7 @@ export class Inet6 {
 
   /** rtNotify mirrors inet6_rt_notify(). */
   rtNotify(n: Notifier, event: number, rt: Rt6, nlflags: number): void {
-    notify(n, event, nlflags, RTNLGRP.RTNLGRP_IPV6_ROUTE, (w) => fillRt6(w, rt), RT6_NLMSG_SIZE);
+    notify(n, event, nlflags, RTNLGRP.RTNLGRP_IPV6_ROUTE, (w) => fillRt6(w, rt, this.#options.now()), RT6_NLMSG_SIZE);
   }
 
   // ---- routes ----
@@ -232,6 +250,7 @@ export class Inet6 {
       metrics: cfg.metrics,
       order: 0,
     };
+    if (cfg.expires !== undefined) rt.expires = this.#options.now() + cfg.expires;
     const tb = this.fib.create(rt.table);
     let nlflags = NLM_F_EXCL;
     for (const iter of tb.prefix(dst, cfg.dstLen)) {
@@ -245,13 +264,50 @@ export class Inet6 {
         this.rtNotify(n, RTM.RTM_NEWROUTE, rt, NLM_F_REPLACE);
         return rt;
       }
-      if (iter.dev === rt.dev && (iter.gw ? rt.gw && eq(iter.gw, rt.gw) : !rt.gw)) throw new KernelError('EEXIST');
+      if (iter.dev === rt.dev && (iter.gw ? rt.gw && eq(iter.gw, rt.gw) : !rt.gw)) {
+        // fib6_add_rt2node(): an expiring duplicate takes the new route's lifetime, or none.
+        if (iter.expires !== undefined) {
+          iter.expires = rt.expires;
+          this.#startGc(iter);
+        }
+        throw new KernelError('EEXIST');
+      }
       if (iter.gw && rt.gw) throw new KernelError('EOPNOTSUPP', 'nlsim: IPv6 multipath (ECMP siblings) is not modelled yet');
     }
     if (cfg.nlflags & NLM_F_REPLACE && !(cfg.nlflags & NLM_F_CREATE)) throw new KernelError('ENOENT');
     tb.insert(rt);
     this.rtNotify(n, RTM.RTM_NEWROUTE, rt, nlflags | NLM_F_CREATE);
+    this.#startGc(rt);
     return rt;
+  }
+
+  /** The FIB's garbage collector (net->ipv6.ip6_fib_timer), pending or not. */
+  #gcTimer: KernelTimer | null = null;
+
+  /** #startGc mirrors fib6_start_gc(): an expiring route arms the collector ip6_rt_gc_interval from now. */
+  #startGc(rt: Rt6): void {
+    if (rt.expires === undefined || this.#gcTimer) return;
+    this.#gcTimer = this.#options.setTimer(IP6_RT_GC_INTERVAL_MS, () => this.#runGc());
+  }
+
+  /**
+   * #runGc mirrors fib6_run_gc() → fib6_age(): expired routes are deleted (RTM_DELROUTE, in
+   * walk order); while expiring routes remain, it runs again a (rounded) interval later.
+   */
+  #runGc(): void {
+    this.#gcTimer = null;
+    const now = this.#options.now();
+    // The RTM_DELROUTE of a collected route reports no expiry any more.
+    const expired = new Set<Rt6>();
+    for (const tb of this.fib.tables()) for (const r of tb.routes()) if (r.expires !== undefined && r.expires <= now) expired.add(r);
+    for (const r of expired) r.expires = undefined;
+    this.#dropRoutes((r) => expired.has(r));
+    const more = this.fib.tables().some((tb) => tb.routes().some((r) => r.expires !== undefined));
+    if (more) {
+      // round_jiffies(): to a whole second.
+      const at = Math.round((now + IP6_RT_GC_INTERVAL_MS) / 1000) * 1000;
+      this.#gcTimer = this.#options.setTimer(Math.max(0, at - now), () => this.#runGc());
+    }
   }
 
   /**
@@ -343,11 +399,11 @@ export class Inet6 {
   }
 
   /** #kernelRoute adds an addrconf route (no request: seq 0); a duplicate is silently kept. */
-  #kernelRoute(dev: NetDevice, dst: Uint8Array, plen: number, table: number, type: number, metric: number): void {
+  #kernelRoute(dev: NetDevice, dst: Uint8Array, plen: number, table: number, type: number, metric: number, expires?: number): void {
     try {
       this.addRoute({ ks: this.ks! }, {
         dst, dstLen: plen, table, protocol: RTPROT.RTPROT_KERNEL, type, metric, oif: dev.ifindex, gw: null, prefsrc: null,
-        flags: RTF.RTF_UP, nhFlags: 0, pref: 0, metrics: null, nlflags: NLM_F_CREATE,
+        flags: RTF.RTF_UP, nhFlags: 0, pref: 0, metrics: null, nlflags: NLM_F_CREATE, ...(expires === undefined ? {} : { expires }),
       });
     } catch (e) {
       if (!(e instanceof KernelError)) throw e;
@@ -493,10 +549,49 @@ export class Inet6 {
     if (lft.preferred === 0) f |= IFA_F.IFA_F_DEPRECATED;
     const ifa = this.#newAddr(dev, addr, plen, f, proto, lft, rtPriority);
     this.#link(ifa);
-    if (!(flags & IFA_F.IFA_F_NOPREFIXROUTE)) this.#kernelRoute(dev, ipv6Prefix(addr, plen), plen, RT_TABLE.RT_TABLE_MAIN, RTN.RTN_UNICAST, rtPriority || IP6_RT_PRIO_ADDRCONF);
+    // addrconf_prefix_route(): a finite valid lifetime makes the prefix route expire with it.
+    const expires = lft.valid === 0xffffffff ? undefined : lft.valid * 1000;
+    if (!(flags & IFA_F.IFA_F_NOPREFIXROUTE)) this.#kernelRoute(dev, ipv6Prefix(addr, plen), plen, RT_TABLE.RT_TABLE_MAIN, RTN.RTN_UNICAST, rtPriority || IP6_RT_PRIO_ADDRCONF, expires);
     if (!(ifa.flags & (IFA_F.IFA_F_OPTIMISTIC | IFA_F.IFA_F_NODAD))) this.ifaNotify(RTM.RTM_NEWADDR, ifa);
     this.#dadStart(ifa);
     this.#runDad();
+    this.checkLifetimes();
+  }
+
+  #lifetimeWork: KernelTimer | null = null;
+
+  /**
+   * checkLifetimes mirrors addrconf_verify_rtnl(): addresses past their preferred lifetime
+   * become DEPRECATED (RTM_NEWADDR), past their valid lifetime they are deleted
+   * (ipv6_del_addr()); then the work waits for the next such moment.
+   * @note Linux rounds the wake-up to a whole second when close enough; nlsim wakes at the
+   * moment itself (the whole-second lifetimes reported are the same). Addresses due at the
+   * same moment go in device and list order, Linux's in the order of a per-namespace hash.
+   */
+  checkLifetimes(): void {
+    this.#lifetimeWork?.cancel();
+    this.#lifetimeWork = null;
+    const now = this.nowCs;
+    let next = Infinity;
+    for (const dev of this.#devices()) {
+      for (const ifa of [...dev.ifa6]) {
+        if (ifa.flags & IFA_F.IFA_F_PERMANENT || !dev.ifa6.includes(ifa)) continue;
+        // age in whole seconds, with ADDRCONF_TIMER_FUZZ_MINUS (20 ms) of slack.
+        const age = Math.floor((now - ifa.tstamp + 2) / 100);
+        if (ifa.validLft !== 0xffffffff && age >= ifa.validLft) {
+          this.delAddr(ifa);
+          continue;
+        }
+        if (ifa.preferredLft !== 0xffffffff && age >= ifa.preferredLft) {
+          if (!(ifa.flags & IFA_F.IFA_F_DEPRECATED)) {
+            ifa.flags |= IFA_F.IFA_F_DEPRECATED;
+            this.ifaNotify(RTM.RTM_NEWADDR, ifa);
+          }
+        } else if (ifa.preferredLft !== 0xffffffff) next = Math.min(next, ifa.tstamp + ifa.preferredLft * 100);
+        if (ifa.validLft !== 0xffffffff) next = Math.min(next, ifa.tstamp + ifa.validLft * 100);
+      }
+    }
+    if (next !== Infinity) this.#lifetimeWork = this.#options.setTimer(Math.max(0, (next - now) * 10), () => this.checkLifetimes());
   }
 
   /** Addresses whose DAD work Linux starts after the current request (addrconf_dad_start()). */
@@ -582,15 +677,21 @@ export class Inet6 {
     this.ifaNotify(RTM.RTM_DELADDR, ifa);
     this.#removePrefsrc(ifa.addr);
     this.#dropRoutes((r) => r.type === RTN.RTN_LOCAL && r.dev === ifa.dev && eq(r.dst, ifa.addr));
-    if (!(ifa.flags & IFA_F.IFA_F_NOPREFIXROUTE)) {
+    // check_cleanup_prefix_route(), for permanent addresses only (a dynamic address's prefix
+    // route expires on its own): another permanent (or noprefixroute) address of the prefix
+    // keeps the route; dynamic ones make it expire with the last of them; none deletes it.
+    if (ifa.flags & IFA_F.IFA_F_PERMANENT && !(ifa.flags & IFA_F.IFA_F_NOPREFIXROUTE)) {
       const prefix = ipv6Prefix(ifa.addr, ifa.prefixlen);
-      const others = list.some((x) => x.prefixlen === ifa.prefixlen && eq(ipv6Prefix(x.addr, x.prefixlen), prefix));
-      if (!others) {
+      const others = list.filter((x) => x.prefixlen === ifa.prefixlen && eq(ipv6Prefix(x.addr, x.prefixlen), prefix));
+      if (!others.some((x) => x.flags & (IFA_F.IFA_F_PERMANENT | IFA_F.IFA_F_NOPREFIXROUTE))) {
         const tb = this.fib.get(RT_TABLE.RT_TABLE_MAIN);
         const rt = tb?.prefix(prefix, ifa.prefixlen).find((r) => r.dev === ifa.dev && r.protocol === RTPROT.RTPROT_KERNEL && !r.gw);
-        if (rt) {
+        if (rt && !others.length) {
           tb!.remove(rt);
           this.rtNotify({ ks: this.ks! }, RTM.RTM_DELROUTE, rt, 0);
+        } else if (rt && rt.expires === undefined) {
+          rt.expires = Math.max(...others.map((x) => (x.tstamp + x.validLft * 100) * 10));
+          this.#startGc(rt);
         }
       }
     }

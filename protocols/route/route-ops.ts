@@ -230,7 +230,7 @@ export class RouteOps {
     const r = inet6.lookup(dst, oif);
     if (typeof r === 'string') throw new KernelError(r as never);
     if (!r) throw new KernelError('ENETUNREACH');
-    if (rtm.flags & RTM_F.RTM_F_FIB_MATCH) return ctx.reply(ctx.encode(RTM.RTM_NEWROUTE, (w) => fillRt6(w, r)));
+    if (rtm.flags & RTM_F.RTM_F_FIB_MATCH) return ctx.reply(ctx.encode(RTM.RTM_NEWROUTE, (w) => fillRt6(w, r, inet6.nowMs)));
     const dev = r.type === RTN.RTN_LOCAL ? links.list().find((d) => d.flags & 8)! : r.dev;
     const prefsrc = inet6.selectSaddr(dst, dev);
     return ctx.reply(ctx.encode(RTM.RTM_NEWROUTE, (w) => fillRt6Answer(w, r, dst, new Uint8Array(16), prefsrc, dev)));
@@ -350,13 +350,14 @@ export class RouteOps {
   }
 
   #dump6(ctx: RequestContext): FamilyDump {
-    const fib = this.#links(ctx).inet6.fib;
+    const inet6 = this.#links(ctx).inet6;
+    const fib = inet6.fib;
     return this.#familyDump(
       ctx,
       RTM_IPV6_POLICY,
       () => fib.tables().map((t) => ({ id: t.id, routes: () => t.routes() })),
       (rt, f) => !f.set || ((!f.type || rt.type === f.type) && (!f.protocol || rt.protocol === f.protocol) && (!f.dev || rt.dev === f.dev)),
-      (chunk, rt, flags) => chunk.put(RTM.RTM_NEWROUTE, (w) => fillRt6(w, rt), flags),
+      (chunk, rt, flags) => chunk.put(RTM.RTM_NEWROUTE, (w) => fillRt6(w, rt, inet6.nowMs), flags),
       'ipv6: FIB table does not exist',
       AF_INET6,
     );

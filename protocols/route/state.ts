@@ -32,6 +32,7 @@ export class LinkTable {
     this.inet4 = new Inet4(() => this.list(), options.now);
     this.inet6 = new Inet6(() => this.list(), options);
     this.inet4.arpIfdown = (dev) => neighIfdown(this, this.inet4.ks!, dev, 2);
+    this.inet4.setTimer = options.setTimer;
     this.inet6.ndIfdown = (dev) => neighIfdown(this, this.inet6.ks!, dev, 10);
     this.inet6.ndMcastOutput = (dev, group) => neighMcastOutput(this, dev, group);
   }
