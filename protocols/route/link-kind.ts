@@ -64,7 +64,22 @@ export interface LinkKind {
    * NETDEV_CHANGEMTU.
    */
   portEvent?(master: NetDevice, port: NetDevice, event: PortEvent, net: NetOps): void;
+  /**
+   * setMacAddress mirrors ndo_set_mac_address(): `addr` (dev->addr_len bytes) differs from the
+   * device's address. A kind without it refuses IFLA_ADDRESS on an existing device (EOPNOTSUPP).
+   */
+  setMacAddress?(dev: NetDevice, addr: Uint8Array, net: NetOps): void;
+  /**
+   * lowerEvent mirrors the netdevice notifier an upper kind registers for the devices it is
+   * stacked on (vlan_device_event() for a vlan's real device): called once per kind with that
+   * kind's upper devices whose iflink is `lower`, in ifindex order, after the inet, addrconf
+   * and master notifiers.
+   */
+  lowerEvent?(lower: NetDevice, uppers: NetDevice[], event: LowerEvent, net: NetOps): void;
 }
 
 /** PortEvent names the netdevice events a master hears about its ports. */
-export type PortEvent = 'up' | 'down' | 'change' | 'changemtu';
+export type PortEvent = 'up' | 'down' | 'change' | 'changemtu' | 'changeaddr';
+
+/** LowerEvent names the netdevice events an upper device hears about its lower device. */
+export type LowerEvent = 'up' | 'down' | 'change' | 'changemtu' | 'changeaddr' | 'unregister';

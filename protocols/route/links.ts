@@ -16,7 +16,8 @@ import { newLinkCreate } from './link-create.js';
 import { fillIfInfo, fillIfInfoInto, ifNlmsgSize } from './link-fill.js';
 import type { LinkKind } from './link-kind.js';
 import { linkKind } from './link-kinds/index.js';
-import { combineFlags, NetOps, validName } from './netdev.js';
+import { combineFlags, NetOps } from './netdev.js';
+import { netconfNotifyRegister, netconfNotifyUnregister, sysctlDevNameAllowed } from './netconf.js';
 import { RTNL_FLAG, type Rtnetlink } from './rtnetlink.js';
 import type { LinkTable, NetworkState } from './state.js';
 import {
@@ -25,6 +26,8 @@ import {
   IFLA_INFO,
   IFLA_INFO_MAX,
   IFLA_MAX,
+  AF_INET,
+  AF_INET6,
   RTGENMSG_LEN,
   RTM_DELLINK,
   RTM_GETLINK,
@@ -36,7 +39,7 @@ const EMSGSIZE = -90;
 
 /** Attributes do_setlink() acts on that nlsim does not model yet: refused, never ignored. */
 const UNMODELLED_SET = [
-  IFLA.IFLA_NET_NS_PID, IFLA.IFLA_NET_NS_FD, IFLA.IFLA_TARGET_NETNSID, IFLA.IFLA_MAP, IFLA.IFLA_ADDRESS, IFLA.IFLA_GROUP,
+  IFLA.IFLA_NET_NS_PID, IFLA.IFLA_NET_NS_FD, IFLA.IFLA_TARGET_NETNSID, IFLA.IFLA_MAP, IFLA.IFLA_GROUP,
   IFLA.IFLA_IFALIAS, IFLA.IFLA_BROADCAST, IFLA.IFLA_CARRIER, IFLA.IFLA_GSO_MAX_SIZE, IFLA.IFLA_GSO_MAX_SEGS,
   IFLA.IFLA_GRO_MAX_SIZE, IFLA.IFLA_GSO_IPV4_MAX_SIZE, IFLA.IFLA_GRO_IPV4_MAX_SIZE, IFLA.IFLA_OPERSTATE, IFLA.IFLA_LINKMODE,
   IFLA.IFLA_VFINFO_LIST, IFLA.IFLA_VF_PORTS, IFLA.IFLA_PORT_SELF, IFLA.IFLA_PROTO_DOWN,
@@ -50,7 +53,7 @@ const UNMODELLED_CREATE = [
 ];
 
 /** Kinds whose rtnl_link_ops have a changelink on Linux that nlsim does not model (veth, ifb and dummy have none). */
-const UNMODELLED_CHANGELINK = new Set(['vlan']);
+const UNMODELLED_CHANGELINK = new Set<string>();
 
 const IFLA_NAMES = new Map<number, string>(Object.entries(IFLA).map(([k, v]) => [v, k]));
 
@@ -333,8 +336,13 @@ export class LinkOps {
       if (tb[t]) throw new KernelError('EOPNOTSUPP', { message: `nlsim: setting ${IFLA_NAMES.get(t)} is not modelled yet`, offset: tb[t]!.offset });
     }
     const ifm = decodeIfInfoMsg(ctx.payload);
-    // validate_linkmsg(): IFLA_AF_SPEC is checked before anything changes.
+    // validate_linkmsg(): an address shorter than dev->addr_len (plain EINVAL), then
+    // IFLA_AF_SPEC, are checked before anything changes.
+    const address = tb[IFLA.IFLA_ADDRESS];
+    if (address && address.length < dev.address.length) throw new KernelError('EINVAL');
     const af = tb[IFLA.IFLA_AF_SPEC] ? validateAfSpec(ctx.message, tb[IFLA.IFLA_AF_SPEC]!, dev) : [];
+    // dev_set_mac_address_user(): the first dev->addr_len bytes (longer is fine).
+    if (address) net.setMacAddress(dev, address.payload.slice(0, dev.address.length));
     if (tb[IFLA.IFLA_MTU]) net.setMtu(dev, tb[IFLA.IFLA_MTU]!.u32());
     if (ifm.index > 0 && tb[IFLA.IFLA_IFNAME]) changeName(net, dev, tb[IFLA.IFLA_IFNAME]!.string());
     if (ifm.flags || ifm.change) net.changeFlags(dev, combineFlags(dev, ifm));
@@ -358,6 +366,7 @@ export class LinkOps {
 function netdevStateChange(net: NetOps, dev: NetDevice): void {
   if (!running(dev)) return;
   dev.master?.kind?.portEvent?.(dev.master, dev, 'change', net);
+  net.lowerEvent(dev, 'change');
   net.rtmsgIfinfo(RTM_NEWLINK, dev, 0);
 }
 
@@ -426,12 +435,45 @@ function setMaster(net: NetOps, dev: NetDevice, ifindex: number): void {
   }
 }
 
-/** changeName mirrors dev_change_name() (renaming while up is allowed on 6.18). */
+/**
+ * changeName mirrors netif_change_name() (dev_change_name(); renaming while up is allowed on
+ * 6.18): the same name does nothing; dev_get_valid_name() (EINVAL, EEXIST against every name
+ * and altname, "%d" allocated); then the NETDEV_CHANGENAME notifiers, which re-register the
+ * sysctl directories. A name sysctl refuses ("all", "default") makes addrconf fail the chain,
+ * and the device is renamed back through the same notifiers (errno EINVAL).
+ */
 function changeName(net: NetOps, dev: NetDevice, name: string): void {
   if (name === dev.name) return;
-  if (!validName(name)) throw new KernelError('EINVAL');
-  if (net.links.byAnyName(name)) throw new KernelError('EEXIST');
-  dev.name = name;
+  const newName = net.allocName(name);
+  const oldName = dev.name;
+  dev.name = newName;
   net.links.devBaseSeq++;
-  net.rtmsgIfinfo(RTM_NEWLINK, dev, 0); // NETDEV_CHANGENAME
+  if (notifyChangeName(net, dev, true)) return;
+  // rollback: addrconf's sysctl directory is gone, so its unregister is silent this time.
+  dev.name = oldName;
+  net.links.devBaseSeq++;
+  notifyChangeName(net, dev, false);
+  throw new KernelError('EINVAL');
+}
+
+/**
+ * notifyChangeName mirrors call_netdevice_notifiers(NETDEV_CHANGENAME) as measured on 6.18:
+ * rtnetlink_event() (RTM_NEWLINK), inetdev_event() (devinet_sysctl_unregister() always says
+ * RTM_DELNETCONF; the register that follows fails silently for a refused name), then
+ * addrconf_notify() (RTM_DELNETCONF when its sysctl was registered, RTM_NEWNETCONF, or the
+ * error that stops the chain). br_device_event() only renames a port's sysfs link: no
+ * AF_BRIDGE report. False when the chain failed.
+ */
+function notifyChangeName(net: NetOps, dev: NetDevice, inet6Registered: boolean): boolean {
+  net.rtmsgIfinfo(RTM_NEWLINK, dev, 0);
+  const allowed = sysctlDevNameAllowed(dev.name);
+  if (dev.inet) {
+    netconfNotifyUnregister(net.ks, dev, AF_INET);
+    if (allowed) netconfNotifyRegister(net.ks, dev, AF_INET);
+  }
+  if (!dev.inet6) return true;
+  if (inet6Registered) netconfNotifyUnregister(net.ks, dev, AF_INET6);
+  if (!allowed) return false;
+  netconfNotifyRegister(net.ks, dev, AF_INET6);
+  return true;
 }

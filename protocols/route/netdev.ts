@@ -18,7 +18,9 @@ import { fillIfInfo, ifNlmsgSize } from './link-fill.js';
 import { IF_RS_SENT } from './inet6.js';
 import { defaultRootKind } from './tc/qdisc.js';
 import { neighIfdown } from './neighbour.js';
+import { ipv6McDown, ipv6McUp, syncMc } from './dev-addr-lists.js';
 import { netconfNotifyRegister, netconfNotifyUnregister, sysctlDevNameAllowed } from './netconf.js';
+import type { LinkKind, LowerEvent } from './link-kind.js';
 import type { LinkTable, NetworkStateOptions } from './state.js';
 import { AF_INET, AF_INET6, IF_OPER, IF_READY, IFF, IFF_VOLATILE, IFNAMSIZ, RTM_DELLINK, RTM_NEWLINK, RTNLGRP_LINK } from './uapi.js';
 
@@ -71,8 +73,11 @@ export class NetOps {
    */
   allocName(name: string): string {
     if (name.includes('%')) {
-      const [pre, post] = name.split('%d');
-      if (post === undefined || name.indexOf('%') !== pre!.length || post.includes('%')) throw new KernelError('EINVAL');
+      // __dev_alloc_name(): one '%', followed by 'd'.
+      const at = name.indexOf('%');
+      if (name[at + 1] !== 'd' || name.includes('%', at + 2)) throw new KernelError('EINVAL');
+      const pre = name.slice(0, at);
+      const post = name.slice(at + 2);
       for (let i = 0; i < 32768; i++) {
         const n = `${pre}${i}${post}`;
         if (!this.links.byAnyName(n)) {
@@ -188,18 +193,23 @@ export class NetOps {
     // fib_netdev_event (IPv4), then addrconf_notify (IPv6).
     if (running(dev)) {
       this.links.inet4.devUp(this.ks, dev);
+      syncMc(dev); // ip_mc_up(): 224.0.0.1 in dev->mc
       // addrconf_link_ready(): the operstate must be up too (a veth whose carrier just came
       // on waits for linkwatch).
       if (dev.inet6 && txActive.has(dev) && netifOperUp(dev)) this.#addrconfReady(dev);
     } else {
       this.links.inet4.devDown(this.ks, dev); // fib_disable_ip(), arp_ifdown() included
+      syncMc(dev); // ip_mc_down()
       if (dev.inet6) {
         this.links.inet6.devDown(this.ks, dev);
+        if (dev.inet6.flags & IF_READY) ipv6McDown(dev);
         dev.inet6.flags = (dev.inet6.flags & ~(IF_READY | IF_RS_SENT)) >>> 0;
       }
     }
-    // br_device_event(), registered after the inet notifiers.
+    // br_device_event(), registered after the inet notifiers; then the upper devices' own
+    // notifiers (vlan_device_event()).
     dev.master?.kind?.portEvent?.(dev.master, dev, running(dev) ? 'up' : 'down', this);
+    this.lowerEvent(dev, running(dev) ? 'up' : 'down');
   }
 
   /**
@@ -208,6 +218,7 @@ export class NetOps {
    * already (its carrier came back) only sends its MLD reports again.
    */
   #addrconfReady(dev: NetDevice): void {
+    ipv6McUp(dev);
     const idev = dev.inet6!;
     if (idev.flags & IF_READY) {
       this.links.inet6.mcUp(dev);
@@ -259,6 +270,7 @@ export class NetOps {
       }
       if (dev.carrier && dev.inet6) this.#addrconfReady(dev);
       dev.master?.kind?.portEvent?.(dev.master, dev, 'change', this); // NETDEV_CHANGE
+      this.lowerEvent(dev, 'change');
       this.rtmsgIfinfo(RTM_NEWLINK, dev, 0);
     }
   }
@@ -282,7 +294,19 @@ export class NetOps {
    * requester's seq and port id, after inetdev and addrconf dropped their state.
    */
   unregisterMany(devs: NetDevice[], req?: Requester): void {
-    const closing = devs.filter((d) => running(d));
+    this.closeMany(devs.filter((d) => running(d)));
+    for (const d of devs) {
+      this.links.remove(d);
+      d.unregistered = true;
+    }
+    this.#unregisterNotify(devs, req);
+  }
+
+  /**
+   * closeMany mirrors dev_close_many() on running devices: ndo_stop for all, then per device
+   * an RTM_NEWLINK with change IFF_UP|IFF_RUNNING and the NETDEV_DOWN notifiers.
+   */
+  closeMany(closing: NetDevice[]): void {
     for (const d of closing) d.kind?.stop?.(d, this);
     for (const d of closing) {
       d.flags &= ~IFF.IFF_UP;
@@ -295,11 +319,12 @@ export class NetOps {
         d.inet6.flags = (d.inet6.flags & ~(IF_READY | IF_RS_SENT)) >>> 0;
       }
       d.master?.kind?.portEvent?.(d.master, d, 'down', this);
+      this.lowerEvent(d, 'down');
     }
-    for (const d of devs) {
-      this.links.remove(d);
-      d.unregistered = true;
-    }
+  }
+
+  /** #unregisterNotify is unregister_netdevice_many_notify()'s NETDEV_UNREGISTER loop over unlisted devices. */
+  #unregisterNotify(devs: NetDevice[], req?: Requester): void {
     for (const d of devs) {
       // dev_shutdown() puts back noop_qdisc; NETDEV_UNREGISTER: a bridge lets its port go
       // (br_del_if()), inetdev and addrconf drop their state.
@@ -315,6 +340,8 @@ export class NetOps {
       netconfNotifyUnregister(this.ks, d, AF_INET6);
       d.inet = null;
       d.inet6 = null;
+      // The upper devices' notifiers (vlan_device_event() unregisters the vlans, nested).
+      this.lowerEvent(d, 'unregister');
       // A device whose first RTM_NEWLINK never went out leaves without an RTM_DELLINK.
       if (d.initialized) this.rtmsgIfinfo(RTM_DELLINK, d, 0xffffffff, req);
     }
@@ -342,8 +369,14 @@ export class NetOps {
     if (mtu === dev.mtu) return;
     if (mtu < 0 || mtu < dev.minMtu) throw new KernelError('EINVAL', 'mtu less than device minimum');
     if (dev.maxMtu > 0 && mtu > dev.maxMtu) throw new KernelError('EINVAL', 'mtu greater than device maximum');
+    const old = dev.mtu;
     dev.mtu = mtu;
-    dev.kind?.changeMtu?.(dev); // ndo_change_mtu
+    try {
+      dev.kind?.changeMtu?.(dev); // ndo_change_mtu (a vlan's may refuse: ERANGE)
+    } catch (e) {
+      dev.mtu = old;
+      throw e;
+    }
     this.rtmsgIfinfo(RTM_NEWLINK, dev, 0);
     // inetdev_event(): below 68 bytes IPv4 leaves the device as at unregistration
     // (inetdev_destroy(): its addresses, RTM_DELNETCONF, arp_ifdown()); above, it comes back
@@ -358,6 +391,7 @@ export class NetOps {
     } else if (!dev.inet) {
       dev.inet = [...dev.inetDefault];
       netconfNotifyRegister(this.ks, dev, AF_INET);
+      if (dev.flags & IFF.IFF_UP) this.links.inet4.mcUp(dev); // inetdev_init() → ip_mc_up()
     }
     // addrconf_notify(): below 1280 bytes IPv6 stops (addrconf_ifdown(); lo keeps its
     // inet6_dev, others lose it with RTM_DELNETCONF); above, mtu6 follows, or a new inet6_dev
@@ -379,7 +413,72 @@ export class NetOps {
     }
     // br_device_event(), after the inet notifiers: the bridge MTU follows its ports.
     dev.master?.kind?.portEvent?.(dev.master, dev, 'changemtu', this);
+    this.lowerEvent(dev, 'changemtu');
   }
+
+  /**
+   * setMacAddress mirrors netif_set_mac_address() as do_setlink() calls it (sa_family is
+   * dev->type): no ndo_set_mac_address is EOPNOTSUPP; the driver is asked only when the
+   * address differs, but NETDEV_CHANGEADDR runs either way (setting the same address again
+   * is reported and flushes the neighbours again, as on 6.18).
+   */
+  setMacAddress(dev: NetDevice, addr: Uint8Array): void {
+    const ndo: LinkKind['setMacAddress'] = dev.kind ? dev.kind.setMacAddress : dev.flags & IFF.IFF_LOOPBACK ? ethMacAddr : undefined;
+    if (!ndo) throw new KernelError('EOPNOTSUPP');
+    if (!sameAddr(dev.address, addr)) ndo(dev, addr, this);
+    this.notifyChangeAddr(dev);
+  }
+
+  /**
+   * notifyChangeAddr mirrors call_netdevice_notifiers(NETDEV_CHANGEADDR) in the chain's order
+   * measured on 6.18: rtnetlink_event() (the RTM_NEWLINK), arp_netdev_event()
+   * (neigh_changeaddr(): every ARP entry of the device goes, PERMANENT ones too),
+   * br_device_event() for a bridge port, the upper devices' notifiers, then
+   * ndisc_netdev_event() (the same for ND). addrconf keeps the EUI-64 link-local address.
+   * @note neigh_changeaddr() leaves proxy entries alone; nlsim's neighIfdown() drops them too.
+   */
+  notifyChangeAddr(dev: NetDevice): void {
+    this.rtmsgIfinfo(RTM_NEWLINK, dev, 0);
+    neighIfdown(this.links, this.ks, dev, AF_INET);
+    dev.master?.kind?.portEvent?.(dev.master, dev, 'changeaddr', this);
+    this.lowerEvent(dev, 'changeaddr');
+    neighIfdown(this.links, this.ks, dev, AF_INET6);
+  }
+
+  /**
+   * lowerEvent runs the notifiers upper kinds registered for `lower` (LinkKind.lowerEvent): the
+   * devices whose iflink is `lower`, grouped by kind, in ifindex order.
+   */
+  lowerEvent(lower: NetDevice, event: LowerEvent): void {
+    const byKind = new Map<LinkKind, NetDevice[]>();
+    for (const up of this.links.list()) {
+      const kind = up.kind;
+      if (up === lower || !kind?.lowerEvent || up.unregistered || devGetIflink(up) !== lower.ifindex) continue;
+      byKind.set(kind, [...(byKind.get(kind) ?? []), up]);
+    }
+    for (const [kind, uppers] of byKind) kind.lowerEvent!(lower, uppers, event, this);
+  }
+}
+
+/** sameAddr compares two hardware addresses. */
+function sameAddr(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/** validEtherAddr mirrors is_valid_ether_addr(): not multicast, not all zeros. */
+export function validEtherAddr(addr: Uint8Array): boolean {
+  return !(addr[0]! & 1) && addr.some((b) => b !== 0);
+}
+
+/**
+ * ethMacAddr mirrors eth_mac_addr() (eth_prepare_mac_addr_change() and the commit):
+ * EADDRNOTAVAIL for a multicast or zero address. lo, veth and dummy use it.
+ * @note The EBUSY of a running device without IFF_LIVE_ADDR_CHANGE never applies: every
+ * kind nlsim models with eth_mac_addr() sets that flag.
+ */
+export function ethMacAddr(dev: NetDevice, addr: Uint8Array): void {
+  if (!validEtherAddr(addr)) throw new KernelError('EADDRNOTAVAIL');
+  dev.address = addr.slice();
 }
 
 

@@ -30,9 +30,13 @@ describeKernel('iproute2 under nlsim run [kernel]', () => {
     ['ip monitor all: links, addresses with DAD, routes, neighbours, carrier loss', 'ip-monitor-all.sh', '[NEIGH]Deleted ff02::16'],
     ['ip neigh, ip rule, numbered tables, lookups with a source, ip -d -j link', 'ip-neigh-rule.sh', '10.50.1.1 from 10.1.0.1 via 10.1.0.254'],
     ['MTU changes under ip monitor all: IPv6 and IPv4 leave and come back', 'ip-monitor-mtu.sh', '[NETCONF]Deleted inet6 veth0'],
+    ['address lifetimes under ip monitor all: deprecated, then deleted', 'ip-monitor-lifetimes.sh', '[ADDR]Deleted 3: veth0    inet6 2001:db8::9/64'],
+    ['ip monitor all with a bridge: port states, FDB local entries, FEATURE CHANGE, snooping reports (224.0.0.22), carrier loss', 'ip-monitor-bridge.sh', '[NEIGH]Deleted 224.0.0.22 dev br0'],
+    ['bridge fdb show/add/replace/get/del: local, static, permanent and self entries, address lists, errors, bridge monitor fdb', 'bridge-fdb.sh', 'Error: Fdb get operation not supported by device.'],
     ['ip netconf show and ip monitor netconf while devices come and go', 'ip-netconf.sh', 'Deleted inet6 veth0'],
     ['tc qdisc/class/filter/chain/actions show over default qdiscs (noqueue, pfifo_fast, mq), errors, tc monitor', 'tc-show.sh', 'qdisc mq 0: dev ifb1 root'],
     ['nexthop, netns ids, ntable, stats, addrlabel, mdb, mroute, altnames, proxy neighbours: reads and errors', 'ip-odds.sh', 'Error: ipv4: MR table does not exist.'],
+    ['ip link set address and name under ip monitor link and netconf: neighbours flushed, a bridge following its port, rollback of "all"', 'ip-link-addr-name.sh', 'RTNETLINK answers: Cannot assign requested address'],
   ])('%s', async (_name, script, marker) => {
     const argv = ['sh', path.join(here, 'scripts', script)];
     const [real, sim] = await Promise.all([runKernel(argv), runSim(argv)]);

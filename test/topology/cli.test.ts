@@ -91,7 +91,8 @@ describe('nlsim run --state / serve --state', () => {
     const lines = out.stdout.split('\n');
     expect(lines[0]).toMatch(/^1: lo +inet 127\.0\.0\.1\/8 scope host lo/);
     expect(lines[1]).toMatch(/^3: eth0\.10 +inet 192\.0\.2\.10\/24 scope global eth0\.10/);
-    expect(lines[2]).toMatch(/^3: eth0\.10@eth0: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 .*link\/ether 02:00:00:00:00:01 /);
+    // vlan_dev_init(): a vlan takes its real device's flags, a dummy's NOARP without MULTICAST.
+    expect(lines[2]).toMatch(/^3: eth0\.10@eth0: <BROADCAST,NOARP,UP,LOWER_UP> mtu 1500 .*link\/ether 02:00:00:00:00:01 /);
     expect(lines.slice(3)).toEqual(['default via 192.0.2.1 dev eth0.10 ', '192.0.2.0/24 dev eth0.10 proto kernel scope link src 192.0.2.10 ', '']);
   });
 

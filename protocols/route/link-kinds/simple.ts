@@ -2,6 +2,7 @@
  * The kinds that are only a setup(): ifb (drivers/net/ifb.c) and dummy (drivers/net/dummy.c).
  */
 import type { LinkKind } from '../link-kind.js';
+import { ethMacAddr } from '../netdev.js';
 import { IFF } from '../uapi.js';
 
 /** ifb is ifb_link_ops: ifb_setup() makes a NOARP, non-multicast device with a 32-packet queue. */
@@ -29,4 +30,5 @@ export const dummy: LinkKind = {
     dev.minMtu = 0;
     dev.maxMtu = 0;
   },
+  setMacAddress: ethMacAddr, // dummy_netdev_ops: eth_mac_addr
 };

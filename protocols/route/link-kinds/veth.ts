@@ -8,7 +8,7 @@ import { NLA, parseAttrs, type Policy } from '../../../sim/wire/policy.js';
 import { type NetDevice, running } from '../device.js';
 import { decodeIfInfoMsg } from '../ifinfomsg.js';
 import type { LinkKind, NewLinkRequest } from '../link-kind.js';
-import type { NetOps } from '../netdev.js';
+import { ethMacAddr, type NetOps } from '../netdev.js';
 import { IFINFOMSG_LEN, IFLA, IFLA_MAX, VETH_INFO_PEER } from '../uapi.js';
 import { IFLA_POLICY } from '../ifla-policy.js';
 import { createLink } from '../link-create.js';
@@ -94,6 +94,7 @@ export const veth: LinkKind = {
     (peer.priv as VethPriv).peer = null;
     return [dev, peer];
   },
+  setMacAddress: ethMacAddr, // veth_netdev_ops: eth_mac_addr
   iflink(dev) {
     const peer = peerOf(dev);
     return peer && !peer.unregistered ? peer.ifindex : 0;

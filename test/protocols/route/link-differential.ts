@@ -137,7 +137,12 @@ function drain(s: NetlinkSocket): NlMessage[] {
  * with a monitor bound to `groups` (default RTNLGRP_LINK). On the real kernel it waits for
  * linkwatch after each step.
  */
-export async function runScenario(factory: SocketFactory, steps: Step[], options: { groups?: number; real: boolean; strict?: boolean }): Promise<Outcome> {
+export async function runScenario(
+  factory: SocketFactory,
+  steps: Step[],
+  options: { groups?: number; real: boolean; strict?: boolean; render?: (m: NlMessage) => string[] },
+): Promise<Outcome> {
+  const draw = options.render ?? render; // unmasked MACs for scenarios that choose every address
   const s = factory.socket(SOCK_RAW, NETLINK_ROUTE);
   s.bind({ pid: 0, groups: 0 });
   s.setsockopt(SOL_NETLINK, NETLINK_EXT_ACK, 1);
@@ -153,7 +158,7 @@ export async function runScenario(factory: SocketFactory, steps: Step[], options
       else if (step.waitMs && 'clock' in factory) (factory as { clock: KernelClock }).clock.advance(step.waitMs);
       if (step.type === 0) {
         replies.push([]);
-        notifications.push(drain(mon).flatMap(render));
+        notifications.push(drain(mon).flatMap(draw));
         continue;
       }
       s.sendto(encodeMessage({ type: step.type, flags: step.flags, seq: i + 1, pid: 0 }, step.payload), { pid: 0, groups: 0 });
@@ -164,8 +169,8 @@ export async function runScenario(factory: SocketFactory, steps: Step[], options
       const reply = drain(s);
       const created = step.type === 16 && step.flags & 0x400 && reply.some((m) => m.header.type === 2 && m.payload.subarray(0, 4).every((x) => x === 0));
       if (options.real && created) await new Promise((r) => setTimeout(r, 1100));
-      replies.push(reply.flatMap(render));
-      notifications.push(drain(mon).flatMap(render));
+      replies.push(reply.flatMap(draw));
+      notifications.push(drain(mon).flatMap(draw));
     }
   } finally {
     s.close();
