@@ -11,12 +11,13 @@
  * (01:00:5e:00:00:16) that `ip monitor` sees go when the bridge loses its carrier or goes
  * down. A plain device never has it: 224.0.0.1, the only group others join, is never reported.
  * @note Only these reports are modelled of IGMP (no queries, no other groups). The MLD
- * reports of ff02::6a go through inet6.ts's report work like any other group's.
+ * reports of ff02::6a go through inet6.ts's report work like any other group's, but for the
+ * leave report at close.
  */
 import type { KernelTimer } from '../../sim/clock.js';
 import { mcJoin, mcLeave, type NetDevice } from './device.js';
 import { syncMc } from './dev-addr-lists.js';
-import { arpMcastOutput } from './neighbour.js';
+import { arpMcastOutput, neighMcastOutput } from './neighbour.js';
 import type { NetOps } from './netdev.js';
 
 /** 224.0.0.106 and ff02::6a: all snoopers. */
@@ -24,6 +25,10 @@ const IGMP_ALL_SNOOPERS = Uint8Array.of(224, 0, 0, 106);
 const MLD2_ALL_SNOOPERS = Uint8Array.of(0xff, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x6a);
 /** 224.0.0.22: where IGMPv3 reports go. */
 const IGMPV3_ALL_MCR = Uint8Array.of(224, 0, 0, 22);
+/** ff02::16: where MLDv2 reports go. */
+const MLD2_ALL_MCR = Uint8Array.of(0xff, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x16);
+/** mld_ifc_start_work(idev, 1): below one jiffy plus two, 8 ms at HZ 250. */
+const MLD_IFC_DELAY_MS = 8;
 /** IGMP_V3_UNSOLICITED_REPORT_INTERVAL: 1 s. */
 const IGMP_V3_UNSOLICITED_REPORT_INTERVAL_MS = 1000;
 
@@ -42,14 +47,24 @@ export function joinSnoopers(br: NetDevice, net: NetOps): void {
   if (newV4) igmpReport(br, net, 2);
 }
 
-/** leaveSnoopers mirrors br_multicast_leave_snoopers() from br_dev_stop(): the reports stop with the device. */
+/**
+ * leaveSnoopers mirrors br_multicast_leave_snoopers() from br_dev_stop(). IGMP's leave report
+ * finds no route from a device that is down; MLD's (igmp6_leave_group(): a change report from
+ * mc_ifc_work two jiffies later) goes out all the same, after the ND flush of NETDEV_DOWN,
+ * so a bridge that went down has an ff02::16 entry again (measured on 6.18; not after it is
+ * deleted).
+ */
 export function leaveSnoopers(br: NetDevice, net: NetOps): void {
   if (br.inet) mcLeave(br.mc4, IGMP_ALL_SNOOPERS);
   if (br.inet6) mcLeave(br.inet6.mc, MLD2_ALL_SNOOPERS);
   syncMc(br);
   reportTimers.get(br)?.cancel();
   reportTimers.delete(br);
-  void net;
+  if (br.inet6) {
+    net.options.setTimer(MLD_IFC_DELAY_MS, () => {
+      if (!br.unregistered && br.inet6) neighMcastOutput(net.links, br, MLD2_ALL_MCR);
+    });
+  }
 }
 
 /**
