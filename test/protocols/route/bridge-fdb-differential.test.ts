@@ -18,7 +18,7 @@ import { NLM_F_ACK, NLM_F_CREATE, NLM_F_DUMP, NLM_F_EXCL, NLM_F_REPLACE, NLM_F_R
 import { describeKernel } from '../../helpers/backends.js';
 import { attr, attrString, attrU32, concat } from '../../helpers/exchange.js';
 import { bridgeOutcome } from './bridge-masks.js';
-import { runScenario, type Step } from './link-differential.js';
+import { datagramsOf, runScenario, type Step } from './link-differential.js';
 import { ifinfo } from './route-backend.js';
 import { group, ndmsg } from './rt-steps.js';
 
@@ -172,6 +172,31 @@ describeKernel('bridge FDB: simulator and Linux, message for message', (openName
       for (let i = 0; i < steps.length; i++) {
         expect({ step: i + 1, replies: maskRandom(sim.replies[i]!) }).toEqual({ step: i + 1, replies: maskRandom(real.replies[i]!) });
         expect({ step: i + 1, notifications: maskRandom(sim.notifications[i]!) }).toEqual({ step: i + 1, notifications: maskRandom(real.notifications[i]!) });
+      }
+    } finally {
+      ns.close();
+    }
+  }, 60_000);
+});
+
+/** Many static entries on a port: the dump spans datagrams (4 KiB and 32 KiB reads) and resumes inside a device's share. */
+const many: Step[] = [
+  bridge('b0', attr(IFLA.IFLA_ADDRESS, mac(0x30))), vethPair('v0', 'v1', 0x10), genModeNone(3), master(4, 2),
+  ...Array.from({ length: 180 }, (_, i) => fdb(RTM.RTM_NEWNEIGH, NEW, { index: 4, state: NUD_NOARP, flags: NTF_MASTER }, Uint8Array.of(2, 0, 0, 1, i >> 8, i & 0xff))),
+  ...Array.from({ length: 20 }, (_, i) => fdb(RTM.RTM_NEWNEIGH, NEW, { index: 3, state: NUD_PERMANENT, flags: NTF_SELF }, Uint8Array.of(2, 0, 0, 2, 0, i))),
+];
+
+describeKernel('bridge FDB dumps across datagrams: simulator and Linux', (openNamespace) => {
+  it('splits and resumes where Linux does', async () => {
+    const ns = openNamespace();
+    try {
+      const sim = createKernel();
+      await runScenario(ns, many, { real: true, groups: 0 });
+      await runScenario(sim, many, { real: false, groups: 0 });
+      for (const size of [4096, 32768]) {
+        for (const step of [fdbDump(), fdbDump({}, attrU32(NDA_MASTER, 2)), legacyDump(4, 0)]) {
+          expect({ size, datagrams: datagramsOf(sim, step, size) }).toEqual({ size, datagrams: datagramsOf(ns, step, size) });
+        }
       }
     } finally {
       ns.close();
