@@ -70,6 +70,12 @@ export interface LinkKind {
    */
   setMacAddress?(dev: NetDevice, addr: Uint8Array, net: NetOps): void;
   /**
+   * addrSet mirrors netif_set_mac_address() making dev->addr_assign_type NET_ADDR_SET after a
+   * successful IFLA_ADDRESS, also when the address did not change (a bridge stops following
+   * its ports, a vlan its real device).
+   */
+  addrSet?(dev: NetDevice): void;
+  /**
    * lowerEvent mirrors the netdevice notifier an upper kind registers for the devices it is
    * stacked on (vlan_device_event() for a vlan's real device): called once per kind with that
    * kind's upper devices whose iflink is `lower`, in ifindex order, after the inet, addrconf

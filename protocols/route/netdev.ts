@@ -426,6 +426,7 @@ export class NetOps {
     const ndo: LinkKind['setMacAddress'] = dev.kind ? dev.kind.setMacAddress : dev.flags & IFF.IFF_LOOPBACK ? ethMacAddr : undefined;
     if (!ndo) throw new KernelError('EOPNOTSUPP');
     if (!sameAddr(dev.address, addr)) ndo(dev, addr, this);
+    dev.kind?.addrSet?.(dev); // NET_ADDR_SET
     this.notifyChangeAddr(dev);
   }
 

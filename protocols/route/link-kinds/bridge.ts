@@ -17,7 +17,7 @@
  * @note The attribute set is that of the 6.18 test kernel: IGMP snooping and bridge netfilter
  * built in, VLAN filtering not (no IFLA_BR_VLAN_* attributes; IFLA_BR_VLAN_FILTERING is
  * refused with EOPNOTSUPP). Kernel STP (IFLA_BR_STP_STATE 1) and the multicast snooping
- * options are not modelled and refused.
+ * options but MCAST_SNOOPING itself (bridge-snoopers.ts) are not modelled and refused.
  * The forward-delay timer runs on the kernel clock: when it expires (15 s after a port
  * started forwarding, by default) the port is reported once more
  * (br_forward_delay_timer_expired()), its state unchanged with STP off.
@@ -83,6 +83,8 @@ interface BridgePriv {
   fdbMaxLearned: number;
   /** BROPT_MTU_SET_BY_USER: the MTU no longer follows the ports. */
   mtuSetByUser: boolean;
+  /** BROPT_MULTICAST_ENABLED (IFLA_BR_MCAST_SNOOPING): the snooping groups are joined while the bridge is open. */
+  mcastSnooping: boolean;
   /** The fdb garbage collector (gc_work) is scheduled: from the bridge's open, or from an ageing_time change, until its stop. */
   gcRunning: boolean;
 }
@@ -398,6 +400,7 @@ export const IFLA_BR = {
   IFLA_BR_GROUP_ADDR: 20,
   IFLA_BR_FDB_FLUSH: 21,
   IFLA_BR_MCAST_ROUTER: 22,
+  IFLA_BR_MCAST_SNOOPING: 23,
   IFLA_BR_NF_CALL_IPTABLES: 36,
   IFLA_BR_NF_CALL_ARPTABLES: 38,
   IFLA_BR_VLAN_DEFAULT_PVID: 39,
@@ -435,10 +438,10 @@ const BR_POLICY: Policy = (() => {
 /**
  * UNMODELLED_OPTIONS are the options br_changelink() acts on that nlsim does not model:
  * kernel STP is handled on its own (STP_STATE 0 is accepted), the multicast snooping options
- * (MCAST_ROUTER … MCAST_STARTUP_QUERY_INTVL, MCAST_STATS_ENABLED, IGMP and MLD versions) and
- * the boolean options.
+ * (MCAST_ROUTER, MCAST_QUERY_USE_IFADDR … MCAST_STARTUP_QUERY_INTVL, MCAST_STATS_ENABLED,
+ * IGMP and MLD versions; MCAST_SNOOPING is modelled) and the boolean options.
  */
-const UNMODELLED_OPTIONS = [22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 42, 43, 44, IFLA_BR.IFLA_BR_MULTI_BOOLOPT];
+const UNMODELLED_OPTIONS = [22, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 42, 43, 44, IFLA_BR.IFLA_BR_MULTI_BOOLOPT];
 
 type Data = readonly (AttrView | undefined)[];
 
@@ -492,6 +495,17 @@ function changelink(br: NetDevice, data: Data, net: NetOps): void {
     priv.groupAddr = a.slice();
   }
   // IFLA_BR_FDB_FLUSH flushes the dynamic fdb entries; nlsim learns none.
+  if (data[B.IFLA_BR_MCAST_SNOOPING]) {
+    // br_multicast_toggle(): on an open bridge the snooping groups are joined or left at once.
+    const on = data[B.IFLA_BR_MCAST_SNOOPING]!.u8() !== 0;
+    if (on !== priv.mcastSnooping) {
+      priv.mcastSnooping = on;
+      if (running(br)) {
+        if (on) joinSnoopers(br, net);
+        else leaveSnoopers(br, net);
+      }
+    }
+  }
   for (let i = 0; i < 3; i++) {
     const a = data[B.IFLA_BR_NF_CALL_IPTABLES + i];
     if (a) priv.nfCall[i] = a.u8() ? 1 : 0;
@@ -691,6 +705,7 @@ export const bridge: LinkKind = {
       fdbMaxLearned: 0,
       gcRunning: false,
       mtuSetByUser: false,
+      mcastSnooping: true,
     } satisfies BridgePriv;
   },
   policy: BR_POLICY,
@@ -750,7 +765,7 @@ export const bridge: LinkKind = {
     w.u32(48, 0); // FDB_N_LEARNED
     w.u32(49, priv.fdbMaxLearned);
     w.u8(22, 1); // MCAST_ROUTER
-    w.u8(23, 1); // MCAST_SNOOPING
+    w.u8(23, priv.mcastSnooping ? 1 : 0); // MCAST_SNOOPING
     w.u8(24, 0);
     w.u8(25, 0);
     w.u8(42, 0);
@@ -818,16 +833,17 @@ export const bridge: LinkKind = {
     privOf(br).gcRunning = true;
     for (const dev of privOf(br).ports) if (operUp(dev)) enablePort(br, dev, net);
     // br_multicast_open(), then br_multicast_join_snoopers() (snooping is always on in nlsim).
-    joinSnoopers(br, net);
+    if (privOf(br).mcastSnooping) joinSnoopers(br, net);
   },
   stop(br, net) {
     // br_dev_stop() → br_stp_disable_bridge(), then br_multicast_leave_snoopers().
     for (const dev of privOf(br).ports) if (ports.get(dev)!.state !== BR_STATE_DISABLED) disablePort(br, dev, net);
     privOf(br).gcRunning = false;
-    leaveSnoopers(br, net);
+    if (privOf(br).mcastSnooping) leaveSnoopers(br, net);
   },
   portEvent,
   setMacAddress: (br, addr, net) => { if (addr[0]! & 1 || addr.every((b) => b === 0)) throw new KernelError('EADDRNOTAVAIL'); privOf(br).addrSet = true; changeBridgeId(br, addr, net); }, // br_set_mac_address()
+  addrSet: (br) => void (privOf(br).addrSet = true), // NET_ADDR_SET, also for the address it had
   changeMtu(br) {
     // br_change_mtu(): cleared again when br_mtu_auto_adjust() made the change.
     privOf(br).mtuSetByUser = true;

@@ -383,7 +383,9 @@ export const vlan: LinkKind = {
     // vlan_dev_set_mac_address() (the real device's unicast list is not modelled)
     if (!validEtherAddr(addr)) throw new KernelError('EADDRNOTAVAIL');
     dev.address = addr.slice();
-    privOf(dev).addrStolen = false; // netif_set_mac_address(): NET_ADDR_SET
+  },
+  addrSet(dev) {
+    privOf(dev).addrStolen = false; // netif_set_mac_address(): NET_ADDR_SET, also for the same address
   },
   changeMtu(dev) {
     // vlan_dev_change_mtu(): not above the real device's MTU.

@@ -75,6 +75,8 @@ const scenarios: [string, Step[], number][] = [
     setlink(5, address(m2(0x10))), getlink(6),
     setlink(3, address(m2(0x05))),
     setlink(3, address(m2(0x05))),
+    // The bridge's own address set to the one it has: NET_ADDR_SET all the same, it stops following.
+    setlink(6, address(m2(0x05))), setlink(5, address(m2(0x02))), getlink(6),
     setlink(6, address(mac(1, 0, 0, 0, 0, 1))), setlink(6, address(mac(0, 0, 0, 0, 0, 0))), setlink(6, address(mac(2, 0))),
     setlink(6, address(m2(0x60))), getlink(6),
     setlink(3, address(m2(0x01))), getlink(6),

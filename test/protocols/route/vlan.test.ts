@@ -302,6 +302,12 @@ describe('vlan_device_event() for the real device', () => {
     sim.setlink(4, {}, attr(IFLA.IFLA_ADDRESS, mac(0x44)));
     sim.setlink(3, {}, attr(IFLA.IFLA_ADDRESS, mac(0x35)));
     expect(hex(sim.get(4).attrs.get(IFLA.IFLA_ADDRESS))).toBe('020000000044');
+    // Setting the stolen address it has makes it NET_ADDR_SET too: it no longer follows.
+    sim.newlink('v0.8', attrU32(IFLA.IFLA_LINK, 3), vlanInfo(id(8)));
+    sim.up(6);
+    sim.setlink(6, {}, attr(IFLA.IFLA_ADDRESS, mac(0x35)));
+    sim.setlink(3, {}, attr(IFLA.IFLA_ADDRESS, mac(0x36)));
+    expect(hex(sim.get(6).attrs.get(IFLA.IFLA_ADDRESS))).toBe('020000000035');
   });
 
   it('NETDEV_UNREGISTER unregisters the vlans in one batch, before the real device is reported gone', () => {
