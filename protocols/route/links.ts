@@ -40,7 +40,7 @@ const EMSGSIZE = -90;
 /** Attributes do_setlink() acts on that nlsim does not model yet: refused, never ignored. */
 const UNMODELLED_SET = [
   IFLA.IFLA_NET_NS_PID, IFLA.IFLA_NET_NS_FD, IFLA.IFLA_TARGET_NETNSID, IFLA.IFLA_MAP, IFLA.IFLA_GROUP,
-  IFLA.IFLA_IFALIAS, IFLA.IFLA_BROADCAST, IFLA.IFLA_CARRIER, IFLA.IFLA_GSO_MAX_SIZE, IFLA.IFLA_GSO_MAX_SEGS,
+  IFLA.IFLA_IFALIAS, IFLA.IFLA_CARRIER, IFLA.IFLA_GSO_MAX_SIZE, IFLA.IFLA_GSO_MAX_SEGS,
   IFLA.IFLA_GRO_MAX_SIZE, IFLA.IFLA_GSO_IPV4_MAX_SIZE, IFLA.IFLA_GRO_IPV4_MAX_SIZE, IFLA.IFLA_OPERSTATE, IFLA.IFLA_LINKMODE,
   IFLA.IFLA_VFINFO_LIST, IFLA.IFLA_VF_PORTS, IFLA.IFLA_PORT_SELF, IFLA.IFLA_PROTO_DOWN,
   IFLA.IFLA_PROTO_DOWN_REASON, IFLA.IFLA_XDP,
@@ -340,11 +340,19 @@ export class LinkOps {
     // IFLA_AF_SPEC, are checked before anything changes.
     const address = tb[IFLA.IFLA_ADDRESS];
     if (address && address.length < dev.address.length) throw new KernelError('EINVAL');
+    const broadcast = tb[IFLA.IFLA_BROADCAST];
+    if (broadcast && broadcast.length < dev.address.length) throw new KernelError('EINVAL');
     const af = tb[IFLA.IFLA_AF_SPEC] ? validateAfSpec(ctx.message, tb[IFLA.IFLA_AF_SPEC]!, dev) : [];
     // dev_set_mac_address_user(): the first dev->addr_len bytes (longer is fine).
     if (address) net.setMacAddress(dev, address.payload.slice(0, dev.address.length));
     if (tb[IFLA.IFLA_MTU]) net.setMtu(dev, tb[IFLA.IFLA_MTU]!.u32());
     if (ifm.index > 0 && tb[IFLA.IFLA_IFNAME]) changeName(net, dev, tb[IFLA.IFLA_IFNAME]!.string());
+    // IFLA_BROADCAST: nla_memcpy() of dev->addr_len bytes, then NETDEV_CHANGEADDR (no driver
+    // check: any broadcast address goes), and no DO_SETLINK flag.
+    if (broadcast) {
+      dev.broadcast = broadcast.payload.slice(0, dev.address.length);
+      net.notifyChangeAddr(dev);
+    }
     if (ifm.flags || ifm.change) net.changeFlags(dev, combineFlags(dev, ifm));
     if (tb[IFLA.IFLA_MASTER]) setMaster(net, dev, tb[IFLA.IFLA_MASTER]!.u32());
     if (tb[IFLA.IFLA_TXQLEN]) {

@@ -64,6 +64,11 @@ const scenarios: [string, Step[], number][] = [
     // Address before MTU before name: a bad MTU fails after the address changed.
     setlink(3, address(m2(10)), mtu(1400), name('w0')), setlink(3, address(m2(11)), mtu(10)), getlink(3),
     setlink(3, address(mac(1, 2, 3, 4, 5, 6)), mtu(1300)),
+    // IFLA_BROADCAST: copied as it is, then NETDEV_CHANGEADDR (neighbours flushed again).
+    neigh(RTM.RTM_NEWNEIGH, NEW, { index: 3, state: NUD_PERMANENT }, '10.0.0.9', m2(0x29)),
+    setlink(3, attr(2, mac(0xff, 0xff, 0, 0, 0, 1))), setlink(3, attr(2, mac(1, 2, 3))), setlink(3, attr(2, mac(0, 0, 0, 0, 0, 0, 9))), getlink(3),
+    setlink(4, attr(2, m2(0x70))), setlink(1, attr(2, m2(0x71))), getlink(1),
+    setlink(3, address(m2(0x14)), attr(2, mac(0xff, 0xff, 0xff, 0xff, 0xff, 0xff)), name('v9')),
     // RTM_NEWLINK on an existing device goes through do_setlink() as well.
     step(RTM.RTM_NEWLINK, ACK, ifi({ index: 3 }, address(m2(12)))),
     step(RTM.RTM_NEWLINK, ACK, ifi({}, name('w0'), address(m2(13)))),

@@ -22,6 +22,9 @@ ip link set dev veth0 address 00:00:00:00:00:00 2>&1
 ip link set dev veth0 address 02:00:00:00 2>&1
 ip link set dev veth0 addr 2>&1
 ip link set dev ifb0 address 02:00:00:00:00:07 2>&1
+ip link set dev veth0 broadcast 02:ff:ff:ff:ff:01
+ip link set dev veth0 brd 02:ff 2>&1
+ip link show dev veth0
 ip link set dev lo address 02:00:00:00:00:08
 ip link show dev lo
 ip link set dev lo address 00:00:00:00:00:00 2>&1
