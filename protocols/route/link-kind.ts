@@ -75,6 +75,8 @@ export interface LinkKind {
    * its ports, a vlan its real device).
    */
   addrSet?(dev: NetDevice): void;
+  /** changeRxFlags mirrors ndo_change_rx_flags(): IFF_PROMISC or IFF_ALLMULTI flipped in dev->flags. */
+  changeRxFlags?(dev: NetDevice, change: number, net: NetOps): void;
   /**
    * lowerEvent mirrors the netdevice notifier an upper kind registers for the devices it is
    * stacked on (vlan_device_event() for a vlan's real device): called once per kind with that

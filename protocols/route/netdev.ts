@@ -148,12 +148,14 @@ export class NetOps {
       dev.promiscuity += flags & IFF.IFF_PROMISC ? 1 : -1;
       if (dev.promiscuity > 0) dev.flags |= IFF.IFF_PROMISC;
       else dev.flags &= ~IFF.IFF_PROMISC;
+      if ((dev.flags ^ oldFlags) & IFF.IFF_PROMISC) dev.kind?.changeRxFlags?.(dev, IFF.IFF_PROMISC, this); // dev_change_rx_flags()
     }
     if ((flags ^ dev.gflags) & IFF.IFF_ALLMULTI) {
       dev.gflags ^= IFF.IFF_ALLMULTI;
       dev.allmulti += flags & IFF.IFF_ALLMULTI ? 1 : -1;
       if (dev.allmulti > 0) dev.flags |= IFF.IFF_ALLMULTI;
       else dev.flags &= ~IFF.IFF_ALLMULTI;
+      if ((dev.flags ^ oldFlags) & IFF.IFF_ALLMULTI) dev.kind?.changeRxFlags?.(dev, IFF.IFF_ALLMULTI, this);
     }
     dev.flags >>>= 0;
     return ((oldFlags ^ dev.flags) | (oldGflags ^ dev.gflags)) >>> 0;
@@ -357,7 +359,9 @@ export class NetOps {
     if (dev.promiscuity > 0) dev.flags |= IFF.IFF_PROMISC;
     else dev.flags &= ~IFF.IFF_PROMISC;
     dev.flags >>>= 0;
-    if (dev.flags !== old) this.#notifyFlags(dev, old, IFF.IFF_PROMISC);
+    if (dev.flags === old) return;
+    dev.kind?.changeRxFlags?.(dev, IFF.IFF_PROMISC, this); // dev_change_rx_flags()
+    this.#notifyFlags(dev, old, IFF.IFF_PROMISC);
   }
 
   /**

@@ -7,7 +7,7 @@
  * differential test covers it (test/protocols/route/vlan.test.ts states what each check
  * expects from which function). Not modelled: GVRP/MVRP protocol traffic, the unicast and
  * multicast address lists synced to the real device (dev_uc_add(): a real device without
- * IFF_UNICAST_FLT would turn promiscuous), allmulti propagation, NETIF_F_VLAN_CHALLENGED
+ * IFF_UNICAST_FLT would turn promiscuous), NETIF_F_VLAN_CHALLENGED
  * real devices (none of nlsim's kinds is one) and the ioctl interface.
  */
 import { KernelError } from '../../../sim/errors.js';
@@ -369,6 +369,7 @@ export const vlan: LinkKind = {
     const real = p.realDev!;
     if (!running(real) && !(p.flags & VLAN_FLAG.LOOSE_BINDING)) throw new KernelError('ENETDOWN');
     if (!sameAddr(dev.address, real.address)) inheritAddress(dev, real, net);
+    if (dev.flags & IFF.IFF_ALLMULTI) real.allmulti++; // dev_set_allmulti(): counted, not reported
     if (dev.flags & IFF.IFF_PROMISC) net.setPromiscuity(real, 1);
     p.realDevAddr = real.address.slice();
     if (real.carrier && !(p.flags & VLAN_FLAG.BRIDGE_BINDING)) net.carrierOn(dev);
@@ -376,6 +377,7 @@ export const vlan: LinkKind = {
   stop(dev, net) {
     // vlan_dev_stop()
     const p = privOf(dev);
+    if (dev.flags & IFF.IFF_ALLMULTI && p.realDev) p.realDev.allmulti--;
     if (dev.flags & IFF.IFF_PROMISC && p.realDev) net.setPromiscuity(p.realDev, -1);
     if (!(p.flags & VLAN_FLAG.BRIDGE_BINDING)) net.carrierOff(dev);
   },
@@ -386,6 +388,13 @@ export const vlan: LinkKind = {
   },
   addrSet(dev) {
     privOf(dev).addrStolen = false; // netif_set_mac_address(): NET_ADDR_SET, also for the same address
+  },
+  changeRxFlags(dev, change, net) {
+    // vlan_dev_change_rx_flags(): an up vlan passes PROMISC and ALLMULTI on to its real device.
+    const real = privOf(dev).realDev;
+    if (!real || !(dev.flags & IFF.IFF_UP)) return;
+    if (change & IFF.IFF_ALLMULTI) real.allmulti += dev.flags & IFF.IFF_ALLMULTI ? 1 : -1;
+    if (change & IFF.IFF_PROMISC) net.setPromiscuity(real, dev.flags & IFF.IFF_PROMISC ? 1 : -1);
   },
   changeMtu(dev) {
     // vlan_dev_change_mtu(): not above the real device's MTU.

@@ -239,6 +239,32 @@ describe('vlan open and stop (vlan_dev_open(), vlan_dev_stop())', () => {
   });
 });
 
+describe('vlan_dev_change_rx_flags(), vlan_dev_open(), vlan_dev_stop(): PROMISC and ALLMULTI reach the real device', () => {
+  it('counts the real device promiscuous (reported) and allmulti (silent) while the vlan is up', () => {
+    const sim = world();
+    sim.up(3);
+    sim.events();
+    const real = () => sim.get(3);
+    const promisc = { flags: IFF.IFF_PROMISC, change: IFF.IFF_PROMISC };
+    expect(sim.setlink(4, promisc).errno).toBe(0);
+    expect(u32(real().attrs.get(IFLA.IFLA_PROMISCUITY))).toBe(1);
+    // __dev_set_promiscuity() on the real device notifies (change IFF_PROMISC) before the vlan's own report.
+    expect(sim.events().map((e) => [e.name, e.change])).toEqual([['v0', IFF.IFF_PROMISC], ['v0.5', IFF.IFF_PROMISC]]);
+    expect(real().flags & IFF.IFF_PROMISC).toBe(0); // dev_get_flags() shows only what user space asked for
+    sim.setlink(4, { flags: IFF.IFF_ALLMULTI, change: IFF.IFF_ALLMULTI });
+    expect(u32(real().attrs.get(IFLA.IFLA_ALLMULTI))).toBe(1);
+    sim.down(4); // vlan_dev_stop() gives both back
+    expect(u32(real().attrs.get(IFLA.IFLA_PROMISCUITY))).toBe(0);
+    expect(u32(real().attrs.get(IFLA.IFLA_ALLMULTI))).toBe(0);
+    sim.up(4); // vlan_dev_open() takes them again
+    expect(u32(real().attrs.get(IFLA.IFLA_PROMISCUITY))).toBe(1);
+    expect(u32(real().attrs.get(IFLA.IFLA_ALLMULTI))).toBe(1);
+    sim.setlink(4, { flags: 0, change: IFF.IFF_PROMISC | IFF.IFF_ALLMULTI });
+    expect(u32(real().attrs.get(IFLA.IFLA_PROMISCUITY))).toBe(0);
+    expect(u32(real().attrs.get(IFLA.IFLA_ALLMULTI))).toBe(0);
+  });
+});
+
 describe('vlan_device_event() for the real device', () => {
   it('NETDEV_UP opens vlans without LOOSE_BINDING, NETDEV_DOWN closes them together (change IFF_UP|IFF_RUNNING)', () => {
     const sim = world();
