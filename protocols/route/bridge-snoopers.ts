@@ -17,7 +17,7 @@
 import type { KernelTimer } from '../../sim/clock.js';
 import { mcJoin, mcLeave, type NetDevice } from './device.js';
 import { syncMc } from './dev-addr-lists.js';
-import { arpMcastOutput, neighMcastOutput } from './neighbour.js';
+import { arpMcastOutput, neighForget, neighMcastOutput } from './neighbour.js';
 import type { NetOps } from './netdev.js';
 
 /** 224.0.0.106 and ff02::6a: all snoopers. */
@@ -45,6 +45,9 @@ export function joinSnoopers(br: NetDevice, net: NetOps): void {
   if (br.inet6) mcJoin(br.inet6.mc, MLD2_ALL_SNOOPERS, now);
   syncMc(br);
   if (newV4) igmpReport(br, net, 2);
+  // On an open bridge (IFLA_BR_MCAST_SNOOPING turned on) MLD reports the new group at once;
+  // at br_dev_open() the device is not up yet and ipv6_mc_up() reports it.
+  if (br.inet6 && br.flags & 1) net.links.inet6.mcUp(br);
 }
 
 /**
@@ -65,6 +68,22 @@ export function leaveSnoopers(br: NetDevice, net: NetOps): void {
       if (!br.unregistered && br.inet6) neighMcastOutput(net.links, br, MLD2_ALL_MCR);
     });
   }
+}
+
+/**
+ * snoopingOff is br_multicast_toggle() turning snooping off on an open bridge: the groups are
+ * left, and the report entries 224.0.0.22 and ff02::16 of the bridge go, each with its
+ * RTM_DELNEIGH, before the RTM_NEWLINK of the change, and the leave reports bring them back
+ * (measured on 6.18).
+ * @note Which path in Linux drops these two entries is not identified; other entries of the
+ * bridge (router solicitations, solicited-node groups) are left alone here.
+ */
+export function snoopingOff(br: NetDevice, net: NetOps): void {
+  leaveSnoopers(br, net);
+  neighForget(net.links, net.ks, br, 2, IGMPV3_ALL_MCR);
+  neighForget(net.links, net.ks, br, 10, MLD2_ALL_MCR);
+  // The leave reports (IGMPv3 and MLDv2 change reports) go out from the open bridge.
+  if (br.inet) igmpReport(br, net, 2);
 }
 
 /**

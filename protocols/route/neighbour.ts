@@ -182,6 +182,16 @@ export function arpMcastOutput(links: LinkTable, dev: NetDevice, group: Uint8Arr
   t.entries.set(key, { family: 2, dev, dst: group.slice(), lladdr, state: NUD.NUD_NOARP, flags: 0, protocol: 0, type: RTN.RTN_MULTICAST });
 }
 
+/** neighForget deletes one entry of `dev` (`family` 2 or 10, key `dst`) with its RTM_DELNEIGH, if there is one. */
+export function neighForget(links: LinkTable, ks: KernelSocket, dev: NetDevice, family: number, dst: Uint8Array): void {
+  const t = neighTables(links).find((x) => x.family === family)!;
+  const key = NeighTable.key(dev, dst);
+  const n = t.entries.get(key);
+  if (!n) return;
+  t.entries.delete(key);
+  neighNotify(ks, RTM.RTM_DELNEIGH, n, 0, 0);
+}
+
 type Tb = (AttrView | undefined)[];
 
 /** NeighOps binds the neighbour handlers to one kernel's network state. */

@@ -29,7 +29,7 @@ import { type AttrView, NLA, type Policy } from '../../../sim/wire/policy.js';
 import { devGetFlags, devGetIflink, type NetDevice, netifOperUp, running } from '../device.js';
 import { encodeIfInfoMsg } from '../ifinfomsg.js';
 import { fdbAddLocal, fdbChangeAddr, fdbChangeMacAddress, fdbDeleteByPort, fdbFlush } from '../bridge-fdb.js';
-import { joinSnoopers, leaveSnoopers } from '../bridge-snoopers.js';
+import { joinSnoopers, leaveSnoopers, snoopingOff } from '../bridge-snoopers.js';
 import type { LinkKind, NewLinkRequest, PortEvent } from '../link-kind.js';
 import type { KernelTimer } from '../../../sim/clock.js';
 import type { NetOps } from '../netdev.js';
@@ -502,7 +502,7 @@ function changelink(br: NetDevice, data: Data, net: NetOps): void {
       priv.mcastSnooping = on;
       if (running(br)) {
         if (on) joinSnoopers(br, net);
-        else leaveSnoopers(br, net);
+        else snoopingOff(br, net);
       }
     }
   }

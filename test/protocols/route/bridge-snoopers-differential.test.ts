@@ -29,6 +29,13 @@ const mac = (n: number) => Uint8Array.of(2, 0, 0, 0, 0, n);
 const linkinfo = (kind: string, ...data: Uint8Array[]) =>
   attr(IFLA.IFLA_LINKINFO, concat(attrString(IFLA_INFO.IFLA_INFO_KIND, kind), ...(data.length ? [attr(IFLA_INFO.IFLA_INFO_DATA, concat(...data))] : [])));
 const bridge = (name: string): Step => ({ type: RTM.RTM_NEWLINK, flags: NEW, payload: ifinfo({}, attrString(IFLA.IFLA_IFNAME, name), attr(IFLA.IFLA_ADDRESS, mac(0x30)), linkinfo('bridge')) });
+const IFLA_BR_MCAST_SNOOPING = 23;
+const snoopBridge = (on: number): Step => ({
+  type: RTM.RTM_NEWLINK,
+  flags: NEW,
+  payload: ifinfo({}, attrString(IFLA.IFLA_IFNAME, 'b0'), attr(IFLA.IFLA_ADDRESS, mac(0x30)), linkinfo('bridge', attr(IFLA_BR_MCAST_SNOOPING, Uint8Array.of(on)))),
+});
+const snooping = (on: number): Step => ({ type: RTM.RTM_NEWLINK, flags: ACK, payload: ifinfo({ index: 2 }, linkinfo('bridge', attr(IFLA_BR_MCAST_SNOOPING, Uint8Array.of(on)))) });
 const vethPair = (a: string, b: string, n: number): Step => ({
   type: RTM.RTM_NEWLINK,
   flags: NEW,
@@ -53,6 +60,9 @@ const scenarios: [string, Step[]][] = [
   ]],
   ['a bridge with addrgenmode none: only the snooping groups are reported', [
     bridge('b0'), genModeNone(2), up(2), wait(2000), ...dumps, down(2), wait(300), ...dumps, del(2), ...dumps,
+  ]],
+  ['mcast_snooping 0 at creation, then toggled on and off on an open bridge', [
+    snoopBridge(0), genModeNone(2), up(2), wait(2000), ...dumps, snooping(1), wait(2000), ...dumps, snooping(0), wait(300), ...dumps,
   ]],
   ['a veth with IPv4 and IPv6 addresses reports no IPv4 group', [
     vethPair('v0', 'v1', 0x10), genModeNone(2), addAddr(3, '10.3.0.1/24'), up(2), up(3), wait(3000), ...dumps,
