@@ -519,6 +519,16 @@ export class Inet6 {
   readonly #mldIfcWork = new WeakMap<NetDevice, KernelTimer>();
   readonly #mldDadWork = new WeakMap<NetDevice, KernelTimer>();
 
+  /** proxyJoin mirrors pndisc_constructor(): a proxy ND entry joins its solicited-node group (reported when new). */
+  proxyJoin(dev: NetDevice, addr: Uint8Array): void {
+    if (dev.inet6 && mcJoin(dev.inet6.mc, solicitedNode(addr), this.nowCs)) this.#mldReport(dev);
+  }
+
+  /** proxyLeave mirrors pndisc_destructor(). */
+  proxyLeave(dev: NetDevice, addr: Uint8Array): void {
+    if (dev.inet6) mcLeave(dev.inet6.mc, solicitedNode(addr));
+  }
+
   /**
    * mcUp mirrors ipv6_mc_up() on a device that was already configured when its carrier came
    * back (addrconf_notify(NETDEV_CHANGE) with IF_READY): MLD reports go out again.
@@ -724,6 +734,9 @@ export class Inet6 {
       this.#dadComplete(ifa);
       return;
     }
+    // addrconf_add_dev() → ipv6_find_idev() → ipv6_mc_up(): the groups joined so far (proxy
+    // entries', addresses added while down) are reported.
+    this.#mldReport(dev);
     // addrconf_permanent_addr(): addresses added while the device was down get their prefix
     // route, and those still tentative their DAD.
     for (const ifa of [...dev.ifa6]) {

@@ -62,6 +62,7 @@ export function pneighCreate(links: LinkTable, family: number, key: Uint8Array, 
   if (!n) {
     n = { family, key: key.slice(), dev, flags: 0, protocol: 0, permanent: false };
     buckets(links, family)[pneighHash(key)]!.unshift(n);
+    if (family === 10 && dev) links.inet6.proxyJoin(dev, key);
   }
   n.flags = flags;
   n.protocol = protocol;
@@ -73,7 +74,8 @@ export function pneighDelete(links: LinkTable, family: number, key: Uint8Array, 
   const b = buckets(links, family)[pneighHash(key)]!;
   const i = b.findIndex((n) => same(n.key, key) && n.dev === dev);
   if (i < 0) return false;
-  b.splice(i, 1);
+  const [n] = b.splice(i, 1);
+  if (family === 10 && n!.dev) links.inet6.proxyLeave(n!.dev, n!.key);
   return true;
 }
 
@@ -85,7 +87,13 @@ export function pneighDelete(links: LinkTable, family: number, key: Uint8Array, 
 export function pneighIfdown(links: LinkTable, dev: NetDevice, family: number, skipPermanent: boolean): void {
   const byFamily = tables.get(links)?.get(family);
   if (!byFamily) return;
-  for (const b of byFamily) for (let i = b.length - 1; i >= 0; i--) if (b[i]!.dev === dev && !(skipPermanent && b[i]!.permanent)) b.splice(i, 1);
+  for (const b of byFamily) {
+    for (let i = b.length - 1; i >= 0; i--) {
+      if (b[i]!.dev !== dev || (skipPermanent && b[i]!.permanent)) continue;
+      const [n] = b.splice(i, 1);
+      if (family === 10) links.inet6.proxyLeave(dev, n!.key);
+    }
+  }
 }
 
 /** pneighEntries lists a table's entries in dump order (bucket by bucket). */

@@ -12,6 +12,7 @@ import { ACK, describeRequests, DUMP, REQ, step, u16, u32 } from './request-scen
 
 const ndm = (fam: number, flags = 0, ifindex = 0, state = 0) => concat(Uint8Array.of(fam, 0, 0, 0), u32(ifindex), u16(state), Uint8Array.of(flags, 0));
 const v4 = Uint8Array.of(10, 0, 0, 1);
+const genModeNone = (index: number) => step(RTM.RTM_SETLINK, ACK, concat(Uint8Array.of(0, 0, 0, 0), u32(index), new Uint8Array(8), attr(26, attr(10, attr(8, Uint8Array.of(1))))));
 const v6 = (last: number) => Uint8Array.of(0x20, 0x01, 0x0d, 0xb8, ...new Array<number>(11).fill(0), last);
 
 describeRequests('RTM_GETNEIGH NTF_PROXY: simulator and Linux, message for message', [
@@ -23,7 +24,8 @@ describeRequests('RTM_GETNEIGH NTF_PROXY: simulator and Linux, message for messa
       concat(ndm(2, 9, 1), attr(1, v4)), ndm(2, 0, 1), ndm(2, 0, 0), ndm(2, 8, 0), concat(ndm(2, 0, 0), attr(1, v4)), concat(ndm(2, 0, 1), attr(1, v4))].map((p) => step(RTM.RTM_GETNEIGH, REQ, p)),
   ], group(RTNLGRP.RTNLGRP_NEIGH)],
   ['proxy entries added, looked up, deleted, and dropped with their device', [
-    createLink('v0', 'veth'),
+    // addrgenmode none on both ends: no link-local DAD or MLD, whose ND entries come and go on timers.
+    createLink('v0', 'veth'), genModeNone(2), genModeNone(3),
     ...[1, 2, 3, 4, 17, 33, 200].map((d) => step(RTM.RTM_NEWNEIGH, NEW, concat(ndm(2, 8, d === 2 ? 0 : 2, 0x80), attr(1, Uint8Array.of(10, 0, 0, d))))),
     step(RTM.RTM_NEWNEIGH, NEW, concat(ndm(2, 8, 2, 0x80), attr(1, Uint8Array.of(10, 0, 0, 1)))), step(RTM.RTM_NEWNEIGH, NEW, concat(ndm(2, 8 | 0x80, 2), attr(1, Uint8Array.of(10, 0, 0, 3)), attr(12, Uint8Array.of(4)))),
     step(RTM.RTM_NEWNEIGH, NEW, concat(ndm(10, 8, 3), attr(1, v6(1)))), step(RTM.RTM_NEWNEIGH, NEW, concat(ndm(10, 8, 0), attr(1, v6(2)))), step(RTM.RTM_NEWNEIGH, NEW, concat(ndm(10, 8, 1), attr(1, v6(3)))),
