@@ -20,6 +20,7 @@ import { fillInAddr, INET_NLMSG_SIZE, type InAddr } from './inet4-addr.js';
 import { inetMask, INADDR_LOOPBACK, ipv4Read, isLbcast, isMulticast, isZeronet } from './ipv4.js';
 import type { FibRule } from './fib-rules.js';
 import type { Requester } from './netdev.js';
+import { ageAddresses } from './addr-lifetime.js';
 import { IFA_F, IFF, RT_SCOPE, RT_TABLE, RTM, RTN, RTNLGRP, RTPROT } from './uapi.js';
 
 /** FIB_PROPS_SCOPE / FIB_PROPS_ERROR mirror fib_props[]: each type's widest scope and lookup error. */
@@ -306,25 +307,10 @@ export class Inet4 {
     this.#lifetimeWork?.cancel();
     this.#lifetimeWork = null;
     const now = this.nowCs;
-    let next = Infinity;
-    for (const dev of this.#devices()) {
-      for (const ifa of [...dev.ifa4]) {
-        if (ifa.flags & IFA_F.IFA_F_PERMANENT || !dev.ifa4.includes(ifa)) continue;
-        // age in whole seconds, with ADDRCONF_TIMER_FUZZ_MINUS (20 ms) of slack.
-        const age = Math.floor((now - ifa.tstamp + 2) / 100);
-        if (ifa.validLft !== 0xffffffff && age >= ifa.validLft) {
-          this.deleteIfa({ ks: this.ks! }, ifa);
-          continue;
-        }
-        if (ifa.preferredLft !== 0xffffffff && age >= ifa.preferredLft) {
-          if (!(ifa.flags & IFA_F.IFA_F_DEPRECATED)) {
-            ifa.flags |= IFA_F.IFA_F_DEPRECATED;
-            this.rtmsgIfa({ ks: this.ks! }, RTM.RTM_NEWADDR, ifa);
-          }
-        } else if (ifa.preferredLft !== 0xffffffff) next = Math.min(next, ifa.tstamp + ifa.preferredLft * 100);
-        if (ifa.validLft !== 0xffffffff) next = Math.min(next, ifa.tstamp + ifa.validLft * 100);
-      }
-    }
+    const next = ageAddresses(this.#devices().map((dev) => dev.ifa4), now, {
+      remove: (ifa) => this.deleteIfa({ ks: this.ks! }, ifa),
+      announce: (ifa) => this.rtmsgIfa({ ks: this.ks! }, RTM.RTM_NEWADDR, ifa),
+    });
     if (next !== Infinity && this.setTimer) this.#lifetimeWork = this.setTimer(Math.max(0, (next - now) * 10), () => this.checkLifetimes());
   }
 

@@ -24,6 +24,7 @@ import { fillInet6Addr, IFAPROT, type Inet6Ifaddr, INET6_NLMSG_SIZE } from './in
 import { putMetrics, rtmsgHeader } from './fib4-fill.js';
 import { inet6IfinfoNotify } from './link-family-dumps.js';
 import type { NetworkStateOptions } from './state.js';
+import { ageAddresses } from './addr-lifetime.js';
 import { AF_INET6, IF_READY, IFA_F, IFF, RT_SCOPE, RT_TABLE, RTA, RTM, RTN, RTNLGRP, RTPROT } from './uapi.js';
 
 /** RTF holds the fib6 route flags nlsim uses (linux/ipv6_route.h). */
@@ -582,25 +583,10 @@ export class Inet6 {
     this.#lifetimeWork?.cancel();
     this.#lifetimeWork = null;
     const now = this.nowCs;
-    let next = Infinity;
-    for (const dev of this.#devices()) {
-      for (const ifa of [...dev.ifa6]) {
-        if (ifa.flags & IFA_F.IFA_F_PERMANENT || !dev.ifa6.includes(ifa)) continue;
-        // age in whole seconds, with ADDRCONF_TIMER_FUZZ_MINUS (20 ms) of slack.
-        const age = Math.floor((now - ifa.tstamp + 2) / 100);
-        if (ifa.validLft !== 0xffffffff && age >= ifa.validLft) {
-          this.delAddr(ifa);
-          continue;
-        }
-        if (ifa.preferredLft !== 0xffffffff && age >= ifa.preferredLft) {
-          if (!(ifa.flags & IFA_F.IFA_F_DEPRECATED)) {
-            ifa.flags |= IFA_F.IFA_F_DEPRECATED;
-            this.ifaNotify(RTM.RTM_NEWADDR, ifa);
-          }
-        } else if (ifa.preferredLft !== 0xffffffff) next = Math.min(next, ifa.tstamp + ifa.preferredLft * 100);
-        if (ifa.validLft !== 0xffffffff) next = Math.min(next, ifa.tstamp + ifa.validLft * 100);
-      }
-    }
+    const next = ageAddresses(this.#devices().map((dev) => dev.ifa6), now, {
+      remove: (ifa) => this.delAddr(ifa),
+      announce: (ifa) => this.ifaNotify(RTM.RTM_NEWADDR, ifa),
+    });
     if (next !== Infinity) this.#lifetimeWork = this.#options.setTimer(Math.max(0, (next - now) * 10), () => this.checkLifetimes());
   }
 

@@ -1,0 +1,57 @@
+/**
+ * Address lifetimes: the aging pass IPv4's check_lifetime() (devinet.c) and IPv6's
+ * addrconf_verify_rtnl() (addrconf.c) both make over their address lists. Each family keeps
+ * its own work item and its own way of deleting or announcing an address; the rule for when
+ * an address is deprecated, when it goes and when the work runs next is this one.
+ */
+import { IFA_F } from './uapi.js';
+
+/** INFINITY_LIFE_TIME: the lifetime of an address that never ages (include/net/addrconf.h). */
+export const INFINITY_LIFE_TIME = 0xffffffff;
+
+/** AgingAddress is what the aging pass reads and changes of an IPv4 or IPv6 address. */
+export interface AgingAddress {
+  flags: number;
+  /** When the lifetimes were last set, in centiseconds of the kernel clock. */
+  tstamp: number;
+  validLft: number;
+  preferredLft: number;
+}
+
+/** What the family does with an address the pass found due. */
+export interface AgingActions<A> {
+  /** remove deletes an address past its valid lifetime (inet_del_ifa(), ipv6_del_addr()). */
+  remove(ifa: A): void;
+  /** announce sends RTM_NEWADDR for an address just marked IFA_F_DEPRECATED. */
+  announce(ifa: A): void;
+}
+
+/**
+ * ageAddresses runs one pass over each device's address list at `now` (centiseconds): an
+ * address past its valid lifetime is removed, one past its preferred lifetime becomes
+ * DEPRECATED and is announced once. It returns when the next address is due (centiseconds),
+ * or Infinity when none ages. Ages are whole seconds with ADDRCONF_TIMER_FUZZ_MINUS (20 ms) of
+ * slack, as both families count them. Removing one address may take others with it (IPv4
+ * secondaries go with their primary), so each address is checked against its list first.
+ */
+export function ageAddresses<A extends AgingAddress>(lists: Iterable<A[]>, now: number, actions: AgingActions<A>): number {
+  let next = Infinity;
+  for (const list of lists) {
+    for (const ifa of [...list]) {
+      if (ifa.flags & IFA_F.IFA_F_PERMANENT || !list.includes(ifa)) continue;
+      const age = Math.floor((now - ifa.tstamp + 2) / 100);
+      if (ifa.validLft !== INFINITY_LIFE_TIME && age >= ifa.validLft) {
+        actions.remove(ifa);
+        continue;
+      }
+      if (ifa.preferredLft !== INFINITY_LIFE_TIME && age >= ifa.preferredLft) {
+        if (!(ifa.flags & IFA_F.IFA_F_DEPRECATED)) {
+          ifa.flags |= IFA_F.IFA_F_DEPRECATED;
+          actions.announce(ifa);
+        }
+      } else if (ifa.preferredLft !== INFINITY_LIFE_TIME) next = Math.min(next, ifa.tstamp + ifa.preferredLft * 100);
+      if (ifa.validLft !== INFINITY_LIFE_TIME) next = Math.min(next, ifa.tstamp + ifa.validLft * 100);
+    }
+  }
+  return next;
+}
