@@ -6,14 +6,12 @@
  * later one fails, and the RTM_NEWLINK netdev_state_change() sends only for a bridge that is
  * up, on the simulator and on Linux, message for message on RTNLGRP_LINK.
  */
-import { expect, it } from 'vitest';
 import { IFF, IFLA, IFLA_INFO, RTM_DELLINK, RTM_GETLINK, RTM_NEWLINK, RTM_SETLINK, VETH_INFO_PEER } from '../../../protocols/route/uapi.js';
-import { createKernel } from '../../../sim/kernel.js';
 import { NLM_F_ACK, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REQUEST } from '../../../sim/uapi/netlink.js';
-import { describeKernel } from '../../helpers/backends.js';
 import { attr, attrString, attrU32, concat } from '../../helpers/exchange.js';
 import { bridgeOutcome } from './bridge-masks.js';
-import { runScenario, type Step } from './link-differential.js';
+import { describeScenarios, type ScenarioCase } from './compare-scenario.js';
+import type { Step } from './link-differential.js';
 import { ifinfo } from './route-backend.js';
 
 const NEW = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL;
@@ -42,7 +40,7 @@ const BR = {
   FDB_MAX_LEARNED: 49,
 } as const;
 
-const scenarios: [string, Step[]][] = [
+const scenarios: ScenarioCase[] = [
   ['timers and priority on a bridge that is down, then up', [
     create('b0'), change(2, attrU32(BR.FORWARD_DELAY, 401)), get(2),
     change(2, attrU32(BR.HELLO_TIME, 101), attrU32(BR.MAX_AGE, 777), attrU32(BR.AGEING_TIME, 1234), u16(BR.PRIORITY, 0x1234)), get(2),
@@ -93,18 +91,4 @@ const scenarios: [string, Step[]][] = [
   ]],
 ];
 
-describeKernel('bridge options changed and given at creation: simulator and Linux, message for message', (openNamespace) => {
-  it.each(scenarios)('%s', async (_name, steps) => {
-    const ns = openNamespace();
-    try {
-      const real = bridgeOutcome(await runScenario(ns, steps, { real: true }), steps);
-      const sim = bridgeOutcome(await runScenario(createKernel(), steps, { real: false }), steps);
-      for (let i = 0; i < steps.length; i++) {
-        expect({ step: i + 1, replies: sim.replies[i] }).toEqual({ step: i + 1, replies: real.replies[i] });
-        expect({ step: i + 1, notifications: sim.notifications[i] }).toEqual({ step: i + 1, notifications: real.notifications[i] });
-      }
-    } finally {
-      ns.close();
-    }
-  }, 60_000);
-});
+describeScenarios('bridge options changed and given at creation: simulator and Linux, message for message', scenarios, { mask: bridgeOutcome });

@@ -5,14 +5,12 @@
  * bridge's own carrier (br_port_state_selection()), enslave, nomaster, port and bridge
  * deletion, on the simulator and on Linux, message for message on RTNLGRP_LINK.
  */
-import { expect, it } from 'vitest';
 import { IFF, IFLA, IFLA_INFO, RTM_DELLINK, RTM_GETLINK, RTM_NEWLINK, RTM_SETLINK, VETH_INFO_PEER } from '../../../protocols/route/uapi.js';
-import { createKernel } from '../../../sim/kernel.js';
 import { NLM_F_ACK, NLM_F_CREATE, NLM_F_DUMP, NLM_F_EXCL, NLM_F_REQUEST } from '../../../sim/uapi/netlink.js';
-import { describeKernel } from '../../helpers/backends.js';
 import { attr, attrString, attrU32, concat } from '../../helpers/exchange.js';
 import { bridgeOutcome } from './bridge-masks.js';
-import { runScenario, type Step } from './link-differential.js';
+import { describeScenarios, type ScenarioCase } from './compare-scenario.js';
+import type { Step } from './link-differential.js';
 import { ifinfo } from './route-backend.js';
 
 const NEW = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL;
@@ -37,7 +35,7 @@ const vethPair = (a: string, b: string, n: number): Step => ({
 const settle: Step = { type: 0, flags: 0, payload: new Uint8Array(0), waitMs: 1100 };
 
 // Indexes: b0 is 2; the first pair's peer v1 is 3 and v0 is 4; a second pair w1 5, w0 6.
-const scenarios: [string, Step[]][] = [
+const scenarios: ScenarioCase[] = [
   ['a down port of a down bridge: up without carrier, peer up (carrier), peer down, port down', [
     bridge('b0'), vethPair('v0', 'v1', 0x10), master(4, 2), up(4), settle, up(3), settle, down(3), settle, down(4), settle, brDump,
   ]],
@@ -68,8 +66,8 @@ const shortDelayBridge: Step = {
   payload: ifinfo({}, attrString(IFLA.IFLA_IFNAME, 'b0'), attr(IFLA.IFLA_LINKINFO, concat(attrString(IFLA_INFO.IFLA_INFO_KIND, 'bridge'), attr(IFLA_INFO.IFLA_INFO_DATA, attrU32(1, 200))))),
 };
 
-/** Scenarios that wait for timers: the simulator waits as long as Linux, on its real-time clock. */
-const timed: [string, Step[]][] = [
+/** Scenarios that wait for timers: Linux waits in real time, the simulator's clock is moved ahead by as much. */
+const timed: ScenarioCase[] = [
   ['the forward-delay timer expires: the forwarding port is reported again', [
     shortDelayBridge, vethPair('v0', 'v1', 0x10), up(2), up(3), up(4), settle, master(4, 2), settle, brDump, settle, settle, brDump,
   ]],
@@ -78,37 +76,15 @@ const timed: [string, Step[]][] = [
   ]],
 ];
 
-describeKernel('bridge port state changes: simulator and Linux, message for message', (openNamespace) => {
-  it.each(scenarios)('%s', async (_name, steps) => {
-    const ns = openNamespace();
-    try {
-      const real = bridgeOutcome(await runScenario(ns, steps, { real: true }), steps);
-      const sim = bridgeOutcome(await runScenario(createKernel(), steps, { real: false }), steps);
-      for (let i = 0; i < steps.length; i++) {
-        expect({ step: i + 1, replies: sim.replies[i] }).toEqual({ step: i + 1, replies: real.replies[i] });
-        expect({ step: i + 1, notifications: sim.notifications[i] }).toEqual({ step: i + 1, notifications: real.notifications[i] });
-      }
-    } finally {
-      ns.close();
-    }
-  }, 60_000);
-});
+describeScenarios('bridge port state changes: simulator and Linux, message for message', scenarios, { mask: bridgeOutcome });
 
-describeKernel('bridge port timers: simulator and Linux, in real time', (openNamespace) => {
-  it.each(timed)('%s', async (_name, steps) => {
-    const ns = openNamespace();
-    try {
-      const real = bridgeOutcome(await runScenario(ns, steps, { real: true }), steps);
-      const sim = bridgeOutcome(await runScenario(createKernel(), steps, { real: true }), steps);
-      // Guard: Linux reported the port four times: three at enslaving (br_make_forwarding(),
-      // br_stp_enable_port(), br_add_if()), then the expiry or the disabling, not both.
-      expect(real.notifications.flat().filter((l) => l.startsWith('ifinfomsg 07')).length).toBe(4);
-      for (let i = 0; i < steps.length; i++) {
-        expect({ step: i + 1, replies: sim.replies[i] }).toEqual({ step: i + 1, replies: real.replies[i] });
-        expect({ step: i + 1, notifications: sim.notifications[i] }).toEqual({ step: i + 1, notifications: real.notifications[i] });
-      }
-    } finally {
-      ns.close();
-    }
-  }, 60_000);
-});
+describeScenarios(
+  'bridge port timers: simulator and Linux, the simulator\'s clock moved ahead by what Linux waits',
+  timed,
+  {
+    mask: bridgeOutcome,
+    // Guard: Linux reported the port four times: three at enslaving (br_make_forwarding(),
+    // br_stp_enable_port(), br_add_if()), then the expiry or the disabling, not both.
+    guard: (real, expect) => expect(real.notifications.flat().filter((l) => l.startsWith('ifinfomsg 07')).length).toBe(4),
+  },
+);

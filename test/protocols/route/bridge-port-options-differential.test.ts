@@ -6,14 +6,12 @@
  * with an AF_BRIDGE RTM_NEWLINK): flags, cost, priority, state, group_fwd_mask, their range
  * errors and options applied before a failing one, on the simulator and on Linux.
  */
-import { expect, it } from 'vitest';
 import { IFF, IFLA, IFLA_INFO, RTM_GETLINK, RTM_NEWLINK, RTM_SETLINK, VETH_INFO_PEER } from '../../../protocols/route/uapi.js';
-import { createKernel } from '../../../sim/kernel.js';
 import { NLM_F_ACK, NLM_F_CREATE, NLM_F_DUMP, NLM_F_EXCL, NLM_F_REQUEST } from '../../../sim/uapi/netlink.js';
-import { describeKernel } from '../../helpers/backends.js';
 import { attr, attrString, attrU32, concat } from '../../helpers/exchange.js';
 import { bridgeOutcome } from './bridge-masks.js';
-import { runScenario, type Step } from './link-differential.js';
+import { describeScenarios, type ScenarioCase } from './compare-scenario.js';
+import type { Step } from './link-differential.js';
 import { ifinfo } from './route-backend.js';
 
 const NEW = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL;
@@ -48,7 +46,7 @@ const setup: Step[] = [
     attr(IFLA.IFLA_LINKINFO, concat(attrString(IFLA_INFO.IFLA_INFO_KIND, 'veth'), attr(IFLA_INFO.IFLA_INFO_DATA, attr(VETH_INFO_PEER, ifinfo({}, attrString(IFLA.IFLA_IFNAME, 'v1'))))))) },
 ];
 
-const scenarios: [string, Step[]][] = [
+const scenarios: ScenarioCase[] = [
   ['ip link set … type bridge_slave on a port that is down, then up and forwarding', [
     ...setup, slave(4, attrU32(P.COST, 5), u8(P.GUARD, 1), u8(P.LEARNING, 0)), get(4),
     up(2), up(3), up(4), settle, slave(4, u16(P.PRIORITY, 9), u8(P.MODE, 1), u16(P.GROUP_FWD_MASK, 0x4000)), settle, get(4), brDump,
@@ -71,18 +69,4 @@ const scenarios: [string, Step[]][] = [
   ]],
 ];
 
-describeKernel('bridge port options: simulator and Linux, message for message', (openNamespace) => {
-  it.each(scenarios)('%s', async (_name, steps) => {
-    const ns = openNamespace();
-    try {
-      const real = bridgeOutcome(await runScenario(ns, steps, { real: true }), steps);
-      const sim = bridgeOutcome(await runScenario(createKernel(), steps, { real: false }), steps);
-      for (let i = 0; i < steps.length; i++) {
-        expect({ step: i + 1, replies: sim.replies[i] }).toEqual({ step: i + 1, replies: real.replies[i] });
-        expect({ step: i + 1, notifications: sim.notifications[i] }).toEqual({ step: i + 1, notifications: real.notifications[i] });
-      }
-    } finally {
-      ns.close();
-    }
-  }, 60_000);
-});
+describeScenarios('bridge port options: simulator and Linux, message for message', scenarios, { mask: bridgeOutcome });

@@ -10,15 +10,13 @@
  * before the next change; the veth ends have addrgenmode none so that only the bridge sends.
  * Linux dumps its neighbour tables in hash order, so dumps are compared as sorted lists.
  */
-import { expect, it } from 'vitest';
 import { encodeIfAddrMsg } from '../../../protocols/route/ifaddrmsg.js';
 import { IFLA, IFLA_INFO, RTM, RTNLGRP, VETH_INFO_PEER } from '../../../protocols/route/uapi.js';
-import { createKernel } from '../../../sim/kernel.js';
 import { NLM_F_ACK, NLM_F_CREATE, NLM_F_DUMP, NLM_F_EXCL, NLM_F_REQUEST } from '../../../sim/uapi/netlink.js';
-import { describeKernel } from '../../helpers/backends.js';
 import { attr, attrString, concat } from '../../helpers/exchange.js';
 import { bridgeOutcome } from './bridge-masks.js';
-import { runScenario, type Step } from './link-differential.js';
+import { describeScenarios, sortedMessages, type ScenarioCase } from './compare-scenario.js';
+import type { Step } from './link-differential.js';
 import { ifinfo } from './route-backend.js';
 import { addAddr, down, group, ndmsg, up } from './rt-steps.js';
 
@@ -50,7 +48,7 @@ const dumpMcast = (family: number): Step => ({ type: RTM.RTM_GETMULTICAST, flags
 const dumps = [dumpNeigh(2), dumpNeigh(10), dumpMcast(2), dumpMcast(10)];
 
 // b0 is 2; the pair's peer v1 3 and v0 4.
-const scenarios: [string, Step[]][] = [
+const scenarios: ScenarioCase[] = [
   ['a bridge without ports opened: 224.0.0.22 and ff02::16 reported, flushed when it goes down', [
     bridge('b0'), ...dumps, up(2), wait(3000), ...dumps, down(2), wait(300), ...dumps, up(2), wait(3000), ...dumps, del(2), ...dumps,
   ]],
@@ -69,32 +67,8 @@ const scenarios: [string, Step[]][] = [
   ]],
 ];
 
-/** sorted orders the messages of each step (each message is its header line and the indented lines after it). */
-function sorted(steps: string[][]): string[][] {
-  return steps.map((lines) => {
-    const msgs: string[] = [];
-    for (const l of lines) {
-      if (l.startsWith('nlmsg')) msgs.push(l);
-      else msgs[msgs.length - 1] += `\n${l}`;
-    }
-    return msgs.sort();
-  });
-}
-
-describeKernel('bridge snooping groups and their reports: simulator and Linux', (openNamespace) => {
-  it.each(scenarios)('%s', async (_name, steps) => {
-    const ns = openNamespace();
-    const groups = group(RTNLGRP.RTNLGRP_NEIGH) | group(RTNLGRP.RTNLGRP_LINK);
-    try {
-      const real = bridgeOutcome(await runScenario(ns, steps, { real: true, groups }), steps);
-      const sim = bridgeOutcome(await runScenario(createKernel(), steps, { real: false, groups }), steps);
-      const [rr, sr] = [sorted(real.replies), sorted(sim.replies)];
-      for (let i = 0; i < steps.length; i++) {
-        expect({ step: i + 1, replies: sr[i] }).toEqual({ step: i + 1, replies: rr[i] });
-        expect({ step: i + 1, notifications: sim.notifications[i] }).toEqual({ step: i + 1, notifications: real.notifications[i] });
-      }
-    } finally {
-      ns.close();
-    }
-  }, 60_000);
+describeScenarios('bridge snooping groups and their reports: simulator and Linux', scenarios, {
+  groups: group(RTNLGRP.RTNLGRP_NEIGH) | group(RTNLGRP.RTNLGRP_LINK),
+  mask: bridgeOutcome,
+  replies: sortedMessages,
 });
