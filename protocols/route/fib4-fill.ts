@@ -5,12 +5,15 @@
  */
 import type { AttrWriter } from '../../sim/wire/attr-writer.js';
 import { HOST_LE, viewOf } from '../../sim/wire/header.js';
-import type { FibAlias } from './fib4.js';
+import type { FibAlias, FibNh } from './fib4.js';
 import { ipv4Bytes } from './ipv4.js';
+import { putMultipath } from './rtnh.js';
 import { AF_INET, RT_TABLE, RTA, RTM_F, RTNH_F, RT_SCOPE } from './uapi.js';
 
 /** FIB_NLMSG_SIZE stands for nlmsg_new(fib_nlmsg_size()) of a single-nexthop route. */
 export const FIB_NLMSG_SIZE = 16 + 228;
+/** FIB_NH_SIZE is what fib_nlmsg_size() reserves for each further nexthop (rtnexthop, gateway, flow). */
+export const FIB_NH_SIZE = 28;
 
 /** HEADER is rtmsgHeader()'s scratch: raw() copies it, so one buffer serves every message of a dump. */
 const HEADER = new Uint8Array(12);
@@ -42,6 +45,31 @@ export function nhFlags(fa: FibAlias): number {
   return fa.nhFlags;
 }
 
+/**
+ * mpNhFlags mirrors fib_nexthop_info()'s flags for one nexthop of a multipath route: DEAD
+ * (its device went down; DEAD nexthops are LINKDOWN too), LINKDOWN while its device has no
+ * carrier, and the configured ONLINK, OFFLOAD and TRAP.
+ */
+export function mpNhFlags(nh: FibNh): number {
+  let f = nh.flags & (RTNH_F.RTNH_F_ONLINK | RTNH_F.RTNH_F_OFFLOAD | RTNH_F.RTNH_F_TRAP);
+  if (nh.flags & RTNH_F.RTNH_F_DEAD) f |= RTNH_F.RTNH_F_DEAD | RTNH_F.RTNH_F_LINKDOWN;
+  else if (nh.dev.nhLinkdown) f |= RTNH_F.RTNH_F_LINKDOWN;
+  return f;
+}
+
+/**
+ * mpFlags is a multipath route's rtm_flags (fi->fib_flags): the request's rtm_flags, with
+ * LINKDOWN while no nexthop is usable (fib_create_info() when every nexthop lacked a carrier,
+ * fib_sync_down_dev(), cleared by fib_sync_up()).
+ * @note Linux sets the route's LINKDOWN only when the event that takes the last usable nexthop
+ * finds all others DEAD or on the same device; nlsim derives it from the nexthops' state, so
+ * two carriers lost one after the other show LINKDOWN here and not on Linux.
+ */
+export function mpFlags(fa: FibAlias): number {
+  const down = fa.nhs!.every((nh) => mpNhFlags(nh) & RTNH_F.RTNH_F_LINKDOWN);
+  return ((fa.fibFlags ?? 0) | (down ? RTNH_F.RTNH_F_LINKDOWN : 0)) >>> 0;
+}
+
 /** putMetrics mirrors rtnetlink_put_metrics(): a nest without NLA_F_NESTED. */
 export function putMetrics(w: AttrWriter, metrics: readonly (readonly [number, number])[] | null): void {
   if (!metrics?.length) return;
@@ -52,12 +80,17 @@ export function putMetrics(w: AttrWriter, metrics: readonly (readonly [number, n
 
 /** fillFibAlias mirrors fib_dump_info() for `fa` (the message body after nlmsghdr). */
 export function fillFibAlias(w: AttrWriter, fa: FibAlias): void {
-  rtmsgHeader(w, { family: AF_INET, dstLen: fa.plen, srcLen: 0, tos: fa.tos, table: fa.tbId, protocol: fa.protocol, scope: fa.scope, type: fa.type, flags: nhFlags(fa) });
+  const flags = fa.nhs ? mpFlags(fa) : nhFlags(fa);
+  rtmsgHeader(w, { family: AF_INET, dstLen: fa.plen, srcLen: 0, tos: fa.tos, table: fa.tbId, protocol: fa.protocol, scope: fa.scope, type: fa.type, flags });
   w.u32(RTA.RTA_TABLE, fa.tbId);
   if (fa.plen) w.u32(RTA.RTA_DST, netU32(fa.key));
   if (fa.priority) w.u32(RTA.RTA_PRIORITY, fa.priority);
   putMetrics(w, fa.metrics);
   if (fa.prefsrc) w.u32(RTA.RTA_PREFSRC, netU32(fa.prefsrc));
+  if (fa.nhs) {
+    putMultipath(w, fa.nhs.map((nh) => ({ flags: mpNhFlags(nh), weight: nh.weight, ifindex: nh.dev.ifindex, gw: nh.gw ? ipv4Bytes(nh.gw) : null, flow: nh.flow })));
+    return;
+  }
   if (fa.gw) w.u32(RTA.RTA_GATEWAY, netU32(fa.gw));
   if (fa.dev) w.u32(RTA.RTA_OIF, fa.dev.ifindex);
   if (fa.flow) w.u32(RTA.RTA_FLOW, fa.flow);
@@ -78,6 +111,8 @@ export interface RouteAnswer {
   metrics: readonly (readonly [number, number])[] | null;
   uid: number;
   tos: number;
+  /** The nexthop's realms (dst.tclassid; 0: none). */
+  flow?: number;
 }
 
 /** RTCF_LOCAL / RTCF_BROADCAST: rt_flags of local and broadcast output routes. */
@@ -91,6 +126,7 @@ export function fillRouteAnswer(w: AttrWriter, a: RouteAnswer): void {
   w.bytes(RTA.RTA_DST, ipv4Bytes(a.dst));
   if (a.src) w.bytes(RTA.RTA_SRC, ipv4Bytes(a.src));
   if (a.oif) w.u32(RTA.RTA_OIF, a.oif);
+  if (a.flow) w.u32(RTA.RTA_FLOW, a.flow);
   // The source the lookup chose, unless it is the one asked for.
   if (a.prefsrc !== a.src) w.bytes(RTA.RTA_PREFSRC, ipv4Bytes(a.prefsrc));
   if (a.gw) w.bytes(RTA.RTA_GATEWAY, ipv4Bytes(a.gw));

@@ -3,7 +3,8 @@
  * fib_trie walks them: by key, then longer prefixes first (fa_slen), higher TOS first, lower
  * metric first, and for equal ones in list order (new routes go before their equals unless
  * NLM_F_APPEND). Mirrors fib_table_insert(), fib_table_delete(), fib_table_lookup() and
- * fib_table_dump() for what nlsim models: single-nexthop routes without nexthop objects.
+ * fib_table_dump() for what nlsim models: routes with one nexthop or several (RTA_MULTIPATH),
+ * without nexthop objects.
  *
  * @note Storage is a flat array sorted lazily (at the first dump or lookup after an
  * out-of-order insert) plus a map by prefix, so 100 000 routes cost one object each and a
@@ -15,7 +16,26 @@ import type { NetDevice } from './device.js';
 import { inetMask } from './ipv4.js';
 import { RT_TABLE } from './uapi.js';
 
-/** FibAlias is one IPv4 route: a fib_alias with its fib_info and single fib_nh. */
+/** FibNh is one nexthop of a multipath route (struct fib_nh). */
+export interface FibNh {
+  /** fib_nh_gw4 (0: none). */
+  readonly gw: number;
+  /** fib_nh_scope: the scope of the route the gateway resolved through. */
+  readonly nhScope: number;
+  readonly dev: NetDevice;
+  /** RTNH_F_* as configured (rtnh_flags), plus RTNH_F_DEAD while its device is down. */
+  flags: number;
+  /** fib_nh_weight: rtnh_hops + 1. */
+  readonly weight: number;
+  /** nh_tclassid (RTA_FLOW inside the rtnexthop; 0: none). */
+  readonly flow: number;
+}
+
+/**
+ * FibAlias is one IPv4 route: a fib_alias with its fib_info. A route with one nexthop keeps
+ * it in gw/dev/nhFlags/flow; a multipath one lists its nexthops in `nhs` and mirrors the
+ * first of them there (fib_nh_match() and inet_addr_type_dev_table() look at nexthop 0).
+ */
 export interface FibAlias {
   /** fa's leaf key: the destination prefix. */
   readonly key: number;
@@ -45,6 +65,10 @@ export interface FibAlias {
   readonly metrics: readonly (readonly [number, number])[] | null;
   /** RTA_FLOW realms (0: none). */
   readonly flow: number;
+  /** The nexthops of a multipath route (two or more), else null. */
+  readonly nhs?: FibNh[] | null;
+  /** fib_info->fib_flags of a multipath route: the request's rtm_flags (its rtm_flags in dumps). */
+  readonly fibFlags?: number;
   /** List position among equal (key, plen, tos, priority) routes; smaller first. */
   order: number;
 }

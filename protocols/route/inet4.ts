@@ -14,20 +14,21 @@ import { mcJoin, mcLeave, type NetDevice } from './device.js';
 
 /** 224.0.0.1, the all-hosts group (IGMP_ALL_HOSTS). */
 const IGMP_ALL_HOSTS = Uint8Array.of(224, 0, 0, 1);
-import { Fib4, type FibAlias, type FibTable } from './fib4.js';
-import { FIB_NLMSG_SIZE, fillFibAlias } from './fib4-fill.js';
+import { Fib4, type FibAlias, type FibNh, type FibTable } from './fib4.js';
+import { FIB_NH_SIZE, FIB_NLMSG_SIZE, fillFibAlias } from './fib4-fill.js';
+import { nlaFind, walkRtnh } from './rtnh.js';
 import { fillInAddr, INET_NLMSG_SIZE, type InAddr } from './inet4-addr.js';
 import { inetMask, INADDR_LOOPBACK, ipv4Read, isLbcast, isMulticast, isZeronet } from './ipv4.js';
 import type { FibRule } from './fib-rules.js';
 import type { Requester } from './netdev.js';
 import { ageAddresses } from './addr-lifetime.js';
-import { IFA_F, IFF, RT_SCOPE, RT_TABLE, RTM, RTN, RTNLGRP, RTPROT } from './uapi.js';
+import { IFA_F, IFF, RT_SCOPE, RT_TABLE, RTA, RTM, RTN, RTNH_F, RTNLGRP, RTPROT } from './uapi.js';
 
 /** FIB_PROPS_SCOPE / FIB_PROPS_ERROR mirror fib_props[]: each type's widest scope and lookup error. */
 export const FIB_PROPS_SCOPE = [0, 0, 254, 253, 253, 0, 0, 0, 0, 0, 255, 255];
 export const FIB_PROPS_ERROR: (string | undefined)[] = [undefined, undefined, undefined, undefined, undefined, 'EAGAIN', 'EINVAL', 'EHOSTUNREACH', 'EACCES', 'EAGAIN', 'EINVAL', 'EINVAL'];
 
-/** FibConfig mirrors struct fib_config for single-nexthop routes. */
+/** FibConfig mirrors struct fib_config (without nexthop objects and encapsulation). */
 export interface FibConfig {
   dst: number;
   dstLen: number;
@@ -44,6 +45,17 @@ export interface FibConfig {
   prefsrc: number;
   metrics: (readonly [number, number])[] | null;
   flow: number;
+  /** fc_mp: RTA_MULTIPATH's payload (rtnexthop entries), or null. */
+  mp?: Uint8Array | null;
+}
+
+/** NhConfig is the part of a fib_config one nexthop is made from (fib_nh_init()). */
+interface NhConfig {
+  gw: number;
+  oif: number;
+  flags: number;
+  flow: number;
+  weight: number;
 }
 
 /** Notifier carries what rtnl_notify() needs: the kernel socket and the request, if any. */
@@ -90,7 +102,7 @@ export class Inet4 {
 
   /** rtmsgFib mirrors rtmsg_fib(). */
   rtmsgFib(n: Notifier, event: number, fa: FibAlias, nlflags: number): void {
-    notify(n, event, nlflags, RTNLGRP.RTNLGRP_IPV4_ROUTE, (w) => fillFibAlias(w, fa), FIB_NLMSG_SIZE);
+    notify(n, event, nlflags, RTNLGRP.RTNLGRP_IPV4_ROUTE, (w) => fillFibAlias(w, fa), FIB_NLMSG_SIZE + (fa.nhs ? fa.nhs.length - 1 : 0) * FIB_NH_SIZE);
   }
 
   // ---- addresses (devinet.c) ----
@@ -111,8 +123,9 @@ export class Inet4 {
     if (ifa.flags & IFA_F.IFA_F_SECONDARY) list.push(ifa);
     else list.splice(lastPrimary, 0, ifa);
     this.rtmsgIfa(n, RTM.RTM_NEWADDR, ifa);
-    // inetaddr_chain NETDEV_UP: fib_inetaddr_event() → fib_add_ifaddr().
+    // inetaddr_chain NETDEV_UP: fib_inetaddr_event() → fib_add_ifaddr(), fib_sync_up().
     this.fibAddIfaddr(ifa);
+    this.syncUp(ifa.dev);
   }
 
   /**
@@ -281,10 +294,27 @@ export class Inet4 {
    * device's ARP entries go, permanent ones too, each notified.
    */
   disableIp(dev: NetDevice, force: boolean): void {
+    // NETDEV_UNREGISTER (the device is unlisted already) kills every multipath route with a
+    // nexthop through it; NETDEV_DOWN only those nexthops, and the route once all are dead.
+    const unregister = force && dev.unregistered;
     for (const tb of this.fib.tables()) {
-      tb.removeWhere((fa) => fa.dev === dev && (force || fa.scope !== RT_SCOPE.RT_SCOPE_HOST));
+      tb.removeWhere((fa) => {
+        if (!fa.nhs) return fa.dev === dev && (force || fa.scope !== RT_SCOPE.RT_SCOPE_HOST);
+        if (!fa.nhs.some((nh) => nh.dev === dev)) return false;
+        if (unregister) return true;
+        for (const nh of fa.nhs) if (nh.dev === dev) nh.flags |= RTNH_F.RTNH_F_DEAD;
+        return fa.nhs.every((nh) => nh.flags & RTNH_F.RTNH_F_DEAD);
+      });
     }
     this.arpIfdown?.(dev);
+  }
+
+  /** syncUp mirrors fib_sync_up(dev, RTNH_F_DEAD): an up device with IPv4 revives its dead nexthops (silently). */
+  syncUp(dev: NetDevice): void {
+    if (!(dev.flags & IFF.IFF_UP) || !dev.inet) return;
+    for (const tb of this.fib.tables()) {
+      for (const fa of tb.aliases()) for (const nh of fa.nhs ?? []) if (nh.dev === dev) nh.flags &= ~RTNH_F.RTNH_F_DEAD;
+    }
   }
 
   /** arpIfdown flushes the device's ARP entries (neighbour.ts; state.ts wires it). */
@@ -326,6 +356,7 @@ export class Inet4 {
     }
     this.mcUp(dev);
     for (const ifa of [...dev.ifa4]) this.fibAddIfaddr(ifa);
+    this.syncUp(dev);
   }
 
   /** devDown mirrors NETDEV_DOWN: ip_mc_down() (inetdev_event), then the routes through the device go, silently. */
@@ -357,32 +388,29 @@ export class Inet4 {
   createInfo(cfg: FibConfig, tbId: number): FibAlias {
     if (cfg.type > RTN.RTN_XRESOLVE) throw new KernelError('EINVAL', 'Invalid route type');
     if (FIB_PROPS_SCOPE[cfg.type]! > cfg.scope) throw new KernelError('EINVAL', 'Invalid scope');
-    if (cfg.flags & (1 | 16)) throw new KernelError('EINVAL', 'Invalid rtm_flags - can not contain DEAD or LINKDOWN');
-    let dev: NetDevice | null = null;
-    let nhScope = RT_SCOPE.RT_SCOPE_NOWHERE as number;
+    if (cfg.flags & (RTNH_F.RTNH_F_DEAD | RTNH_F.RTNH_F_LINKDOWN)) throw new KernelError('EINVAL', 'Invalid rtm_flags - can not contain DEAD or LINKDOWN');
+    const nhcs = cfg.mp ? getNhs(cfg) : [{ gw: cfg.gw, oif: cfg.oif, flags: cfg.flags, flow: cfg.flow, weight: 1 }];
+    const resolved: { dev: NetDevice | null; nhScope: number }[] = [];
     const error = FIB_PROPS_ERROR[cfg.type];
     if (error && cfg.type !== RTN.RTN_UNICAST) {
-      if (cfg.gw || cfg.oif) throw new KernelError('EINVAL', 'Gateway, device and multipath can not be specified for this route type');
+      if (cfg.gw || cfg.oif || cfg.mp) throw new KernelError('EINVAL', 'Gateway, device and multipath can not be specified for this route type');
+      resolved.push({ dev: null, nhScope: RT_SCOPE.RT_SCOPE_NOWHERE });
     } else {
       if (cfg.type > RTN.RTN_MULTICAST) throw new KernelError('EINVAL', 'Invalid route type');
       if (cfg.scope > RT_SCOPE.RT_SCOPE_HOST) throw new KernelError('EINVAL', 'Invalid scope');
       if (cfg.scope === RT_SCOPE.RT_SCOPE_HOST) {
-        if (cfg.gw) throw new KernelError('EINVAL', 'Route with host scope can not have a gateway');
-        dev = this.#devices().find((d) => d.ifindex === cfg.oif) ?? null;
+        if (nhcs.length !== 1) throw new KernelError('EINVAL', 'Route with host scope can not have multiple nexthops');
+        if (nhcs[0]!.gw) throw new KernelError('EINVAL', 'Route with host scope can not have a gateway');
+        const dev = this.#devices().find((d) => d.ifindex === nhcs[0]!.oif) ?? null;
         if (!dev) throw new KernelError('ENODEV');
-      } else if (cfg.gw) {
-        const r = this.#checkGateway(cfg);
-        dev = r.dev;
-        nhScope = r.scope;
+        resolved.push({ dev, nhScope: RT_SCOPE.RT_SCOPE_NOWHERE });
       } else {
-        dev = this.#devices().find((d) => d.ifindex === cfg.oif) ?? null;
-        if (!dev || !dev.inet) throw new KernelError('ENODEV');
-        if (!(dev.flags & IFF.IFF_UP)) throw new KernelError('ENETDOWN', 'Device for nexthop is not up');
-        nhScope = RT_SCOPE.RT_SCOPE_LINK;
+        for (const nhc of nhcs) resolved.push(this.#checkNh(nhc, cfg));
       }
     }
     if (cfg.prefsrc && !this.#validPrefsrc(cfg)) throw new KernelError('EINVAL', 'Invalid prefsrc address');
-    return {
+    const first = nhcs[0]!;
+    const base = {
       key: cfg.dst,
       plen: cfg.dstLen,
       tos: cfg.tos,
@@ -392,36 +420,54 @@ export class Inet4 {
       protocol: cfg.protocol,
       priority: cfg.priority,
       prefsrc: cfg.prefsrc,
-      gw: cfg.gw,
-      ...(cfg.gw ? { nhScope } : {}),
-      dev,
-      nhFlags: cfg.flags & 4,
+      gw: first.gw,
+      ...(first.gw ? { nhScope: resolved[0]!.nhScope } : {}),
+      dev: resolved[0]!.dev,
+      nhFlags: first.flags & RTNH_F.RTNH_F_ONLINK,
       metrics: cfg.metrics,
-      flow: cfg.flow,
+      flow: first.flow,
       order: 0,
     };
+    if (nhcs.length === 1) return base;
+    const nhs: FibNh[] = nhcs.map((c, i) => ({ gw: c.gw, nhScope: resolved[i]!.nhScope, dev: resolved[i]!.dev!, flags: c.flags & 0xff, weight: c.weight, flow: c.flow }));
+    return { ...base, nhs, fibFlags: cfg.flags >>> 0 };
+  }
+
+  /** #checkNh mirrors fib_check_nh(): a gateway resolves to its device, a device must be up with IPv4. */
+  #checkNh(nh: NhConfig, cfg: FibConfig): { dev: NetDevice; nhScope: number } {
+    if (nh.gw) {
+      const r = this.#checkGateway(nh, cfg.scope, cfg.table);
+      return { dev: r.dev, nhScope: r.scope };
+    }
+    // fib_check_nh_nongw()
+    if (nh.flags & (RTNH_F.RTNH_F_PERVASIVE | RTNH_F.RTNH_F_ONLINK)) throw new KernelError('EINVAL', 'Invalid flags for nexthop - PERVASIVE and ONLINK can not be set');
+    const dev = this.#devices().find((d) => d.ifindex === nh.oif);
+    if (!dev || !dev.inet) throw new KernelError('ENODEV');
+    if (!(dev.flags & IFF.IFF_UP)) throw new KernelError('ENETDOWN', 'Device for nexthop is not up');
+    return { dev, nhScope: RT_SCOPE.RT_SCOPE_LINK };
   }
 
   /** #checkGateway mirrors fib_check_nh_v4_gw(): the gateway must be on a link or local route. */
-  #checkGateway(cfg: FibConfig): { dev: NetDevice; scope: number } {
-    if (cfg.flags & 4) {
+  #checkGateway(nh: NhConfig, cfgScope: number, table: number): { dev: NetDevice; scope: number } {
+    if (nh.flags & RTNH_F.RTNH_F_ONLINK) {
       // RTNH_F_ONLINK: trust the device.
-      if (cfg.scope >= RT_SCOPE.RT_SCOPE_LINK) throw new KernelError('EINVAL', 'Nexthop has invalid scope');
-      const dev = this.#devices().find((d) => d.ifindex === cfg.oif);
-      if (!dev) throw new KernelError('ENODEV');
+      if (cfgScope >= RT_SCOPE.RT_SCOPE_LINK) throw new KernelError('EINVAL', 'Nexthop has invalid scope');
+      const dev = this.#devices().find((d) => d.ifindex === nh.oif);
+      if (!dev) throw new KernelError('ENODEV', 'Nexthop device required for onlink');
       if (!(dev.flags & IFF.IFF_UP)) throw new KernelError('ENETDOWN', 'Nexthop device is not up');
+      if (this.addrTypeTable(nh.gw, RT_TABLE.RT_TABLE_MAIN, dev) !== RTN.RTN_UNICAST) throw new KernelError('EINVAL', 'Nexthop has invalid gateway');
       return { dev, scope: RT_SCOPE.RT_SCOPE_LINK };
     }
-    const scope = Math.max(cfg.scope + 1, RT_SCOPE.RT_SCOPE_LINK);
+    const scope = Math.max(cfgScope + 1, RT_SCOPE.RT_SCOPE_LINK);
     let res: LookupResult | string | undefined;
-    if (cfg.table && cfg.table !== RT_TABLE.RT_TABLE_MAIN) {
-      const tb = this.fib.get(cfg.table);
-      if (tb) res = this.#tableLookup(tb, cfg.gw, scope, cfg.oif);
+    if (table && table !== RT_TABLE.RT_TABLE_MAIN) {
+      const tb = this.fib.get(table);
+      if (tb) res = this.#tableLookup(tb, nh.gw, scope, nh.oif);
     }
-    if (typeof res !== 'object') res = this.lookup(cfg.gw, scope, cfg.oif);
+    if (typeof res !== 'object') res = this.lookup(nh.gw, scope, nh.oif);
     if (typeof res !== 'object') throw new KernelError('ENETUNREACH', 'Nexthop has invalid gateway');
     if (res.fa.type !== RTN.RTN_UNICAST && res.fa.type !== RTN.RTN_LOCAL) throw new KernelError('EINVAL', 'Nexthop has invalid gateway');
-    const dev = res.fa.dev;
+    const dev = res.nh?.dev ?? res.fa.dev;
     if (!dev) throw new KernelError('EINVAL', 'No egress device for nexthop gateway');
     if (!(dev.flags & IFF.IFF_UP)) throw new KernelError('ENETDOWN');
     return { dev, scope: res.fa.scope };
@@ -462,6 +508,7 @@ export class Inet4 {
   /** #tableLookup mirrors fib_table_lookup() with a scope and an optional output device. */
   #tableLookup(tb: FibTable, addr: number, scope: number, oif: number): LookupResult | string | undefined {
     let err: string | undefined;
+    let sel: FibNh | undefined;
     const fa = tb.lookup(addr, (fa) => {
       if (fa.scope < scope) return false;
       const e = FIB_PROPS_ERROR[fa.type];
@@ -469,13 +516,19 @@ export class Inet4 {
         err = e;
         return true;
       }
+      if (fa.nhs) {
+        // The first nexthop alive (through `oif`, if given): res->nh_sel.
+        sel = fa.nhs.find((nh) => !(nh.flags & RTNH_F.RTNH_F_DEAD) && (!oif || nh.dev.ifindex === oif));
+        return sel !== undefined;
+      }
       if (!fa.dev) return false;
       if (oif && fa.dev.ifindex !== oif) return false;
       return true;
     });
     if (err && err !== 'EAGAIN') return err;
     if (err === 'EAGAIN' && fa && fa.type === RTN.RTN_THROW) return undefined;
-    return fa ? { fa, table: tb.id } : undefined;
+    if (!fa) return undefined;
+    return fa.nhs ? { fa, table: tb.id, nh: sel! } : { fa, table: tb.id };
   }
 
   /**
@@ -500,7 +553,7 @@ export class Inet4 {
           bestLen = len;
         }
       }
-      if (typeof best === 'object') best = { fa: best.fa, table: RT_TABLE.RT_TABLE_MAIN };
+      if (typeof best === 'object') best = { ...best, table: RT_TABLE.RT_TABLE_MAIN };
       return best;
     }
     for (const id of ids) {
@@ -592,8 +645,7 @@ export class Inet4 {
         (!cfg.prefsrc || x.prefsrc === cfg.prefsrc) &&
         (!cfg.protocol || x.protocol === cfg.protocol) &&
         (!cfg.priority || x.priority === cfg.priority) &&
-        (!cfg.oif || x.dev?.ifindex === cfg.oif) &&
-        (!cfg.gw || x.gw === cfg.gw) &&
+        nhMatch(cfg, x) &&
         metricsMatch(cfg, x),
     );
     if (!fa) throw new KernelError('ESRCH');
@@ -606,6 +658,70 @@ export class Inet4 {
 export interface LookupResult {
   fa: FibAlias;
   table: number;
+  /** The nexthop chosen of a multipath route (res->nh_sel); absent for others. */
+  nh?: FibNh;
+}
+
+/**
+ * getNhs mirrors fib_count_nexthops() and fib_get_nhs(): every rtnexthop of RTA_MULTIPATH
+ * becomes a nexthop configuration, then the first must agree with RTA_OIF, RTA_GATEWAY and
+ * RTA_FLOW given beside it.
+ */
+function getNhs(cfg: FibConfig): NhConfig[] {
+  const { entries, remaining } = walkRtnh(cfg.mp!);
+  if (remaining > 0) throw new KernelError('EINVAL', 'Invalid nexthop configuration - extra data after nexthops');
+  if (!entries.length) throw new KernelError('EINVAL');
+  const out: NhConfig[] = [];
+  for (const rtnh of entries) {
+    if (rtnh.flags & (RTNH_F.RTNH_F_DEAD | RTNH_F.RTNH_F_LINKDOWN)) throw new KernelError('EINVAL', 'Invalid flags for nexthop - can not contain DEAD or LINKDOWN');
+    const nh: NhConfig = { gw: 0, oif: rtnh.ifindex, flags: ((cfg.flags & ~0xff) | rtnh.flags) >>> 0, flow: 0, weight: rtnh.hops + 1 };
+    if (rtnh.attrs.length > 0) {
+      const gw = nlaFind(rtnh.attrs, RTA.RTA_GATEWAY);
+      const via = nlaFind(rtnh.attrs, RTA.RTA_VIA);
+      if (gw && via) throw new KernelError('EINVAL', 'Nexthop configuration can not contain both GATEWAY and VIA');
+      if (gw) {
+        if (gw.length < 4) throw new KernelError('EINVAL', 'Invalid IPv4 address in RTA_GATEWAY');
+        nh.gw = ipv4Read(gw);
+      } else if (via) throw new KernelError('EOPNOTSUPP', 'nlsim: RTA_VIA is not modelled yet');
+      const flow = nlaFind(rtnh.attrs, RTA.RTA_FLOW);
+      if (flow) {
+        if (flow.length < 4) throw new KernelError('EINVAL', 'Invalid RTA_FLOW');
+        nh.flow = new DataView(flow.buffer, flow.byteOffset, 4).getUint32(0, true);
+      }
+      if (nlaFind(rtnh.attrs, RTA.RTA_ENCAP) || nlaFind(rtnh.attrs, RTA.RTA_ENCAP_TYPE)) throw new KernelError('EOPNOTSUPP', 'nlsim: encapsulation is not modelled yet');
+    }
+    out.push(nh);
+  }
+  const nh0 = out[0]!;
+  if (cfg.oif && nh0.oif !== cfg.oif) throw new KernelError('EINVAL', 'Nexthop device index does not match RTA_OIF');
+  if (cfg.gw && nh0.gw !== cfg.gw) throw new KernelError('EINVAL', 'Nexthop gateway does not match RTA_GATEWAY or RTA_VIA');
+  if (cfg.flow && nh0.flow !== cfg.flow) throw new KernelError('EINVAL', 'Nexthop class id does not match RTA_FLOW');
+  return out;
+}
+
+/**
+ * nhMatch mirrors fib_nh_match() after the priority: RTA_OIF, RTA_GATEWAY and RTA_FLOW look
+ * at the first nexthop only; otherwise RTA_MULTIPATH's entries at the route's nexthops in
+ * order (a shorter list does not match).
+ */
+function nhMatch(cfg: FibConfig, fa: FibAlias): boolean {
+  if (cfg.oif || cfg.gw) {
+    if (cfg.flow && cfg.flow !== fa.flow) return false;
+    return (!cfg.oif || fa.dev?.ifindex === cfg.oif) && (!cfg.gw || fa.gw === cfg.gw);
+  }
+  if (!cfg.mp) return true;
+  const { entries } = walkRtnh(cfg.mp);
+  const nhs = fa.nhs ?? [{ gw: fa.gw, dev: fa.dev, flow: fa.flow }];
+  for (const [i, nh] of nhs.entries()) {
+    const rtnh = entries[i];
+    if (!rtnh) return false;
+    if (rtnh.ifindex && rtnh.ifindex !== nh.dev?.ifindex) return false;
+    const gw = nlaFind(rtnh.attrs, RTA.RTA_GATEWAY);
+    if (gw && (gw.length < 4 || ipv4Read(gw) !== nh.gw)) return false;
+    const flow = nlaFind(rtnh.attrs, RTA.RTA_FLOW);
+    if (flow && (flow.length < 4 || new DataView(flow.buffer, flow.byteOffset, 4).getUint32(0, true) !== nh.flow)) return false;
+  }
+  return true;
 }
 
 /** checkPrefix mirrors fib_table_insert()/delete()'s prefix checks. */
@@ -614,11 +730,15 @@ function checkPrefix(key: number, plen: number): void {
   if (plen < 32 && (key & ~inetMask(plen)) >>> 0) throw new KernelError('EINVAL', 'Invalid prefix for given prefix length');
 }
 
-/** sameInfo stands for fib_info identity (fib_find_info()): same attributes and nexthop. */
+/** sameInfo stands for fib_info identity (fib_find_info()): same attributes and nexthops. */
 function sameInfo(a: FibAlias, b: FibAlias): boolean {
+  const an = a.nhs ?? [];
+  const bn = b.nhs ?? [];
   return (
     a.scope === b.scope && a.protocol === b.protocol && a.prefsrc === b.prefsrc && a.gw === b.gw && a.dev === b.dev && a.nhFlags === b.nhFlags &&
-    a.flow === b.flow && JSON.stringify(a.metrics ?? []) === JSON.stringify(b.metrics ?? [])
+    a.flow === b.flow && JSON.stringify(a.metrics ?? []) === JSON.stringify(b.metrics ?? []) && (a.fibFlags ?? 0) === (b.fibFlags ?? 0) &&
+    an.length === bn.length &&
+    an.every((x, i) => x.gw === bn[i]!.gw && x.dev === bn[i]!.dev && x.weight === bn[i]!.weight && x.flow === bn[i]!.flow && ((x.flags ^ bn[i]!.flags) & ~RTNH_F.RTNH_F_DEAD) === 0)
   );
 }
 

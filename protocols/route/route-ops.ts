@@ -11,7 +11,7 @@ import { NLM_F_DUMP_FILTERED } from '../../sim/uapi/netlink.js';
 import { type AttrView, NL_VALIDATE, nlmsgParse, parseAttrs, type Policy } from '../../sim/wire/policy.js';
 import type { NetDevice } from './device.js';
 import { dumpAll, type FamilyDump } from './dump-all.js';
-import type { FibAlias } from './fib4.js';
+import type { FibAlias, FibNh } from './fib4.js';
 import { fillFibAlias, fillRouteAnswer, RTCF_BROADCAST, RTCF_LOCAL } from './fib4-fill.js';
 import type { FibConfig } from './inet4.js';
 import { fillRt6, fillRt6Answer, RTF, type Rt6Config } from './inet6.js';
@@ -20,7 +20,7 @@ import { decodeRtMsg, type RtMsg } from './rtmsg.js';
 import { RTNL_FLAG, type Rtnetlink } from './rtnetlink.js';
 import { RTM_IPV4_POLICY, RTM_IPV6_POLICY } from './route-policy.js';
 import type { LinkTable, NetworkState } from './state.js';
-import { AF_INET, AF_INET6, IFA_F, RT_SCOPE, RT_TABLE, RTA, RTA_MAX, RTAX_MAX, RTM, RTM_F, RTMSG_LEN, RTN } from './uapi.js';
+import { AF_INET, AF_INET6, IFA_F, RT_SCOPE, RT_TABLE, RTA, RTA_MAX, RTAX_MAX, RTM, RTM_F, RTMSG_LEN, RTN, RTNH_F } from './uapi.js';
 
 type Tb = (AttrView | undefined)[];
 const EMSGSIZE = -90;
@@ -84,8 +84,8 @@ export class RouteOps {
     const rtm = decodeRtMsg(ctx.payload);
     if (rtm.tos & 3) throw new KernelError('EINVAL', 'Invalid dsfield (tos): ECN bits must be 0');
     if (rtm.type > RTN.RTN_XRESOLVE) throw new KernelError('EINVAL', 'Invalid route type');
-    for (const t of [RTA.RTA_MULTIPATH, RTA.RTA_ENCAP, RTA.RTA_ENCAP_TYPE, RTA.RTA_NH_ID, RTA.RTA_VIA]) {
-      if (tb[t]) throw new KernelError('EOPNOTSUPP', { message: 'nlsim: multipath, encapsulation, RTA_VIA and nexthop objects are not modelled yet', offset: tb[t]!.offset });
+    for (const t of [RTA.RTA_ENCAP, RTA.RTA_ENCAP_TYPE, RTA.RTA_NH_ID, RTA.RTA_VIA]) {
+      if (tb[t]) throw new KernelError('EOPNOTSUPP', { message: 'nlsim: encapsulation, RTA_VIA and nexthop objects are not modelled yet', offset: tb[t]!.offset });
     }
     const ip = (t: number) => (tb[t] ? ipv4Read(tb[t]!.payload) : 0);
     return {
@@ -104,6 +104,7 @@ export class RouteOps {
       prefsrc: ip(RTA.RTA_PREFSRC),
       metrics: metricsOf(ctx.message, tb),
       flow: tb[RTA.RTA_FLOW]?.u32() ?? 0,
+      mp: tb[RTA.RTA_MULTIPATH] ? tb[RTA.RTA_MULTIPATH]!.payload : null,
     };
   }
 
@@ -156,6 +157,7 @@ export class RouteOps {
     let rtcf = 0;
     let type: number;
     let fa: FibAlias | undefined;
+    let nh: FibNh | undefined;
     if (!dst) {
       dst = saddr = src || INADDR_LOOPBACK;
       devOut = lo;
@@ -172,13 +174,16 @@ export class RouteOps {
         fa = r.fa;
         if (rtm.flags & RTM_F.RTM_F_LOOKUP_TABLE) table = r.table;
         type = fa.type;
+        // fib_select_path(): without an output device, a multipath route picks by hash.
+        if (fa.nhs && !oif) nh = selectMultipath(links, fa, dst, src);
+        else nh = r.nh;
         if (type === RTN.RTN_LOCAL) {
           saddr = src || fa.prefsrc || dst;
           devOut = lo;
           rtcf |= RTCF_LOCAL;
         } else {
-          devOut = fa.dev!;
-          saddr = src || fa.prefsrc || selectAddr(links, devOut, fa.gw, fa.scope);
+          devOut = nh ? nh.dev : fa.dev!;
+          saddr = src || fa.prefsrc || selectAddr(links, devOut, nh ? nh.gw : fa.gw, fa.scope);
         }
       }
     }
@@ -195,11 +200,12 @@ export class RouteOps {
     }
     // rt_set_nexthop(): rt_uses_gateway only for a gateway on a link; one inside a local
     // prefix (lo's, resolved through an RTN_LOCAL route of host scope) is not reported.
-    const gw = fa && fa.gw && fa.nhScope === RT_SCOPE.RT_SCOPE_LINK && type !== RTN.RTN_BROADCAST ? fa.gw : 0;
+    const via = nh ?? fa;
+    const gw = via && via.gw && via.nhScope === RT_SCOPE.RT_SCOPE_LINK && type !== RTN.RTN_BROADCAST ? via.gw : 0;
     const metrics = type === RTN.RTN_BROADCAST ? null : (fa?.metrics ?? null);
     return ctx.reply(
       ctx.encode(RTM.RTM_NEWROUTE, (w) =>
-        fillRouteAnswer(w, { dst: reqDst, src, table, type, rtcf: rtcf | (rtm.flags & RTM_F.RTM_F_NOTIFY ? 0 : 0), oif: devOut!.ifindex, prefsrc: saddr, gw, metrics, uid, tos: rtm.tos }),
+        fillRouteAnswer(w, { dst: reqDst, src, table, type, rtcf: rtcf | (rtm.flags & RTM_F.RTM_F_NOTIFY ? 0 : 0), oif: devOut!.ifindex, prefsrc: saddr, gw, metrics, uid, tos: rtm.tos, flow: type === RTN.RTN_UNICAST ? (via?.flow ?? 0) : 0 }),
       ),
     );
   }
@@ -342,7 +348,7 @@ export class RouteOps {
       ctx,
       RTM_IPV4_POLICY,
       () => fib.tables().map((t) => ({ id: t.id, routes: () => t.aliases() })),
-      (fa, f) => !f.set || ((!f.type || fa.type === f.type) && (!f.protocol || fa.protocol === f.protocol) && (!f.dev || fa.dev === f.dev)),
+      (fa, f) => !f.set || ((!f.type || fa.type === f.type) && (!f.protocol || fa.protocol === f.protocol) && (!f.dev || (fa.nhs ? fa.nhs.some((nh) => nh.dev === f.dev) : fa.dev === f.dev))),
       (chunk, fa, flags) => chunk.put(RTM.RTM_NEWROUTE, (w) => fillFibAlias(w, fa), flags),
       'ipv4: FIB table does not exist',
       AF_INET,
@@ -411,6 +417,37 @@ export class RouteOps {
     const cfg = this.#config6(ctx);
     this.#links(ctx).inet6.delRoute({ ks: ctx.kernelSocket, req: { portid: ctx.portid, header: ctx.header } }, cfg);
   }
+}
+
+/**
+ * selectMultipath mirrors fib_select_multipath(): the live nexthops share the hash space by
+ * weight (fib_rebalance()'s upper bounds) and the flow's hash picks one; with a source
+ * address, a nexthop whose preferred source it is wins.
+ * @note Linux hashes the flow with a per-namespace random seed (fib_multipath_hash_seed), so
+ * which nexthop it picks among several live ones cannot be reproduced; nlsim hashes the
+ * addresses with a fixed seed. With one live nexthop both pick it.
+ */
+function selectMultipath(links: LinkTable, fa: FibAlias, daddr: number, saddr: number): FibNh | undefined {
+  const live = fa.nhs!.filter((nh) => !(nh.flags & RTNH_F.RTNH_F_DEAD));
+  const total = live.reduce((t, nh) => t + nh.weight, 0);
+  let h = Math.imul((daddr ^ Math.imul(saddr, 0x9e3779b1)) >>> 0, 0x85ebca6b) >>> 1;
+  h ^= h >>> 13;
+  let w = 0;
+  let res: FibNh | undefined;
+  let found = false;
+  for (const nh of live) {
+    w += nh.weight;
+    const upper = Math.round((w * 2 ** 31) / total) - 1;
+    const mine = !saddr || selectAddr(links, nh.dev, nh.gw, fa.scope) === saddr;
+    if (!found) {
+      res = nh;
+      found = mine;
+    }
+    if (h > upper) continue;
+    if (mine) return nh;
+    if (found) return res;
+  }
+  return res;
 }
 
 /** Filter is struct fib_dump_filter. */

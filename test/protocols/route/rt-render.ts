@@ -77,8 +77,25 @@ export function renderRoute(m: NlMessage): string[] {
       return `expires=${u32(a, 8) ? 'set' : 0} error=${u32(a, 12) | 0} id=${u32(a, 20)}`;
     }
     if (t === 23) return 'set';
+    if (t === 9) return renderMultipath(a);
     return undefined;
   })];
+}
+
+/** renderMultipath renders RTA_MULTIPATH: each rtnexthop's header fields and attributes. */
+export function renderMultipath(a: Uint8Array): string {
+  const out: string[] = [];
+  const b = Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+  let off = 0;
+  while (a.length - off >= 8) {
+    const len = b.readUInt16LE(off);
+    if (len < 8 || len > a.length - off) break;
+    const attrs = renderAttrs(RTA, a.subarray(off, off + len), 8, (t, p) => (t === 5 ? ipString(p) : t === 11 ? String(u32(p, 0)) : undefined));
+    out.push(`[len=${len} flags=0x${a[off + 2]!.toString(16)} hops=${a[off + 3]} ifindex=${b.readInt32LE(off + 4)}${attrs.length ? ` ${attrs.join(' ')}` : ''}]`);
+    off += (len + 3) & ~3;
+  }
+  if (off < a.length) out.push(`+${hex(a.subarray(off))}`);
+  return out.join(' ');
 }
 
 /** renderNeigh renders RTM_NEWNEIGH/DELNEIGH. */

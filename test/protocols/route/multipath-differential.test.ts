@@ -1,0 +1,127 @@
+/**
+ * Multipath routes (RTA_MULTIPATH), simulator against Linux message for message: creation
+ * and its errors (fib_get_nhs(), fib_create_info()), dumps and notifications with their
+ * rtnexthop entries, lookups through a chosen nexthop, deletion, append and replace, and
+ * what device events do to the nexthops (RTNH_F_DEAD, RTNH_F_LINKDOWN, the route flushed).
+ *
+ * Lookups without an output device go through the flow hash, whose seed Linux draws per
+ * namespace: they are only asked where one nexthop is alive.
+ */
+import { expect, it } from 'vitest';
+import { RTM, RTNLGRP } from '../../../protocols/route/uapi.js';
+import { createKernel } from '../../../sim/kernel.js';
+import { NLM_F_ACK, NLM_F_APPEND, NLM_F_CREATE, NLM_F_REPLACE, NLM_F_REQUEST } from '../../../sim/uapi/netlink.js';
+import { attr, attrU32, concat } from '../../helpers/exchange.js';
+import { describeKernel } from '../../helpers/backends.js';
+import { runScenario, type Step } from './link-differential.js';
+import { mp } from './mp-steps.js';
+import { addAddr, addRoute, createLink, delRoute, down, dst, dumpRoute, getRoute, group, gw, oif, rt, up } from './rt-steps.js';
+
+const get4 = (a: string, flags = 0, ...x: Uint8Array[]) => getRoute({ dstLen: 32, flags }, dst(a), ...x);
+const FIB_MATCH = 0x2000;
+const ACK = NLM_F_REQUEST | NLM_F_ACK;
+const wait = (ms: number): Step => ({ type: 0, flags: 0, payload: new Uint8Array(0), waitMs: ms });
+const delLink = (index: number): Step => ({ type: RTM.RTM_DELLINK, flags: ACK, payload: concat(Uint8Array.of(0, 0, 0, 0), new Uint8Array(Uint32Array.of(index).buffer), new Uint8Array(8)) });
+
+const twoIfbs = [createLink('i0', 'ifb'), createLink('i1', 'ifb'), up(2), up(3), addAddr(2, '10.1.0.1/24'), addAddr(3, '10.2.0.1/24')];
+const A = { dev: 2, gw: '10.1.0.2' };
+const B = { dev: 3, gw: '10.2.0.2' };
+
+const scenarios: [string, Step[], number][] = [
+  ['IPv4: add, dump, lookups through a given device, fib match, deletion', [
+    ...twoIfbs,
+    addRoute({ dstLen: 24 }, dst('10.9.0.0'), mp({ ...A, weight: 2 }, B)),
+    addRoute({ dstLen: 24 }, dst('10.9.0.0'), mp({ ...A, weight: 2 }, B)),
+    addRoute({ dstLen: 24 }, dst('10.8.0.0'), mp({ dev: 2 }, { dev: 3, weight: 256, flow: 7 })),
+    addRoute({ dstLen: 24 }, dst('10.7.0.0'), mp({ ...A, weight: 5, flow: 3 })),
+    addRoute({ dstLen: 24, scope: 253, protocol: 4 }, dst('10.6.0.0'), mp({ dev: 3 }, { dev: 2 }), attrU32(6, 20)),
+    dumpRoute(2),
+    get4('10.9.0.1', 0, oif(2)), get4('10.9.0.1', 0, oif(3)), get4('10.8.0.9', 0, oif(3)), get4('10.9.0.1', FIB_MATCH), get4('10.7.0.1'),
+    delRoute({ dstLen: 24 }, dst('10.9.0.0'), gw('10.2.0.2')),
+    delRoute({ dstLen: 24 }, dst('10.9.0.0'), mp(A)),
+    delRoute({ dstLen: 24 }, dst('10.9.0.0'), mp(A, { dev: 3, gw: '10.2.0.9' })),
+    delRoute({ dstLen: 24 }, dst('10.9.0.0'), mp(A, B)),
+    delRoute({ dstLen: 24 }, dst('10.8.0.0'), oif(2)),
+    delRoute({ dstLen: 24 }, dst('10.6.0.0'), mp({ dev: 0 }, { dev: 2 })),
+    delRoute({ dstLen: 24 }, dst('10.7.0.0'), attrU32(11, 4)),
+    dumpRoute(2),
+  ], group(RTNLGRP.RTNLGRP_IPV4_ROUTE)],
+  ['IPv4: creation errors', [
+    ...twoIfbs,
+    addRoute({ dstLen: 24 }, dst('10.9.0.0'), mp(A, B, Uint8Array.of(0, 0, 0, 0))),
+    addRoute({ dstLen: 24 }, dst('10.9.0.0'), mp(A, Uint8Array.of(4, 0, 0, 0, 0, 0, 0, 0))),
+    addRoute({ dstLen: 24 }, dst('10.9.0.0'), attr(9, Uint8Array.of(8, 0, 0, 0))),
+    addRoute({ dstLen: 24 }, dst('10.9.0.0'), mp(A, { ...B, flags: 1 })),
+    addRoute({ dstLen: 24 }, dst('10.9.0.0'), mp(A, { ...B, flags: 16 })),
+    addRoute({ dstLen: 24 }, dst('10.9.0.0'), mp(A, { dev: 3, flags: 4 })),
+    addRoute({ dstLen: 24 }, dst('10.9.0.0'), mp(A, { dev: 3, flags: 2 })),
+    addRoute({ dstLen: 24 }, dst('10.9.0.0'), mp(A, { dev: 9 })),
+    addRoute({ dstLen: 24 }, dst('10.9.0.0'), mp(A, { dev: 3, gw: '10.5.0.1' })),
+    addRoute({ dstLen: 24 }, dst('10.9.0.0'), mp(A, { dev: 2, gw: '10.2.0.2' })),
+    addRoute({ dstLen: 24 }, dst('10.9.0.0'), mp(A, { dev: 3, extra: [attr(5, Uint8Array.of(10, 2))] })),
+    addRoute({ dstLen: 24 }, dst('10.9.0.0'), mp(A, { ...B, extra: [attr(11, Uint8Array.of(1, 0))] })),
+    addRoute({ dstLen: 24 }, dst('10.9.0.0'), mp(A, B), oif(3)),
+    addRoute({ dstLen: 24 }, dst('10.9.0.0'), mp(A, B), gw('10.2.0.2')),
+    addRoute({ dstLen: 24 }, dst('10.9.0.0'), mp(A, B), attrU32(11, 9)),
+    addRoute({ dstLen: 24 }, dst('10.9.0.0'), mp(A, B), oif(2), gw('10.1.0.2')),
+    addRoute({ dstLen: 24, type: 6 }, dst('10.9.1.0'), mp(A, B)),
+    addRoute({ dstLen: 24, scope: 254 }, dst('10.9.2.0'), mp({ dev: 2 }, { dev: 3 })),
+    addRoute({ dstLen: 24, scope: 253 }, dst('10.9.3.0'), mp(A, B)),
+    addRoute({ dstLen: 24 }, dst('10.9.4.0'), mp({ ...A, flags: 4 }, { ...B, flags: 4 })),
+    addRoute({ dstLen: 24, scope: 0 }, dst('10.9.5.0'), mp({ ...A, flags: 4 }, { dev: 3, gw: '10.2.0.1', flags: 4 })),
+    addRoute({ dstLen: 24, flags: 4 }, dst('10.9.6.0'), mp(A, B)),
+    addRoute({ dstLen: 24 }, dst('10.9.7.0'), mp(A, B), attr(7, Uint8Array.of(10, 1, 0, 1))),
+    dumpRoute(2),
+  ], group(RTNLGRP.RTNLGRP_IPV4_ROUTE)],
+  ['IPv4: append and replace among multipath and single routes', [
+    ...twoIfbs,
+    addRoute({ dstLen: 24 }, dst('10.9.0.0'), mp(A, B)),
+    rt(RTM.RTM_NEWROUTE, ACK | NLM_F_CREATE | NLM_F_APPEND, { family: 2, dstLen: 24, table: 254, protocol: 3, type: 1 }, dst('10.9.0.0'), mp(B, A)),
+    rt(RTM.RTM_NEWROUTE, ACK | NLM_F_CREATE | NLM_F_APPEND, { family: 2, dstLen: 24, table: 254, protocol: 3, type: 1 }, dst('10.9.0.0'), gw('10.1.0.7')),
+    rt(RTM.RTM_NEWROUTE, ACK | NLM_F_CREATE | NLM_F_APPEND, { family: 2, dstLen: 24, table: 254, protocol: 3, type: 1 }, dst('10.9.0.0'), mp(B, A)),
+    dumpRoute(2),
+    rt(RTM.RTM_NEWROUTE, ACK | NLM_F_REPLACE, { family: 2, dstLen: 24, table: 254, protocol: 3, type: 1 }, dst('10.9.0.0'), mp({ ...A, weight: 3 }, { ...B, weight: 4 })),
+    rt(RTM.RTM_NEWROUTE, ACK | NLM_F_REPLACE, { family: 2, dstLen: 24, table: 254, protocol: 3, type: 1 }, dst('10.9.0.0'), mp({ ...A, weight: 3 }, { ...B, weight: 4 })),
+    dumpRoute(2),
+    delRoute({ dstLen: 24 }, dst('10.9.0.0')), delRoute({ dstLen: 24 }, dst('10.9.0.0'), mp(B)), dumpRoute(2),
+  ], group(RTNLGRP.RTNLGRP_IPV4_ROUTE)],
+  ['IPv4: a device going down kills its nexthops, up revives them; all dead flushes the route; addresses', [
+    ...twoIfbs, createLink('i2', 'ifb'), up(4), addAddr(4, '10.3.0.1/24'),
+    addRoute({ dstLen: 24 }, dst('10.9.0.0'), mp(A, B, { dev: 4, gw: '10.3.0.2' })),
+    addRoute({ dstLen: 24 }, dst('10.8.0.0'), mp(A, B)),
+    down(3), dumpRoute(2), get4('10.8.0.1'), get4('10.8.0.1', 0, oif(3)), get4('10.8.0.1', FIB_MATCH),
+    up(3), dumpRoute(2),
+    down(2), down(3), dumpRoute(2), get4('10.9.0.1'),
+    up(2), up(3), dumpRoute(2),
+    { type: RTM.RTM_DELADDR, flags: ACK, payload: addAddr(4, '10.3.0.1/24').payload }, dumpRoute(2),
+    addAddr(4, '10.3.0.1/24'), dumpRoute(2),
+    delLink(4), dumpRoute(2),
+  ], group(RTNLGRP.RTNLGRP_IPV4_ROUTE)],
+  ['IPv4 on veth pairs: a lost carrier makes a nexthop LINKDOWN, all of them the route; deleting a device flushes its routes', [
+    createLink('v0', 'veth'), createLink('v1', 'veth'), up(2), up(3), up(4), up(5), addAddr(2, '10.1.0.1/24'), addAddr(4, '10.2.0.1/24'), wait(1100),
+    addRoute({ dstLen: 24 }, dst('10.9.0.0'), mp({ dev: 2, gw: '10.1.0.2' }, { dev: 4, gw: '10.2.0.2', weight: 3 })),
+    down(5), wait(1100), dumpRoute(2), get4('10.9.0.1', 0, oif(4)),
+    addRoute({ dstLen: 24 }, dst('10.8.0.0'), mp({ dev: 4, gw: '10.2.0.2' }, { dev: 4, gw: '10.2.0.3' })),
+    down(4), dumpRoute(2), get4('10.9.0.1'),
+    up(4), dumpRoute(2),
+    delLink(5), dumpRoute(2),
+  ], group(RTNLGRP.RTNLGRP_IPV4_ROUTE)],
+];
+
+describeKernel('RTA_MULTIPATH routes: simulator and Linux, message for message', (openNamespace) => {
+  it.each(scenarios)('%s', async (_name, steps, groups) => {
+    const ns = openNamespace();
+    try {
+      const real = await runScenario(ns, steps, { real: true, groups });
+      const sim = await runScenario(createKernel(), steps, { real: false, groups });
+      const text = (o: typeof sim, i: number) => [`step ${i + 1}`, ...(o.replies[i] ?? []), '-- notifications', ...(o.notifications[i] ?? [])].join('\n');
+      const differ = steps.map((_, i) => i).filter((i) => text(sim, i) !== text(real, i));
+      expect(differ.map((i) => text(sim, i))).toEqual(differ.map((i) => text(real, i)));
+      expect(real.notifications.flat().length).toBeGreaterThan(0);
+    } finally {
+      ns.close();
+    }
+  }, 60_000);
+});
+
+
