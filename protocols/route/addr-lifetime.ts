@@ -4,6 +4,7 @@
  * its own work item and its own way of deleting or announcing an address; the rule for when
  * an address is deprecated, when it goes and when the work runs next is this one.
  */
+import { HOST_LE, viewOf } from '../../sim/wire/header.js';
 import { IFA_F } from './uapi.js';
 
 /** INFINITY_LIFE_TIME: the lifetime of an address that never ages (include/net/addrconf.h). */
@@ -54,4 +55,33 @@ export function ageAddresses<A extends AgingAddress>(lists: Iterable<A[]>, now: 
     }
   }
   return next;
+}
+
+/** cacheinfo lays out struct ifa_cacheinfo. */
+export function cacheinfo(preferred: number, valid: number, cstamp: number, tstamp: number): Uint8Array {
+  const b = new Uint8Array(16);
+  const v = viewOf(b);
+  v.setUint32(0, preferred >>> 0, HOST_LE);
+  v.setUint32(4, valid >>> 0, HOST_LE);
+  v.setUint32(8, cstamp >>> 0, HOST_LE);
+  v.setUint32(12, tstamp >>> 0, HOST_LE);
+  return b;
+}
+
+/** remaining is the whole seconds left of a lifetime set at tstampCs, or forever. */
+export function remaining(lft: number, tstampCs: number, nowCs: number): number {
+  if (lft === INFINITY_LIFE_TIME) return lft;
+  const elapsed = Math.floor((nowCs - tstampCs) / 100);
+  return lft > elapsed ? lft - elapsed : 0;
+}
+
+/**
+ * addrCacheinfo is IFA_CACHEINFO as inet_fill_ifaddr() and inet6_fill_ifaddr() fill it: the
+ * lifetimes left at `nowCs` (forever for a permanent address) and the two timestamps.
+ */
+export function addrCacheinfo(ifa: AgingAddress & { cstamp: number }, nowCs: number): Uint8Array {
+  const permanent = (ifa.flags & IFA_F.IFA_F_PERMANENT) !== 0;
+  const preferred = permanent ? INFINITY_LIFE_TIME : remaining(ifa.preferredLft, ifa.tstamp, nowCs);
+  const valid = permanent ? INFINITY_LIFE_TIME : remaining(ifa.validLft, ifa.tstamp, nowCs);
+  return cacheinfo(preferred, valid, ifa.cstamp, ifa.tstamp);
 }

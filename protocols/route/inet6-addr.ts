@@ -1,9 +1,9 @@
 /** struct inet6_ifaddr and inet6_fill_ifaddr(): one IPv6 address and its RTM_NEWADDR body. */
 import type { AttrWriter } from '../../sim/wire/attr-writer.js';
-import { HOST_LE, viewOf } from '../../sim/wire/header.js';
 import type { NetDevice } from './device.js';
-import { cacheinfo, remaining } from './inet4-addr.js';
-import { AF_INET6, IFA, IFA_F } from './uapi.js';
+import { addrCacheinfo } from './addr-lifetime.js';
+import { encodeIfAddrMsg } from './ifaddrmsg.js';
+import { AF_INET6, IFA } from './uapi.js';
 
 /** IFAPROT holds IFA_PROTO values the kernel sets (linux/if_addr.h). */
 export const IFAPROT = { IFAPROT_UNSPEC: 0, IFAPROT_KERNEL_LO: 1, IFAPROT_KERNEL_RA: 2, IFAPROT_KERNEL_LL: 3 } as const;
@@ -31,25 +31,13 @@ export const INET6_NLMSG_SIZE = 16 + 8 + 20 + 20 + 20 + 8 + 8 + 8;
 
 /** fillInet6Addr mirrors inet6_fill_ifaddr() (the body after nlmsghdr). */
 export function fillInet6Addr(w: AttrWriter, ifa: Inet6Ifaddr, nowCs: number): void {
-  const h = new Uint8Array(8);
-  h[0] = AF_INET6;
-  h[1] = ifa.prefixlen;
-  h[2] = ifa.flags & 0xff;
-  h[3] = ifa.scope;
-  viewOf(h).setUint32(4, ifa.dev.ifindex, HOST_LE);
-  w.raw(h);
-  let preferred = 0xffffffff;
-  let valid = 0xffffffff;
-  if (!(ifa.flags & IFA_F.IFA_F_PERMANENT)) {
-    preferred = remaining(ifa.preferredLft, ifa.tstamp, nowCs);
-    valid = remaining(ifa.validLft, ifa.tstamp, nowCs);
-  }
+  w.raw(encodeIfAddrMsg({ family: AF_INET6, prefixlen: ifa.prefixlen, flags: ifa.flags & 0xff, scope: ifa.scope, index: ifa.dev.ifindex }));
   if (ifa.peer) {
     w.bytes(IFA.IFA_LOCAL, ifa.addr);
     w.bytes(IFA.IFA_ADDRESS, ifa.peer);
   } else w.bytes(IFA.IFA_ADDRESS, ifa.addr);
   if (ifa.rtPriority) w.u32(IFA.IFA_RT_PRIORITY, ifa.rtPriority);
-  w.bytes(IFA.IFA_CACHEINFO, cacheinfo(preferred, valid, ifa.cstamp, ifa.tstamp));
+  w.bytes(IFA.IFA_CACHEINFO, addrCacheinfo(ifa, nowCs));
   w.u32(IFA.IFA_FLAGS, ifa.flags);
   if (ifa.proto) w.u8(IFA.IFA_PROTO, ifa.proto);
 }

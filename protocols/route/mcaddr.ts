@@ -5,11 +5,9 @@
  */
 import type { AttrWriter } from '../../sim/wire/attr-writer.js';
 import type { McGroup, NetDevice } from './device.js';
+import { cacheinfo, INFINITY_LIFE_TIME } from './addr-lifetime.js';
 import { encodeIfAddrMsg } from './ifaddrmsg.js';
-import { cacheinfo } from './inet4-addr.js';
 import { AF_INET, AF_INET6, IFA, IFA_F, RT_SCOPE } from './uapi.js';
-
-const INFINITY_LIFE_TIME = 0xffffffff;
 
 /** fillMcAddr writes one group of `dev` (either family: the group's length tells). */
 export function fillMcAddr(w: AttrWriter, dev: NetDevice, g: McGroup): void {
