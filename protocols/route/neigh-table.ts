@@ -20,7 +20,7 @@ import type { AttrWriter } from '../../sim/wire/attr-writer.js';
 import { NLA, NL_VALIDATE, nlmsgParse, type Policy } from '../../sim/wire/policy.js';
 import { HOST_LE, viewOf } from '../../sim/wire/header.js';
 import type { NetDevice } from './device.js';
-import { neighTables } from './neighbour.js';
+import { arpReachableTime, neighTables } from './neighbour.js';
 import type { Rtnetlink } from './rtnetlink.js';
 import type { LinkTable, NetworkState } from './state.js';
 import { RTM } from './uapi.js';
@@ -49,20 +49,11 @@ interface TableInfo {
   parms(dev: NetDevice): number | null;
 }
 
-/** neigh_rand_reach_time() of each device's ARP parameters, drawn when first reported. */
-const arpReach = new WeakMap<NetDevice, number>();
-
 function tableInfos(state: NetworkState): TableInfo[] {
-  const rand = () => (BASE_REACHABLE_TIME >> 1) + state.options.random(BASE_REACHABLE_TIME);
   return [
     {
       family: 2, id: 'arp_cache', keyLen: 4, entrySize: 336, locktime: 1000,
-      parms: (dev) => {
-        if (!dev.inet) return null;
-        let r = arpReach.get(dev);
-        if (r === undefined) arpReach.set(dev, (r = rand()));
-        return r;
-      },
+      parms: (dev) => (dev.inet ? arpReachableTime(dev, state.options.random) : null),
     },
     { family: 10, id: 'ndisc_cache', keyLen: 16, entrySize: 344, locktime: 0, parms: (dev) => (dev.inet6 ? dev.inet6.reachableTime : null) },
   ];

@@ -10,9 +10,11 @@
  * hash order, which a random per-boot key decides; nlsim dumps in insertion order. Flushes
  * walk a device's own list, newest first, on both.
  */
+import type { KernelTimer } from '../../sim/clock.js';
 import type { DumpControl } from '../../sim/dump.js';
 import { KernelError } from '../../sim/errors.js';
 import type { KernelSocket } from '../../sim/kernel-socket.js';
+import type { Random } from '../../sim/random.js';
 import type { RequestContext } from '../../sim/request-loop.js';
 import { NLM_F_CREATE, NLM_F_DUMP_FILTERED, NLM_F_EXCL, NLM_F_REPLACE } from '../../sim/uapi/netlink.js';
 import type { AttrWriter } from '../../sim/wire/attr-writer.js';
@@ -23,8 +25,8 @@ import { notify } from './inet4.js';
 import { fillPneigh, pneighCreate, pneighDelete, pneighEntries, pneighIfdown, pneighLookup } from './neigh-proxy.js';
 import { ipv4Read } from './ipv4.js';
 import type { Rtnetlink } from './rtnetlink.js';
-import type { LinkTable, NetworkState } from './state.js';
-import { NDMSG_LEN, RT_TABLE, RTM, RTN, RTNLGRP } from './uapi.js';
+import type { LinkTable, NetworkState, NetworkStateOptions } from './state.js';
+import { IFF, NDMSG_LEN, RT_TABLE, RTM, RTN, RTNLGRP } from './uapi.js';
 
 /** NDA holds the neighbour attributes (linux/neighbour.h). */
 export const NDA = {
@@ -62,16 +64,46 @@ const NDA_POLICY: Policy = (() => {
   return p;
 })();
 
-/** Neighbour is one entry (struct neighbour). */
+/** NUD_VALID, NUD_CONNECTED and NUD_IN_TIMER (net/neighbour.h). */
+const NUD_VALID = 0xde;
+const NUD_CONNECTED = 0xc2;
+const NUD_IN_TIMER = 0x1b;
+/** ndm_flags: NTF_USE, NTF_PROXY, NTF_EXT_LEARNED, NTF_ROUTER; the rest (SELF, MASTER, OFFLOADED, STICKY) mean nothing to neigh_add(). */
+const NTF_EXT_LEARNED = 0x10;
+const NTF_ROUTER = 0x80;
+/** __neigh_update() flags. */
+const F_OVERRIDE = 0x1;
+const F_ADMIN = 0x80000000;
+const F_OVERRIDE_ISROUTER = 0x20;
+const F_ISROUTER = 0x40;
+const F_EXT_LEARNED = 0x10;
+/** The tables' default parameters (arp_tbl and nd_tbl agree on these; ms and counts). */
+const BASE_REACHABLE_TIME = 30000;
+const DELAY_PROBE_TIME = 5000;
+const RETRANS_TIME = 1000;
+const UCAST_PROBES = 3;
+const MCAST_PROBES = 3;
+/** HZ/100: the shortest step neigh_timer_handler() re-arms with. */
+const MIN_TIMER_STEP = 10;
+
+/** Neighbour is one entry (struct neighbour); times are kernel ms. */
 export interface Neighbour {
   readonly family: number;
   readonly dev: NetDevice;
   readonly dst: Uint8Array;
-  lladdr: Uint8Array | null;
+  /** neigh->ha: the device's address length, zero until an address is set; reported while NUD_VALID. */
+  ha: Uint8Array;
   state: number;
   flags: number;
   protocol: number;
   readonly type: number;
+  probes: number;
+  confirmed: number;
+  used: number;
+  updated: number;
+  /** The pending neigh->timer (it holds a reference: ndm_refcnt counts it). */
+  timer: KernelTimer | null;
+  dead: boolean;
 }
 
 /** NeighTable is one family's table (arp_tbl or nd_tbl) in one namespace. */
@@ -102,29 +134,55 @@ export function neighTables(links: LinkTable): NeighTable[] {
   return t;
 }
 
-/** fillNeigh mirrors neigh_fill_info(); `refcnt` is what ndm_refcnt reports at that moment. */
-function fillNeigh(w: AttrWriter, n: Neighbour, refcnt: number): void {
+/** neigh_rand_reach_time() of each device's ARP parameters (in_dev->arp_parms), drawn when first needed. */
+const arpReach = new WeakMap<NetDevice, number>();
+
+/** arpReachableTime is the device's ARP reachable_time: between 15 and 45 s, drawn once. */
+export function arpReachableTime(dev: NetDevice, random: Random): number {
+  let r = arpReach.get(dev);
+  if (r === undefined) arpReach.set(dev, (r = (BASE_REACHABLE_TIME >> 1) + random(BASE_REACHABLE_TIME)));
+  return r;
+}
+
+/** clockT mirrors jiffies_to_clock_t() of an age in ms (USER_HZ 100), as a u32. */
+const clockT = (ms: number) => Math.floor(ms / 10) >>> 0;
+
+/**
+ * fillNeigh mirrors __neigh_fill_info(); `held` is the references the caller holds besides
+ * the table's (a request's lookup, a running timer handler), the pending timer adds one.
+ */
+function fillNeigh(w: AttrWriter, n: Neighbour, held: number, now: number): void {
   const h = new Uint8Array(NDMSG_LEN);
   const v = viewOf(h);
   h[0] = n.family;
   v.setInt32(4, n.dev.ifindex, HOST_LE);
   v.setUint16(8, n.state, HOST_LE);
-  h[10] = n.flags;
+  h[10] = n.flags & 0xff;
   h[11] = n.type;
   w.raw(h);
   w.bytes(NDA.NDA_DST, n.dst);
-  if (n.state & (NUD.NUD_PERMANENT | NUD.NUD_NOARP | NUD.NUD_REACHABLE | NUD.NUD_STALE | NUD.NUD_DELAY | NUD.NUD_PROBE) && n.lladdr) w.bytes(NDA.NDA_LLADDR, n.lladdr);
-  w.u32(NDA.NDA_PROBES, 0);
+  if (n.state & NUD_VALID) w.bytes(NDA.NDA_LLADDR, n.ha);
+  w.u32(NDA.NDA_PROBES, n.probes);
   // struct nda_cacheinfo: confirmed, used, updated (ages in clock ticks), refcnt.
   const ci = new Uint8Array(16);
-  viewOf(ci).setUint32(12, refcnt, HOST_LE);
+  const cv = viewOf(ci);
+  cv.setUint32(0, clockT(now - n.confirmed), HOST_LE);
+  cv.setUint32(4, clockT(now - n.used), HOST_LE);
+  cv.setUint32(8, clockT(now - n.updated), HOST_LE);
+  cv.setUint32(12, held + (n.timer ? 1 : 0), HOST_LE);
   w.bytes(NDA.NDA_CACHEINFO, ci);
   if (n.protocol) w.u8(NDA.NDA_PROTOCOL, n.protocol);
 }
 
 /** neighNotify mirrors __neigh_notify(): RTNLGRP_NEIGH, seq 0, the requester's port id. */
-function neighNotify(ks: KernelSocket, type: number, n: Neighbour, refcnt: number, pid: number): void {
-  notify({ ks, req: pid ? { portid: pid, header: { len: 0, type: 0, flags: 0, seq: 0, pid: 0 } } : undefined }, type, 0, RTNLGRP.RTNLGRP_NEIGH, (w) => fillNeigh(w, n, refcnt), NEIGH_NLMSG_SIZE);
+function neighNotify(ks: KernelSocket, type: number, n: Neighbour, held: number, pid: number, now: number): void {
+  notify({ ks, req: pid ? { portid: pid, header: { len: 0, type: 0, flags: 0, seq: 0, pid: 0 } } : undefined }, type, 0, RTNLGRP.RTNLGRP_NEIGH, (w) => fillNeigh(w, n, held, now), NEIGH_NLMSG_SIZE);
+}
+
+/** delTimer mirrors neigh_del_timer(). */
+function delTimer(n: Neighbour): void {
+  if (n.state & NUD_IN_TIMER && n.timer) n.timer.cancel();
+  n.timer = null;
 }
 
 /**
@@ -143,10 +201,21 @@ export function neighIfdown(links: LinkTable, ks: KernelSocket, dev: NetDevice, 
     if (t.family !== family) continue;
     const doomed = [...t.entries].filter(([, n]) => n.dev === dev && !(skipPermanent && n.state & NUD.NUD_PERMANENT)).reverse();
     for (const [k, n] of doomed) {
+      // neigh_flush_one(): the timer stops, the entry dies, neigh_cleanup_and_release() notifies.
+      delTimer(n);
+      n.dead = true;
       t.entries.delete(k);
-      neighNotify(ks, RTM.RTM_DELNEIGH, n, 0, 0);
+      neighNotify(ks, RTM.RTM_DELNEIGH, n, 0, 0, links.inet6.nowMs);
     }
   }
+}
+
+/** newEntry mirrors neigh_alloc() and the start of ___neigh_create(): NUD_NONE, a zero address, confirmed long ago. */
+function newEntry(family: number, dev: NetDevice, dst: Uint8Array, type: number, now: number): Neighbour {
+  return {
+    family, dev, dst, ha: new Uint8Array(dev.address.length), state: NUD.NUD_NONE, flags: 0, protocol: 0, type, probes: 0,
+    confirmed: now - (BASE_REACHABLE_TIME << 1), used: now, updated: now, timer: null, dead: false,
+  };
 }
 
 /**
@@ -163,8 +232,10 @@ export function neighMcastOutput(links: LinkTable, dev: NetDevice, group: Uint8A
   const t = neighTables(links)[1]!;
   const key = NeighTable.key(dev, group);
   if (t.entries.has(key)) return;
-  const lladdr = Uint8Array.of(0x33, 0x33, group[12]!, group[13]!, group[14]!, group[15]!);
-  t.entries.set(key, { family: 10, dev, dst: group.slice(), lladdr, state: NUD.NUD_NOARP, flags: 0, protocol: 0, type: RTN.RTN_MULTICAST });
+  const n = newEntry(10, dev, group.slice(), RTN.RTN_MULTICAST, links.inet6.nowMs);
+  n.state = NUD.NUD_NOARP;
+  n.ha = Uint8Array.of(0x33, 0x33, group[12]!, group[13]!, group[14]!, group[15]!);
+  t.entries.set(key, n);
 }
 
 /**
@@ -178,8 +249,10 @@ export function arpMcastOutput(links: LinkTable, dev: NetDevice, group: Uint8Arr
   const t = neighTables(links)[0]!;
   const key = NeighTable.key(dev, group);
   if (t.entries.has(key)) return;
-  const lladdr = Uint8Array.of(0x01, 0x00, 0x5e, group[1]! & 0x7f, group[2]!, group[3]!);
-  t.entries.set(key, { family: 2, dev, dst: group.slice(), lladdr, state: NUD.NUD_NOARP, flags: 0, protocol: 0, type: RTN.RTN_MULTICAST });
+  const n = newEntry(2, dev, group.slice(), RTN.RTN_MULTICAST, links.inet6.nowMs);
+  n.state = NUD.NUD_NOARP;
+  n.ha = Uint8Array.of(0x01, 0x00, 0x5e, group[1]! & 0x7f, group[2]!, group[3]!);
+  t.entries.set(key, n);
 }
 
 /** neighForget deletes one entry of `dev` (`family` 2 or 10, key `dst`) with its RTM_DELNEIGH, if there is one. */
@@ -188,8 +261,239 @@ export function neighForget(links: LinkTable, ks: KernelSocket, dev: NetDevice, 
   const key = NeighTable.key(dev, dst);
   const n = t.entries.get(key);
   if (!n) return;
+  delTimer(n);
+  n.dead = true;
   t.entries.delete(key);
-  neighNotify(ks, RTM.RTM_DELNEIGH, n, 0, 0);
+  neighNotify(ks, RTM.RTM_DELNEIGH, n, 0, 0, links.inet6.nowMs);
+}
+
+/** Env is what a neighbour timer needs: the namespace, its kernel socket and the kernel's clock and randomness. */
+interface Env {
+  readonly links: LinkTable;
+  readonly ks: KernelSocket;
+  readonly options: NetworkStateOptions;
+}
+
+/** reachableTime is neigh->parms->reachable_time: the device's ARP or ND parameters. */
+function reachableTime(env: Env, n: Neighbour): number {
+  if (n.family === 10) return n.dev.inet6?.reachableTime ?? BASE_REACHABLE_TIME;
+  return arpReachableTime(n.dev, env.options.random);
+}
+
+/** addTimer mirrors neigh_add_timer(): the timer takes a reference; `used` is at least `confirmed`. */
+function addTimer(env: Env, n: Neighbour, delay: number): void {
+  if (n.used < n.confirmed) n.used = n.confirmed;
+  n.timer = env.options.setTimer(Math.max(0, delay), () => timerHandler(env, n));
+}
+
+/** maxProbes mirrors neigh_max_probes(): ucast + app (0) + mcast_reprobes (0) in PROBE, + mcast_probes otherwise. */
+const maxProbes = (n: Neighbour) => UCAST_PROBES + (n.state & NUD.NUD_PROBE ? 0 : MCAST_PROBES);
+
+/**
+ * timerHandler mirrors neigh_timer_handler(): REACHABLE decays to STALE once reachable_time
+ * has passed since the last confirmation (DELAY instead if the entry was used in the last
+ * delay_probe_time, which nothing does in nlsim); DELAY becomes REACHABLE if confirmed
+ * recently, else PROBE; PROBE sends a probe a retrans_time (1 s) until ucast_probes (3)
+ * went unanswered, then FAILED. Notifications for the changes except REACHABLE → DELAY.
+ * nlsim sends no probes: add() only lets entries into DELAY or PROBE where nothing could
+ * answer them.
+ */
+function timerHandler(env: Env, n: Neighbour): void {
+  n.timer = null;
+  if (n.dead || !(n.state & NUD_IN_TIMER)) return;
+  const now = env.options.now();
+  let next = now + 1000;
+  let notifyIt = false;
+  if (n.state & NUD.NUD_REACHABLE) {
+    const reach = reachableTime(env, n);
+    if (now <= n.confirmed + reach) next = n.confirmed + reach;
+    else if (now <= n.used + DELAY_PROBE_TIME) {
+      n.state = NUD.NUD_DELAY;
+      n.updated = now;
+      next = now + DELAY_PROBE_TIME;
+    } else {
+      n.state = NUD.NUD_STALE;
+      n.updated = now;
+      notifyIt = true;
+    }
+  } else if (n.state & NUD.NUD_DELAY) {
+    if (now <= n.confirmed + DELAY_PROBE_TIME) {
+      n.state = NUD.NUD_REACHABLE;
+      n.updated = now;
+      notifyIt = true;
+      next = n.confirmed + reachableTime(env, n);
+    } else {
+      n.state = NUD.NUD_PROBE;
+      n.updated = now;
+      n.probes = 0;
+      notifyIt = true;
+      next = now + Math.max(RETRANS_TIME, MIN_TIMER_STEP);
+    }
+  } else {
+    next = now + Math.max(RETRANS_TIME, MIN_TIMER_STEP);
+  }
+  let skipProbe = false;
+  if (n.state & (NUD.NUD_INCOMPLETE | NUD.NUD_PROBE) && n.probes >= maxProbes(n)) {
+    // neigh_invalidate(): nothing queued to report.
+    n.state = NUD.NUD_FAILED;
+    n.updated = now;
+    notifyIt = true;
+    skipProbe = true;
+  }
+  if (!skipProbe) {
+    if (n.state & NUD_IN_TIMER) {
+      if (next < now + MIN_TIMER_STEP) next = now + MIN_TIMER_STEP;
+      n.timer = env.options.setTimer(next - now, () => timerHandler(env, n));
+    }
+    // neigh_probe(): arp_solicit()/ndisc_solicit() go unanswered.
+    if (n.state & (NUD.NUD_INCOMPLETE | NUD.NUD_PROBE)) n.probes++;
+  }
+  // 6.18 notifies last, after the probe and the re-armed timer (measured: PROBE reports
+  // probes 1 and ndm_refcnt 2), on the reference of the timer that is running.
+  if (notifyIt) neighNotify(env.ks, RTM.RTM_NEWNEIGH, n, 1, 0, now);
+}
+
+/**
+ * neighUpdate mirrors __neigh_update() for administrative updates (NEIGH_UPDATE_F_ADMIN):
+ * `lladdr` null when none was given. Returns the error (EINVAL with its extack when an entry
+ * that has no address is given a valid state without one), after notifying what changed.
+ */
+function neighUpdate(env: Env, n: Neighbour, lladdr: Uint8Array | null, requested: number, flags: number, pid: number): KernelError | null {
+  const old = n.state;
+  let nw = requested & 0xff; // __neigh_update()'s u8 new
+  const now = env.options.now();
+  let notifyIt = false;
+  let err: KernelError | null = null;
+  let updateIsRouter = 0;
+  // neigh_update_flags(): an administrative update sets or clears NTF_EXT_LEARNED.
+  const ext = flags & F_EXT_LEARNED ? NTF_EXT_LEARNED : 0;
+  if ((n.flags ^ ext) & NTF_EXT_LEARNED) {
+    n.flags = (n.flags & ~NTF_EXT_LEARNED) | ext;
+    notifyIt = true;
+  }
+  out: {
+    if (!(nw & NUD_VALID)) {
+      delTimer(n);
+      n.state = nw;
+      notifyIt ||= (old & NUD_VALID) !== 0;
+      if (old & (NUD.NUD_INCOMPLETE | NUD.NUD_PROBE) && nw & NUD.NUD_FAILED) {
+        n.updated = now; // neigh_invalidate()
+        notifyIt = true;
+      }
+      break out;
+    }
+    let ll: Uint8Array;
+    let same = false;
+    if (!n.dev.address.length) {
+      ll = n.ha;
+      same = true;
+    } else if (lladdr) {
+      ll = lladdr;
+      same = (old & NUD_VALID) !== 0 && eq(lladdr, n.ha);
+    } else {
+      if (!(old & NUD_VALID)) {
+        err = new KernelError('EINVAL', 'No link layer address given');
+        break out;
+      }
+      ll = n.ha;
+      same = true;
+    }
+    if (nw & NUD_CONNECTED) n.confirmed = now;
+    updateIsRouter = flags & F_OVERRIDE_ISROUTER;
+    if (old & NUD_VALID) {
+      if (!same && !(flags & F_OVERRIDE)) {
+        updateIsRouter = 0;
+        break out;
+      }
+      // (same address, STALE, not administrative: keep the state; nlsim's updates are administrative)
+    }
+    if (nw !== old || !same) n.updated = now;
+    if (nw !== old) {
+      delTimer(n);
+      if (nw & NUD.NUD_PROBE) n.probes = 0;
+      n.state = nw;
+      if (nw & NUD_IN_TIMER) addTimer(env, n, nw & NUD.NUD_REACHABLE ? reachableTime(env, n) : 0);
+      notifyIt = true;
+    }
+    if (!same) {
+      n.ha = ll.slice(0, n.dev.address.length);
+      if (!(nw & NUD_CONNECTED)) n.confirmed = now - (BASE_REACHABLE_TIME << 1);
+      notifyIt = true;
+    }
+  }
+  if (updateIsRouter) {
+    // neigh_update_is_router()
+    const r = flags & F_ISROUTER ? NTF_ROUTER : 0;
+    if ((n.flags ^ r) & NTF_ROUTER) {
+      n.flags = (n.flags & ~NTF_ROUTER) | r;
+      notifyIt = true;
+    }
+  }
+  // The request holds a reference.
+  if (notifyIt) neighNotify(env.ks, RTM.RTM_NEWNEIGH, n, 1, pid, now);
+  return err;
+}
+
+/**
+ * construct mirrors the tables' constructors (arp_constructor(), ndisc_constructor()) for
+ * Ethernet-like devices: the key (0.0.0.0 for any IPv4 address on a loopback device), the
+ * type, and the entries born NOARP with an address: multicast groups (their multicast MAC),
+ * NOARP and loopback devices (the device's address), IPv4 broadcast (the broadcast address).
+ */
+function construct(links: LinkTable, family: number, dev: NetDevice, dst: Uint8Array, now: number): Neighbour | KernelError {
+  const ether = dev.type === 1;
+  if (family === 2) {
+    const key = dev.flags & (IFF.IFF_LOOPBACK | IFF.IFF_POINTOPOINT) ? new Uint8Array(4) : dst.slice();
+    if (!dev.inet) return new KernelError('EINVAL');
+    const type = links.inet4.addrTypeTable(ipv4Read(key), RT_TABLE.RT_TABLE_LOCAL, dev);
+    const n = newEntry(2, dev, key, type, now);
+    if (type === RTN.RTN_MULTICAST) {
+      n.state = NUD.NUD_NOARP;
+      n.ha = ether ? Uint8Array.of(0x01, 0x00, 0x5e, key[1]! & 0x7f, key[2]!, key[3]!) : dev.broadcast.slice();
+    } else if (dev.flags & (IFF.IFF_NOARP | IFF.IFF_LOOPBACK)) {
+      n.state = NUD.NUD_NOARP;
+      n.ha = dev.address.slice();
+    } else if (type === RTN.RTN_BROADCAST || dev.flags & IFF.IFF_POINTOPOINT) {
+      n.state = NUD.NUD_NOARP;
+      n.ha = dev.broadcast.slice();
+    }
+    return n;
+  }
+  const mc = dst[0] === 0xff;
+  const loop = (dev.flags & IFF.IFF_LOOPBACK) !== 0;
+  const n = newEntry(10, dev, dst.slice(), mc ? RTN.RTN_MULTICAST : loop ? RTN.RTN_LOCAL : RTN.RTN_UNICAST, now);
+  if (mc) {
+    n.state = NUD.NUD_NOARP;
+    n.ha = ether ? Uint8Array.of(0x33, 0x33, dst[12]!, dst[13]!, dst[14]!, dst[15]!) : dev.broadcast.slice();
+  } else if (dev.flags & (IFF.IFF_NOARP | IFF.IFF_LOOPBACK)) {
+    n.state = NUD.NUD_NOARP;
+    n.ha = dev.address.slice();
+  } else if (dev.flags & IFF.IFF_POINTOPOINT) {
+    n.state = NUD.NUD_NOARP;
+    n.ha = dev.broadcast.slice();
+  }
+  return n;
+}
+
+/**
+ * probesUnanswered tells whether the probes of a DELAY or PROBE entry reach nothing that
+ * could answer them, so that the entry's fate (FAILED after three probes) needs no packets:
+ * a device that is down or without carrier drops them, ARP sends nothing on a NOARP device,
+ * lo and ifb swallow them (measured on 6.18 for lo), and a veth's peer drops a unicast probe
+ * to an address not its own as PACKET_OTHERHOST unless it is promiscuous or a bridge port.
+ */
+function probesUnanswered(dev: NetDevice, family: number, lladdr: Uint8Array): boolean {
+  if (!(dev.flags & IFF.IFF_UP) || !dev.carrier) return true;
+  if (dev.flags & IFF.IFF_LOOPBACK) return true;
+  if (family === 2 && dev.flags & IFF.IFF_NOARP) return true;
+  const kind = dev.kind?.kind;
+  if (kind === 'ifb' || kind === 'dummy') return true;
+  if (kind !== 'veth') return false;
+  const peer = (dev.priv as { peer?: NetDevice | null }).peer;
+  if (!peer) return true;
+  if (!(peer.flags & IFF.IFF_UP)) return true;
+  if (peer.master || peer.promiscuity || lladdr[0]! & 1) return false;
+  return !eq(lladdr.subarray(0, peer.address.length), peer.address);
 }
 
 type Tb = (AttrView | undefined)[];
@@ -220,7 +524,17 @@ export class NeighOps {
     return neighTables(links).find((t) => t.family === family);
   }
 
-  /** add mirrors neigh_add() → __neigh_update() for static entries. */
+  /** #env is what the namespace's neighbour timers need. */
+  #env(links: LinkTable, ks: KernelSocket): Env {
+    return { links, ks, options: this.#state.options };
+  }
+
+  /**
+   * add mirrors neigh_add() → __neigh_update(): every state user space may give, created
+   * (NLM_F_CREATE), refused when present (NLM_F_EXCL), or changed (an existing entry keeps a
+   * different address unless NLM_F_REPLACE). REACHABLE, DELAY and PROBE start the entry's
+   * timer (timerHandler()).
+   */
   add(ctx: RequestContext): void {
     const tb = this.#parse(ctx.message, ctx.extack);
     const p = ctx.payload;
@@ -228,13 +542,13 @@ export class NeighOps {
     const state = viewOf(p).getUint16(8, HOST_LE);
     const flags = p[10]!;
     const links = this.#state.links(ctx.skb.sock.netns);
+    if (!tb[NDA.NDA_DST]) throw new KernelError('EINVAL', 'Network address not specified');
     let dev: NetDevice | undefined;
     if (ifindex) {
       dev = links.byIndex(ifindex);
       if (!dev) throw new KernelError('ENODEV');
       if (tb[NDA.NDA_LLADDR] && tb[NDA.NDA_LLADDR]!.length < dev.address.length) throw new KernelError('EINVAL', 'Invalid link address');
     }
-    if (!tb[NDA.NDA_DST]) throw new KernelError('EINVAL', 'Network address not specified');
     const tbl = this.#table(links, p[0]!);
     if (!tbl) throw new KernelError('EAFNOSUPPORT');
     if (tb[NDA.NDA_DST]!.length < tbl.keyLen) throw new KernelError('EINVAL', 'Invalid network address');
@@ -245,34 +559,43 @@ export class NeighOps {
       pneighCreate(links, tbl.family, tb[NDA.NDA_DST]!.payload.slice(0, tbl.keyLen), dev ?? null, flags, protocol, (state & NUD.NUD_PERMANENT) !== 0);
       return;
     }
-    if (flags) throw new KernelError('EOPNOTSUPP', `nlsim: neighbour flags (proxy ${NTF_PROXY}, use ${NTF_USE}, router, extern_learn) are not modelled yet`);
-    if (!dev) throw new KernelError('EINVAL', 'Device not specified');
-    if (state !== NUD.NUD_PERMANENT && state !== NUD.NUD_NOARP) {
-      throw new KernelError('EOPNOTSUPP', 'nlsim: only PERMANENT and NOARP neighbour entries are modelled (others run timers)');
+    if (flags & NTF_USE || tb[NDA.NDA_FLAGS_EXT]?.u32()) {
+      throw new KernelError('EOPNOTSUPP', 'nlsim: NTF_USE and NDA_FLAGS_EXT (managed, externally validated) neighbour updates are not modelled yet (they send probes)');
     }
+    if (!dev) throw new KernelError('EINVAL', 'Device not specified');
     if (tbl.family === 10 && !dev.inet6) throw new KernelError('EINVAL', 'IPv6 is disabled on this device');
     const dst = tb[NDA.NDA_DST]!.payload.slice(0, tbl.keyLen);
-    const lladdr = tb[NDA.NDA_LLADDR] ? tb[NDA.NDA_LLADDR]!.payload.slice(0, dev.address.length) : null;
-    const key = NeighTable.key(dev, dst);
-    let n = tbl.entries.get(key);
+    const lladdr = tb[NDA.NDA_LLADDR] && dev.address.length ? tb[NDA.NDA_LLADDR]!.payload.slice(0, dev.address.length) : null;
+    const env = this.#env(links, ctx.kernelSocket);
+    const now = this.#state.options.now();
+    let uflags = F_ADMIN | F_OVERRIDE | F_OVERRIDE_ISROUTER;
+    let n = tbl.entries.get(NeighTable.key(dev, dst));
+    if (n && ctx.header.flags & NLM_F_EXCL) throw new KernelError('EEXIST');
+    let created: Neighbour | undefined;
     if (!n) {
       if (!(ctx.header.flags & NLM_F_CREATE)) throw new KernelError('ENOENT');
-      n = { family: tbl.family, dev, dst, lladdr: null, state: NUD.NUD_NONE, flags: 0, protocol: 0, type: neighType(links, tbl.family, dst, dev) };
-      tbl.entries.set(key, n);
-    } else if (ctx.header.flags & NLM_F_EXCL) throw new KernelError('EEXIST');
-    if (tb[NDA.NDA_PROTOCOL]) n.protocol = tb[NDA.NDA_PROTOCOL]!.u8();
-    // __neigh_update(): without NEIGH_UPDATE_F_OVERRIDE (NLM_F_REPLACE) a different address
-    // leaves the entry alone; it notifies only when the state or address changed.
-    const override = (ctx.header.flags & NLM_F_REPLACE) !== 0 || n.state === NUD.NUD_NONE;
-    if (lladdr && n.lladdr && !eq(lladdr, n.lladdr) && !override) return;
-    const ll = lladdr ?? n.lladdr;
-    const changed = n.state !== state || (ll !== null && (!n.lladdr || !eq(ll, n.lladdr)));
-    n.lladdr = ll;
-    n.state = state;
-    if (changed) neighNotify(ctx.kernelSocket, RTM.RTM_NEWNEIGH, n, 1, ctx.portid);
+      const c = construct(links, tbl.family, dev, dst, now);
+      if (c instanceof KernelError) throw c;
+      // ___neigh_create() finds an entry under the constructor's key (0.0.0.0 on lo) and uses it.
+      n = tbl.entries.get(NeighTable.key(dev, c.dst));
+      if (!n) created = n = c;
+    } else if (!(ctx.header.flags & NLM_F_REPLACE)) uflags &= ~(F_OVERRIDE | F_OVERRIDE_ISROUTER);
+    if (state & 0xff & (NUD.NUD_DELAY | NUD.NUD_PROBE)) {
+      // The address the probes would go to (none: __neigh_update() refuses the request itself).
+      const ll = lladdr ?? (n.state & NUD_VALID ? n.ha : null);
+      if (ll && !probesUnanswered(dev, tbl.family, ll)) {
+        throw new KernelError('EOPNOTSUPP', 'nlsim: DELAY and PROBE neighbour entries are modelled only where their probes cannot be answered (device down or without carrier, lo, NOARP, a veth peer that drops them); here they could be, which is not modelled yet');
+      }
+    }
+    if (created) tbl.entries.set(NeighTable.key(dev, created.dst), created);
+    if (tb[NDA.NDA_PROTOCOL]?.u8()) n.protocol = tb[NDA.NDA_PROTOCOL]!.u8();
+    if (flags & NTF_EXT_LEARNED) uflags |= F_EXT_LEARNED;
+    if (flags & NTF_ROUTER) uflags |= F_ISROUTER;
+    const err = neighUpdate(env, n, lladdr, state, uflags, ctx.portid);
+    if (err) throw err;
   }
 
-  /** del mirrors neigh_delete(): NUD_FAILED (notified), then the entry goes (RTM_DELNEIGH). */
+  /** del mirrors neigh_delete(): __neigh_update() to NUD_FAILED (notified if it was valid, INCOMPLETE or PROBE), then the entry goes (RTM_DELNEIGH). */
   del(ctx: RequestContext): void {
     const tb = this.#parse(ctx.message, ctx.extack);
     if (!tb[NDA.NDA_DST]) throw new KernelError('EINVAL', 'Network address not specified');
@@ -295,10 +618,10 @@ export class NeighOps {
     const key = NeighTable.key(dev, tb[NDA.NDA_DST]!.payload.subarray(0, tbl.keyLen));
     const n = tbl.entries.get(key);
     if (!n) throw new KernelError('ENOENT');
-    n.state = NUD.NUD_FAILED;
-    neighNotify(ctx.kernelSocket, RTM.RTM_NEWNEIGH, n, 1, ctx.portid);
+    neighUpdate(this.#env(links, ctx.kernelSocket), n, null, NUD.NUD_FAILED, F_OVERRIDE | F_ADMIN, ctx.portid);
+    n.dead = true;
     tbl.entries.delete(key);
-    neighNotify(ctx.kernelSocket, RTM.RTM_DELNEIGH, n, 0, 0);
+    neighNotify(ctx.kernelSocket, RTM.RTM_DELNEIGH, n, 0, 0, this.#state.options.now());
   }
 
   /** get mirrors neigh_get() with neigh_valid_get_req(). */
@@ -334,7 +657,7 @@ export class NeighOps {
     if (!dev) throw new KernelError('EINVAL', 'No device specified');
     const n = tbl.entries.get(NeighTable.key(dev, tb[NDA.NDA_DST]!.payload));
     if (!n) throw new KernelError('ENOENT', 'Neighbour entry not found');
-    return ctx.reply(ctx.encode(RTM.RTM_NEWNEIGH, (w) => fillNeigh(w, n, 1)), { allocSize: NEIGH_NLMSG_SIZE });
+    return ctx.reply(ctx.encode(RTM.RTM_NEWNEIGH, (w) => fillNeigh(w, n, 1, this.#state.options.now())), { allocSize: NEIGH_NLMSG_SIZE });
   }
 
   /** dump mirrors neigh_dump_info() with neigh_valid_dump_req(). */
@@ -372,12 +695,13 @@ export class NeighOps {
           }
           return 0;
         }
+        const now = this.#state.options.now();
         for (let ti = (d.args[0] as number | undefined) ?? 0; ti < tables.length; ti++) {
           const list = [...tables[ti]!.entries.values()];
           for (let i = (d.args[1] as number | undefined) ?? 0; i < list.length; i++) {
             const n = list[i]!;
             const keep = (!f.dev || n.dev.ifindex === f.dev) && (!f.master || n.dev.master?.ifindex === f.master);
-            if (keep && !chunk.put(RTM.RTM_NEWNEIGH, (w) => fillNeigh(w, n, 0), f.flags)) return chunk.length ? chunk.length : -90;
+            if (keep && !chunk.put(RTM.RTM_NEWNEIGH, (w) => fillNeigh(w, n, 0, now), f.flags)) return chunk.length ? chunk.length : -90;
             d.args[1] = i + 1;
           }
           d.args[0] = ti + 1;
@@ -420,11 +744,4 @@ export class NeighOps {
 
 function eq(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
-}
-
-/** neighType mirrors the tables' constructors: the address's route type (ARP) or unicast/multicast (ND). */
-function neighType(links: LinkTable, family: number, dst: Uint8Array, dev: NetDevice): number {
-  if (family === 10) return dst[0] === 0xff ? RTN.RTN_MULTICAST : RTN.RTN_UNICAST;
-  // arp_constructor(): inet_addr_type_dev_table() in the local table.
-  return links.inet4.addrTypeTable(ipv4Read(dst), RT_TABLE.RT_TABLE_LOCAL, dev);
 }
