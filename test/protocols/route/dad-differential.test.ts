@@ -10,14 +10,13 @@
  * notifications in order; replies to dumps are compared as sorted lists (link-local addresses
  * come from random MACs and decide where routes sort).
  */
-import { expect, it } from 'vitest';
 import { encodeIfInfoMsg } from '../../../protocols/route/ifinfomsg.js';
 import { RTM, RTNLGRP } from '../../../protocols/route/uapi.js';
 import { createKernel } from '../../../sim/kernel.js';
 import { NLM_F_ACK, NLM_F_DUMP, NLM_F_REQUEST } from '../../../sim/uapi/netlink.js';
-import { describeKernel } from '../../helpers/backends.js';
 import { attr, attrU32, concat } from '../../helpers/exchange.js';
-import { runScenario, type Step } from './link-differential.js';
+import { byMessage, describeScenarios, sortedMessages, type ScenarioCase } from './compare-scenario.js';
+import type { Step } from './link-differential.js';
 import { ADDR_ROUTE_GROUPS, addAddr, addRoute, createLink, delAddr, down, dst, dumpAddr, dumpRoute, group, gw, neigh, NEW, NUD_PERMANENT, oif, up } from './rt-steps.js';
 
 const D = NLM_F_REQUEST | NLM_F_DUMP | NLM_F_ACK;
@@ -62,7 +61,7 @@ const mac = (n: number) => Uint8Array.of(2, 0, 0, 0, 0, n);
 const isDump = (s: Step) => (s.flags & NLM_F_DUMP) === NLM_F_DUMP;
 
 // v0p is ifindex 2 (no link-local address), v0 is 3; i0 (ifb: NOARP, no multicast) is 4.
-const scenarios: [string, Step[]][] = [
+const scenarios: ScenarioCase[] = [
   ['a veth pair coming up: link-local DAD, the solicitation, ND entries, then a user address with DAD and one without', [
     up(1), createLink('v0', 'veth'), genModeNone(2), up(3), up(2), wait(2600),
     dumpAddr(10), dumpRoute(10), dumpNeigh(10), dumpInet6Links,
@@ -98,29 +97,15 @@ const scenarios: [string, Step[]][] = [
   ]],
 ];
 
-describeKernel('DAD, solicitations and MLD: simulator and Linux, notification for notification', (openNamespace) => {
-  it.each(scenarios)('%s', async (_name, steps) => {
-    const ns = openNamespace();
-    try {
-      const real = await runScenario(ns, steps, { real: true, groups: GROUPS });
-      const sim = await runScenario(createKernel({ clock: 'manual' }), steps, { real: false, groups: GROUPS });
-      const messages = (lines: string[]) => {
-        const out: string[] = [];
-        for (const l of lines) {
-          if (l.startsWith('nlmsg')) out.push(l);
-          else out[out.length - 1] += `\n${l}`;
-        }
-        return out;
-      };
-      for (let i = 0; i < steps.length; i++) {
-        const order = (l: string[]) => (isDump(steps[i]!) ? messages(l).sort() : messages(l));
-        expect({ step: i + 1, replies: order(sim.replies[i]!) }).toEqual({ step: i + 1, replies: order(real.replies[i]!) });
-        const race = racedSteps.has(steps[i]!) ? maskRace : (m: string[]) => m;
-        expect({ step: i + 1, notifications: race(messages(sim.notifications[i]!)) }).toEqual({ step: i + 1, notifications: race(messages(real.notifications[i]!)) });
-      }
-      expect(real.notifications.flat().join('\n')).toMatch(/ndmsg fam=10/);
-    } finally {
-      ns.close();
-    }
-  }, 30_000);
-});
+describeScenarios(
+  'DAD, solicitations and MLD: simulator and Linux, notification for notification',
+  scenarios,
+  {
+    groups: GROUPS,
+    kernel: () => createKernel({ clock: 'manual' }),
+    replies: (lines, step) => (isDump(step) ? sortedMessages(lines) : byMessage(lines)),
+    notifications: (lines, step) => (racedSteps.has(step) ? maskRace : (m: string[]) => m)(byMessage(lines)),
+    guard: (real, expect) => expect(real.notifications.flat().join('\n')).toMatch(/ndmsg fam=10/),
+  },
+  30_000,
+);

@@ -8,14 +8,12 @@
  * the rollback of a name sysctl refuses, EEXIST against names and altnames).
  * Every device gets a fixed address, so addresses are compared unmasked.
  */
-import { expect, it } from 'vitest';
 import { encodeIfInfoMsg, type IfInfoMsg } from '../../../protocols/route/ifinfomsg.js';
 import { IFF, RTM, RTNLGRP } from '../../../protocols/route/uapi.js';
-import { createKernel } from '../../../sim/kernel.js';
 import type { NlMessage } from '../../../sim/wire/messages.js';
-import { describeKernel } from '../../helpers/backends.js';
 import { attr, attrString, attrU32, concat } from '../../helpers/exchange.js';
-import { render, renderLink, runScenario, type Step } from './link-differential.js';
+import { describeScenarios, type ScenarioCase } from './compare-scenario.js';
+import { render, renderLink, type Step } from './link-differential.js';
 import { ACK, REQ, step } from './request-scenarios.js';
 import { ALL_GROUPS, group, NEW, neigh, NUD_PERMANENT, up } from './rt-steps.js';
 
@@ -107,18 +105,8 @@ const scenarios: [string, Step[], number][] = [
   ], LINK | NETCONF],
 ];
 
-describeKernel('IFLA_ADDRESS and IFLA_IFNAME on existing links: simulator and Linux, message for message', (openNamespace) => {
-  const cases = scenarios.flatMap(([n, steps, groups]) => [false, true].map((strict) => [`${n}${strict ? ' (strict)' : ''}`, steps, groups, strict] as const));
-  it.each(cases)('%s', async (_name, steps, groups, strict) => {
-    const ns = openNamespace();
-    try {
-      const real = await runScenario(ns, steps, { real: true, strict, groups, render: unmasked });
-      const sim = await runScenario(createKernel(), steps, { real: false, strict, groups, render: unmasked });
-      const text = (o: typeof sim, i: number) => [`step ${i + 1}`, ...(o.replies[i] ?? []), '-- notifications', ...(o.notifications[i] ?? [])].join('\n');
-      const differ = steps.map((_, i) => i).filter((i) => text(sim, i) !== text(real, i));
-      expect(differ.map((i) => text(sim, i))).toEqual(differ.map((i) => text(real, i)));
-    } finally {
-      ns.close();
-    }
-  }, 60_000);
-});
+describeScenarios(
+  'IFLA_ADDRESS and IFLA_IFNAME on existing links: simulator and Linux, message for message',
+  scenarios.flatMap(([n, steps, groups]) => [false, true].map((strict): ScenarioCase => [`${n}${strict ? ' (strict)' : ''}`, steps, { groups, strict }])),
+  { render: unmasked },
+);

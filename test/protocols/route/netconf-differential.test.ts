@@ -14,7 +14,8 @@ import { encodeMessage } from '../../../sim/wire/header.js';
 import { decodeMessages } from '../../../sim/wire/messages.js';
 import { describeKernel } from '../../helpers/backends.js';
 import { attr, concat } from '../../helpers/exchange.js';
-import { render, runScenario, type Step } from './link-differential.js';
+import { describeScenarios, type ScenarioCase } from './compare-scenario.js';
+import { render, type Step } from './link-differential.js';
 import { addAddr, ALL_GROUPS, createLink, group, neigh, NEW, NUD_PERMANENT, up } from './rt-steps.js';
 
 const REQ = NLM_F_REQUEST;
@@ -55,7 +56,7 @@ const requests: Step[] = [
   dump(concat(ncm(2), ifx(1))), dump(concat(ncm(10), ifx(1))), dump(concat(ncm(0), ifx(1))), dump(concat(ncm(7), ifx(1))),
 ];
 
-const scenarios: [string, Step[], { strict?: boolean; groups?: number }][] = [
+const scenarios: ScenarioCase[] = [
   ['veth, bridge and ifb come and go: NEWNETCONF inet and inet6 before the first RTM_NEWLINK, DELNETCONF before RTM_DELLINK', [
     createLink('i0', 'veth'), createLink('br0', 'bridge'), createLink('ifb0', 'ifb'), up(2),
     get(concat(ncm(2), ifx(2))), get(concat(ncm(10), ifx(3))), get(concat(ncm(2), ifx(4))), get(concat(ncm(10), ifx(5))),
@@ -125,21 +126,9 @@ function createVeths(factory: SocketFactory, n: number): void {
   }
 }
 
-describeKernel('RTM_*NETCONF: simulator and Linux, message for message', (openNamespace) => {
-  it.each(scenarios)('%s', async (_name, steps, options) => {
-    const ns = openNamespace();
-    try {
-      const real = await runScenario(ns, steps, { real: true, ...options });
-      const sim = await runScenario(createKernel(), steps, { real: false, ...options });
-      for (let i = 0; i < steps.length; i++) {
-        expect({ step: i + 1, replies: sim.replies[i] }).toEqual({ step: i + 1, replies: real.replies[i] });
-        expect({ step: i + 1, notifications: sim.notifications[i] }).toEqual({ step: i + 1, notifications: real.notifications[i] });
-      }
-    } finally {
-      ns.close();
-    }
-  }, 60_000);
+describeScenarios('RTM_*NETCONF: simulator and Linux, message for message', scenarios);
 
+describeKernel('RTM_GETNETCONF dumps: simulator and Linux, datagram for datagram', (openNamespace) => {
   it('dumps of 61 devices resume across datagrams in every family, with and without strict checking', () => {
     const ns = openNamespace();
     try {

@@ -4,6 +4,7 @@ import { createKernel } from '../../../sim/kernel.js';
 import { NLM_F_ACK, NLM_F_CREATE, NLM_F_DUMP, NLM_F_ECHO, NLM_F_EXCL, NLM_F_REQUEST } from '../../../sim/uapi/netlink.js';
 import { describeKernel } from '../../helpers/backends.js';
 import { attr, attrString, attrU32, concat } from '../../helpers/exchange.js';
+import { describeScenarios, type ScenarioCase } from './compare-scenario.js';
 import { datagramsOf, runScenario, type Step } from './link-differential.js';
 import { ifinfo } from './route-backend.js';
 
@@ -19,7 +20,7 @@ const del = (index: number, flags = 0): Step => ({ type: RTM_DELLINK, flags: NLM
 const mac = (n: number) => attr(IFLA.IFLA_ADDRESS, Uint8Array.of(2, 0, 0, 0, 0, n));
 const create = (flags: number, payload: Uint8Array): Step => ({ type: RTM_NEWLINK, flags, payload });
 
-const scenarios: [string, Step[]][] = [
+const scenarios: ScenarioCase[] = [
   ['a veth pair with a named peer, brought up end by end, then deleted with NLM_F_ECHO', [
     create(NEW, ifinfo({}, attrString(IFLA.IFLA_IFNAME, 'v0'), linkinfo('veth', vethPeer({}, attrString(IFLA.IFLA_IFNAME, 'v1'))))),
     get(2), get(3), up(3), get(3), up(2), get(2), dump, down(2), del(3, NLM_F_ECHO), dump,
@@ -77,21 +78,7 @@ const scenarios: [string, Step[]][] = [
   ]],
 ];
 
-describeKernel('RTM_NEWLINK / RTM_DELLINK: simulator and Linux, message for message', (openNamespace) => {
-  it.each(scenarios)('%s', async (_name, steps) => {
-    const ns = openNamespace();
-    try {
-      const real = await runScenario(ns, steps, { real: true });
-      const sim = await runScenario(createKernel(), steps, { real: false });
-      for (let i = 0; i < steps.length; i++) {
-        expect({ step: i + 1, replies: sim.replies[i] }).toEqual({ step: i + 1, replies: real.replies[i] });
-        expect({ step: i + 1, notifications: sim.notifications[i] }).toEqual({ step: i + 1, notifications: real.notifications[i] });
-      }
-    } finally {
-      ns.close();
-    }
-  });
-});
+describeScenarios('RTM_NEWLINK / RTM_DELLINK: simulator and Linux, message for message', scenarios);
 
 /** manyVeths creates `n` veth pairs a<i>/b<i>. */
 function manyVeths(n: number): Step[] {

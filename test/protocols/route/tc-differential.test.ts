@@ -13,14 +13,15 @@ import { expect, it } from 'vitest';
 import { encodeTcMsg, type TcMsg } from '../../../protocols/route/tc/uapi.js';
 import { RTM, RTNLGRP } from '../../../protocols/route/uapi.js';
 import { createKernel } from '../../../sim/kernel.js';
-import type { NetlinkSocket, SocketFactory } from '../../../sim/socket-api.js';
-import { NETLINK_EXT_ACK, NETLINK_GET_STRICT_CHK, NETLINK_ROUTE, NLM_F_ACK, NLM_F_CREATE, NLM_F_DUMP, NLM_F_ECHO, NLM_F_EXCL, NLM_F_REQUEST, NLM_F_ROOT, SOCK_RAW, SOL_NETLINK } from '../../../sim/uapi/netlink.js';
+import type { SocketFactory } from '../../../sim/socket-api.js';
+import { NETLINK_ROUTE, NLM_F_ACK, NLM_F_CREATE, NLM_F_DUMP, NLM_F_ECHO, NLM_F_EXCL, NLM_F_REQUEST, NLM_F_ROOT, SOCK_RAW } from '../../../sim/uapi/netlink.js';
 import { attrsToArray } from '../../../sim/wire/attr-reader.js';
 import { encodeMessage } from '../../../sim/wire/header.js';
 import { decodeMessages, type NlMessage } from '../../../sim/wire/messages.js';
 import { describeKernel } from '../../helpers/backends.js';
 import { attr, attrString, attrU32, concat } from '../../helpers/exchange.js';
-import { render as renderOther, type Step } from './link-differential.js';
+import { describeScenarios, type ScenarioCase } from './compare-scenario.js';
+import { render as renderOther, runScenario, type Step } from './link-differential.js';
 import { createLink, down, group, up } from './rt-steps.js';
 
 const REQ = NLM_F_REQUEST;
@@ -214,54 +215,6 @@ const classGraftRequests: Step[] = [
   tc(RTM_NEWQDISC, REPLACE, { ifindex: 2, parent: ROOT, handle: 0xe0000 }, kind('mq')), tc(RTM_GETQDISC, DUMP, {}), tc(RTM_DELQDISC, ACK, { ifindex: 2, parent: ROOT }), tc(RTM_GETQDISC, DUMP, {}),
 ];
 
-/** Outcome is what a scenario produced, rendered: per step the replies, then the notifications. */
-interface Outcome {
-  replies: string[][];
-  notifications: string[][];
-}
-
-/** drain reads every queued datagram of `s`. */
-function drain(s: NetlinkSocket): NlMessage[] {
-  const out: NlMessage[] = [];
-  for (;;) {
-    try {
-      out.push(...decodeMessages(s.recvmsg({ bufferSize: 65536 }).data));
-    } catch (e) {
-      if ((e as { code?: string }).code === 'EAGAIN') return out;
-      throw e;
-    }
-  }
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/**
- * run sends `steps` (seq = index + 1) on a socket with extended ACKs, watching RTNLGRP_TC and
- * RTNLGRP_LINK; on Linux it waits for linkwatch after each step (a second after creating devices).
- */
-async function run(factory: SocketFactory, steps: Step[], options: { real: boolean; strict?: boolean }): Promise<Outcome> {
-  const s = factory.socket(SOCK_RAW, NETLINK_ROUTE);
-  s.bind({ pid: 0, groups: 0 });
-  s.setsockopt(SOL_NETLINK, NETLINK_EXT_ACK, 1);
-  if (options.strict) s.setsockopt(SOL_NETLINK, NETLINK_GET_STRICT_CHK, 1);
-  const mon = factory.socket(SOCK_RAW, NETLINK_ROUTE);
-  mon.bind({ pid: 0, groups: TC_GROUPS });
-  const replies: string[][] = [];
-  const notifications: string[][] = [];
-  try {
-    for (const [i, step] of steps.entries()) {
-      s.sendto(encodeMessage({ type: step.type, flags: step.flags, seq: i + 1, pid: 0 }, step.payload), { pid: 0, groups: 0 });
-      if (options.real) await sleep(step.type === RTM.RTM_NEWLINK ? 1100 : step.type < 36 ? 30 : 0);
-      replies.push(drain(s).flatMap(render).map((l) => l.replace(/pid=\d+/, 'pid=<portid>')));
-      notifications.push(drain(mon).flatMap(render));
-    }
-  } finally {
-    s.close();
-    mon.close();
-  }
-  return { replies, notifications };
-}
-
 /** datagrams sends one dump and renders its datagrams (length, then each message's type and length). */
 function datagrams(factory: SocketFactory, step: Step, bufferSize: number): string[] {
   const s = factory.socket(SOCK_RAW, NETLINK_ROUTE);
@@ -284,7 +237,7 @@ function datagrams(factory: SocketFactory, step: Step, bufferSize: number): stri
   }
 }
 
-const scenarios: [string, Step[], { strict?: boolean }][] = [
+const scenarios: ScenarioCase[] = [
   ['qdiscs: dumps, gets answered on RTNLGRP_TC, delete and create errors', [...setup, ...qdiscRequests], {}],
   ['qdiscs with strict checking (tc checks nothing strictly)', [...setup, ...qdiscRequests], { strict: true }],
   ['mq classes: dumps and class requests', [...setup, ...classRequests], {}],
@@ -299,28 +252,19 @@ const scenarios: [string, Step[], { strict?: boolean }][] = [
   ], {}],
 ];
 
-describeKernel('traffic control: simulator and Linux, message for message', (openNamespace) => {
-  it.each(scenarios)('%s', async (_name, steps, options) => {
-    const ns = openNamespace();
-    try {
-      const real = await run(ns, steps, { real: true, ...options });
-      const sim = await run(createKernel(), steps, { real: false, ...options });
-      for (let i = 0; i < steps.length; i++) {
-        expect({ step: i + 1, replies: sim.replies[i] }).toEqual({ step: i + 1, replies: real.replies[i] });
-        expect({ step: i + 1, notifications: sim.notifications[i] }).toEqual({ step: i + 1, notifications: real.notifications[i] });
-      }
-    } finally {
-      ns.close();
-    }
-  }, 60_000);
+/** pidOf writes a numeric port id in replies as `<portid>` (renderTc shows `requester` for the requester's). */
+const pidOf = (lines: string[]) => lines.map((l) => l.replace(/pid=\d+/, 'pid=<portid>'));
 
+describeScenarios('traffic control: simulator and Linux, message for message', scenarios, { groups: TC_GROUPS, render, replies: pidOf });
+
+describeKernel('traffic control dumps across datagrams: simulator and Linux', (openNamespace) => {
   it('qdisc and class dumps of a 64-queue device resume across datagrams', async () => {
     const ns = openNamespace();
     try {
       const sim = createKernel();
       const prep = [createLink('ifb0', 'ifb', ntxq(64)), up(2), createLink('i0', 'veth'), up(3), up(4)];
-      await run(ns, prep, { real: true });
-      await run(sim, prep, { real: false });
+      await runScenario(ns, prep, { real: true, groups: TC_GROUPS, render });
+      await runScenario(sim, prep, { real: false, groups: TC_GROUPS, render });
       for (const step of [tc(RTM_GETQDISC, DUMP, {}), tc(RTM_GETTCLASS, DUMP, { ifindex: 2 })]) {
         for (const size of [4096, 8192, 32768]) {
           expect({ type: step.type, size, datagrams: datagrams(sim, step, size) }).toEqual({ type: step.type, size, datagrams: datagrams(ns, step, size) });
