@@ -578,6 +578,8 @@ export class NeighOps {
       if (c instanceof KernelError) throw c;
       // ___neigh_create() finds an entry under the constructor's key (0.0.0.0 on lo) and uses it.
       n = tbl.entries.get(NeighTable.key(dev, c.dst));
+      // The new entry is born with NTF_EXT_LEARNED (and would be with MANAGED, EXT_VALIDATED).
+      c.flags = flags & NTF_EXT_LEARNED;
       if (!n) created = n = c;
     } else if (!(ctx.header.flags & NLM_F_REPLACE)) uflags &= ~(F_OVERRIDE | F_OVERRIDE_ISROUTER);
     if (state & 0xff & (NUD.NUD_DELAY | NUD.NUD_PROBE)) {

@@ -50,6 +50,9 @@ const scenarios: [string, Step[]][] = [
     // NTF_ROUTER is kept; NTF_SELF, NTF_MASTER and NTF_STICKY mean nothing here.
     neigh(RTM.RTM_NEWNEIGH, NEW, on(2, NUD.STALE, 0x80), '10.0.0.34', mac(34)), neigh(RTM.RTM_NEWNEIGH, NEW, on(2, NUD.STALE, 0x46), '10.0.0.35', mac(35)),
     neigh(RTM.RTM_NEWNEIGH, CHANGE, on(2, NUD.STALE), '10.0.0.34'),
+    // NTF_EXT_LEARNED is set by an update that has it and cleared by one that has not, notified either way.
+    neigh(RTM.RTM_NEWNEIGH, NEW, on(2, NUD.STALE, 0x10), '10.0.0.36', mac(36)), neigh(RTM.RTM_NEWNEIGH, CHANGE, on(2, NUD.STALE, 0x10), '10.0.0.36', mac(36)),
+    neigh(RTM.RTM_NEWNEIGH, CHANGE, on(2, NUD.STALE), '10.0.0.36', mac(36)), neigh(RTM.RTM_NEWNEIGH, NEW, on(2, NUD.REACHABLE, 0x10), '10.0.0.37'),
     // Entries the constructor makes NOARP: a multicast group and the broadcast address take STALE without an address.
     neigh(RTM.RTM_NEWNEIGH, NEW, on(2, NUD.STALE), '224.0.0.7'), neigh(RTM.RTM_NEWNEIGH, NEW, on(2, NUD.STALE), '10.0.0.255'),
     neigh(RTM.RTM_NEWNEIGH, NEW, on(2, NUD.REACHABLE), 'ff02::7'), neigh(RTM.RTM_NEWNEIGH, NEW, on(2, NUD.REACHABLE), '2001:db8::7', mac(7)),
