@@ -1,5 +1,6 @@
-# An iproute2 session on neighbours, policy rules, numbered tables and JSON output: permanent
-# and noarp entries (show, get, replace, delete, flush, errors), the flush when a device goes
+# An iproute2 session on neighbours, policy rules, numbered tables and JSON output: permanent,
+# noarp, stale, reachable, incomplete and failed entries (show, get, change, replace, delete,
+# flush, errors, router and extern_learn), the flush when a device goes
 # down, rules added and deleted, routes in table 100 found through a rule, IPv6 lookups, and
 # `ip -d -j link show`.
 set -u
@@ -24,6 +25,23 @@ ip neigh del 10.1.0.8 dev veth0 2>&1
 ip -4 neigh show nud all dev veth0
 ip neigh flush dev veth0 nud permanent
 ip -4 neigh show nud all dev veth0
+ip neigh add 10.1.0.20 lladdr 02:00:00:00:00:20 dev veth0 nud stale
+ip neigh add 10.1.0.21 lladdr 02:00:00:00:00:21 dev veth0 nud reachable
+ip neigh add 10.1.0.22 dev veth0 nud stale 2>&1
+ip neigh add 10.1.0.23 dev veth0 nud incomplete
+ip neigh add 10.1.0.24 lladdr 02:00:00:00:00:24 dev veth0 nud failed
+ip -6 neigh add 2001:db8::20 lladdr 02:00:00:00:00:20 dev veth0 nud reachable router
+ip neigh change 10.1.0.20 dev veth0 nud reachable
+ip neigh change 10.1.0.29 dev veth0 nud reachable 2>&1
+ip neigh add 10.1.0.21 lladdr 02:00:00:00:00:25 dev veth0 nud stale 2>&1
+ip neigh replace 10.1.0.21 lladdr 02:00:00:00:00:25 dev veth0 nud stale extern_learn
+ip -4 neigh show nud all dev veth0 | sort
+ip -4 neigh show nud stale dev veth0
+ip neigh show nud reachable | sort
+ip neigh get 10.1.0.21 dev veth0
+ip neigh flush dev veth0
+ip -4 neigh show nud all dev veth0 | sort
+ip -6 neigh show nud reachable dev veth0
 ip neigh add 10.1.0.7 lladdr 02:00:00:00:00:07 dev veth0 nud permanent
 ip link set veth0 down
 ip -4 neigh show nud all dev veth0
