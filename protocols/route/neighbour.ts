@@ -26,7 +26,7 @@ import { fillPneigh, pneighCreate, pneighDelete, pneighEntries, pneighIfdown, pn
 import { ipv4Read } from './ipv4.js';
 import type { Rtnetlink } from './rtnetlink.js';
 import type { LinkTable, NetworkState, NetworkStateOptions } from './state.js';
-import { IFF, NDMSG_LEN, RT_TABLE, RTM, RTN, RTNLGRP } from './uapi.js';
+import { IFA_F, IFF, NDMSG_LEN, RT_TABLE, RTM, RTN, RTNLGRP } from './uapi.js';
 
 /** NDA holds the neighbour attributes (linux/neighbour.h). */
 export const NDA = {
@@ -77,6 +77,7 @@ const F_ADMIN = 0x80000000;
 const F_OVERRIDE_ISROUTER = 0x20;
 const F_ISROUTER = 0x40;
 const F_EXT_LEARNED = 0x10;
+const F_USE = 0x8;
 /** The tables' default parameters (arp_tbl and nd_tbl agree on these; ms and counts). */
 const BASE_REACHABLE_TIME = 30000;
 const DELAY_PROBE_TIME = 5000;
@@ -85,6 +86,8 @@ const UCAST_PROBES = 3;
 const MCAST_PROBES = 3;
 /** HZ/100: the shortest step neigh_timer_handler() re-arms with. */
 const MIN_TIMER_STEP = 10;
+const IFA_F_TENTATIVE = IFA_F.IFA_F_TENTATIVE;
+const IFA_F_OPTIMISTIC = IFA_F.IFA_F_OPTIMISTIC;
 
 /** Neighbour is one entry (struct neighbour); times are kernel ms. */
 export interface Neighbour {
@@ -345,8 +348,7 @@ function timerHandler(env: Env, n: Neighbour): void {
       if (next < now + MIN_TIMER_STEP) next = now + MIN_TIMER_STEP;
       n.timer = env.options.setTimer(next - now, () => timerHandler(env, n));
     }
-    // neigh_probe(): arp_solicit()/ndisc_solicit() go unanswered.
-    if (n.state & (NUD.NUD_INCOMPLETE | NUD.NUD_PROBE)) n.probes++;
+    if (n.state & (NUD.NUD_INCOMPLETE | NUD.NUD_PROBE)) neighProbe(env, n);
   }
   // 6.18 notifies last, after the probe and the re-armed timer (measured: PROBE reports
   // probes 1 and ndm_refcnt 2), on the reference of the timer that is running.
@@ -372,6 +374,11 @@ function neighUpdate(env: Env, n: Neighbour, lladdr: Uint8Array | null, requeste
     notifyIt = true;
   }
   out: {
+    if (flags & F_USE) {
+      // NTF_USE: the state given is ignored, PERMANENT is dropped (silently), neighEventSend() follows.
+      n.state = nw = old & ~NUD.NUD_PERMANENT;
+      break out;
+    }
     if (!(nw & NUD_VALID)) {
       delTimer(n);
       n.state = nw;
@@ -432,6 +439,70 @@ function neighUpdate(env: Env, n: Neighbour, lladdr: Uint8Array | null, requeste
   // The request holds a reference.
   if (notifyIt) neighNotify(env.ks, RTM.RTM_NEWNEIGH, n, 1, pid, now);
   return err;
+}
+
+/**
+ * neighProbe mirrors neigh_probe(): arp_solicit() or ndisc_solicit() sends a probe nobody
+ * answers, and the count goes up. Once the unicast probes are spent, ND solicits the target's
+ * solicited-node group, which (like any IPv6 multicast output) leaves its NOARP entry; it
+ * sends nothing without a link-local address that finished DAD (ndisc_send_ns()).
+ */
+function neighProbe(env: Env, n: Neighbour): void {
+  const dev = n.dev;
+  if (n.family === 10 && n.probes >= UCAST_PROBES && dev.flags & IFF.IFF_UP && !n.dead) {
+    const ll = dev.ifa6.some((a) => a.addr[0] === 0xfe && (a.addr[1]! & 0xc0) === 0x80 && !(a.flags & (IFA_F_TENTATIVE | IFA_F_OPTIMISTIC)));
+    if (ll) neighMcastOutput(env.links, dev, Uint8Array.of(0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0xff, n.dst[13]!, n.dst[14]!, n.dst[15]!));
+  }
+  n.probes++;
+}
+
+/**
+ * neighEventSend mirrors neigh_event_send() as NTF_USE calls it (no packet, an immediate
+ * probe): `used` is now; an entry that is NONE or FAILED becomes INCOMPLETE with the unicast
+ * probes counted as spent, probes at once and then every retrans_time until the multicast
+ * ones are spent too (FAILED three seconds later); STALE becomes DELAY (PROBE five seconds
+ * later). Neither change is notified. Connected, DELAY, PROBE and INCOMPLETE entries stay.
+ */
+function neighEventSend(env: Env, n: Neighbour): void {
+  const now = env.options.now();
+  n.used = now;
+  if (n.state & (NUD_CONNECTED | NUD.NUD_DELAY | NUD.NUD_PROBE) || n.dead) return;
+  if (!(n.state & (NUD.NUD_STALE | NUD.NUD_INCOMPLETE))) {
+    n.probes = UCAST_PROBES;
+    delTimer(n);
+    n.state = NUD.NUD_INCOMPLETE;
+    n.updated = now;
+    addTimer(env, n, Math.max(RETRANS_TIME, MIN_TIMER_STEP));
+    neighProbe(env, n);
+  } else if (n.state & NUD.NUD_STALE) {
+    delTimer(n);
+    n.state = NUD.NUD_DELAY;
+    n.updated = now;
+    addTimer(env, n, DELAY_PROBE_TIME);
+  }
+}
+
+/**
+ * broadcastUnanswered is probesUnanswered() for an INCOMPLETE entry's broadcast ARP request
+ * or multicast neighbour solicitation: a veth peer up in the same namespace answers one for
+ * an address that is local there (IPv4, arp_ignore 0) or its own (IPv6), and a broadcast ARP
+ * request refreshes an entry the peer already has for the sender; nlsim does not model that
+ * exchange, nor a peer in another namespace.
+ */
+function broadcastUnanswered(links: LinkTable, dev: NetDevice, family: number, dst: Uint8Array): boolean {
+  if (!(dev.flags & IFF.IFF_UP) || !dev.carrier) return true;
+  if (dev.flags & IFF.IFF_LOOPBACK) return false;
+  if (family === 2 && dev.flags & IFF.IFF_NOARP) return true;
+  const kind = dev.kind?.kind;
+  if (kind === 'ifb' || kind === 'dummy') return true;
+  if (kind !== 'veth') return false;
+  const peer = (dev.priv as { peer?: NetDevice | null }).peer;
+  if (!peer || !(peer.flags & IFF.IFF_UP)) return true;
+  if (peer.master || peer.promiscuity || links.byIndex(peer.ifindex) !== peer) return false;
+  if (family === 10) return !peer.inet6 || !peer.ifa6.some((a) => eq(a.addr, dst));
+  if (!peer.inet || peer.flags & IFF.IFF_NOARP) return true;
+  if ([...neighTables(links)[0]!.entries.values()].some((e) => e.dev === peer)) return false;
+  return links.inet4.addrTypeTable(ipv4Read(dst), RT_TABLE.RT_TABLE_LOCAL, peer) !== RTN.RTN_LOCAL;
 }
 
 /**
@@ -559,8 +630,8 @@ export class NeighOps {
       pneighCreate(links, tbl.family, tb[NDA.NDA_DST]!.payload.slice(0, tbl.keyLen), dev ?? null, flags, protocol, (state & NUD.NUD_PERMANENT) !== 0);
       return;
     }
-    if (flags & NTF_USE || tb[NDA.NDA_FLAGS_EXT]?.u32()) {
-      throw new KernelError('EOPNOTSUPP', 'nlsim: NTF_USE and NDA_FLAGS_EXT (managed, externally validated) neighbour updates are not modelled yet (they send probes)');
+    if (tb[NDA.NDA_FLAGS_EXT]?.u32()) {
+      throw new KernelError('EOPNOTSUPP', 'nlsim: NDA_FLAGS_EXT (managed, externally validated) neighbour updates are not modelled yet');
     }
     if (!dev) throw new KernelError('EINVAL', 'Device not specified');
     if (tbl.family === 10 && !dev.inet6) throw new KernelError('EINVAL', 'IPv6 is disabled on this device');
@@ -582,7 +653,16 @@ export class NeighOps {
       c.flags = flags & NTF_EXT_LEARNED;
       if (!n) created = n = c;
     } else if (!(ctx.header.flags & NLM_F_REPLACE)) uflags &= ~(F_OVERRIDE | F_OVERRIDE_ISROUTER);
-    if (state & 0xff & (NUD.NUD_DELAY | NUD.NUD_PROBE)) {
+    if (flags & NTF_USE) {
+      // neigh_event_send() after the update: INCOMPLETE broadcasts, STALE (DELAY, then PROBE) and REACHABLE (used now) unicast.
+      const s1 = n.state & ~NUD.NUD_PERMANENT;
+      const answered = s1 & (NUD.NUD_DELAY | NUD.NUD_PROBE | NUD.NUD_NOARP | NUD.NUD_INCOMPLETE) ? false
+        : s1 & (NUD.NUD_STALE | NUD.NUD_REACHABLE) ? !probesUnanswered(dev, tbl.family, n.ha)
+        : !broadcastUnanswered(links, dev, tbl.family, n.dst);
+      if (answered) {
+        throw new KernelError('EOPNOTSUPP', 'nlsim: NTF_USE is modelled only where the probes it leads to cannot be answered (device down or without carrier, NOARP, a veth peer that does not own the address); here they could be, which is not modelled yet');
+      }
+    } else if (state & 0xff & (NUD.NUD_DELAY | NUD.NUD_PROBE)) {
       // The address the probes would go to (none: __neigh_update() refuses the request itself).
       const ll = lladdr ?? (n.state & NUD_VALID ? n.ha : null);
       if (ll && !probesUnanswered(dev, tbl.family, ll)) {
@@ -593,8 +673,10 @@ export class NeighOps {
     if (tb[NDA.NDA_PROTOCOL]?.u8()) n.protocol = tb[NDA.NDA_PROTOCOL]!.u8();
     if (flags & NTF_EXT_LEARNED) uflags |= F_EXT_LEARNED;
     if (flags & NTF_ROUTER) uflags |= F_ISROUTER;
+    if (flags & NTF_USE) uflags |= F_USE;
     const err = neighUpdate(env, n, lladdr, state, uflags, ctx.portid);
     if (err) throw err;
+    if (flags & NTF_USE) neighEventSend(env, n);
   }
 
   /** del mirrors neigh_delete(): __neigh_update() to NUD_FAILED (notified if it was valid, INCOMPLETE or PROBE), then the entry goes (RTM_DELNEIGH). */

@@ -87,7 +87,7 @@ const scenarios: [string, Step[]][] = [
     // The address goes: arp_ifdown() takes PERMANENT ones too.
     delAddr(2, '10.0.0.1/24'), dump(0),
   ]],
-  ['DELAY and PROBE: probes nobody answers, FAILED after three; DELAY on a fresh confirmation is REACHABLE again; lo', [
+  ['DELAY and PROBE: probes nobody answers, FAILED after three; DELAY on a fresh confirmation is REACHABLE again; lo; NTF_USE', [
     createLink('i0', 'veth'), genModeNone(2), genModeNone(3), addAddr(2, '10.0.0.1/24'), up(2), up(3), wait(100),
     neigh(RTM.RTM_NEWNEIGH, NEW, on(2, NUD.DELAY), '10.0.0.2', mac(2)), wait(50),
     neigh(RTM.RTM_NEWNEIGH, NEW, on(2, NUD.PROBE), '2001:db8::2', mac(2)), wait(50),
@@ -99,8 +99,15 @@ const scenarios: [string, Step[]][] = [
     neigh(RTM.RTM_NEWNEIGH, NEW, on(1, NUD.REACHABLE), '127.0.0.5', mac(6)),
     neigh(RTM.RTM_NEWNEIGH, NEW, on(1, NUD.PROBE), '10.9.9.9', mac(7)), wait(50),
     get(1, '127.0.0.5'), get(1, '0.0.0.0'),
+    // NTF_USE ignores the state and address given: NONE, FAILED and PERMANENT (dropped) become
+    // INCOMPLETE and broadcast probes nobody answers, STALE becomes DELAY, all silently.
+    neigh(RTM.RTM_NEWNEIGH, REPLACE, on(2, NUD.REACHABLE, 0x01), '10.0.0.5', mac(5)),
+    neigh(RTM.RTM_NEWNEIGH, NEW, on(2, NUD.STALE), '10.0.0.6', mac(6)), neigh(RTM.RTM_NEWNEIGH, CHANGE, on(2, NUD.PERMANENT, 0x01), '10.0.0.6'),
+    neigh(RTM.RTM_NEWNEIGH, NEW, on(2, NUD.PERMANENT), '10.0.0.7', mac(7)), neigh(RTM.RTM_NEWNEIGH, CHANGE, on(2, 0, 0x01), '10.0.0.7'),
+    neigh(RTM.RTM_NEWNEIGH, CHANGE, on(2, NUD.STALE, 0x11), '10.0.0.3', mac(9)),
+    neigh(RTM.RTM_NEWNEIGH, REPLACE, on(2, 0, 0x01), '2001:db8::5'), wait(50), dump(0),
     wait(3300), dump(0),
-    del(2, '10.0.0.2'), del(1, '0.0.0.0'),
+    del(2, '10.0.0.2'), del(1, '0.0.0.0'), del(2, '10.0.0.6'),
   ]],
 ];
 
