@@ -9,7 +9,7 @@
 import type { NetDevice } from './device.js';
 import { RT_TABLE } from './uapi.js';
 
-/** Rt6 is one IPv6 route: a fib6_info with its single fib6_nh. */
+/** Rt6 is one IPv6 route: a fib6_info with its single fib6_nh (multipath routes are sibling fib6_infos). */
 export interface Rt6 {
   readonly dst: Uint8Array;
   readonly plen: number;
@@ -32,6 +32,16 @@ export interface Rt6 {
   order: number;
   /** RTF_EXPIRES: when the route expires, kernel ms (fib6_set_expires()); unset: never. */
   expires?: number;
+  /** fib_nh_weight (rtnh_hops + 1 of a multipath request; 1 otherwise). */
+  weight?: number;
+  /** The fib6_nh is RTNH_F_DEAD: its device went down while a sibling's stayed up. */
+  dead?: boolean;
+  /**
+   * The ECMP group this route belongs to (fib6_siblings), itself included, in the ring order
+   * the kernel keeps (the first sibling in the leaf first, appended ones at the end); null
+   * for a route without siblings.
+   */
+  siblings?: Rt6[] | null;
 }
 
 /** comparePrefix orders two prefixes as fib6_walk() reaches them. */

@@ -13,7 +13,7 @@
  */
 import { KernelError } from '../../sim/errors.js';
 import type { KernelSocket } from '../../sim/kernel-socket.js';
-import { NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE } from '../../sim/uapi/netlink.js';
+import { NLM_F_APPEND, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE } from '../../sim/uapi/netlink.js';
 import type { AttrWriter } from '../../sim/wire/attr-writer.js';
 import { HOST_LE } from '../../sim/wire/header.js';
 import type { KernelTimer } from '../../sim/clock.js';
@@ -25,7 +25,8 @@ import { putMetrics, rtmsgHeader } from './fib4-fill.js';
 import { inet6IfinfoNotify } from './link-family-dumps.js';
 import type { NetworkStateOptions } from './state.js';
 import { ageAddresses } from './addr-lifetime.js';
-import { AF_INET6, IF_READY, IFA_F, IFF, RT_SCOPE, RT_TABLE, RTA, RTM, RTN, RTNLGRP, RTPROT } from './uapi.js';
+import { AF_INET6, IF_READY, IFA_F, IFF, RT_SCOPE, RT_TABLE, RTA, RTM, RTN, RTNH_F, RTNLGRP, RTPROT } from './uapi.js';
+import { nlaFind, putMultipath, walkRtnh } from './rtnh.js';
 
 /** RTF holds the fib6 route flags nlsim uses (linux/ipv6_route.h). */
 export const RTF = { RTF_UP: 0x1, RTF_GATEWAY: 0x2, RTF_REJECT: 0x200, RTF_NONEXTHOP: 0x200000, RTF_ADDRCONF: 0x40000, RTF_LOCAL: 0x80000000 } as const;
@@ -34,6 +35,8 @@ export const IP6_RT_PRIO_USER = 1024;
 export const IP6_RT_PRIO_ADDRCONF = 256;
 /** RT6_NLMSG_SIZE stands for nlmsg_new(rt6_nlmsg_size()). */
 export const RT6_NLMSG_SIZE = 16 + 324;
+/** RT6_NH_SIZE is what rt6_nlmsg_size() adds per sibling (nest, rtnexthop, gateway). */
+const RT6_NH_SIZE = 32;
 
 /** addrType classifies an address as ipv6_addr_type() does, reduced to what nlsim needs. */
 export function addrScope(a: Uint8Array): number {
@@ -111,17 +114,23 @@ function backoffUpdate(rt: number, mrt: number, random: (n: number) => number): 
  * kernel time, for the remaining lifetime of an expiring route.
  */
 export function fillRt6(w: AttrWriter, rt: Rt6, nowMs = 0): void {
-  let flags = rt.nhFlags;
-  // RTNH_F_LINKDOWN from the fib6_nh flags: rt6_sync_down_dev() leaves local routes alone.
-  if (rt.dev.nhLinkdown && !(rt.flags & (RTF.RTF_REJECT | RTF.RTF_LOCAL))) flags |= 16;
+  const group = rt.siblings;
+  const flags = group ? 0 : rt6NhFlags(rt);
   rtmsgHeader(w, { family: AF_INET6, dstLen: rt.plen, srcLen: 0, tos: 0, table: rt.table, protocol: rt.protocol, scope: 0, type: rt.type, flags });
   w.u32(RTA.RTA_TABLE, rt.table);
   if (rt.plen) w.bytes(RTA.RTA_DST, rt.dst);
   if (rt.prefsrc) w.bytes(RTA.RTA_PREFSRC, rt.prefsrc);
   putMetrics(w, rt.metrics);
   w.u32(RTA.RTA_PRIORITY, rt.metric);
-  if (rt.gw) w.bytes(RTA.RTA_GATEWAY, rt.gw);
-  w.u32(RTA.RTA_OIF, rt.dev.ifindex);
+  if (group) {
+    // The route itself, then its siblings in ring order.
+    const i = group.indexOf(rt);
+    const ring = [...group.slice(i), ...group.slice(0, i)];
+    putMultipath(w, ring.map((r) => ({ flags: rt6NhFlags(r), weight: r.weight ?? 1, ifindex: r.dev.ifindex, gw: r.gw, flow: 0 })));
+  } else {
+    if (rt.gw) w.bytes(RTA.RTA_GATEWAY, rt.gw);
+    w.u32(RTA.RTA_OIF, rt.dev.ifindex);
+  }
   // struct rta_cacheinfo: rta_expires (clock_t, may be negative once expired) for RTF_EXPIRES.
   const ci = new Uint8Array(32);
   // Counted in jiffies (HZ 250: 4 ms) as rt->expires - jiffies, then jiffies_to_clock_t().
@@ -130,7 +139,33 @@ export function fillRt6(w: AttrWriter, rt: Rt6, nowMs = 0): void {
   w.u8(RTA.RTA_PREF, rt.pref);
 }
 
-/** Rt6Config mirrors struct fib6_config for single-nexthop routes. */
+/**
+ * rt6NhFlags mirrors fib_nexthop_info() for a fib6_nh: DEAD (with LINKDOWN) after its device
+ * went down under a multipath route, LINKDOWN while the device has no carrier
+ * (rt6_sync_down_dev() leaves local and reject routes alone), the configured ONLINK.
+ */
+function rt6NhFlags(rt: Rt6): number {
+  let flags = rt.nhFlags;
+  if (rt.dead) flags |= RTNH_F.RTNH_F_DEAD | RTNH_F.RTNH_F_LINKDOWN;
+  else if (rt.dev.nhLinkdown && !(rt.flags & (RTF.RTF_REJECT | RTF.RTF_LOCAL))) flags |= RTNH_F.RTNH_F_LINKDOWN;
+  return flags;
+}
+
+/** qualifiesEcmp mirrors rt6_qualify_for_ecmp(): a gateway route not made by addrconf. */
+function qualifiesEcmp(rt: Rt6): boolean {
+  return rt.gw !== null && !(rt.flags & RTF.RTF_ADDRCONF);
+}
+
+/** unlinkSibling takes `rt` out of its ECMP group (fib6_del_route()); a lone last member has no group any more. */
+function unlinkSibling(rt: Rt6): void {
+  const group = rt.siblings;
+  if (!group) return;
+  group.splice(group.indexOf(rt), 1);
+  rt.siblings = null;
+  if (group.length === 1) group[0]!.siblings = null;
+}
+
+/** Rt6Config mirrors struct fib6_config (without nexthop objects and encapsulation). */
 export interface Rt6Config {
   dst: Uint8Array;
   dstLen: number;
@@ -148,6 +183,26 @@ export interface Rt6Config {
   nlflags: number;
   /** fc_expires with RTF_EXPIRES: the route's lifetime, ms. */
   expires?: number;
+  /** fc_mp: RTA_MULTIPATH's payload, or null. */
+  mp?: Uint8Array | null;
+}
+
+/**
+ * validMultipath mirrors rtm_to_fib6_multipath_config(): at least one valid rtnexthop, whole
+ * IPv6 gateways, and (for a new route) a gateway for every hop (or beside RTA_MULTIPATH).
+ */
+function validMultipath(cfg: Rt6Config, newroute: boolean): void {
+  const { entries } = walkRtnh(cfg.mp!);
+  if (!entries.length) throw new KernelError('EINVAL', 'Invalid nexthop configuration - no valid nexthops');
+  for (const rtnh of entries) {
+    let hasGateway = (cfg.flags & RTF.RTF_GATEWAY) !== 0;
+    const gw = rtnh.attrs.length ? nlaFind(rtnh.attrs, RTA.RTA_GATEWAY) : undefined;
+    if (gw) {
+      if (gw.length < 16) throw new KernelError('EINVAL', 'Invalid IPv6 address in RTA_GATEWAY');
+      hasGateway = true;
+    }
+    if (newroute && !hasGateway) throw new KernelError('EINVAL', 'Device only routes can not be added for IPv6 using the multipath API.');
+  }
 }
 
 /** Inet6 is one namespace's IPv6 state. */
@@ -191,13 +246,21 @@ export class Inet6 {
 
   /** rtNotify mirrors inet6_rt_notify(). */
   rtNotify(n: Notifier, event: number, rt: Rt6, nlflags: number): void {
-    notify(n, event, nlflags, RTNLGRP.RTNLGRP_IPV6_ROUTE, (w) => fillRt6(w, rt, this.#options.now()), RT6_NLMSG_SIZE);
+    const more = rt.siblings ? rt.siblings.length - 1 : 0;
+    notify(n, event, nlflags, RTNLGRP.RTNLGRP_IPV6_ROUTE, (w) => fillRt6(w, rt, this.#options.now()), RT6_NLMSG_SIZE + more * RT6_NH_SIZE);
   }
 
   // ---- routes ----
 
   /** addRoute mirrors ip6_route_add() → ip6_route_info_create() + fib6_add(). */
   addRoute(n: Notifier, cfg: Rt6Config): Rt6 {
+    const rt = this.#createRt(cfg);
+    this.#insertRt(n, rt, cfg.nlflags, true);
+    return rt;
+  }
+
+  /** #createRt mirrors ip6_route_info_create(): the checks and the route, not yet in a table. */
+  #createRt(cfg: Rt6Config): Rt6 {
     if (cfg.type > RTN.RTN_XRESOLVE) throw new KernelError('EINVAL', 'Invalid route type');
     if (cfg.dstLen > 128) throw new KernelError('EINVAL', 'Invalid prefix length');
     const reject = (cfg.flags & RTF.RTF_REJECT) !== 0;
@@ -252,18 +315,35 @@ export class Inet6 {
       order: 0,
     };
     if (cfg.expires !== undefined) rt.expires = this.#options.now() + cfg.expires;
+    return rt;
+  }
+
+  /**
+   * #insertRt mirrors fib6_add_rt2node() with `reqFlags` as the request's flags: same-metric
+   * routes make NLM_F_EXCL fail, a replace takes the first one of the same ECMP-ability (or
+   * the first), a duplicate nexthop is EEXIST, and a gateway route next to gateway routes of
+   * its metric becomes their sibling (ECMP), inserted after them.
+   */
+  #insertRt(n: Notifier, rt: Rt6, reqFlags: number, notifyIt: boolean): void {
     const tb = this.fib.create(rt.table);
-    let nlflags = NLM_F_EXCL;
-    for (const iter of tb.prefix(dst, cfg.dstLen)) {
+    const replace = (reqFlags & NLM_F_REPLACE) !== 0;
+    const canEcmp = qualifiesEcmp(rt);
+    let nlflags = NLM_F_EXCL | (reqFlags & NLM_F_APPEND);
+    let found: Rt6 | undefined;
+    let fallback: Rt6 | undefined;
+    let nsiblings = 0;
+    const leaf = tb.prefix(rt.dst, rt.plen);
+    for (const iter of leaf) {
       if (iter.metric !== rt.metric) continue;
-      if (cfg.nlflags & NLM_F_EXCL) throw new KernelError('EEXIST');
+      if (reqFlags & NLM_F_EXCL) throw new KernelError('EEXIST');
       nlflags &= ~NLM_F_EXCL;
-      if (cfg.nlflags & NLM_F_REPLACE) {
-        tb.remove(iter);
-        tb.insert(rt);
-        rt.order = iter.order;
-        this.rtNotify(n, RTM.RTM_NEWROUTE, rt, NLM_F_REPLACE);
-        return rt;
+      if (replace) {
+        if (canEcmp === qualifiesEcmp(iter)) {
+          found = iter;
+          break;
+        }
+        fallback ??= iter;
+        continue;
       }
       if (iter.dev === rt.dev && (iter.gw ? rt.gw && eq(iter.gw, rt.gw) : !rt.gw)) {
         // fib6_add_rt2node(): an expiring duplicate takes the new route's lifetime, or none.
@@ -273,13 +353,127 @@ export class Inet6 {
         }
         throw new KernelError('EEXIST');
       }
-      if (iter.gw && rt.gw) throw new KernelError('EOPNOTSUPP', 'nlsim: IPv6 multipath (ECMP siblings) is not modelled yet');
+      if (canEcmp && qualifiesEcmp(iter)) nsiblings++;
     }
-    if (cfg.nlflags & NLM_F_REPLACE && !(cfg.nlflags & NLM_F_CREATE)) throw new KernelError('ENOENT');
+    found ??= fallback;
+    if (!replace || !found) {
+      if (replace && !(reqFlags & NLM_F_CREATE)) throw new KernelError('ENOENT', 'Can not replace route - no match found');
+      if (nsiblings) {
+        // Join the group of the first ECMP route of this metric, at the end of its ring.
+        const first = leaf.find((s) => s.metric === rt.metric && qualifiesEcmp(s))!;
+        const group = first.siblings ?? (first.siblings = [first]);
+        const at = group.indexOf(first);
+        if (at === 0) group.push(rt);
+        else group.splice(at, 0, rt);
+        rt.siblings = group;
+      }
+      tb.insert(rt);
+      if (notifyIt) this.rtNotify(n, RTM.RTM_NEWROUTE, rt, nlflags | NLM_F_CREATE);
+      this.#startGc(rt);
+      return;
+    }
+    tb.remove(found);
     tb.insert(rt);
-    this.rtNotify(n, RTM.RTM_NEWROUTE, rt, nlflags | NLM_F_CREATE);
+    rt.order = found.order;
+    if (notifyIt) this.rtNotify(n, RTM.RTM_NEWROUTE, rt, NLM_F_REPLACE);
+    // Replacing an ECMP route purges its siblings (silently).
+    const group = found.siblings;
+    if (group) {
+      for (const s of [...group]) {
+        unlinkSibling(s);
+        if (s !== found) tb.remove(s);
+      }
+    }
     this.#startGc(rt);
-    return rt;
+  }
+
+  /**
+   * multipathAdd mirrors ip6_route_multipath_add(): every rtnexthop becomes a gateway route
+   * (ip6_route_info_create()), then they are inserted one by one (the first with the
+   * request's flags, the others as CREATE), joining as siblings, and one RTM_NEWROUTE
+   * reports the group; a failed insertion reports what was added, then deletes it again.
+   * `setRequestFlags` rewrites the request header's flags, as Linux does after the first
+   * insertion (the ACK shows them).
+   */
+  multipathAdd(n: Notifier, cfg: Rt6Config, setRequestFlags?: (flags: number) => void): void {
+    validMultipath(cfg, true);
+    const hops: { rt: Rt6; cfg: Rt6Config }[] = [];
+    for (const rtnh of walkRtnh(cfg.mp!).entries) {
+      const r: Rt6Config = { ...cfg, mp: null };
+      if (rtnh.ifindex) r.oif = rtnh.ifindex;
+      const gw = rtnh.attrs.length ? nlaFind(rtnh.attrs, RTA.RTA_GATEWAY) : undefined;
+      if (gw) {
+        r.gw = gw.slice(0, 16);
+        r.flags |= RTF.RTF_GATEWAY;
+      }
+      if (rtnh.attrs.length && (nlaFind(rtnh.attrs, RTA.RTA_ENCAP) || nlaFind(rtnh.attrs, RTA.RTA_ENCAP_TYPE))) throw new KernelError('EOPNOTSUPP', 'nlsim: encapsulation is not modelled yet');
+      r.nhFlags |= rtnh.flags & RTNH_F.RTNH_F_ONLINK;
+      const rt = this.#createRt(r);
+      if (!qualifiesEcmp(rt)) throw new KernelError('EINVAL', 'Device only routes can not be added for IPv6 using the multipath API.');
+      rt.weight = rtnh.hops + 1;
+      // ip6_route_info_append(): the same nexthop twice.
+      if (hops.some((h) => h.rt.dev === rt.dev && eq(h.rt.gw!, rt.gw!))) throw new KernelError('EEXIST');
+      hops.push({ rt, cfg: r });
+    }
+    const replace = (cfg.nlflags & NLM_F_REPLACE) !== 0;
+    const nlflags = (replace ? NLM_F_REPLACE : NLM_F_CREATE) | (cfg.nlflags & NLM_F_APPEND);
+    let flags = cfg.nlflags;
+    let first: Rt6 | undefined;
+    let last: Rt6 | undefined;
+    for (const [i, h] of hops.entries()) {
+      try {
+        this.#insertRt(n, h.rt, flags, false);
+      } catch (e) {
+        if (!(e instanceof KernelError)) throw e;
+        const err = replace && i > 0 ? new KernelError(e.code, 'ipv6: multipath route replace failed (check consistency of installed routes)') : e;
+        if (first) this.#mpathNotify(n, first, last!, nlflags);
+        for (const added of hops.slice(0, i)) {
+          try {
+            this.delRoute(n, added.cfg);
+          } catch (e2) {
+            if (!(e2 instanceof KernelError)) throw e2;
+          }
+        }
+        throw err;
+      }
+      last = h.rt;
+      first ??= h.rt;
+      // Linux changes the request's own header here, so its ACK echoes the new flags.
+      flags = (flags & ~(NLM_F_EXCL | NLM_F_REPLACE)) | NLM_F_CREATE;
+      setRequestFlags?.(flags);
+    }
+    if (first) this.#mpathNotify(n, first, last!, nlflags);
+  }
+
+  /** #mpathNotify mirrors ip6_rt_mpath_notify(): an append reports the group from its first sibling. */
+  #mpathNotify(n: Notifier, first: Rt6, last: Rt6, nlflags: number): void {
+    let rt = first;
+    if (nlflags & NLM_F_APPEND && last.siblings) {
+      const g = last.siblings;
+      rt = g[(g.indexOf(last) + 1) % g.length]!;
+    }
+    this.rtNotify(n, RTM.RTM_NEWROUTE, rt, nlflags);
+  }
+
+  /** multipathDel mirrors ip6_route_multipath_del(): one ip6_route_del() per rtnexthop (its gateway), the last error returned. */
+  multipathDel(n: Notifier, cfg: Rt6Config): void {
+    validMultipath(cfg, false);
+    let last: KernelError | undefined;
+    for (const rtnh of walkRtnh(cfg.mp!).entries) {
+      const r: Rt6Config = { ...cfg, mp: null };
+      const gw = rtnh.attrs.length ? nlaFind(rtnh.attrs, RTA.RTA_GATEWAY) : undefined;
+      if (gw) {
+        r.gw = gw.slice(0, 16);
+        r.flags |= RTF.RTF_GATEWAY;
+      }
+      try {
+        this.delRoute(n, r);
+      } catch (e) {
+        if (!(e instanceof KernelError)) throw e;
+        last = e;
+      }
+    }
+    if (last) throw last;
   }
 
   /** The FIB's garbage collector (net->ipv6.ip6_fib_timer), pending or not. */
@@ -320,7 +514,7 @@ export class Inet6 {
     for (const id of [RT_TABLE.RT_TABLE_LOCAL, RT_TABLE.RT_TABLE_MAIN]) {
       const tb = this.fib.get(id);
       if (!tb) continue;
-      const rt = tb.lookup(addr, (r) => (r.flags & RTF.RTF_REJECT) !== 0 || !oif || r.dev.ifindex === oif);
+      const rt = tb.lookup(addr, (r) => (r.flags & RTF.RTF_REJECT) !== 0 || (!r.dead && (!oif || r.dev.ifindex === oif)));
       if (!rt) continue;
       if (rt.type === RTN.RTN_THROW) continue;
       if (rt.flags & RTF.RTF_REJECT) return rt.type === RTN.RTN_BLACKHOLE ? 'EINVAL' : rt.type === RTN.RTN_PROHIBIT ? 'EACCES' : 'EHOSTUNREACH';
@@ -395,9 +589,21 @@ export class Inet6 {
         (!cfg.protocol || r.protocol === cfg.protocol),
     );
     if (!rt) throw new KernelError('ESRCH');
+    // __ip6_del_rt_siblings(): without a gateway the whole group goes, reported once as it was.
+    if (!cfg.gw && rt.siblings) {
+      const group = [...rt.siblings];
+      this.rtNotify(n, RTM.RTM_DELROUTE, rt, 0);
+      for (const s of group) {
+        unlinkSibling(s);
+        tb.remove(s);
+      }
+      return;
+    }
     tb.remove(rt);
+    unlinkSibling(rt);
     this.rtNotify(n, RTM.RTM_DELROUTE, rt, 0);
   }
+
 
   /** #kernelRoute adds an addrconf route (no request: seq 0); a duplicate is silently kept. */
   #kernelRoute(dev: NetDevice, dst: Uint8Array, plen: number, table: number, type: number, metric: number, expires?: number): void {
@@ -430,7 +636,37 @@ export class Inet6 {
 
   /** #dropRoutes deletes matching routes with RTM_DELROUTE, tables in dump order. */
   #dropRoutes(pred: (rt: Rt6) => boolean): void {
-    for (const tb of this.fib.tables()) for (const rt of tb.removeWhere(pred)) this.rtNotify({ ks: this.ks! }, RTM.RTM_DELROUTE, rt, 0);
+    for (const tb of this.fib.tables()) {
+      for (const rt of tb.removeWhere(pred)) {
+        // fib6_del_route() takes a sibling out of its group before reporting it alone.
+        unlinkSibling(rt);
+        this.rtNotify({ ks: this.ks! }, RTM.RTM_DELROUTE, rt, 0);
+      }
+    }
+  }
+
+  /**
+   * #ifdown mirrors rt6_sync_down_dev() → fib6_ifdown() for NETDEV_DOWN and
+   * NETDEV_UNREGISTER: routes through `dev` go (notified one by one); of a multipath group
+   * only the siblings through it are marked DEAD unless all would be dead, which flushes the
+   * group; at unregistration the siblings through it go, the others stay.
+   */
+  #ifdown(dev: NetDevice): void {
+    const doomed = new Set<Rt6>();
+    for (const tb of this.fib.tables()) {
+      for (const r of tb.routes()) {
+        if (r.flags & RTF.RTF_REJECT) continue;
+        const group = r.siblings;
+        if (!group || dev.unregistered) {
+          if (r.dev === dev) doomed.add(r);
+          continue;
+        }
+        if (!group.some((x) => x.dev === dev)) continue;
+        if (group.every((x) => x.dead || x.dev === dev)) for (const x of group) doomed.add(x);
+        else for (const x of group) if (x.dev === dev) x.dead = true;
+      }
+    }
+    this.#dropRoutes((r) => doomed.has(r));
   }
 
   // ---- addresses ----
@@ -708,6 +944,8 @@ export class Inet6 {
     idev.tstamp = this.nowCs;
     inet6IfinfoNotify(ks, dev);
     this.#runDad();
+    // rt6_sync_up(dev, RTNH_F_DEAD): its dead siblings come back (silently).
+    for (const tb of this.fib.tables()) for (const r of tb.routes()) if (r.dead && r.dev === dev) r.dead = false;
   }
 
   /** #config mirrors init_loopback() for lo and addrconf_dev_config() for other devices. */
@@ -752,7 +990,7 @@ export class Inet6 {
   devDown(ks: KernelSocket, dev: NetDevice): void {
     this.ks = ks;
     // rt6_disable_ip(): the routes, then the ND entries (neigh_ifdown(&nd_tbl)).
-    this.#dropRoutes((r) => r.dev === dev && !(r.flags & RTF.RTF_REJECT));
+    this.#ifdown(dev);
     this.ndIfdown?.(dev);
     this.#rsTimer.get(dev)?.timer.cancel();
     this.#rsTimer.delete(dev);

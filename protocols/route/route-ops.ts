@@ -9,6 +9,7 @@ import { KernelError } from '../../sim/errors.js';
 import type { RequestContext } from '../../sim/request-loop.js';
 import { NLM_F_DUMP_FILTERED } from '../../sim/uapi/netlink.js';
 import { type AttrView, NL_VALIDATE, nlmsgParse, parseAttrs, type Policy } from '../../sim/wire/policy.js';
+import { HOST_LE, viewOf } from '../../sim/wire/header.js';
 import type { NetDevice } from './device.js';
 import { dumpAll, type FamilyDump } from './dump-all.js';
 import type { FibAlias, FibNh } from './fib4.js';
@@ -362,7 +363,10 @@ export class RouteOps {
       ctx,
       RTM_IPV6_POLICY,
       () => fib.tables().map((t) => ({ id: t.id, routes: () => t.routes() })),
-      (rt, f) => !f.set || ((!f.type || rt.type === f.type) && (!f.protocol || rt.protocol === f.protocol) && (!f.dev || rt.dev === f.dev)),
+      // fib6_dump_node(): a multipath route is dumped once, from its first sibling, with them all.
+      (rt, f) =>
+        (!rt.siblings || rt.siblings[0] === rt) &&
+        (!f.set || ((!f.type || rt.type === f.type) && (!f.protocol || rt.protocol === f.protocol) && (!f.dev || (rt.siblings ?? [rt]).some((x) => x.dev === f.dev)))),
       (chunk, rt, flags) => chunk.put(RTM.RTM_NEWROUTE, (w) => fillRt6(w, rt, inet6.nowMs), flags),
       'ipv6: FIB table does not exist',
       AF_INET6,
@@ -373,8 +377,8 @@ export class RouteOps {
   #config6(ctx: RequestContext): Rt6Config {
     const tb = parse(ctx, RTM_IPV6_POLICY);
     const rtm = decodeRtMsg(ctx.payload);
-    for (const t of [RTA.RTA_MULTIPATH, RTA.RTA_ENCAP, RTA.RTA_ENCAP_TYPE, RTA.RTA_NH_ID, RTA.RTA_SRC, RTA.RTA_EXPIRES]) {
-      if (tb[t]) throw new KernelError('EOPNOTSUPP', { message: 'nlsim: multipath, encapsulation, source routes, expiry and nexthop objects are not modelled yet', offset: tb[t]!.offset });
+    for (const t of [RTA.RTA_ENCAP, RTA.RTA_ENCAP_TYPE, RTA.RTA_NH_ID, RTA.RTA_SRC, RTA.RTA_EXPIRES]) {
+      if (tb[t]) throw new KernelError('EOPNOTSUPP', { message: 'nlsim: encapsulation, source routes, expiry and nexthop objects are not modelled yet', offset: tb[t]!.offset });
     }
     let flags = RTF.RTF_UP as number;
     if (rtm.type === RTN.RTN_UNREACHABLE || rtm.type === RTN.RTN_BLACKHOLE || rtm.type === RTN.RTN_PROHIBIT || rtm.type === RTN.RTN_THROW) flags |= RTF.RTF_REJECT;
@@ -402,6 +406,7 @@ export class RouteOps {
       pref: tb[RTA.RTA_PREF]?.u8() ?? 0,
       metrics: metricsOf(ctx.message, tb),
       nlflags: ctx.header.flags,
+      mp: tb[RTA.RTA_MULTIPATH] ? tb[RTA.RTA_MULTIPATH]!.payload : null,
     };
   }
 
@@ -409,13 +414,17 @@ export class RouteOps {
   newRoute6(ctx: RequestContext): void {
     const cfg = this.#config6(ctx);
     if (cfg.type > RTN.RTN_XRESOLVE) throw new KernelError('EINVAL', 'Invalid route type');
-    this.#links(ctx).inet6.addRoute({ ks: ctx.kernelSocket, req: { portid: ctx.portid, header: ctx.header } }, cfg);
+    const n = { ks: ctx.kernelSocket, req: { portid: ctx.portid, header: ctx.header } };
+    if (cfg.mp) this.#links(ctx).inet6.multipathAdd(n, cfg, (flags) => viewOf(ctx.message).setUint16(6, flags, HOST_LE));
+    else this.#links(ctx).inet6.addRoute(n, cfg);
   }
 
   /** delRoute6 mirrors inet6_rtm_delroute() → ip6_route_del(). */
   delRoute6(ctx: RequestContext): void {
     const cfg = this.#config6(ctx);
-    this.#links(ctx).inet6.delRoute({ ks: ctx.kernelSocket, req: { portid: ctx.portid, header: ctx.header } }, cfg);
+    const n = { ks: ctx.kernelSocket, req: { portid: ctx.portid, header: ctx.header } };
+    if (cfg.mp) this.#links(ctx).inet6.multipathDel(n, cfg);
+    else this.#links(ctx).inet6.delRoute(n, cfg);
   }
 }
 
