@@ -34,8 +34,13 @@ const SETUP = [
   'ip neigh add 10.0.0.2 lladdr 02:aa:bb:cc:dd:ee dev v1 nud permanent',
 ].join(' && ');
 
+// Link-local addresses come up tentative on both kernels (nlsim runs DAD on its clock after
+// loading the state); their local routes come with DAD's success, up to 2 s later. Both sides
+// wait for it before they are read.
+const SETTLED = 'for i in $(seq 100); do [ -z "$(ip -br -6 addr show tentative)" ] && break; sleep 0.1; done';
+
 // -br leaves out DAD's tentative flag; routes are sorted (see round-trip.test.ts).
-const SHOW = 'ip -br link; ip -br addr; ip route show table all | sort; ip -6 route show table all | sort; ip neigh show nud permanent';
+const SHOW = `${SETTLED}; ip -br link; ip -br addr; ip route show table all | sort; ip -6 route show table all | sort; ip neigh show nud permanent`;
 
 let dir: string;
 beforeAll(() => {
@@ -47,7 +52,6 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe.skipIf(kernelUnavailable !== '')('nlsim snapshot → nlsim run --state, against Linux', () => {
   it('ip shows the snapshot namespace and the virtual kernel alike', async () => {
     const file = path.join(dir, 'state.json');
-    // DAD of the link-local addresses takes about a second on Linux; -br does not show it.
     const real = await start(['unshare', '-n', 'sh', '-c', `${SETUP} && ${nlsimArgv('snapshot', '--out', file).join(' ')} && ${SHOW}`]).done;
     expect(real.status, real.stderr).toBe(0);
     expect(real.stderr).toBe('');
