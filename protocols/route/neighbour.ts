@@ -1,14 +1,23 @@
 /**
- * Neighbour tables (net/core/neighbour.c with the ARP and ND tables): static entries added,
- * replaced, read and deleted over rtnetlink (neigh_add(), neigh_delete(), neigh_get(),
- * neigh_dump_info()), with their RTNLGRP_NEIGH notifications, and flushed when their device
- * goes down or away (neigh_ifdown()).
+ * Neighbour tables (net/core/neighbour.c with the ARP and ND tables): entries added,
+ * changed, replaced, read and deleted over rtnetlink (neigh_add() → __neigh_update(),
+ * neigh_delete(), neigh_get(), neigh_dump_info()) in every state user space may give, with
+ * their RTNLGRP_NEIGH notifications; the entry timer (neigh_timer_handler()) on the kernel
+ * clock; the flush when their device goes down, loses carrier or its last IPv4 address, or
+ * goes away (neigh_ifdown(), neigh_carrier_down()).
  *
- * @note Only administratively set entries in states that no timer moves (PERMANENT, NOARP)
- * are modelled, plus the NOARP multicast entries addrconf and MLD leave (neighMcastOutput());
- * nlsim sends no packets, so no unicast entry is ever learned. Linux dumps its tables in
- * hash order, which a random per-boot key decides; nlsim dumps in insertion order. Flushes
- * walk a device's own list, newest first, on both.
+ * @note nlsim sends no packets and receives none, so no entry is ever learned or confirmed:
+ * REACHABLE decays to STALE after the device's reachable_time; DELAY, PROBE and NTF_USE
+ * (INCOMPLETE) entries probe, and are accepted only where Linux's probes would go unanswered
+ * (no carrier, NOARP, lo, a veth peer that drops them), where they end FAILED after three
+ * (six for INCOMPLETE) retransmissions as measured on 6.18; elsewhere EOPNOTSUPP. STALE and
+ * FAILED entries stay until deleted: the garbage collector (neigh_periodic_work(),
+ * neigh_forced_gc()) runs only past gc_thresh1 (128) entries, counted over all namespaces of
+ * the host on Linux, and is not modelled; nor are reachable_time's 300 s re-draws,
+ * NDA_FLAGS_EXT (managed, externally validated) and locktime. NOARP multicast entries appear
+ * where addrconf and MLD "send" (neighMcastOutput()). Linux dumps its tables in hash order,
+ * which a random per-boot key decides; nlsim dumps in insertion order. Flushes walk a
+ * device's own list, newest first, on both.
  */
 import type { KernelTimer } from '../../sim/clock.js';
 import type { DumpControl } from '../../sim/dump.js';

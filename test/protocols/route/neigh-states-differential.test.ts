@@ -47,6 +47,7 @@ const scenarios: [string, Step[]][] = [
     neigh(RTM.RTM_NEWNEIGH, NEW, on(2, 0), '10.0.0.30', mac(30)), neigh(RTM.RTM_NEWNEIGH, NEW, on(2, 0), '10.0.0.31'),
     // ndm_state is a u8 to __neigh_update(): 0x100 is NONE; combined bits are kept.
     neigh(RTM.RTM_NEWNEIGH, NEW, on(2, 0x104), '10.0.0.32', mac(32)), neigh(RTM.RTM_NEWNEIGH, NEW, on(2, NUD.STALE | NUD.REACHABLE), '10.0.0.33', mac(33)),
+    neigh(RTM.RTM_NEWNEIGH, NEW, on(2, 0xffff), '10.0.0.38', mac(38)),
     // NTF_ROUTER is kept; NTF_SELF, NTF_MASTER and NTF_STICKY mean nothing here.
     neigh(RTM.RTM_NEWNEIGH, NEW, on(2, NUD.STALE, 0x80), '10.0.0.34', mac(34)), neigh(RTM.RTM_NEWNEIGH, NEW, on(2, NUD.STALE, 0x46), '10.0.0.35', mac(35)),
     neigh(RTM.RTM_NEWNEIGH, CHANGE, on(2, NUD.STALE), '10.0.0.34'),
