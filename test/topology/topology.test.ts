@@ -145,7 +145,7 @@ describe('loadTopology', () => {
       { dst: '198.51.100.0/24', type: 'unreachable', table: 'default' },
       { dst: 'default', family: 'inet6', dev: 'br0', table: 1234 },
     ],
-    neighbours: [{ dev: 'eth0.10', dst: '192.0.2.7', lladdr: '02:00:00:00:00:07' }, { dev: 'br0', dst: '2001:db8::7', state: 'noarp' }],
+    neighbours: [{ dev: 'eth0.10', dst: '192.0.2.7', lladdr: '02:00:00:00:00:07' }, { dev: 'br0', dst: '2001:db8::7', lladdr: '02:00:00:00:00:08', state: 'noarp' }],
   };
 
   it('creates a topology in a namespace of its own; its snapshot applied to another kernel gives the same state', () => {
