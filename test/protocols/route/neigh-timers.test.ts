@@ -111,6 +111,25 @@ describe('neighbour timers on the manual clock', () => {
     expect(out.notifications[13]!).toEqual([]);
   });
 
+  it('NTF_USE: an IPv6 INCOMPLETE entry solicits the solicited-node group, leaving its NOARP entry, once a link-local address can send', async () => {
+    const kernel = createKernel({ clock: 'manual' });
+    const dump6 = neigh(RTM.RTM_GETNEIGH, NLM_F_REQUEST | NLM_F_DUMP, { family: 10 }, null);
+    const use = (a: string) => neigh(RTM.RTM_NEWNEIGH, 0x505, { index: 2, flags: 0x01 }, a);
+    const out = await runScenario(kernel, [
+      createLink('i0', 'veth'), use('2001:db8::4'), dump6, wait(3000), up(2), up(3), wait(2500), dump6, use('2001:db8::5'), dump6,
+    ], { real: false, groups });
+    // Entries of i0p (index 2) for a solicited-node group.
+    const solicited = (lines: string[]) => lines.join('\n').split('nlmsg').filter((m) => m.includes('index=2 ') && m.includes('DST ff02::1:ff<solicited>')).length;
+    // Down: no link-local address, nothing sent.
+    expect(out.replies[2]!.join('\n')).toMatch(/state=0x1 [^]*DST 2001:db8:0:0:0:0:0:4/);
+    expect(solicited(out.replies[2]!)).toBe(0);
+    // Up: the link-local's own group, then the target's (ff02::1:ff00:5).
+    expect(states(out.notifications[3]!)).toEqual(['0x20']);
+    expect(solicited(out.replies[7]!)).toBe(1);
+    expect(solicited(out.replies[9]!)).toBe(2);
+    expect(out.notifications[8]!).toEqual([]);
+  });
+
   const refused: [string, Step[], Step][] = [
     ['to the veth peer address', [createLink('i0', 'veth', attr(1, mac(1))), up(2), up(3)], neigh(RTM.RTM_NEWNEIGH, NEW, { index: 2, state: NUD.PROBE }, '10.0.0.2', mac(1))],
     ['through a bridge port', [createLink('i0', 'veth'), { type: RTM.RTM_NEWLINK, flags: NEW, payload: ifinfo({}, attrString(3, 'br0'), attr(18, attrString(1, 'bridge'))) },
