@@ -26,6 +26,8 @@ export interface CompareOptions {
   strict?: boolean;
   /** Renders one message as lines. Defaults to link-differential.ts's render(). */
   render?: (m: NlMessage) => string[];
+  /** How long Linux is given after each request (runScenario's pauseMs). Defaults to 30 ms. */
+  pauseMs?: (step: Step) => number;
   /** Masks a whole outcome (e.g. bridgeOutcome), applied to Linux's and the simulator's alike. */
   mask?: (o: Outcome, steps: Step[]) => Outcome;
   /** Per-step view of the replies (e.g. sorted, for dumps in hash order), applied to both. */
@@ -72,7 +74,7 @@ export async function compareScenario(
   steps: Step[],
   options: CompareOptions = {},
 ): Promise<{ real: Outcome; sim: Outcome }> {
-  const run = { groups: options.groups, strict: options.strict, render: options.render };
+  const run = { groups: options.groups, strict: options.strict, render: options.render, pauseMs: options.pauseMs };
   const mask = options.mask ?? ((o: Outcome) => o);
   const ns = openNamespace();
   let real: Outcome;

@@ -140,7 +140,14 @@ function drain(s: NetlinkSocket): NlMessage[] {
 export async function runScenario(
   factory: SocketFactory,
   steps: Step[],
-  options: { groups?: number; real: boolean; strict?: boolean; render?: (m: NlMessage) => string[] },
+  options: {
+    groups?: number;
+    real: boolean;
+    strict?: boolean;
+    render?: (m: NlMessage) => string[];
+    /** How long Linux is given after each request before its replies are read. Defaults to 30 ms (linkwatch's urgent events). */
+    pauseMs?: (step: Step) => number;
+  },
 ): Promise<Outcome> {
   const draw = options.render ?? render; // unmasked MACs for scenarios that choose every address
   const s = factory.socket(SOCK_RAW, NETLINK_ROUTE);
@@ -165,7 +172,7 @@ export async function runScenario(
       // Linkwatch runs from a workqueue: urgent events within milliseconds, events of devices
       // that are down rate-limited to one run a second for the whole kernel, so a step that
       // creates devices waits that out.
-      if (options.real) await new Promise((r) => setTimeout(r, 30));
+      if (options.real) await new Promise((r) => setTimeout(r, options.pauseMs?.(step) ?? 30));
       const reply = drain(s);
       const created = step.type === 16 && step.flags & 0x400 && reply.some((m) => m.header.type === 2 && m.payload.subarray(0, 4).every((x) => x === 0));
       if (options.real && created) await new Promise((r) => setTimeout(r, 1100));

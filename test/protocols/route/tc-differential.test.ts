@@ -255,7 +255,10 @@ const scenarios: ScenarioCase[] = [
 /** pidOf writes a numeric port id in replies as `<portid>` (renderTc shows `requester` for the requester's). */
 const pidOf = (lines: string[]) => lines.map((l) => l.replace(/pid=\d+/, 'pid=<portid>'));
 
-describeScenarios('traffic control: simulator and Linux, message for message', scenarios, { groups: TC_GROUPS, render, replies: pidOf });
+/** tcPause gives Linux linkwatch's 30 ms after link, address, route and neighbour requests; tc requests act at once. */
+const tcPause = (step: Step) => (step.type < 36 ? 30 : 0);
+
+describeScenarios('traffic control: simulator and Linux, message for message', scenarios, { groups: TC_GROUPS, render, replies: pidOf, pauseMs: tcPause });
 
 describeKernel('traffic control dumps across datagrams: simulator and Linux', (openNamespace) => {
   it('qdisc and class dumps of a 64-queue device resume across datagrams', async () => {
@@ -263,7 +266,7 @@ describeKernel('traffic control dumps across datagrams: simulator and Linux', (o
     try {
       const sim = createKernel();
       const prep = [createLink('ifb0', 'ifb', ntxq(64)), up(2), createLink('i0', 'veth'), up(3), up(4)];
-      await runScenario(ns, prep, { real: true, groups: TC_GROUPS, render });
+      await runScenario(ns, prep, { real: true, groups: TC_GROUPS, render, pauseMs: tcPause });
       await runScenario(sim, prep, { real: false, groups: TC_GROUPS, render });
       for (const step of [tc(RTM_GETQDISC, DUMP, {}), tc(RTM_GETTCLASS, DUMP, { ifindex: 2 })]) {
         for (const size of [4096, 8192, 32768]) {
