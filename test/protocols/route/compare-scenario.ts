@@ -11,7 +11,7 @@
  * Linkwatch is one work item for the whole kernel, but each wait a scenario makes already
  * covers its longest delay (a second after the previous run), whichever namespace caused it.
  */
-import { it, type ExpectStatic } from 'vitest';
+import { it, vi, type ExpectStatic } from 'vitest';
 import { createKernel } from '../../../sim/kernel.js';
 import type { SocketFactory } from '../../../sim/socket-api.js';
 import type { NlMessage } from '../../../sim/wire/messages.js';
@@ -39,6 +39,9 @@ export interface CompareOptions {
   /** The virtual kernel the scenario runs on. Defaults to createKernel(). */
   kernel?: () => SocketFactory;
 }
+
+/** MAX_CONCURRENT_SCENARIOS bounds how many scenarios of a file run at once (namespaces open together). */
+const MAX_CONCURRENT_SCENARIOS = 10;
 
 /** ScenarioCase is a scenario: its name, its steps and its own options (merged over the file's). */
 export type ScenarioCase = [name: string, steps: Step[], options?: CompareOptions];
@@ -96,6 +99,9 @@ export async function compareScenario(
  * to 60 s.
  */
 export function describeScenarios(title: string, scenarios: ScenarioCase[], options: CompareOptions = {}, timeout = 60_000): void {
+  // Vitest runs 5 concurrent tests at a time by default; a file's scenarios mostly wait, so
+  // up to 10 of them wait together (setConfig applies to the current test file only).
+  vi.setConfig({ maxConcurrency: Math.min(Math.max(scenarios.length, 5), MAX_CONCURRENT_SCENARIOS) });
   describeKernel(title, (openNamespace) => {
     it.concurrent.for<ScenarioCase>(scenarios)('%s', { timeout }, async ([, steps, own], { expect }) => {
       await compareScenario(expect, openNamespace, steps, { ...options, ...own });
