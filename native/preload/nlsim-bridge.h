@@ -43,6 +43,10 @@ enum bridge_op {
    * then the datagram's bytes. Answered (result 0) once recorded, so that a process that
    * exits has had every datagram recorded. */
   BRIDGE_OP_RECORD = 13,
+  /* A device ioctl (SIOCGIF*, SIOCSIF*, SIOCGIFCONF) on any socket of the program, answered
+   * by the virtual kernel's devices as dev_ioctl() and devinet_ioctl() would. key 0; body:
+   * bridge_dev_ioctl_body; reply body: see struct bridge_dev_ioctl_body. */
+  BRIDGE_OP_DEV_IOCTL = 14,
 };
 
 /* bridge_request.flags of BRIDGE_OP_UEVENT. */
@@ -109,6 +113,33 @@ struct bridge_record_body {
   uint32_t length;
 };
 
+/* bridge_dev_ioctl_body.version: a server answers EPROTO to a version it does not know. */
+#define BRIDGE_DEV_IOCTL_VERSION 1u
+/* bridge_dev_ioctl_body.flags */
+#define BRIDGE_DEV_IOCTL_NULL_BUF 1u /* SIOCGIFCONF with a NULL ifc_buf: only count */
+/* bridge_dev_ioctl_body.cmd values that are not ioctl numbers: */
+#define BRIDGE_DEV_LIST 0u /* list every device (if_nameindex()): reply records {u32 index; char name[16]} */
+/* sizeof(struct ifreq) on LP64 Linux, the only layout the shim is built for. */
+#define BRIDGE_IFREQ_LEN 40
+
+/*
+ * A device ioctl. The reply's result is the ioctl's return (or -errno); its body is
+ *   - for SIOCGIFCONF: an i32 ifc_len, then the struct ifreq records to copy into ifc_buf
+ *     (none with BRIDGE_DEV_IOCTL_NULL_BUF);
+ *   - for other commands: empty, or the BRIDGE_IFREQ_LEN bytes of struct ifreq to copy back
+ *     to the caller (the kernel's copy after the call, as put_user_ifreq() writes it);
+ *   - for BRIDGE_DEV_LIST: the device records.
+ */
+struct bridge_dev_ioctl_body {
+  uint32_t version; /* BRIDGE_DEV_IOCTL_VERSION */
+  uint32_t cmd;     /* the ioctl request number */
+  int32_t family;   /* the socket's domain (AF_NETLINK for a virtual netlink socket) */
+  uint32_t flags;   /* BRIDGE_DEV_IOCTL_* */
+  int32_t ifc_len;  /* SIOCGIFCONF: struct ifconf's ifc_len; else 0 */
+  uint32_t reserved;
+  unsigned char ifr[BRIDGE_IFREQ_LEN]; /* struct ifreq as the caller's memory holds it */
+};
+
 /* The bytes the server writes to a data connection while its virtual socket is readable.
  * Each is the socket's state when written, a mask: BRIDGE_TOKEN when datagrams are queued,
  * BRIDGE_TOKEN_ERROR when an error is pending (sk_err, which makes datagram_poll() report
@@ -123,5 +154,6 @@ _Static_assert(sizeof(struct bridge_request) == 24, "request header is 24 bytes"
 _Static_assert(sizeof(struct bridge_reply) == 16, "reply header is 16 bytes");
 _Static_assert(sizeof(struct bridge_recv_reply) == 16, "recv reply body is 16 bytes");
 _Static_assert(sizeof(struct bridge_record_body) == 24, "record body is 24 bytes");
+_Static_assert(sizeof(struct bridge_dev_ioctl_body) == 64, "device ioctl body is 64 bytes");
 
 #endif

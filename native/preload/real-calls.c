@@ -49,6 +49,9 @@ static void resolve(void) {
   calls.ppoll = next("ppoll");
   calls.poll_chk = next("__poll_chk");
   calls.ioctl = next("ioctl");
+  calls.if_nametoindex = next("if_nametoindex");
+  calls.if_indextoname = next("if_indextoname");
+  calls.if_nameindex = next("if_nameindex");
 }
 
 const struct real_calls *real(void) {

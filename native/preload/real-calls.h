@@ -13,6 +13,8 @@
 #include <sys/types.h>
 #include <sys/uio.h>
 
+struct if_nameindex;
+
 struct real_calls {
   int (*socket)(int, int, int);
   int (*bind)(int, const struct sockaddr *, socklen_t);
@@ -50,6 +52,9 @@ struct real_calls {
   int (*ppoll)(struct pollfd *, nfds_t, const struct timespec *, const sigset_t *);
   int (*poll_chk)(struct pollfd *, nfds_t, int, size_t);
   int (*ioctl)(int, unsigned long, ...);
+  unsigned int (*if_nametoindex)(const char *);
+  char *(*if_indextoname)(unsigned int, char *);
+  struct if_nameindex *(*if_nameindex)(void);
 };
 
 /* real returns the resolved table, resolving it on first use (constructors of other

@@ -1,7 +1,8 @@
 /*
  * The interposed calls that manage a virtual netlink socket: socket(), bind(), connect(),
  * the names, the options, shutdown/listen/accept, and the descriptor calls (close, dup*, fcntl) that must keep the
- * shim's fd table right. Every other descriptor goes straight to the C library.
+ * shim's fd table right. Every other descriptor goes straight to the C library. ioctl() is
+ * in dev-calls.c.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -9,7 +10,6 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -223,22 +223,6 @@ int accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags) {
   uint64_t key;
   if (fd_lookup(fd, &key)) return fail(EOPNOTSUPP);
   return real()->accept4(fd, addr, len, flags);
-}
-
-/* ioctl: netlink_ioctl() knows no command, so the queue-size ioctls (FIONREAD/SIOCINQ,
- * TIOCOUTQ/SIOCOUTQ) fail with ENOTTY as sock_do_ioctl() makes them, instead of counting
- * the unix connection's token bytes. Other commands (the SIOCGIF* device ioctls Linux serves
- * on any socket) reach the real fd: they describe the real namespace's devices. The third
- * argument is passed on as a pointer, as fcntl's is. */
-int ioctl(int fd, unsigned long request, ...) {
-  va_list ap;
-  va_start(ap, request);
-  void *arg = va_arg(ap, void *);
-  va_end(ap);
-  uint64_t key;
-  if ((request == FIONREAD || request == TIOCOUTQ) && fd_lookup(fd, &key)) return fail(ENOTTY);
-  if (!real()->ioctl) return fail(ENOSYS);
-  return real()->ioctl(fd, request, arg);
 }
 
 /* released tells the server a descriptor of `key` went away and waits until it has seen

@@ -450,7 +450,7 @@ function setMaster(net: NetOps, dev: NetDevice, ifindex: number): void {
  * sysctl directories. A name sysctl refuses ("all", "default") makes addrconf fail the chain,
  * and the device is renamed back through the same notifiers (errno EINVAL).
  */
-function changeName(net: NetOps, dev: NetDevice, name: string): void {
+export function changeName(net: NetOps, dev: NetDevice, name: string): void {
   if (name === dev.name) return;
   const newName = net.allocName(name);
   const oldName = dev.name;

@@ -26,6 +26,7 @@ export const BRIDGE_OP = {
   LOOKUP: 11,
   UEVENT: 12,
   RECORD: 13,
+  DEV_IOCTL: 14,
 } as const;
 
 /** BRIDGE_UEVENT_UDEV in the flags of a UEVENT request asks for the libudev format (group 2). */
@@ -34,6 +35,58 @@ export const BRIDGE_UEVENT_UDEV = 1;
 export const RECORD_DIRECTION = { SENT: 0, RECEIVED: 1 } as const;
 /** RECORD_BODY_LEN is sizeof(struct bridge_record_body), which precedes the datagram's bytes. */
 export const RECORD_BODY_LEN = 24;
+
+/** DEV_IOCTL_VERSION is the bridge_dev_ioctl_body version this side speaks. */
+export const DEV_IOCTL_VERSION = 1;
+/** DEV_IOCTL_NULL_BUF in bridge_dev_ioctl_body.flags: SIOCGIFCONF without a buffer (count only). */
+export const DEV_IOCTL_NULL_BUF = 1;
+/** DEV_LIST as bridge_dev_ioctl_body.cmd lists every device: records {u32 index; char name[16]}. */
+export const DEV_LIST = 0;
+/** IFREQ_LEN is sizeof(struct ifreq) on LP64 Linux. */
+export const IFREQ_LEN = 40;
+/** DEV_IOCTL_BODY_LEN is sizeof(struct bridge_dev_ioctl_body). */
+export const DEV_IOCTL_BODY_LEN = 64;
+
+/** DevIoctlRequest is a decoded struct bridge_dev_ioctl_body. */
+export interface DevIoctlRequest {
+  version: number;
+  /** The ioctl request number (or DEV_LIST). */
+  cmd: number;
+  /** The socket's domain: AF_UNIX, AF_INET, AF_INET6, AF_NETLINK, AF_PACKET… */
+  family: number;
+  flags: number;
+  /** SIOCGIFCONF's ifc_len. */
+  ifcLen: number;
+  /** The caller's struct ifreq (IFREQ_LEN bytes). */
+  ifr: Uint8Array;
+}
+
+/** encodeDevIoctlBody lays out struct bridge_dev_ioctl_body (tests speak as a shim). */
+export function encodeDevIoctlBody(r: DevIoctlRequest): Uint8Array {
+  const out = new Uint8Array(DEV_IOCTL_BODY_LEN);
+  const v = viewOf(out);
+  v.setUint32(0, r.version, HOST_LE); // version
+  v.setUint32(4, r.cmd >>> 0, HOST_LE); // cmd
+  v.setInt32(8, r.family, HOST_LE); // family
+  v.setUint32(12, r.flags >>> 0, HOST_LE); // flags
+  v.setInt32(16, r.ifcLen, HOST_LE); // ifc_len
+  out.set(r.ifr.subarray(0, IFREQ_LEN), 24); // ifr
+  return out;
+}
+
+/** decodeDevIoctlBody reads a DEV_IOCTL body, or returns undefined when it is short. */
+export function decodeDevIoctlBody(body: Uint8Array): DevIoctlRequest | undefined {
+  if (body.length < DEV_IOCTL_BODY_LEN) return undefined;
+  const v = viewOf(body);
+  return {
+    version: v.getUint32(0, HOST_LE),
+    cmd: v.getUint32(4, HOST_LE),
+    family: v.getInt32(8, HOST_LE),
+    flags: v.getUint32(12, HOST_LE),
+    ifcLen: v.getInt32(16, HOST_LE),
+    ifr: body.slice(24, 24 + IFREQ_LEN),
+  };
+}
 
 /** REQUEST_HEADER_LEN is sizeof(struct bridge_request). */
 export const REQUEST_HEADER_LEN = 24;

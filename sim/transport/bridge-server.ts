@@ -17,6 +17,7 @@ import { POLLERR, POLLIN } from '../uapi/netlink.js';
 import { HOST_LE, viewOf } from '../wire/header.js';
 import { performCall, PROTOCOL_ERROR, type CallResult } from './bridge-calls.js';
 import { performUevent } from './bridge-control.js';
+import { performDevIoctl } from './bridge-dev-ioctl.js';
 import {
   BRIDGE_OP,
   BRIDGE_TOKEN,
@@ -195,6 +196,10 @@ export class BridgeServer {
       result = PROTOCOL_ERROR;
     } else if (req.op === BRIDGE_OP.UEVENT) {
       result = this.#controlRequests ? performUevent(this.#kernel, req.flags, req.body) : { result: -errnoNumber('EPERM'), body: new Uint8Array(0) };
+    } else if (req.op === BRIDGE_OP.DEV_IOCTL) {
+      // Any socket of the program, not only a virtual one: no entry needed. Programs under
+      // `nlsim run` live in the initial namespace of the virtual kernel.
+      result = performDevIoctl(this.#kernel, this.#kernel.initNet, this.#credentials(req.pid), req.body);
     } else if (req.op === BRIDGE_OP.CLOSE) {
       // The descriptor's close() happened before this request was sent; if it was the last
       // one, the end of its data connection is already in this loop iteration's events.

@@ -18,7 +18,14 @@ import {
   BRIDGE_UEVENT_UDEV,
   BRIDGE_TOKEN,
   BRIDGE_TOKEN_ERROR,
+  decodeDevIoctlBody,
   decodeRecordBody,
+  DEV_IOCTL_BODY_LEN,
+  DEV_IOCTL_NULL_BUF,
+  DEV_IOCTL_VERSION,
+  DEV_LIST,
+  encodeDevIoctlBody,
+  IFREQ_LEN,
   decodeReply,
   decodeRequest,
   encodeRecordBody,
@@ -41,6 +48,7 @@ type Layout = Record<string, [number, number]> & {
   ops: number[];
   record: [number, number, number, string];
   constants: [number, number, string, number];
+  dev_ioctl: [number, number, number, number, number];
 };
 
 describe('bridge protocol layout', () => {
@@ -73,6 +81,23 @@ describe('bridge protocol layout', () => {
     // A length below the bytes carried, or a short body, is not a record.
     expect(decodeRecordBody(encodeRecordBody({ ...record, length: 2 }))).toBeUndefined();
     expect(decodeRecordBody(body.subarray(0, 20))).toBeUndefined();
+  });
+
+  it('puts every device ioctl field where struct bridge_dev_ioctl_body has it', () => {
+    expect(c.dev_ioctl).toEqual([DEV_IOCTL_VERSION, DEV_IOCTL_NULL_BUF, DEV_LIST, IFREQ_LEN, DEV_IOCTL_BODY_LEN]);
+    const ifr = Uint8Array.from({ length: IFREQ_LEN }, (_, i) => i + 1);
+    const request = { version: DEV_IOCTL_VERSION, cmd: 0x8912, family: 16, flags: DEV_IOCTL_NULL_BUF, ifcLen: -3, ifr };
+    const body = encodeDevIoctlBody(request);
+    const v = new DataView(body.buffer, body.byteOffset, body.byteLength);
+    const at = (field: string) => c[`bridge_dev_ioctl_body.${field}`]![0];
+    expect(v.getUint32(at('version'), HOST_LE)).toBe(1);
+    expect(v.getUint32(at('cmd'), HOST_LE)).toBe(0x8912);
+    expect(v.getInt32(at('family'), HOST_LE)).toBe(16);
+    expect(v.getUint32(at('flags'), HOST_LE)).toBe(1);
+    expect(v.getInt32(at('ifc_len'), HOST_LE)).toBe(-3);
+    expect(body.subarray(at('ifr'), at('ifr') + c['bridge_dev_ioctl_body.ifr']![1])).toEqual(ifr);
+    expect(decodeDevIoctlBody(body)).toEqual(request);
+    expect(decodeDevIoctlBody(body.subarray(0, DEV_IOCTL_BODY_LEN - 1))).toBeUndefined();
   });
 
   it('puts every request field where struct bridge_request has it', () => {

@@ -3,7 +3,7 @@
  * server, or on the real kernel in a fresh network namespace (`unshare -n`), the oracle.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { chmodSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -113,10 +113,20 @@ export const kernelUnavailable: string = (() => {
 
 /** compileProbe builds test/runner/netlink-probe.c into a temporary directory. */
 export function compileProbe(): string {
-  const out = path.join(mkdtempSync(path.join(tmpdir(), 'nlsim-probe-')), 'netlink-probe');
-  const cc = spawnSync(process.env.CC || 'cc', ['-O1', '-Wall', '-Wextra', '-Werror', '-pthread', '-o', out, path.join(here, 'netlink-probe.c')], {
+  return compileProgram('netlink-probe.c');
+}
+
+/**
+ * compileProgram builds the C file `source` of test/runner into a temporary directory that
+ * every user may enter (unprivileged runs execute it as nobody).
+ */
+export function compileProgram(source: string): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'nlsim-probe-'));
+  chmodSync(dir, 0o755);
+  const out = path.join(dir, path.basename(source, '.c'));
+  const cc = spawnSync(process.env.CC || 'cc', ['-O1', '-Wall', '-Wextra', '-Werror', '-pthread', '-o', out, path.join(here, source)], {
     encoding: 'utf8',
   });
-  if (cc.status !== 0) throw new Error(`compiling netlink-probe.c failed: ${cc.stderr || cc.error?.message}`);
+  if (cc.status !== 0) throw new Error(`compiling ${source} failed: ${cc.stderr || cc.error?.message}`);
   return out;
 }
