@@ -1,5 +1,5 @@
 /** struct ifinfomsg: the family header of every link message (linux/rtnetlink.h). */
-import { HOST_LE, viewOf } from '../../sim/wire/header.js';
+import { HOST_LE, viewOf, writeU16, writeU32 } from '../../sim/wire/header.js';
 import { IFINFOMSG_LEN } from './uapi.js';
 
 /** IfInfoMsg is struct ifinfomsg decoded. */
@@ -29,13 +29,13 @@ export function decodeIfInfoMsg(buf: Uint8Array, offset = 0): IfInfoMsg {
 
 /** encodeIfInfoMsg returns the 16 bytes of `m`. */
 export function encodeIfInfoMsg(m: Partial<IfInfoMsg>): Uint8Array {
+  // Byte stores rather than a DataView: this runs once per link in every RTM_NEWLINK.
   const out = new Uint8Array(IFINFOMSG_LEN);
-  const v = viewOf(out);
   out[0] = m.family ?? 0;
   out[1] = m.pad ?? 0;
-  v.setUint16(2, m.type ?? 0, HOST_LE);
-  v.setInt32(4, m.index ?? 0, HOST_LE);
-  v.setUint32(8, (m.flags ?? 0) >>> 0, HOST_LE);
-  v.setUint32(12, (m.change ?? 0) >>> 0, HOST_LE);
+  writeU16(out, 2, m.type ?? 0);
+  writeU32(out, 4, m.index ?? 0);
+  writeU32(out, 8, m.flags ?? 0);
+  writeU32(out, 12, m.change ?? 0);
   return out;
 }

@@ -5,7 +5,7 @@
  */
 import { AttrWriter } from '../../sim/wire/attr-writer.js';
 import { HOST_LE, viewOf } from '../../sim/wire/header.js';
-import { devGetFlags, devGetIflink, type Inet6Dev, type NetDevice, running } from './device.js';
+import { devGetFlags, devGetIflink, type Inet6Dev, type NetDevice, RTNL_LINK_STATS64_LEN, running } from './device.js';
 import { encodeIfInfoMsg } from './ifinfomsg.js';
 import { AF_INET, AF_INET6, IF_OPER, IFALIASZ, IFLA, IFLA_INET, IFLA_INET6, IFLA_INFO, IFLA_XDP, RTEXT_FILTER } from './uapi.js';
 
@@ -19,13 +19,6 @@ const RETRANS_TIME = 1000;
 /** sizeof(struct rtnl_link_ifmap) on 64-bit: 3 u64, u16, 2 u8, padded. */
 const IFMAP_LEN = 32;
 
-function s32Array(values: readonly number[]): Uint8Array {
-  const out = new Uint8Array(values.length * 4);
-  const v = viewOf(out);
-  values.forEach((x, i) => v.setInt32(i * 4, x, HOST_LE));
-  return out;
-}
-
 function u64Array(values: readonly bigint[]): Uint8Array {
   const out = new Uint8Array(values.length * 8);
   const v = viewOf(out);
@@ -35,22 +28,23 @@ function u64Array(values: readonly bigint[]): Uint8Array {
 
 /** mibArray lays out a snmp6 counter block: the count first, then the counters (all zero here). */
 function mibArray(count: number): Uint8Array {
-  const values = new Array<bigint>(count).fill(0n);
-  values[0] = BigInt(count);
-  return u64Array(values);
+  let block = mibBlocks.get(count);
+  if (!block) {
+    block = new Uint8Array(count * 8);
+    viewOf(block).setBigUint64(0, BigInt(count), HOST_LE);
+    mibBlocks.set(count, block);
+  }
+  return block;
 }
+/** The blocks mibArray made: constant, and AttrWriter.bytes() copies them into each message. */
+const mibBlocks = new Map<number, Uint8Array>();
 
 /** fillInet6 mirrors inet6_fill_ifla6_attrs(). */
 export function fillInet6(w: AttrWriter, idev: Inet6Dev, extMask: number): void {
   w.u32(IFLA_INET6.IFLA_INET6_FLAGS, idev.flags);
-  const ci = new Uint8Array(16);
-  const v = viewOf(ci);
-  v.setUint32(0, IPV6_MAXPLEN, HOST_LE);
-  v.setUint32(4, idev.tstamp >>> 0, HOST_LE);
-  v.setUint32(8, idev.reachableTime, HOST_LE);
-  v.setUint32(12, RETRANS_TIME, HOST_LE);
-  w.bytes(IFLA_INET6.IFLA_INET6_CACHEINFO, ci);
-  w.bytes(IFLA_INET6.IFLA_INET6_CONF, s32Array(idev.conf));
+  // struct ifla_cacheinfo: max_reasm_len, tstamp, reachable_time, retrans_time.
+  w.u32Array(IFLA_INET6.IFLA_INET6_CACHEINFO, [IPV6_MAXPLEN, idev.tstamp, idev.reachableTime, RETRANS_TIME]);
+  w.u32Array(IFLA_INET6.IFLA_INET6_CONF, idev.conf);
   if (!(extMask & RTEXT_FILTER.RTEXT_FILTER_SKIP_STATS)) {
     w.bytes(IFLA_INET6.IFLA_INET6_STATS, mibArray(IPSTATS_MIB_MAX));
     w.bytes(IFLA_INET6.IFLA_INET6_ICMP6STATS, mibArray(ICMP6_MIB_MAX));
@@ -68,10 +62,7 @@ function fillAfSpec(w: AttrWriter, dev: NetDevice, extMask: number): void {
   const spec = w.beginNest(IFLA.IFLA_AF_SPEC, false);
   if (dev.inet) {
     const n = w.beginNest(AF_INET, false);
-    const conf = new Uint8Array(dev.inet.length * 4);
-    const v = viewOf(conf);
-    dev.inet.forEach((x, i) => v.setUint32(i * 4, x >>> 0, HOST_LE));
-    w.bytes(IFLA_INET.IFLA_INET_CONF, conf);
+    w.u32Array(IFLA_INET.IFLA_INET_CONF, dev.inet);
     w.endNest(n);
   }
   if (dev.inet6) {
@@ -167,12 +158,7 @@ export function fillIfInfoInto(w: AttrWriter, dev: NetDevice, options: FillOptio
     w.bytes(IFLA.IFLA_ADDRESS, dev.address);
     w.bytes(IFLA.IFLA_BROADCAST, dev.broadcast);
   }
-  w.bytes(IFLA.IFLA_STATS64, u64Array(dev.stats64));
-  // struct rtnl_link_stats: the first 24 counters, truncated to 32 bits (copy_rtnl_link_stats()).
-  const stats = new Uint8Array(24 * 4);
-  const sv = viewOf(stats);
-  for (let i = 0; i < 24; i++) sv.setUint32(i * 4, Number(BigInt.asUintN(32, dev.stats64[i]!)), HOST_LE);
-  w.bytes(IFLA.IFLA_STATS, stats);
+  fillStats(w, dev.stats64);
   const xdp = w.beginNest(IFLA.IFLA_XDP, false);
   w.u8(IFLA_XDP.IFLA_XDP_ATTACHED, 0);
   w.endNest(xdp);
@@ -189,6 +175,24 @@ export function fillIfInfoInto(w: AttrWriter, dev: NetDevice, options: FillOptio
   w.endNest(w.beginNest(IFLA.IFLA_DPLL_PIN, true));
 }
 
+/** Counters of a device nothing was sent through (nlsim sends no packets): all of them. */
+const ZERO_STATS64 = new Uint8Array(RTNL_LINK_STATS64_LEN * 8);
+const ZERO_STATS = new Uint8Array(24 * 4);
+
+/** fillStats writes IFLA_STATS64 and IFLA_STATS (struct rtnl_link_stats: the first 24 counters, truncated to 32 bits, copy_rtnl_link_stats()). */
+function fillStats(w: AttrWriter, stats64: readonly bigint[]): void {
+  if (stats64.length === RTNL_LINK_STATS64_LEN && stats64.every((x) => x === 0n)) {
+    w.bytes(IFLA.IFLA_STATS64, ZERO_STATS64);
+    w.bytes(IFLA.IFLA_STATS, ZERO_STATS);
+    return;
+  }
+  w.bytes(IFLA.IFLA_STATS64, u64Array(stats64));
+  const stats = new Uint8Array(24 * 4);
+  const sv = viewOf(stats);
+  for (let i = 0; i < 24; i++) sv.setUint32(i * 4, Number(BigInt.asUintN(32, stats64[i]!)), HOST_LE);
+  w.bytes(IFLA.IFLA_STATS, stats);
+}
+
 /**
  * ifNlmsgSize stands for if_nlmsg_size(): what the kernel reserves for a device's message.
  * @note An estimate: the full message with statistics plus the room reserved for attributes
@@ -197,5 +201,11 @@ export function fillIfInfoInto(w: AttrWriter, dev: NetDevice, options: FillOptio
  * same 2048-byte bucket as Linux (a 1468-byte reply costs 2304).
  */
 export function ifNlmsgSize(dev: NetDevice): number {
-  return 16 + fillIfInfo(dev).length + (4 + IFALIASZ) + 64;
+  // A dump sizes every link before its first chunk (rtnl_calcit()): one scratch writer, reset
+  // for each, so sizing allocates nothing.
+  sizingWriter.reset();
+  fillIfInfoInto(sizingWriter, dev);
+  return 16 + sizingWriter.length + (4 + IFALIASZ) + 64;
 }
+
+const sizingWriter = new AttrWriter({ initialSize: 2048 });

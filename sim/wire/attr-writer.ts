@@ -218,6 +218,17 @@ export class AttrWriter {
     this.#buf.set(b, at);
   }
 
+  /**
+   * u32Array writes `values` as consecutive host-order 32-bit integers (negative ones wrap):
+   * the payload of attributes that carry a C array or a struct of u32s (ipv6_store_devconf(),
+   * IFLA_INET_CONF, struct ifla_cacheinfo), written in place without a temporary buffer.
+   */
+  u32Array(type: number, values: ArrayLike<number>): void {
+    const at = this.#put(type, values.length * 4);
+    const buf = this.#buf;
+    for (let i = 0; i < values.length; i++) writeU32(buf, at + i * 4, values[i]!);
+  }
+
   /** flag writes a zero-length NLA_FLAG attribute. Mirrors `nla_put_flag()`. */
   flag(type: number): void {
     this.#put(type, 0);

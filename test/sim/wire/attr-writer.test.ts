@@ -34,6 +34,16 @@ describe.runIf(HOST_LE)('AttrWriter bytes', () => {
       want: '0c00 0400 | 0201000000000000',
     },
     {
+      name: 'u32Array: host-order u32s, negative values wrapped (ipv6_store_devconf)',
+      write: (w) => w.u32Array(7, [1, -1, 0x01020304]),
+      want: '1000 0700 | 01000000 ffffffff 04030201',
+    },
+    {
+      name: 'u32Array of nothing: a bare header',
+      write: (w) => w.u32Array(7, []),
+      want: '0400 0700',
+    },
+    {
       name: 's8 -1',
       write: (w) => w.s8(5, -1),
       want: '0500 0500 | ff 000000',
