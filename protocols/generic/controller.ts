@@ -8,7 +8,7 @@ import { KernelError } from '../../sim/errors.js';
 import { AttrWriter } from '../../sim/wire/attr-writer.js';
 import { NLA, type Policy } from '../../sim/wire/policy.js';
 import { getCmd, opIter, type GenlDumpInfo, type GenlFamily, type GenlFamilyDef, type GenlInfo, type OpIterEntry, type SplitOp } from './family.js';
-import { genlMessage, genlPayload, NLMSG_DEFAULT_SIZE_ALLOC } from './message.js';
+import { genlBody, genlMessage, genlPayload, NLMSG_DEFAULT_SIZE_ALLOC } from './message.js';
 import { PolicyDumpState } from './policy-dump.js';
 import type { FamilyEvent, GenlRegistry } from './registry.js';
 import {
@@ -225,7 +225,7 @@ function dumpPolicyStart(registry: GenlRegistry, info: GenlDumpInfo): void {
 /** dumpPolicy mirrors ctrl_dumppolicy(): the per-op index messages, then one message per attribute. */
 function dumpPolicy(chunk: DumpChunk, info: GenlDumpInfo, ctrl: { version: number; hdrsize: number }): number {
   const c = info.cursor.policy as PolicyCursor;
-  const put = (body: (w: AttrWriter) => void) => chunk.put(GENL_ID_CTRL, genlPayload(ctrl, CTRL_CMD.CTRL_CMD_GETPOLICY, body));
+  const put = (body: (w: AttrWriter) => void) => chunk.put(GENL_ID_CTRL, genlBody(ctrl, CTRL_CMD.CTRL_CMD_GETPOLICY, body));
   while (c.ops.length) {
     const { doit, dumpit } = c.ops[0]!;
     // ctrl_dumppolicy_put_op(): nothing to show without a policy.

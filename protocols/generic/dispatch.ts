@@ -10,7 +10,7 @@ import { NLM_F_ACK, NLM_F_DUMP, NLM_F_ECHO, NLM_F_REQUEST } from '../../sim/uapi
 import { HOST_LE, viewOf } from '../../sim/wire/header.js';
 import { NL_VALIDATE, nlmsgParse, type AttrView } from '../../sim/wire/policy.js';
 import { getCmd, type GenlDumpInfo, type GenlFamily, type GenlInfo, type SplitOp } from './family.js';
-import { genlPayload } from './message.js';
+import { genlBody } from './message.js';
 import type { GenlRegistry } from './registry.js';
 import {
   GENL_ADMIN_PERM,
@@ -81,13 +81,13 @@ function doit(family: GenlFamily, op: SplitOp, ctx: RequestContext, hdrlen: numb
     attrs,
     extack: ctx.extack,
     reply(cmd, body, options) {
-      const reply = ctx.encode(family.id, genlPayload(family, cmd, body, options?.userhdr));
+      const reply = ctx.encode(family.id, genlBody(family, cmd, body, options?.userhdr));
       return ctx.reply(reply, options?.allocSize ? { allocSize: options.allocSize } : undefined);
     },
     notify(group, cmd, body, options) {
       // genl_notify() warns and sends nothing for a group the family does not have.
       if (!Number.isInteger(group) || group < 0 || group >= family.mcgrps.length) return 0;
-      return ctx.notify(ctx.encode(family.id, genlPayload(family, cmd, body, options?.userhdr)), family.mcgrpOffset + group);
+      return ctx.notify(ctx.encode(family.id, genlBody(family, cmd, body, options?.userhdr)), family.mcgrpOffset + group);
     },
   };
   const ret = op.doit!(info);
@@ -108,7 +108,7 @@ function startDump(family: GenlFamily, op: SplitOp, ctx: RequestContext, hdrlen:
         dump: state,
         cursor: {},
         put(chunk, cmd, body, options) {
-          return chunk.put(family.id, genlPayload(family, cmd, body, options?.userhdr), options?.flags ?? 0);
+          return chunk.put(family.id, genlBody(family, cmd, body, options?.userhdr), options?.flags ?? 0);
         },
       };
       return op.start?.(info);

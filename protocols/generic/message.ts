@@ -2,7 +2,7 @@
  * Building generic netlink messages: genlmsg_put() (genlmsghdr with the family's version,
  * then the family header) followed by attributes.
  */
-import { encodePayload } from '../../sim/wire/attr-writer.js';
+import { type AttrWriter, encodePayload } from '../../sim/wire/attr-writer.js';
 import { writeHeader } from '../../sim/wire/header.js';
 import type { GenlFamily, GenlMessageBody } from './family.js';
 
@@ -10,11 +10,13 @@ import type { GenlFamily, GenlMessageBody } from './family.js';
 export const NLMSG_DEFAULT_SIZE_ALLOC = 3776;
 
 /**
- * genlPayload mirrors genlmsg_put() after the nlmsghdr: {cmd, family version, reserved 0},
- * the family header (`userhdr`, zero-filled to hdrsize), then the attributes `body` writes.
+ * genlBody mirrors genlmsg_put() after the nlmsghdr: {cmd, family version, reserved 0}, the
+ * family header (`userhdr`, zero-filled to hdrsize), then the attributes `body` writes. It
+ * returns the writer callback, so the message is written once, where it is sent from
+ * (RequestContext.encode(), DumpChunk.put()), instead of into bytes of its own first.
  */
-export function genlPayload(family: Pick<GenlFamily, 'version' | 'hdrsize'>, cmd: number, body: GenlMessageBody, userhdr?: Uint8Array): Uint8Array {
-  return encodePayload((w) => {
+export function genlBody(family: Pick<GenlFamily, 'version' | 'hdrsize'>, cmd: number, body: GenlMessageBody, userhdr?: Uint8Array): (w: AttrWriter) => void {
+  return (w) => {
     w.raw(Uint8Array.of(cmd, family.version, 0, 0));
     if (family.hdrsize) {
       const hdr = new Uint8Array(family.hdrsize);
@@ -22,7 +24,12 @@ export function genlPayload(family: Pick<GenlFamily, 'version' | 'hdrsize'>, cmd
       w.raw(hdr);
     }
     body(w);
-  });
+  };
+}
+
+/** genlPayload is what genlBody writes, as bytes of their own. */
+export function genlPayload(family: Pick<GenlFamily, 'version' | 'hdrsize'>, cmd: number, body: GenlMessageBody, userhdr?: Uint8Array): Uint8Array {
+  return encodePayload(genlBody(family, cmd, body, userhdr));
 }
 
 /** genlMessage is a whole message with its nlmsghdr: `type`, `flags`, `seq`, `pid`, then `payload`. */
