@@ -7,7 +7,8 @@ import type { AttrWriter } from '../../sim/wire/attr-writer.js';
 import { HOST_LE, viewOf } from '../../sim/wire/header.js';
 import type { FibAlias, FibNh } from './fib4.js';
 import { ipv4Bytes } from './ipv4.js';
-import { putMultipath } from './rtnh.js';
+import { putMultipath, type RtnhOut } from './rtnh.js';
+import { isBlackhole, paths, type NhInfo, type Nexthop } from './nexthop-table.js';
 import { AF_INET, RT_TABLE, RTA, RTM_F, RTNH_F, RT_SCOPE } from './uapi.js';
 
 /** FIB_NLMSG_SIZE stands for nlmsg_new(fib_nlmsg_size()) of a single-nexthop route. */
@@ -80,6 +81,10 @@ export function putMetrics(w: AttrWriter, metrics: readonly (readonly [number, n
 
 /** fillFibAlias mirrors fib_dump_info() for `fa` (the message body after nlmsghdr). */
 export function fillFibAlias(w: AttrWriter, fa: FibAlias): void {
+  if (fa.nh) {
+    fillNhRoute(w, fa, fa.nh);
+    return;
+  }
   const flags = fa.nhs ? mpFlags(fa) : nhFlags(fa);
   rtmsgHeader(w, { family: AF_INET, dstLen: fa.plen, srcLen: 0, tos: fa.tos, table: fa.tbId, protocol: fa.protocol, scope: fa.scope, type: fa.type, flags });
   w.u32(RTA.RTA_TABLE, fa.tbId);
@@ -94,6 +99,74 @@ export function fillFibAlias(w: AttrWriter, fa: FibAlias): void {
   if (fa.gw) w.u32(RTA.RTA_GATEWAY, netU32(fa.gw));
   if (fa.dev) w.u32(RTA.RTA_OIF, fa.dev.ifindex);
   if (fa.flow) w.u32(RTA.RTA_FLOW, fa.flow);
+}
+
+/** nhInfoFlags mirrors fib_nexthop_info()'s flags for a nexthop object's path: LINKDOWN without carrier, ONLINK. */
+export function nhInfoFlags(info: NhInfo, nhFlags: number): number {
+  let f = nhFlags & (RTNH_F.RTNH_F_ONLINK | RTNH_F.RTNH_F_OFFLOAD | RTNH_F.RTNH_F_TRAP);
+  if (!info.reject && info.dev.nhLinkdown) f |= RTNH_F.RTNH_F_LINKDOWN;
+  return f;
+}
+
+/** putVia writes RTA_VIA (struct rtvia: family, then the address), as routes of one family report a gateway of the other. */
+export function putVia(w: AttrWriter, family: number, addr: Uint8Array): void {
+  const b = new Uint8Array(2 + addr.length);
+  viewOf(b).setUint16(0, family, HOST_LE);
+  b.set(addr, 2);
+  w.bytes(RTA.RTA_VIA, b);
+}
+
+/**
+ * fillNhRoute mirrors fib_dump_info() for a route with a nexthop object (nexthop_compat_mode
+ * on): RTA_NH_ID, then the one path as RTA_GATEWAY (RTA_VIA for an IPv6 gateway) and
+ * RTA_OIF with its flags as rtm_flags, or every path in RTA_MULTIPATH; a blackhole nexthop
+ * makes the route RTN_BLACKHOLE.
+ */
+function fillNhRoute(w: AttrWriter, fa: FibAlias, nh: Nexthop): void {
+  const ps = paths(nh);
+  const single = ps.length === 1;
+  const flagsOf = (info: NhInfo) => nhInfoFlags(info, (nh.entries ? nh.entries.find((e) => e.nh.info === info)!.nh : nh).flags);
+  const flags = single ? flagsOf(ps[0]!.info) : (fa.fibFlags ?? 0);
+  const type = isBlackhole(nh) ? 6 : fa.type;
+  rtmsgHeader(w, { family: AF_INET, dstLen: fa.plen, srcLen: 0, tos: fa.tos, table: fa.tbId, protocol: fa.protocol, scope: fa.scope, type, flags });
+  w.u32(RTA.RTA_TABLE, fa.tbId);
+  if (fa.plen) w.u32(RTA.RTA_DST, netU32(fa.key));
+  if (fa.priority) w.u32(RTA.RTA_PRIORITY, fa.priority);
+  putMetrics(w, fa.metrics);
+  if (fa.prefsrc) w.u32(RTA.RTA_PREFSRC, netU32(fa.prefsrc));
+  w.u32(RTA.RTA_NH_ID, nh.id);
+  if (single) {
+    const info = ps[0]!.info;
+    if (info.gw?.length === 4) w.bytes(RTA.RTA_GATEWAY, info.gw);
+    else if (info.gw) putVia(w, 10, info.gw);
+    w.u32(RTA.RTA_OIF, info.dev.ifindex);
+    return;
+  }
+  putMultipathVia(w, ps.map((p) => ({ flags: flagsOf(p.info), weight: p.weight, ifindex: p.info.dev.ifindex, gw: p.info.gw, flow: 0 })), AF_INET);
+}
+
+/** putMultipathVia writes RTA_MULTIPATH where a gateway of the other family goes as RTA_VIA. */
+export function putMultipathVia(w: AttrWriter, hops: RtnhOut[], family: number): void {
+  const mine = family === AF_INET ? 4 : 16;
+  if (hops.every((h) => !h.gw || h.gw.length === mine)) {
+    putMultipath(w, hops);
+    return;
+  }
+  const nest = w.beginNest(RTA.RTA_MULTIPATH, false);
+  for (const h of hops) {
+    const via = h.gw && h.gw.length !== mine;
+    const len = 8 + (h.gw ? (via ? 4 + ((2 + h.gw.length + 3) & ~3) : 4 + h.gw.length) : 0);
+    const head = new Uint8Array(8);
+    const v = viewOf(head);
+    v.setUint16(0, len, HOST_LE);
+    head[2] = h.flags;
+    head[3] = (h.weight - 1) & 0xff;
+    v.setInt32(4, h.ifindex, HOST_LE);
+    w.raw(head);
+    if (h.gw && via) putVia(w, h.gw.length === 16 ? 10 : 2, h.gw);
+    else if (h.gw) w.bytes(RTA.RTA_GATEWAY, h.gw);
+  }
+  w.endNest(nest);
 }
 
 /** RouteAnswer is what rt_fill_info() reports for an output route lookup. */

@@ -13,6 +13,7 @@
  * reports lookups from table main in that state as Linux does.
  */
 import type { NetDevice } from './device.js';
+import type { Nexthop } from './nexthop-table.js';
 import { inetMask } from './ipv4.js';
 import { RT_TABLE } from './uapi.js';
 
@@ -69,6 +70,8 @@ export interface FibAlias {
   readonly nhs?: FibNh[] | null;
   /** fib_info->fib_flags of a multipath route: the request's rtm_flags (its rtm_flags in dumps). */
   readonly fibFlags?: number;
+  /** The nexthop object the route uses (RTA_NH_ID), if any; gw and dev are then unset. */
+  readonly nh?: Nexthop;
   /** List position among equal (key, plen, tos, priority) routes; smaller first. */
   order: number;
 }

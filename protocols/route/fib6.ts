@@ -7,6 +7,7 @@
  * @note Kept as a flat array sorted lazily, like the IPv4 FIB (fib4.ts).
  */
 import type { NetDevice } from './device.js';
+import type { Nexthop } from './nexthop-table.js';
 import { RT_TABLE } from './uapi.js';
 
 /** Rt6 is one IPv6 route: a fib6_info with its single fib6_nh (multipath routes are sibling fib6_infos). */
@@ -42,6 +43,8 @@ export interface Rt6 {
    * for a route without siblings.
    */
   siblings?: Rt6[] | null;
+  /** The nexthop object the route uses (RTA_NH_ID); `dev` is then its first path's device. */
+  nh?: Nexthop;
 }
 
 /** comparePrefix orders two prefixes as fib6_walk() reaches them. */

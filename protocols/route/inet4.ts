@@ -17,6 +17,7 @@ const IGMP_ALL_HOSTS = Uint8Array.of(224, 0, 0, 1);
 import { Fib4, type FibAlias, type FibNh, type FibTable } from './fib4.js';
 import { FIB_NH_SIZE, FIB_NLMSG_SIZE, fillFibAlias } from './fib4-fill.js';
 import { nlaFind, walkRtnh } from './rtnh.js';
+import { isBlackhole, type Nexthop, NexthopTable, paths } from './nexthop-table.js';
 import { fillInAddr, INET_NLMSG_SIZE, type InAddr } from './inet4-addr.js';
 import { inetMask, INADDR_LOOPBACK, ipv4Read, isLbcast, isMulticast, isZeronet } from './ipv4.js';
 import type { FibRule } from './fib-rules.js';
@@ -47,6 +48,8 @@ export interface FibConfig {
   flow: number;
   /** fc_mp: RTA_MULTIPATH's payload (rtnexthop entries), or null. */
   mp?: Uint8Array | null;
+  /** fc_nh_id: RTA_NH_ID, the nexthop object to use (0: none). */
+  nhId?: number;
 }
 
 /** NhConfig is the part of a fib_config one nexthop is made from (fib_nh_init()). */
@@ -80,6 +83,8 @@ export function notify(n: Notifier, type: number, flags: number, group: number, 
 /** Inet4 is one namespace's IPv4 state. */
 export class Inet4 {
   readonly fib = new Fib4();
+  /** The namespace's nexthop objects (net->nexthop; nexthop.ts wires them to the routes). */
+  readonly nexthops = new NexthopTable();
   readonly #devices: () => NetDevice[];
   readonly #now: () => number;
 
@@ -362,6 +367,8 @@ export class Inet4 {
   /** devDown mirrors NETDEV_DOWN: ip_mc_down() (inetdev_event), then the routes through the device go, silently. */
   devDown(ks: KernelSocket, dev: NetDevice): void {
     this.ks = ks;
+    // nh_netdev_event() runs first in the chain: the device's nexthops go (nexthop_flush_dev()).
+    this.nexthops.flushDev(dev, false);
     if (dev.inet) mcLeave(dev.mc4, IGMP_ALL_HOSTS);
     this.disableIp(dev, false);
   }
@@ -378,6 +385,7 @@ export class Inet4 {
    */
   devUnregister(ks: KernelSocket, dev: NetDevice): void {
     this.ks = ks;
+    if (dev.unregistered) this.nexthops.flushDev(dev, true);
     while (dev.ifa4.length) this.deleteIfa({ ks }, dev.ifa4[0]!, true);
     dev.mc4.length = 0; // ip_mc_destroy_dev()
   }
@@ -389,6 +397,7 @@ export class Inet4 {
     if (cfg.type > RTN.RTN_XRESOLVE) throw new KernelError('EINVAL', 'Invalid route type');
     if (FIB_PROPS_SCOPE[cfg.type]! > cfg.scope) throw new KernelError('EINVAL', 'Invalid scope');
     if (cfg.flags & (RTNH_F.RTNH_F_DEAD | RTNH_F.RTNH_F_LINKDOWN)) throw new KernelError('EINVAL', 'Invalid rtm_flags - can not contain DEAD or LINKDOWN');
+    if (cfg.nhId) return this.#createInfoNh(cfg, tbId);
     const nhcs = cfg.mp ? getNhs(cfg) : [{ gw: cfg.gw, oif: cfg.oif, flags: cfg.flags, flow: cfg.flow, weight: 1 }];
     const resolved: { dev: NetDevice | null; nhScope: number }[] = [];
     const error = FIB_PROPS_ERROR[cfg.type];
@@ -431,6 +440,41 @@ export class Inet4 {
     if (nhcs.length === 1) return base;
     const nhs: FibNh[] = nhcs.map((c, i) => ({ gw: c.gw, nhScope: resolved[i]!.nhScope, dev: resolved[i]!.dev!, flags: c.flags & 0xff, weight: c.weight, flow: c.flow }));
     return { ...base, nhs, fibFlags: cfg.flags >>> 0 };
+  }
+
+  /**
+   * #createInfoNh is fib_create_info() for a route using a nexthop object: it must exist, and
+   * fib_check_nexthop() must accept it for the route's scope (error route types skip that).
+   */
+  #createInfoNh(cfg: FibConfig, tbId: number): FibAlias {
+    const nh = this.nexthops.get(cfg.nhId!);
+    if (!nh) throw new KernelError('EINVAL', 'Nexthop id does not exist');
+    if (!FIB_PROPS_ERROR[cfg.type] || cfg.type === RTN.RTN_UNICAST) {
+      if (cfg.type > RTN.RTN_MULTICAST) throw new KernelError('EINVAL', 'Invalid route type');
+      if (cfg.scope > RT_SCOPE.RT_SCOPE_HOST) throw new KernelError('EINVAL', 'Invalid scope');
+      const first = paths(nh)[0]!.info;
+      if (nh.entries && cfg.scope === RT_SCOPE.RT_SCOPE_HOST) throw new KernelError('EINVAL', 'Route with host scope can not have multiple nexthops');
+      if (cfg.scope === RT_SCOPE.RT_SCOPE_HOST && first.gw) throw new KernelError('EINVAL', 'Route with host scope can not have a gateway');
+      const onlink = (nh.entries ? nh.entries[0]!.nh.flags : nh.flags) & RTNH_F.RTNH_F_ONLINK;
+      if (onlink && cfg.scope >= RT_SCOPE.RT_SCOPE_LINK) throw new KernelError('EINVAL', 'Scope mismatch with nexthop');
+    }
+    if (cfg.prefsrc && !this.#validPrefsrc(cfg)) throw new KernelError('EINVAL', 'Invalid prefsrc address');
+    const fa: FibAlias = {
+      key: cfg.dst, plen: cfg.dstLen, tos: cfg.tos, tbId, type: cfg.type, scope: cfg.scope, protocol: cfg.protocol, priority: cfg.priority,
+      prefsrc: cfg.prefsrc, gw: 0, dev: null, nhFlags: 0, metrics: cfg.metrics, flow: 0, order: 0, nh, fibFlags: cfg.flags >>> 0,
+    };
+    return fa;
+  }
+
+  /** checkNexthop is nh_create_ipv4()'s fib_check_nh() (main table, scope 0) for a nexthop object. */
+  checkNexthop(gw: number, oif: number, flags: number): { dev: NetDevice; nhScope: number } {
+    const r = this.#checkNh({ gw, oif, flags, flow: 0, weight: 1 }, { scope: 0, table: RT_TABLE.RT_TABLE_MAIN } as FibConfig);
+    return { dev: r.dev, nhScope: gw ? r.nhScope : RT_SCOPE.RT_SCOPE_HOST };
+  }
+
+  /** flushNexthopRoutes is __remove_nexthop_fib() for IPv4: the routes using `nh` die and are flushed, silently. */
+  flushNexthopRoutes(nh: Nexthop): void {
+    for (const tb of this.fib.tables()) tb.removeWhere((fa) => fa.nh === nh);
   }
 
   /** #checkNh mirrors fib_check_nh(): a gateway resolves to its device, a device must be up with IPv4. */
@@ -516,6 +560,18 @@ export class Inet4 {
         err = e;
         return true;
       }
+      if (fa.nh) {
+        // nexthop_get_nhc_lookup(): a blackhole is an error, else the first path (through `oif`).
+        if (isBlackhole(fa.nh)) {
+          err = 'EINVAL';
+          return true;
+        }
+        const p = paths(fa.nh).find((x) => !oif || x.info.dev.ifindex === oif);
+        if (!p) return false;
+        const gw = p.info.gw && p.info.family === 2 ? ipv4Read(p.info.gw) : 0;
+        sel = { gw, nhScope: p.info.nhScope, dev: p.info.dev, flags: 0, weight: p.weight, flow: 0 };
+        return true;
+      }
       if (fa.nhs) {
         // The first nexthop alive (through `oif`, if given): res->nh_sel.
         sel = fa.nhs.find((nh) => !(nh.flags & RTNH_F.RTNH_F_DEAD) && (!oif || nh.dev.ifindex === oif));
@@ -528,7 +584,7 @@ export class Inet4 {
     if (err && err !== 'EAGAIN') return err;
     if (err === 'EAGAIN' && fa && fa.type === RTN.RTN_THROW) return undefined;
     if (!fa) return undefined;
-    return fa.nhs ? { fa, table: tb.id, nh: sel! } : { fa, table: tb.id };
+    return fa.nhs || fa.nh ? { fa, table: tb.id, nh: sel! } : { fa, table: tb.id };
   }
 
   /**
@@ -598,7 +654,7 @@ export class Inet4 {
 
   /** #errorLen finds the prefix length of the error route a lookup stopped at. */
   #errorLen(tb: FibTable, addr: number, scope: number): number {
-    const fa = tb.lookup(addr, (f) => f.scope >= scope && FIB_PROPS_ERROR[f.type] !== undefined);
+    const fa = tb.lookup(addr, (f) => f.scope >= scope && (FIB_PROPS_ERROR[f.type] !== undefined || (f.nh !== undefined && isBlackhole(f.nh))));
     return fa ? fa.plen : -1;
   }
 
@@ -705,6 +761,8 @@ function getNhs(cfg: FibConfig): NhConfig[] {
  * order (a shorter list does not match).
  */
 function nhMatch(cfg: FibConfig, fa: FibAlias): boolean {
+  if (cfg.nhId) return fa.nh?.id === cfg.nhId;
+  if (fa.nh) return !cfg.oif && !cfg.gw && !cfg.mp;
   if (cfg.oif || cfg.gw) {
     if (cfg.flow && cfg.flow !== fa.flow) return false;
     return (!cfg.oif || fa.dev?.ifindex === cfg.oif) && (!cfg.gw || fa.gw === cfg.gw);
@@ -736,7 +794,7 @@ function sameInfo(a: FibAlias, b: FibAlias): boolean {
   const bn = b.nhs ?? [];
   return (
     a.scope === b.scope && a.protocol === b.protocol && a.prefsrc === b.prefsrc && a.gw === b.gw && a.dev === b.dev && a.nhFlags === b.nhFlags &&
-    a.flow === b.flow && JSON.stringify(a.metrics ?? []) === JSON.stringify(b.metrics ?? []) && (a.fibFlags ?? 0) === (b.fibFlags ?? 0) &&
+    a.flow === b.flow && JSON.stringify(a.metrics ?? []) === JSON.stringify(b.metrics ?? []) && (a.fibFlags ?? 0) === (b.fibFlags ?? 0) && a.nh === b.nh &&
     an.length === bn.length &&
     an.every((x, i) => x.gw === bn[i]!.gw && x.dev === bn[i]!.dev && x.weight === bn[i]!.weight && x.flow === bn[i]!.flow && ((x.flags ^ bn[i]!.flags) & ~RTNH_F.RTNH_F_DEAD) === 0)
   );

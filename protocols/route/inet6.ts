@@ -27,6 +27,8 @@ import type { NetworkStateOptions } from './state.js';
 import { ageAddresses } from './addr-lifetime.js';
 import { AF_INET6, IF_READY, IFA_F, IFF, RT_SCOPE, RT_TABLE, RTA, RTM, RTN, RTNH_F, RTNLGRP, RTPROT } from './uapi.js';
 import { nlaFind, putMultipath, walkRtnh } from './rtnh.js';
+import { hasV4, isBlackhole, type Nexthop, type NexthopTable, paths } from './nexthop-table.js';
+import { nhInfoFlags, putMultipathVia } from './fib4-fill.js';
 
 /** RTF holds the fib6 route flags nlsim uses (linux/ipv6_route.h). */
 export const RTF = { RTF_UP: 0x1, RTF_GATEWAY: 0x2, RTF_REJECT: 0x200, RTF_NONEXTHOP: 0x200000, RTF_ADDRCONF: 0x40000, RTF_LOCAL: 0x80000000 } as const;
@@ -115,14 +117,26 @@ function backoffUpdate(rt: number, mrt: number, random: (n: number) => number): 
  */
 export function fillRt6(w: AttrWriter, rt: Rt6, nowMs = 0): void {
   const group = rt.siblings;
-  const flags = group ? 0 : rt6NhFlags(rt);
-  rtmsgHeader(w, { family: AF_INET6, dstLen: rt.plen, srcLen: 0, tos: 0, table: rt.table, protocol: rt.protocol, scope: 0, type: rt.type, flags });
+  const nh = rt.nh;
+  const ps = nh ? paths(nh) : [];
+  const nhFlagsOf = (i: number) => nhInfoFlags(ps[i]!.info, (nh!.entries ? nh!.entries[i]!.nh : nh!).flags);
+  const flags = nh ? (nh.entries ? 0 : nhFlagsOf(0)) : group ? 0 : rt6NhFlags(rt);
+  const type = nh && isBlackhole(nh) ? RTN.RTN_BLACKHOLE : rt.type;
+  rtmsgHeader(w, { family: AF_INET6, dstLen: rt.plen, srcLen: 0, tos: 0, table: rt.table, protocol: rt.protocol, scope: 0, type, flags });
   w.u32(RTA.RTA_TABLE, rt.table);
   if (rt.plen) w.bytes(RTA.RTA_DST, rt.dst);
   if (rt.prefsrc) w.bytes(RTA.RTA_PREFSRC, rt.prefsrc);
   putMetrics(w, rt.metrics);
   w.u32(RTA.RTA_PRIORITY, rt.metric);
-  if (group) {
+  if (nh) {
+    // rt6_fill_node() with a nexthop object (nexthop_compat_mode on).
+    w.u32(RTA.RTA_NH_ID, nh.id);
+    // nexthop_is_multipath(): any group, even of one, is reported as RTA_MULTIPATH.
+    if (!nh.entries) {
+      if (ps[0]!.info.gw) w.bytes(RTA.RTA_GATEWAY, ps[0]!.info.gw);
+      w.u32(RTA.RTA_OIF, ps[0]!.info.dev.ifindex);
+    } else putMultipathVia(w, ps.map((p, i) => ({ flags: nhFlagsOf(i), weight: p.weight, ifindex: p.info.dev.ifindex, gw: p.info.gw, flow: 0 })), AF_INET6);
+  } else if (group) {
     // The route itself, then its siblings in ring order.
     const i = group.indexOf(rt);
     const ring = [...group.slice(i), ...group.slice(0, i)];
@@ -153,7 +167,7 @@ function rt6NhFlags(rt: Rt6): number {
 
 /** qualifiesEcmp mirrors rt6_qualify_for_ecmp(): a gateway route not made by addrconf. */
 function qualifiesEcmp(rt: Rt6): boolean {
-  return rt.gw !== null && !(rt.flags & RTF.RTF_ADDRCONF);
+  return rt.gw !== null && !rt.nh && !(rt.flags & RTF.RTF_ADDRCONF);
 }
 
 /** unlinkSibling takes `rt` out of its ECMP group (fib6_del_route()); a lone last member has no group any more. */
@@ -185,6 +199,8 @@ export interface Rt6Config {
   expires?: number;
   /** fc_mp: RTA_MULTIPATH's payload, or null. */
   mp?: Uint8Array | null;
+  /** fc_nh_id: RTA_NH_ID (0: none). */
+  nhId?: number;
 }
 
 /**
@@ -208,6 +224,8 @@ function validMultipath(cfg: Rt6Config, newroute: boolean): void {
 /** Inet6 is one namespace's IPv6 state. */
 export class Inet6 {
   readonly fib = new Fib6();
+  /** The namespace's nexthop objects (Inet4's, set by nexthop.ts). */
+  nexthops: NexthopTable | null = null;
   readonly #devices: () => NetDevice[];
   readonly #options: NetworkStateOptions;
   ks: KernelSocket | null = null;
@@ -259,23 +277,23 @@ export class Inet6 {
     return rt;
   }
 
-  /** #createRt mirrors ip6_route_info_create(): the checks and the route, not yet in a table. */
-  #createRt(cfg: Rt6Config): Rt6 {
-    if (cfg.type > RTN.RTN_XRESOLVE) throw new KernelError('EINVAL', 'Invalid route type');
-    if (cfg.dstLen > 128) throw new KernelError('EINVAL', 'Invalid prefix length');
-    const reject = (cfg.flags & RTF.RTF_REJECT) !== 0;
+  /**
+   * nhInit mirrors fib6_nh_init()'s checks: the device of `oif`, a gateway that is not ours
+   * and is reachable (ip6_validate_gw()), an up device with IPv6; reject routes use lo.
+   */
+  nhInit(oif: number, gw0: Uint8Array | null, reject: boolean): NetDevice {
     let dev: NetDevice | undefined;
-    if (cfg.oif) {
-      dev = this.#devices().find((d) => d.ifindex === cfg.oif);
+    if (oif) {
+      dev = this.#devices().find((d) => d.ifindex === oif);
       if (!dev) throw new KernelError('ENODEV');
     }
     if (reject) dev = this.#lo();
     else {
-      if (cfg.gw) {
+      if (gw0) {
         // ip6_validate_gw(): never one of our own addresses (checked first when the device is
         // given, tentative ones included); a link-local unicast gateway needs the device;
         // others must be unicast and reachable on a link (ip6_route_check_nh()).
-        const gw = cfg.gw;
+        const gw = gw0;
         const ll = addrScope(gw) === RT_SCOPE.RT_SCOPE_LINK;
         const local = (d: NetDevice) => this.#chkAddr(gw, ll ? d : null);
         if (dev && local(dev)) throw new KernelError('EINVAL', 'Gateway can not be a local address');
@@ -294,6 +312,20 @@ export class Inet6 {
       if (!dev.inet6) throw new KernelError('ENODEV');
       if (!(dev.flags & IFF.IFF_UP)) throw new KernelError('ENETDOWN', 'Nexthop device is not up');
     }
+    return dev!;
+  }
+
+  /** #createRt mirrors ip6_route_info_create(): the checks and the route, not yet in a table. */
+  #createRt(cfg: Rt6Config): Rt6 {
+    if (cfg.type > RTN.RTN_XRESOLVE) throw new KernelError('EINVAL', 'Invalid route type');
+    if (cfg.dstLen > 128) throw new KernelError('EINVAL', 'Invalid prefix length');
+    let nh: Nexthop | undefined;
+    if (cfg.nhId) {
+      nh = this.nexthops?.get(cfg.nhId);
+      if (!nh) throw new KernelError('EINVAL', 'Nexthop id does not exist');
+      if (hasV4(nh)) throw new KernelError('EINVAL', 'IPv6 routes can not use an IPv4 nexthop');
+    }
+    const dev = nh ? paths(nh)[0]!.info.dev : this.nhInit(cfg.oif, cfg.gw, (cfg.flags & RTF.RTF_REJECT) !== 0);
     if (cfg.prefsrc && !this.#devices().some((d) => d.ifa6.some((a) => eq(a.addr, cfg.prefsrc!)))) {
       throw new KernelError('EINVAL', 'Invalid source address');
     }
@@ -315,6 +347,7 @@ export class Inet6 {
       order: 0,
     };
     if (cfg.expires !== undefined) rt.expires = this.#options.now() + cfg.expires;
+    if (nh) rt.nh = nh;
     return rt;
   }
 
@@ -345,7 +378,8 @@ export class Inet6 {
         fallback ??= iter;
         continue;
       }
-      if (iter.dev === rt.dev && (iter.gw ? rt.gw && eq(iter.gw, rt.gw) : !rt.gw)) {
+      // rt6_duplicate_nexthop(): nexthop objects compare by object.
+      if (iter.nh || rt.nh ? iter.nh === rt.nh : iter.dev === rt.dev && (iter.gw ? rt.gw && eq(iter.gw, rt.gw) : !rt.gw)) {
         // fib6_add_rt2node(): an expiring duplicate takes the new route's lifetime, or none.
         if (iter.expires !== undefined) {
           iter.expires = rt.expires;
@@ -514,8 +548,18 @@ export class Inet6 {
     for (const id of [RT_TABLE.RT_TABLE_LOCAL, RT_TABLE.RT_TABLE_MAIN]) {
       const tb = this.fib.get(id);
       if (!tb) continue;
-      const rt = tb.lookup(addr, (r) => (r.flags & RTF.RTF_REJECT) !== 0 || (!r.dead && (!oif || r.dev.ifindex === oif)));
+      let path: { dev: NetDevice; gw: Uint8Array | null } | undefined;
+      const rt = tb.lookup(addr, (r) => {
+        if (r.nh) {
+          // A nexthop object: a blackhole rejects, else the first path (through `oif`).
+          if (isBlackhole(r.nh)) return true;
+          path = paths(r.nh).map((p) => p.info).find((i) => !oif || i.dev.ifindex === oif);
+          return path !== undefined;
+        }
+        return (r.flags & RTF.RTF_REJECT) !== 0 || (!r.dead && (!oif || r.dev.ifindex === oif));
+      });
       if (!rt) continue;
+      if (rt.nh) return isBlackhole(rt.nh) ? 'EINVAL' : { ...rt, dev: path!.dev, gw: path!.gw };
       if (rt.type === RTN.RTN_THROW) continue;
       if (rt.flags & RTF.RTF_REJECT) return rt.type === RTN.RTN_BLACKHOLE ? 'EINVAL' : rt.type === RTN.RTN_PROHIBIT ? 'EACCES' : 'EHOSTUNREACH';
       return rt;
@@ -583,14 +627,16 @@ export class Inet6 {
     if (!tb) throw new KernelError('ESRCH', 'FIB table does not exist');
     const rt = tb.prefix(ipv6Prefix(cfg.dst, cfg.dstLen), cfg.dstLen).find(
       (r) =>
-        (!cfg.oif || r.dev.ifindex === cfg.oif) &&
-        (!cfg.gw || (r.gw !== null && eq(r.gw, cfg.gw))) &&
+        !(r.nh && cfg.nhId && r.nh.id !== cfg.nhId) &&
         (!cfg.metric || r.metric === cfg.metric) &&
-        (!cfg.protocol || r.protocol === cfg.protocol),
+        (!cfg.protocol || r.protocol === cfg.protocol) &&
+        (r.nh !== undefined || (!cfg.nhId &&
+        (!cfg.oif || r.dev.ifindex === cfg.oif) &&
+        (!cfg.gw || (r.gw !== null && eq(r.gw, cfg.gw))))),
     );
     if (!rt) throw new KernelError('ESRCH');
     // __ip6_del_rt_siblings(): without a gateway the whole group goes, reported once as it was.
-    if (!cfg.gw && rt.siblings) {
+    if (!cfg.gw && rt.siblings && !rt.nh) {
       const group = [...rt.siblings];
       this.rtNotify(n, RTM.RTM_DELROUTE, rt, 0);
       for (const s of group) {
@@ -645,6 +691,11 @@ export class Inet6 {
     }
   }
 
+  /** deleteNexthopRoutes is __remove_nexthop_fib() for IPv6: each route using `nh` is deleted (ip6_del_rt(), notified). */
+  deleteNexthopRoutes(nh: Nexthop): void {
+    this.#dropRoutes((r) => r.nh === nh);
+  }
+
   /**
    * #ifdown mirrors rt6_sync_down_dev() → fib6_ifdown() for NETDEV_DOWN and
    * NETDEV_UNREGISTER: routes through `dev` go (notified one by one); of a multipath group
@@ -655,7 +706,7 @@ export class Inet6 {
     const doomed = new Set<Rt6>();
     for (const tb of this.fib.tables()) {
       for (const r of tb.routes()) {
-        if (r.flags & RTF.RTF_REJECT) continue;
+        if (r.flags & RTF.RTF_REJECT || r.nh) continue;
         const group = r.siblings;
         if (!group || dev.unregistered) {
           if (r.dev === dev) doomed.add(r);

@@ -13,6 +13,8 @@ import { HOST_LE, viewOf } from '../../sim/wire/header.js';
 import type { NetDevice } from './device.js';
 import { dumpAll, type FamilyDump } from './dump-all.js';
 import type { FibAlias, FibNh } from './fib4.js';
+import { bindNexthopState, nexthopsOf } from './nexthop.js';
+import { paths } from './nexthop-table.js';
 import { fillFibAlias, fillRouteAnswer, RTCF_BROADCAST, RTCF_LOCAL } from './fib4-fill.js';
 import type { FibConfig } from './inet4.js';
 import { fillRt6, fillRt6Answer, RTF, type Rt6Config } from './inet6.js';
@@ -63,6 +65,7 @@ export class RouteOps {
   /** register installs the handlers (ip_fib_init(), ip6_route_init() lines; rtnl_dump_all for AF_UNSPEC). */
   register(rtnl: Rtnetlink): void {
     const split = RTNL_FLAG.RTNL_FLAG_DUMP_SPLIT_NLM_DONE;
+    bindNexthopState(rtnl, this.#state);
     rtnl.register(AF_INET, RTM.RTM_NEWROUTE, { doit: (ctx) => this.newRoute4(ctx) });
     rtnl.register(AF_INET, RTM.RTM_DELROUTE, { doit: (ctx) => this.delRoute4(ctx) });
     rtnl.register(AF_INET, RTM.RTM_GETROUTE, { doit: (ctx) => this.getRoute4(ctx), dumpit: (ctx) => ({ dump: this.#dump4(ctx) }), flags: split });
@@ -76,6 +79,7 @@ export class RouteOps {
     const links = this.#state.links(ctx.skb.sock.netns);
     links.inet4.ks = ctx.kernelSocket;
     links.inet6.ks = ctx.kernelSocket;
+    nexthopsOf(links);
     return links;
   }
 
@@ -85,8 +89,11 @@ export class RouteOps {
     const rtm = decodeRtMsg(ctx.payload);
     if (rtm.tos & 3) throw new KernelError('EINVAL', 'Invalid dsfield (tos): ECN bits must be 0');
     if (rtm.type > RTN.RTN_XRESOLVE) throw new KernelError('EINVAL', 'Invalid route type');
-    for (const t of [RTA.RTA_ENCAP, RTA.RTA_ENCAP_TYPE, RTA.RTA_NH_ID, RTA.RTA_VIA]) {
-      if (tb[t]) throw new KernelError('EOPNOTSUPP', { message: 'nlsim: encapsulation, RTA_VIA and nexthop objects are not modelled yet', offset: tb[t]!.offset });
+    for (const t of [RTA.RTA_ENCAP, RTA.RTA_ENCAP_TYPE, RTA.RTA_VIA]) {
+      if (tb[t]) throw new KernelError('EOPNOTSUPP', { message: 'nlsim: encapsulation and RTA_VIA are not modelled yet', offset: tb[t]!.offset });
+    }
+    if (tb[RTA.RTA_NH_ID] && (tb[RTA.RTA_OIF]?.u32() || (tb[RTA.RTA_GATEWAY] && ipv4Read(tb[RTA.RTA_GATEWAY]!.payload)) || tb[RTA.RTA_MULTIPATH])) {
+      throw new KernelError('EINVAL', 'Nexthop specification and nexthop id are mutually exclusive');
     }
     const ip = (t: number) => (tb[t] ? ipv4Read(tb[t]!.payload) : 0);
     return {
@@ -106,6 +113,7 @@ export class RouteOps {
       metrics: metricsOf(ctx.message, tb),
       flow: tb[RTA.RTA_FLOW]?.u32() ?? 0,
       mp: tb[RTA.RTA_MULTIPATH] ? tb[RTA.RTA_MULTIPATH]!.payload : null,
+      nhId: tb[RTA.RTA_NH_ID]?.u32() ?? 0,
     };
   }
 
@@ -177,6 +185,7 @@ export class RouteOps {
         type = fa.type;
         // fib_select_path(): without an output device, a multipath route picks by hash.
         if (fa.nhs && !oif) nh = selectMultipath(links, fa, dst, src);
+        else if (fa.nh && fa.nh.entries && fa.nh.entries.length > 1 && !oif) nh = selectNexthopPath(links, fa, dst, src);
         else nh = r.nh;
         if (type === RTN.RTN_LOCAL) {
           saddr = src || fa.prefsrc || dst;
@@ -349,7 +358,7 @@ export class RouteOps {
       ctx,
       RTM_IPV4_POLICY,
       () => fib.tables().map((t) => ({ id: t.id, routes: () => t.aliases() })),
-      (fa, f) => !f.set || ((!f.type || fa.type === f.type) && (!f.protocol || fa.protocol === f.protocol) && (!f.dev || (fa.nhs ? fa.nhs.some((nh) => nh.dev === f.dev) : fa.dev === f.dev))),
+      (fa, f) => !f.set || ((!f.type || fa.type === f.type) && (!f.protocol || fa.protocol === f.protocol) && (!f.dev || (fa.nh ? paths(fa.nh).some((p) => p.info.dev === f.dev) : fa.nhs ? fa.nhs.some((nh) => nh.dev === f.dev) : fa.dev === f.dev))),
       (chunk, fa, flags) => chunk.put(RTM.RTM_NEWROUTE, (w) => fillFibAlias(w, fa), flags),
       'ipv4: FIB table does not exist',
       AF_INET,
@@ -366,7 +375,7 @@ export class RouteOps {
       // fib6_dump_node(): a multipath route is dumped once, from its first sibling, with them all.
       (rt, f) =>
         (!rt.siblings || rt.siblings[0] === rt) &&
-        (!f.set || ((!f.type || rt.type === f.type) && (!f.protocol || rt.protocol === f.protocol) && (!f.dev || (rt.siblings ?? [rt]).some((x) => x.dev === f.dev)))),
+        (!f.set || ((!f.type || rt.type === f.type) && (!f.protocol || rt.protocol === f.protocol) && (!f.dev || (rt.nh ? paths(rt.nh).some((p) => p.info.dev === f.dev) : (rt.siblings ?? [rt]).some((x) => x.dev === f.dev))))),
       (chunk, rt, flags) => chunk.put(RTM.RTM_NEWROUTE, (w) => fillRt6(w, rt, inet6.nowMs), flags),
       'ipv6: FIB table does not exist',
       AF_INET6,
@@ -377,8 +386,11 @@ export class RouteOps {
   #config6(ctx: RequestContext): Rt6Config {
     const tb = parse(ctx, RTM_IPV6_POLICY);
     const rtm = decodeRtMsg(ctx.payload);
-    for (const t of [RTA.RTA_ENCAP, RTA.RTA_ENCAP_TYPE, RTA.RTA_NH_ID, RTA.RTA_SRC, RTA.RTA_EXPIRES]) {
-      if (tb[t]) throw new KernelError('EOPNOTSUPP', { message: 'nlsim: encapsulation, source routes, expiry and nexthop objects are not modelled yet', offset: tb[t]!.offset });
+    if (tb[RTA.RTA_NH_ID] && (tb[RTA.RTA_GATEWAY] || tb[RTA.RTA_OIF] || tb[RTA.RTA_MULTIPATH] || tb[RTA.RTA_ENCAP])) {
+      throw new KernelError('EINVAL', 'Nexthop specification and nexthop id are mutually exclusive');
+    }
+    for (const t of [RTA.RTA_ENCAP, RTA.RTA_ENCAP_TYPE, RTA.RTA_SRC, RTA.RTA_EXPIRES]) {
+      if (tb[t]) throw new KernelError('EOPNOTSUPP', { message: 'nlsim: encapsulation, source routes and expiry are not modelled yet', offset: tb[t]!.offset });
     }
     let flags = RTF.RTF_UP as number;
     if (rtm.type === RTN.RTN_UNREACHABLE || rtm.type === RTN.RTN_BLACKHOLE || rtm.type === RTN.RTN_PROHIBIT || rtm.type === RTN.RTN_THROW) flags |= RTF.RTF_REJECT;
@@ -407,6 +419,7 @@ export class RouteOps {
       metrics: metricsOf(ctx.message, tb),
       nlflags: ctx.header.flags,
       mp: tb[RTA.RTA_MULTIPATH] ? tb[RTA.RTA_MULTIPATH]!.payload : null,
+      nhId: tb[RTA.RTA_NH_ID]?.u32() ?? 0,
     };
   }
 
@@ -457,6 +470,16 @@ function selectMultipath(links: LinkTable, fa: FibAlias, daddr: number, saddr: n
     if (found) return res;
   }
   return res;
+}
+
+/**
+ * selectNexthopPath mirrors nexthop_select_path_hthr() for a route's nexthop group: the members
+ * share the hash space by weight and the flow's hash picks one.
+ * @note As for multipath routes, Linux's hash has a random per-namespace seed; nlsim's is fixed.
+ */
+function selectNexthopPath(links: LinkTable, fa: FibAlias, daddr: number, saddr: number): FibNh | undefined {
+  const nhs: FibNh[] = paths(fa.nh!).map((p) => ({ gw: p.info.gw?.length === 4 ? ipv4Read(p.info.gw) : 0, nhScope: p.info.nhScope, dev: p.info.dev, flags: 0, weight: p.weight, flow: 0 }));
+  return selectMultipath(links, { ...fa, nhs }, daddr, saddr);
 }
 
 /** Filter is struct fib_dump_filter. */

@@ -123,6 +123,28 @@ export function renderRule(m: NlMessage): string[] {
   })];
 }
 
+const NHA = [
+  'UNSPEC', 'ID', 'GROUP', 'GROUP_TYPE', 'BLACKHOLE', 'OIF', 'GATEWAY', 'ENCAP_TYPE', 'ENCAP', 'GROUPS', 'MASTER', 'FDB', 'RES_GROUP', 'RES_BUCKET',
+  'OP_FLAGS', 'GROUP_STATS', 'HW_STATS_ENABLE', 'HW_STATS_USED',
+];
+
+/** renderNexthop renders RTM_NEWNEXTHOP/DELNEXTHOP: struct nhmsg, then the attributes (NHA_GROUP as id/weight pairs). */
+export function renderNexthop(m: NlMessage): string[] {
+  const p = m.payload;
+  if (p.length < 8) return [`nhmsg ${hex(p)}`];
+  const head = `nhmsg fam=${p[0]} scope=${p[1]} proto=${p[2]} resvd=${p[3]} flags=0x${u32(p, 4).toString(16)}`;
+  return [head, ...renderAttrs(NHA, p, 8, (t, a) => {
+    if (t === 1 || t === 5 || t === 10 || t === 14 || t === 16) return String(u32(a, 0));
+    if (t === 6) return ipString(a);
+    if (t === 2) {
+      const out: string[] = [];
+      for (let i = 0; i + 8 <= a.length; i += 8) out.push(`${u32(a, i)}/w${(a[i + 4]! | (a[i + 5]! << 8)) + 1}${a[i + 6] || a[i + 7] ? '/resvd' : ''}`);
+      return out.join(',');
+    }
+    return undefined;
+  })];
+}
+
 /** renderRt renders address, route, neighbour and rule messages (undefined for other types). */
 export function renderRt(m: NlMessage): string[] | undefined {
   const type = m.header.type;
@@ -133,5 +155,6 @@ export function renderRt(m: NlMessage): string[] | undefined {
   else if (type === 24 || type === 25) body = renderRoute(m);
   else if (type === 28 || type === 29) body = renderNeigh(m);
   else if (type === 32 || type === 33) body = renderRule(m);
+  else if (type === 104 || type === 105) body = renderNexthop(m);
   return body && [head, ...body.map((l) => `  ${l}`)];
 }
