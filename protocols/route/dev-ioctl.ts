@@ -11,10 +11,10 @@
  * a command does not write keep what the caller had there.
  *
  * @note Not modelled, answered EOPNOTSUPP so that nothing reaches the real machine: the
- * IPv4 address setters (SIOCSIFADDR, SIOCSIFNETMASK, SIOCSIFBRDADDR, SIOCSIFDSTADDR,
- * SIOCDIFADDR), the route and ARP ioctls (SIOCADDRT, SIOCDELRT, SIOC[GSD]ARP), the bridge
- * and vlan ioctls (SIOCBR*, SIOC[GS]IFBR, SIOC[GS]IFVLAN), and on an existing device
- * ethtool, MII, hardware timestamping, bonding, SIOCWANDEV, SIOCDEVPRIVATE and
+ * AF_INET6 requests that take a struct in6_ifreq (SIOCSIFADDR, SIOCDIFADDR,
+ * SIOCSIFDSTADDR), the route and ARP ioctls (SIOCADDRT, SIOCDELRT, SIOC[GSD]ARP), the
+ * bridge and vlan ioctls (SIOCBR*, SIOC[GS]IFBR, SIOC[GS]IFVLAN), and on an existing
+ * device ethtool, MII, hardware timestamping, bonding, SIOCWANDEV, SIOCDEVPRIVATE and
  * SIOCADDMULTI/SIOCDELMULTI.
  */
 import { capable, type Credentials } from '../../sim/credentials.js';
@@ -26,10 +26,12 @@ import { NETLINK_ROUTE } from '../../sim/uapi/netlink.js';
 import { devGetFlags, type NetDevice } from './device.js';
 import { registerRoute } from './index.js';
 import type { InAddr } from './inet4-addr.js';
+import { newInAddr } from './inet4.js';
+import { inetMask, inetMaskLen } from './ipv4.js';
 import { changeName } from './links.js';
 import { NetOps } from './netdev.js';
 import type { LinkTable } from './state.js';
-import { AF_INET, IFF, IFNAMSIZ, RTM_NEWLINK } from './uapi.js';
+import { AF_INET, IFA_F, IFF, IFNAMSIZ, RT_SCOPE, RTM_NEWLINK } from './uapi.js';
 
 /** The ioctl request numbers (linux/sockios.h). */
 export const SIOC = {
@@ -152,7 +154,16 @@ function netOf(kernel: VirtualKernel, netns: NetNamespace): Net | undefined {
   if (!kernel.table(NETLINK_ROUTE)) return undefined;
   const route = registerRoute(kernel);
   const links = route.state.links(netns);
-  return { links, ops: () => new NetOps(links, route.kernelSocket(netns), route.state.options) };
+  return {
+    links,
+    ops: () => {
+      // As a request would (addr-ops.ts): the address code's timers notify through it.
+      const ks = route.kernelSocket(netns);
+      links.inet4.ks = ks;
+      links.inet6.ks = ks;
+      return new NetOps(links, ks, route.state.options);
+    },
+  };
 }
 
 /** listDevices answers if_nameindex(): every device by index, as RTM_GETLINK dumps them. */
@@ -319,7 +330,8 @@ function putSockaddrIn(ifr: Uint8Array, addr: number): void {
 /**
  * devinetIoctl mirrors devinet_ioctl(): the address getters (with the 4.4BSD match on the
  * address the caller passed, then the label alone), SIOCSIFFLAGS (an alias label's address
- * goes when IFF_UP is cleared; a device name changes the device's flags).
+ * goes when IFF_UP is cleared; a device name changes the device's flags), and the address
+ * setters, which take the address out of the list and insert it again changed.
  */
 function devinetIoctl(net: Net | undefined, call: DevIoctlCall): DevIoctlResult {
   const ifr = call.ifr.slice();
@@ -358,7 +370,7 @@ function devinetIoctl(net: Net | undefined, call: DevIoctlCall): DevIoctlResult 
   }
   if (cmd === SIOC.SIOCSIFADDR || cmd === SIOC.SIOCSIFBRDADDR || cmd === SIOC.SIOCSIFDSTADDR || cmd === SIOC.SIOCSIFNETMASK) {
     if (!ifa && cmd !== SIOC.SIOCSIFADDR) return failure('EADDRNOTAVAIL');
-    return failure('EOPNOTSUPP'); // setting IPv4 addresses by ioctl: not modelled
+    return setInetAddr(net!, dev, cmd, name, ifa, origAddr);
   }
   if (cmd === SIOC.SIOCSIFFLAGS) {
     const flags = v.getInt16(U, true) >>> 0;
@@ -374,6 +386,104 @@ function devinetIoctl(net: Net | undefined, call: DevIoctlCall): DevIoctlResult 
   const value = cmd === SIOC.SIOCGIFADDR ? ifa.local : cmd === SIOC.SIOCGIFBRDADDR ? ifa.broadcast : cmd === SIOC.SIOCGIFDSTADDR ? ifa.address : ifa.mask;
   v.setUint32(U + 4, value >>> 0, false);
   return { result: 0, ifr };
+}
+
+/**
+ * setInetAddr performs devinet_ioctl()'s address setters on the address `ifa` labelled as
+ * the caller named it (none yet for a SIOCSIFADDR that creates one).
+ */
+function setInetAddr(net: Net, dev: NetDevice, cmd: number, name: IfreqName, ifa: InAddr | undefined, addr: number): DevIoctlResult {
+  const inet4 = net.links.inet4;
+  const n = { ks: net.ops().ks };
+  switch (cmd) {
+    case SIOC.SIOCSIFADDR: {
+      if (inetAbcLen(addr) < 0) return failure('EINVAL');
+      if (!ifa) {
+        if (!dev.inet) return failure('ENOBUFS');
+        ifa = newInAddr(dev, addr, 0, 0, inet4.nowCs); // inet_alloc_ifa()
+        ifa.label = name.full !== name.device ? name.full : dev.name;
+      } else {
+        if (ifa.local >>> 0 === addr) return { result: 0 };
+        inet4.deleteIfa(n, ifa); // inet_del_ifa(…, 0): the same ifa goes back in below
+        ifa.broadcast = 0;
+        ifa.scope = 0;
+      }
+      ifa.address = ifa.local = addr;
+      if (!(dev.flags & IFF.IFF_POINTOPOINT)) {
+        ifa.prefixlen = inetAbcLen(addr);
+        ifa.mask = inetMask(ifa.prefixlen);
+        if (dev.flags & IFF.IFF_BROADCAST && ifa.prefixlen < 31) ifa.broadcast = (ifa.address | ~ifa.mask) >>> 0;
+      } else {
+        ifa.prefixlen = 32;
+        ifa.mask = inetMask(32);
+      }
+      // set_ifa_lifetime(INFINITY_LIFE_TIME, INFINITY_LIFE_TIME)
+      ifa.flags = (ifa.flags & ~(IFA_F.IFA_F_PERMANENT | IFA_F.IFA_F_DEPRECATED)) | IFA_F.IFA_F_PERMANENT;
+      ifa.validLft = ifa.preferredLft = 0xffffffff;
+      ifa.tstamp = inet4.nowCs;
+      // inet_set_ifa(): a loopback address has host scope.
+      if (addr >>> 24 === 127) ifa.scope = RT_SCOPE.RT_SCOPE_HOST;
+      insertInetAddr(net, ifa);
+      return { result: 0 };
+    }
+    case SIOC.SIOCSIFBRDADDR:
+      if (ifa!.broadcast >>> 0 !== addr) {
+        inet4.deleteIfa(n, ifa!);
+        ifa!.broadcast = addr;
+        ignoreInsertError(net, ifa!);
+      }
+      return { result: 0 };
+    case SIOC.SIOCSIFDSTADDR:
+      if (ifa!.address >>> 0 === addr) return { result: 0 };
+      if (inetAbcLen(addr) < 0) return failure('EINVAL');
+      inet4.deleteIfa(n, ifa!);
+      ifa!.address = addr;
+      ignoreInsertError(net, ifa!);
+      return { result: 0 };
+    default: {
+      // SIOCSIFNETMASK: the mask must be contiguous (bad_mask()).
+      const host = ~addr >>> 0;
+      if ((host & (host + 1)) >>> 0 !== 0) return failure('EINVAL');
+      if (ifa!.mask >>> 0 !== addr) {
+        const oldMask = ifa!.mask;
+        inet4.deleteIfa(n, ifa!);
+        ifa!.mask = addr;
+        ifa!.prefixlen = inetMaskLen(addr);
+        // A broadcast address that matched the old mask follows the new one.
+        if (dev.flags & IFF.IFF_BROADCAST && ifa!.prefixlen < 31 && ifa!.broadcast >>> 0 === (ifa!.local | ~oldMask) >>> 0) {
+          ifa!.broadcast = (ifa!.local | ~addr) >>> 0;
+        }
+        ignoreInsertError(net, ifa!);
+      }
+      return { result: 0 };
+    }
+  }
+}
+
+/** insertInetAddr mirrors inet_insert_ifa(): an address 0.0.0.0 is dropped (the deletion idiom). */
+function insertInetAddr(net: Net, ifa: InAddr): void {
+  if (!ifa.local) return;
+  net.links.inet4.insertIfa({ ks: net.ops().ks }, ifa);
+  net.links.inet4.checkLifetimes(); // __inet_insert_ifa() queues check_lifetime at once
+}
+
+/** ignoreInsertError: the setters other than SIOCSIFADDR ignore what inet_insert_ifa() returns. */
+function ignoreInsertError(net: Net, ifa: InAddr): void {
+  try {
+    insertInetAddr(net, ifa);
+  } catch (e) {
+    if (!(e instanceof KernelError)) throw e;
+  }
+}
+
+/** inetAbcLen mirrors inet_abc_len(): the classful prefix of an address, −1 for multicast. */
+function inetAbcLen(addr: number): number {
+  if (addr >>> 24 === 0 || addr >>> 0 === 0xffffffff) return 0;
+  if (!(addr & 0x80000000)) return 8;
+  if (addr >>> 30 === 2) return 16;
+  if (addr >>> 29 === 6) return 24;
+  if (addr >>> 28 === 0xf) return 32;
+  return -1;
 }
 
 /** devIoctlGeneric mirrors dev_ioctl(). */

@@ -50,7 +50,8 @@ static const struct command commands[] = {
     {"GIFMETRIC", SIOCGIFMETRIC},   {"SIFMETRIC", SIOCSIFMETRIC},   {"GIFSLAVE", SIOCGIFSLAVE},
     {"SIFNAME", SIOCSIFNAME},       {"GIFADDR", SIOCGIFADDR},       {"GIFNETMASK", SIOCGIFNETMASK},
     {"GIFBRDADDR", SIOCGIFBRDADDR}, {"GIFDSTADDR", SIOCGIFDSTADDR}, {"GIFPFLAGS", SIOCGIFPFLAGS},
-    {"SIFADDR", SIOCSIFADDR},       {"GIFCONF", SIOCGIFCONF},       {"GIFMEM", SIOCGIFMEM},
+    {"SIFADDR", SIOCSIFADDR},       {"GIFCONF", SIOCGIFCONF},       {"SIFNETMASK", SIOCSIFNETMASK},
+    {"SIFBRDADDR", SIOCSIFBRDADDR}, {"SIFDSTADDR", SIOCSIFDSTADDR},       {"GIFMEM", SIOCGIFMEM},
     {"ETHTOOL", SIOCETHTOOL},       {"SIFHWBROADCAST", SIOCSIFHWBROADCAST},
     {"ADDMULTI", SIOCADDMULTI},     {"GIFCOUNT", SIOCGIFCOUNT},     {"SIFSLAVE", SIOCSIFSLAVE},
 };
@@ -111,7 +112,10 @@ static void fill_arg(struct ifreq *ifr, unsigned long cmd, const char *arg) {
     case SIOCGIFNETMASK:
     case SIOCGIFBRDADDR:
     case SIOCGIFDSTADDR:
-    case SIOCSIFADDR: {
+    case SIOCSIFADDR:
+    case SIOCSIFNETMASK:
+    case SIOCSIFBRDADDR:
+    case SIOCSIFDSTADDR: {
       struct sockaddr_in *sin = (struct sockaddr_in *)&ifr->ifr_addr;
       sin->sin_family = AF_INET;
       inet_pton(AF_INET, arg, &sin->sin_addr);

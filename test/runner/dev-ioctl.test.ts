@@ -29,7 +29,7 @@ describeKernel('device ioctls under nlsim run [kernel]', () => {
 
   it.each([
     ['getters on unix, inet, inet6, netlink and packet sockets, SIOCGIFCONF, aliases, errors, if_nametoindex, python3, ip -6 addr show', 'dev-ioctl-reads.sh', 'qlen 77'],
-    ['setters under ip monitor all: flags, promisc, alias down, MTU, txqlen, name, hardware and broadcast address', 'dev-ioctl-writes.sh', '[ADDR]Deleted 3: veth0    inet 10.0.0.2/24'],
+    ['setters under ip monitor all: flags, promisc, alias down, MTU, txqlen, name, hardware and broadcast address, ifconfig-style IPv4 addresses', 'dev-ioctl-writes.sh', '[ADDR]2: veth1    inet 10.1.0.1 peer 10.1.0.9/24'],
   ])('%s', async (_name, script, marker) => {
     const argv = ['sh', path.join(here, 'scripts', script), probe];
     const [real, sim] = await Promise.all([runKernel(argv), runSim(argv)]);
