@@ -41,6 +41,7 @@ describeKernel('iproute2 under nlsim run [kernel]', () => {
     ['tc qdisc/class/filter/chain/actions show over default qdiscs (noqueue, pfifo_fast, mq), errors, tc monitor', 'tc-show.sh', 'qdisc mq 0: dev ifb1 root'],
     ['nexthop, netns ids, ntable, stats, addrlabel, mdb, mroute, altnames, proxy neighbours: reads and errors', 'ip-odds.sh', 'Error: ipv4: MR table does not exist.'],
     ['ip link set address and name under ip monitor link and netconf: neighbours flushed, a bridge following its port, rollback of "all"', 'ip-link-addr-name.sh', 'RTNETLINK answers: Cannot assign requested address'],
+    ['ip route with nexthop lists (IPv4 multipath, IPv6 siblings) and ip nexthop objects with routes using them', 'ip-route-nexthop.sh', 'Error: IPv6 routes can not use an IPv4 nexthop.'],
   ])('%s', async (_name, script, marker) => {
     const argv = ['sh', path.join(here, 'scripts', script)];
     const [real, sim] = await Promise.all([runKernel(argv), runSim(argv)]);
