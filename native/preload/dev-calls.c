@@ -38,12 +38,17 @@ _Static_assert(sizeof(struct ifreq) == BRIDGE_IFREQ_LEN, "struct ifreq is the br
 #define SIOCOUTQNSD_ 0x894B
 #define SIOCGSKNS_ 0x894C
 #define SIOCPROTOPRIVATE_ 0x89E0
+/* The wireless extensions' range (wext_handle_ioctl()): the virtual kernel has no wireless
+ * devices and, like the 6.18 kernels it is measured against, no CONFIG_WEXT_CORE. */
+#define SIOCIWFIRST_ 0x8B00
+#define SIOCIWLAST_ 0x8BFF
 
-/* is_device_request: a 0x89xx request the virtual kernel answers. The socket-level ones
+/* is_device_request: a 0x89xx (or wireless 0x8Bxx) request the virtual kernel answers. The socket-level ones
  * (FIOSETOWN…SIOCGSTAMPNS, SIOCOUTQNSD, SIOCGSKNS) are about the real socket, and so are
  * the protocol-private ones of a real socket (SIOCUNIXFILE…); a virtual netlink socket's
  * protocol-private requests reach netlink_ioctl(), which knows none: the server says so. */
 static int is_device_request(unsigned int cmd, int netlink) {
+  if (cmd >= SIOCIWFIRST_ && cmd <= SIOCIWLAST_) return 1;
   if (cmd >> 8 != SOCK_IOC_TYPE) return 0;
   if (cmd >= 0x8901 && cmd <= 0x8907) return 0;
   if (cmd == SIOCOUTQNSD_ || cmd == SIOCGSKNS_) return 0;

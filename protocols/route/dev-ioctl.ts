@@ -242,7 +242,8 @@ function dispatch(net: Net | undefined, call: DevIoctlCall): DevIoctlResult {
         return failure('EOPNOTSUPP'); // ipv6_route_ioctl(), addrconf_*_ifaddr(): in6_ifreq, not modelled
     }
   }
-  // sock_do_ioctl(): is_socket_ioctl_cmd(), then dev_ioctl().
+  // sock_do_ioctl(): is_socket_ioctl_cmd(), then dev_ioctl(). The wireless extensions
+  // (0x8Bxx) are ENOTTY too: no CONFIG_WEXT_CORE, as on the 6.18 kernels measured.
   if (cmd >>> 8 !== 0x89) return failure('ENOTTY');
   return devIoctlGeneric(net, call);
 }

@@ -24,7 +24,8 @@ done
 "$probe" $ops
 "$probe" inet:GIFADDR:veth0+1 inet:GIFADDR:veth0:10.0.0.2 inet:GIFADDR:veth0+1:10.0.0.1 inet:GIFADDR:veth0+2 inet:GIFNETMASK:veth0+1 \
   inet:GIFBRDADDR:br0 inet:GIFDSTADDR:br0 inet:GIFNETMASK:br0 inet:GIFADDR:lo inet:GIFINDEX:veth0+1 inet:GIFHWADDR:veth0+1 inet:GIFINDEX:long \
-  inet:GIFFLAGS:br0 inet:GIFHWADDR:lo inet:GIFMTU:lo inet:GIFTXQLEN:br0 inet:0x890d:lo inet6:0x890d:lo unix:0x1234:lo inet:0x8936:lo
+  inet:GIFFLAGS:br0 inet:GIFHWADDR:lo inet:GIFMTU:lo inet:GIFTXQLEN:br0 inet:0x890d:lo inet6:0x890d:lo unix:0x1234:lo inet:0x8936:lo \
+  unix:0x8b01:veth0 inet:0x8b01:nosuch netlink:0x8b1b:lo
 "$probe" nametoindex:veth0 nametoindex:nosuch nametoindex:averyveryverylongname indextoname:3 indextoname:99 nameindex tty fionread file
 python3 - <<'PY'
 import fcntl, socket, struct
