@@ -11,7 +11,17 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type BridgeHost, startBridgeHost } from '../../sim/transport/bridge-host.js';
-import { BRIDGE_OP, decodeReply, encodeRequest, FrameReader, REPLY_HEADER_LEN } from '../../sim/transport/bridge-protocol.js';
+import {
+  BRIDGE_OP,
+  decodeReply,
+  DEV_IOCTL_VERSION,
+  DEV_LIST,
+  encodeDevIoctlBody,
+  encodeRequest,
+  FrameReader,
+  IFREQ_LEN,
+  REPLY_HEADER_LEN,
+} from '../../sim/transport/bridge-protocol.js';
 import { errnoNumber } from '../../sim/uapi/errno.js';
 import { createKernel } from '../../sim/kernel.js';
 import { compileProbe, preloadEnvironmentFor, runSim, shimPath, simEnv, start } from './run-helpers.js';
@@ -73,6 +83,25 @@ describe('bridge server', () => {
     expect((await client.reply()).result).toBe(-errnoNumber('EPROTO'));
     client.send(request(BRIDGE_OP.LOOKUP));
     expect((await client.reply()).result).toBe(-errnoNumber('EBADF'));
+    client.close();
+  });
+
+  it('answers DEV_IOCTL without a socket, and EPROTO to a short body or another version', async () => {
+    const client = new RawClient(host.server.path);
+    const ifr = new Uint8Array(IFREQ_LEN);
+    ifr.set(new TextEncoder().encode('lo'));
+    const body = (cmd: number, version = DEV_IOCTL_VERSION) => encodeDevIoctlBody({ version, cmd, family: 1, flags: 0, ifcLen: 0, ifr });
+    client.send(request(BRIDGE_OP.DEV_IOCTL, body(0x8933), 0n)); // SIOCGIFINDEX
+    const reply = await client.reply();
+    expect(reply.result).toBe(0);
+    expect(new DataView(reply.body.buffer, reply.body.byteOffset).getInt32(16, true)).toBe(1);
+    client.send(request(BRIDGE_OP.DEV_IOCTL, body(DEV_LIST), 0n));
+    const list = await client.reply();
+    expect(Buffer.from(list.body).toString('hex')).toBe('01000000' + '6c6f' + '00'.repeat(14));
+    client.send(request(BRIDGE_OP.DEV_IOCTL, body(0x8933, 2), 0n));
+    expect((await client.reply()).result).toBe(-errnoNumber('EPROTO'));
+    client.send(request(BRIDGE_OP.DEV_IOCTL, body(0x8933).subarray(0, 60), 0n));
+    expect((await client.reply()).result).toBe(-errnoNumber('EPROTO'));
     client.close();
   });
 
