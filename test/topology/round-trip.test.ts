@@ -52,6 +52,8 @@ const SETUP = [
   '-6 route add fd02::/64 via fd00::2',
   '-6 route add default dev v1 metric 300',
   '-6 route add blackhole fd03::/64 table 300',
+  'route add 10.11.0.0/16 proto static nexthop via 10.0.0.254 dev v1 weight 3 nexthop via 172.16.0.254 dev br0 onlink',
+  '-6 route add fd04::/64 nexthop via fd00::2 dev v1 nexthop via fd00::3 dev v1 weight 2',
   'neigh add 10.0.0.2 lladdr 02:aa:bb:cc:dd:ee dev v1 nud permanent',
   '-6 neigh add fd00::2 lladdr 02:aa:bb:cc:dd:ef dev v1 nud permanent',
   'rule add from 10.0.0.0/8 table 100',

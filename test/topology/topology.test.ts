@@ -56,6 +56,9 @@ describe('validateTopology', () => {
     [{ routes: [{ dst: 'default', table: 'mine' }] }, 'f.json: routes[0].table: expected one of default, main, local or expected an integer from 1 to 4294967295, got "mine"'],
     [{ routes: [{ dst: 'default', scope: 300 }] }, 'f.json: routes[0].scope: expected one of universe, site, link, host, nowhere or expected an integer from 0 to 255, got 300'],
     [{ neighbours: [{ dev: 'd0' }] }, 'f.json: neighbours[0]: missing field "dst"'],
+    [{ routes: [{ dst: '10.9.0.0/24', nexthops: [] }] }, 'f.json: routes[0].nexthops: expected a non-empty array of nexthops, got an array'],
+    [{ routes: [{ dst: '10.9.0.0/24', nexthops: [{ via: '10.0.0.1', weight: 300 }] }] }, 'f.json: routes[0].nexthops: nexthops[0].weight: expected an integer from 1 to 256, got 300'],
+    [{ routes: [{ dst: '10.9.0.0/24', nexthops: [{ gateway: '10.0.0.1' }] }] }, 'f.json: routes[0].nexthops: nexthops[0]: unknown field "gateway"'],
   ] as const)('%j → %s', ([value, expected]) => {
     expect(message(() => validateTopology(value, 'f.json'))).toBe(expected);
   });

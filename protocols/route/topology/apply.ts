@@ -190,14 +190,16 @@ function newRoute(conn: RtnlConnection, r: RouteSpec, source: string, entry: str
   const via = r.via === undefined ? undefined : parseIp(r.via)!;
   const src = r.src === undefined ? undefined : parseIp(r.src)!;
   const named = r.family === undefined ? undefined : r.family === 'inet6' ? AF_INET6 : AF_INET;
-  const families = [dst, via, src].filter((x): x is IpAddress => x !== undefined).map((x) => x.family);
+  const hops = (r.nexthops ?? []).map((h) => ({ ...h, gw: h.via === undefined ? undefined : parseIp(h.via)! }));
+  if (r.nexthops && (r.via !== undefined || r.dev !== undefined)) throw new TopologyError(source, entry, 'has nexthops and via or dev: give the paths in nexthops only');
+  const families = [dst, via, src, ...hops.map((h) => h.gw)].filter((x): x is IpAddress => x !== undefined).map((x) => x.family);
   if (named !== undefined) families.push(named);
   if (families.some((f) => f !== families[0])) throw new TopologyError(source, entry, 'mixes IPv4 and IPv6 (dst, via, src and family must agree)');
   const family = families[0] ?? AF_INET;
   const table = r.table === undefined ? RT_TABLE_MAIN : typeof r.table === 'number' ? r.table : TABLES[r.table]!;
   const type = ROUTE_TYPES[r.type ?? 'unicast'];
   const protocol = r.protocol === undefined ? RTPROT.RTPROT_BOOT : typeof r.protocol === 'number' ? r.protocol : PROTOCOLS[r.protocol]!;
-  const scope = r.scope === undefined ? defaultRouteScope(type, via !== undefined) : scopeNumber(r.scope);
+  const scope = r.scope === undefined ? defaultRouteScope(type, via !== undefined || hops.length > 0) : scopeNumber(r.scope);
   const hdr = encodeRtMsg({
     family,
     dstLen: dst?.prefixlen ?? 0,
@@ -214,6 +216,21 @@ function newRoute(conn: RtnlConnection, r: RouteSpec, source: string, entry: str
   if (r.metric !== undefined) w.u32(RTA.RTA_PRIORITY, r.metric);
   if (src) w.bytes(RTA.RTA_PREFSRC, src.bytes);
   if (table >= 256) w.u32(RTA.RTA_TABLE, table);
+  if (hops.length) {
+    // RTA_MULTIPATH: one struct rtnexthop (len, flags, hops, ifindex) per path, its gateway inside.
+    const mp = w.beginNest(RTA.RTA_MULTIPATH, false);
+    for (const h of hops) {
+      const head = new Uint8Array(8);
+      const v = viewOf(head);
+      v.setUint16(0, 8 + (h.gw ? 4 + h.gw.bytes.length : 0), HOST_LE);
+      head[2] = h.onlink ? RTNH_F.RTNH_F_ONLINK : 0;
+      head[3] = (h.weight ?? 1) - 1;
+      v.setInt32(4, h.dev === undefined ? 0 : conn.ifindex(h.dev), HOST_LE);
+      w.raw(head);
+      if (h.gw) w.bytes(RTA.RTA_GATEWAY, h.gw.bytes);
+    }
+    w.endNest(mp);
+  }
   conn.request(RTM.RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, concat(hdr, w.finish()), `RTM_NEWROUTE ${r.dst}`);
 }
 

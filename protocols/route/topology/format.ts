@@ -94,6 +94,23 @@ export interface RouteSpec {
   src?: string;
   /** RTNH_F_ONLINK: the gateway is on the link even if no prefix says so. */
   onlink?: boolean;
+  /**
+   * The paths of a multipath route (RTA_MULTIPATH), instead of `via` and `dev`: IPv4 makes one
+   * route of them, IPv6 sibling routes (as `ip route add … nexthop … nexthop …`).
+   */
+  nexthops?: NexthopSpec[];
+}
+
+/** NexthopSpec is one path of a multipath route (struct rtnexthop). */
+export interface NexthopSpec {
+  /** Gateway (RTA_GATEWAY inside the rtnexthop). */
+  via?: string;
+  /** Output device (rtnh_ifindex). */
+  dev?: string;
+  /** 1 to 256 (rtnh_hops + 1). Defaults to 1. */
+  weight?: number;
+  /** RTNH_F_ONLINK on this path. */
+  onlink?: boolean;
 }
 
 /** NeighbourSpec is a static neighbour entry, as `ip neigh add … nud permanent` makes. */

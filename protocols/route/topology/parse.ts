@@ -108,6 +108,20 @@ const ROUTE: EntryShape = {
     scope,
     src: ip,
     onlink: boolean,
+    nexthops: (v) => {
+      if (!Array.isArray(v) || !v.length) return `expected a non-empty array of nexthops, got ${show(v)}`;
+      const fields: Record<string, Check> = { via: ip, dev: ifname, weight: integer(1, 256), onlink: boolean };
+      for (const [i, nh] of v.entries()) {
+        if (typeof nh !== 'object' || nh === null || Array.isArray(nh)) return `nexthops[${i}]: expected an object, got ${show(nh)}`;
+        for (const [k, x] of Object.entries(nh as Record<string, unknown>)) {
+          const check = fields[k];
+          if (!check) return `nexthops[${i}]: unknown field "${k}"`;
+          const problem = check(x);
+          if (problem) return `nexthops[${i}].${k}: ${problem}`;
+        }
+      }
+      return '';
+    },
   },
   required: ['dst'],
 };

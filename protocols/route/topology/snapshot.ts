@@ -41,7 +41,7 @@ import {
   RTPROT,
 } from '../uapi.js';
 import { defaultRouteScope } from './apply.js';
-import type { AddressSpec, LinkKind, LinkSpec, NeighbourSpec, RouteSpec, RuleSpec, TopologyFile } from './format.js';
+import type { AddressSpec, LinkKind, LinkSpec, NeighbourSpec, NexthopSpec, RouteSpec, RuleSpec, TopologyFile } from './format.js';
 import { TOPOLOGY_FORMAT } from './format.js';
 import { ADDRESS_FLAGS, formatIp, formatMac, nameOf, PROTOCOLS, ROUTE_TYPES, RULE_ACTIONS, SCOPES, TABLES } from './names.js';
 import { RtnlConnection } from './rtnl-conn.js';
@@ -281,7 +281,6 @@ function routeSpec(m: NlMessage, devName: (i: number) => string | undefined, war
   const dst = rt.dstLen === 0 ? 'default' : `${formatIp(dstBytes!)}/${rt.dstLen}`;
   const what = `route ${dst}`;
   const unsupported = [
-    [tb.has(RTA.RTA_MULTIPATH), 'multipath'],
     [tb.has(RTA.RTA_NH_ID), 'a nexthop object'],
     [tb.has(RTA.RTA_ENCAP), 'an encapsulation'],
     [rt.srcLen > 0, 'a source prefix'],
@@ -296,6 +295,16 @@ function routeSpec(m: NlMessage, devName: (i: number) => string | undefined, war
   const dev = oif ? devName(u32(oif)) : undefined;
   if (oif && dev === undefined) return undefined; // on a link left out
   const spec: RouteSpec = { dst };
+  const mp = tb.get(RTA.RTA_MULTIPATH);
+  if (mp) {
+    const hops = nexthopSpecs(mp, devName);
+    if (hops === 'via') {
+      warnings.push(`${what}: has a gateway of the other family (RTA_VIA), which the topology format does not hold, left out`);
+      return undefined;
+    }
+    if (!hops) return undefined; // a path on a link left out
+    spec.nexthops = hops;
+  }
   const gw = tb.get(RTA.RTA_GATEWAY);
   const prefsrc = tb.get(RTA.RTA_PREFSRC);
   if (rt.family === AF_INET6 && dst === 'default' && !gw && !prefsrc) spec.family = 'inet6';
@@ -313,6 +322,36 @@ function routeSpec(m: NlMessage, devName: (i: number) => string | undefined, war
   if (rt.flags & RTNH_F.RTNH_F_ONLINK) spec.onlink = true;
   if (tb.has(RTA.RTA_METRICS) && tb.get(RTA.RTA_METRICS)!.length > 0) warnings.push(`${what}: its metrics (mtu, window…) are not carried over`);
   return spec;
+}
+
+/**
+ * nexthopSpecs reads RTA_MULTIPATH's rtnexthop entries as paths (device, gateway, weight,
+ * onlink; the DEAD and LINKDOWN state is the kernel's); undefined when a path's device is left
+ * out, 'via' for a gateway of the other family.
+ */
+function nexthopSpecs(mp: Uint8Array, devName: (i: number) => string | undefined): NexthopSpec[] | undefined | 'via' {
+  const out: NexthopSpec[] = [];
+  const v = viewOf(mp);
+  for (let off = 0; mp.length - off >= 8; ) {
+    const len = v.getUint16(off, HOST_LE);
+    if (len < 8 || len > mp.length - off) break;
+    const attrs = parseAttrs(mp.subarray(off, off + len), 8);
+    if (attrs.has(RTA.RTA_VIA)) return 'via';
+    const hop: NexthopSpec = {};
+    const gw = attrs.get(RTA.RTA_GATEWAY);
+    if (gw) hop.via = formatIp(gw);
+    const ifindex = v.getInt32(off + 4, HOST_LE);
+    if (ifindex) {
+      const name = devName(ifindex);
+      if (name === undefined) return undefined;
+      hop.dev = name;
+    }
+    if (mp[off + 3]) hop.weight = mp[off + 3]! + 1;
+    if (mp[off + 2]! & RTNH_F.RTNH_F_ONLINK) hop.onlink = true;
+    out.push(hop);
+    off += (len + 3) & ~3;
+  }
+  return out;
 }
 
 function neighbourSpec(m: NlMessage, devName: (i: number) => string | undefined): NeighbourSpec | undefined {
