@@ -70,11 +70,12 @@ static int real_socket_family(int fd) {
   return family;
 }
 
-/* dev_call sends one DEV_IOCTL; returns 0 with `out` filled, or -1/errno. */
-static int dev_call(struct bridge_dev_ioctl_body *body, struct call_result *out) {
+/* dev_call sends one DEV_IOCTL about the virtual socket `key` (0: another socket); returns
+ * 0 with `out` filled, or -1/errno. */
+static int dev_call(uint64_t key, struct bridge_dev_ioctl_body *body, struct call_result *out) {
   body->version = BRIDGE_DEV_IOCTL_VERSION;
   struct iovec part = {body, sizeof *body};
-  int err = channel_call(-1, 0, BRIDGE_OP_DEV_IOCTL, 0, &part, 1, out);
+  int err = channel_call(-1, key, BRIDGE_OP_DEV_IOCTL, 0, &part, 1, out);
   if (err) return fail(-err);
   if (out->result < 0) {
     free(out->body);
@@ -86,7 +87,7 @@ static int dev_call(struct bridge_dev_ioctl_body *body, struct call_result *out)
 /* device_ioctl performs request `cmd` on a socket of `family` in the virtual kernel. An
  * argument the kernel could not read is EFAULT when NULL; other bad pointers fault in the
  * shim, where the kernel would answer EFAULT. */
-static int device_ioctl(int family, unsigned int cmd, void *arg) {
+static int device_ioctl(uint64_t key, int family, unsigned int cmd, void *arg) {
   if (!arg) return fail(EFAULT);
   struct bridge_dev_ioctl_body body;
   memset(&body, 0, sizeof body);
@@ -101,7 +102,7 @@ static int device_ioctl(int family, unsigned int cmd, void *arg) {
     memcpy(body.ifr, arg, sizeof body.ifr);
   }
   struct call_result out;
-  if (dev_call(&body, &out) < 0) return -1;
+  if (dev_call(key, &body, &out) < 0) return -1;
   int r = out.result;
   if (ifc) {
     int32_t len;
@@ -138,7 +139,7 @@ int ioctl(int fd, unsigned long request, ...) {
   if ((request == FIONREAD || request == TIOCOUTQ) && netlink) return fail(ENOTTY);
   if (is_device_request(cmd, netlink)) {
     int family = netlink ? AF_NETLINK : real_socket_family(fd);
-    if (family >= 0) return device_ioctl(family, cmd, arg);
+    if (family >= 0) return device_ioctl(netlink ? key : 0, family, cmd, arg);
   }
   return real()->ioctl(fd, request, arg);
 }
@@ -154,7 +155,7 @@ unsigned int if_nametoindex(const char *name) {
     return 0;
   }
   strncpy(ifr.ifr_name, name, sizeof ifr.ifr_name);
-  if (device_ioctl(AF_UNIX, SIOCGIFINDEX, &ifr) < 0) {
+  if (device_ioctl(0, AF_UNIX, SIOCGIFINDEX, &ifr) < 0) {
     if (errno == EINVAL) errno = ENOSYS;
     return 0;
   }
@@ -166,7 +167,7 @@ char *if_indextoname(unsigned int index, char name[IF_NAMESIZE]) {
   struct ifreq ifr;
   memset(&ifr, 0, sizeof ifr);
   ifr.ifr_ifindex = (int)index;
-  if (device_ioctl(AF_UNIX, SIOCGIFNAME, &ifr) < 0) {
+  if (device_ioctl(0, AF_UNIX, SIOCGIFNAME, &ifr) < 0) {
     if (errno == ENODEV) errno = ENXIO; /* POSIX wants ENXIO */
     return NULL;
   }
@@ -181,7 +182,7 @@ struct if_nameindex *if_nameindex(void) {
   memset(&body, 0, sizeof body);
   body.cmd = BRIDGE_DEV_LIST;
   struct call_result out;
-  if (dev_call(&body, &out) < 0) return NULL;
+  if (dev_call(0, &body, &out) < 0) return NULL;
   size_t record = sizeof(uint32_t) + IFNAMSIZ;
   size_t n = out.body_len / record;
   struct if_nameindex *list = calloc(n + 1, sizeof *list);

@@ -44,8 +44,9 @@ enum bridge_op {
    * exits has had every datagram recorded. */
   BRIDGE_OP_RECORD = 13,
   /* A device ioctl (SIOCGIF*, SIOCSIF*, SIOCGIFCONF) on any socket of the program, answered
-   * by the virtual kernel's devices as dev_ioctl() and devinet_ioctl() would. key 0; body:
-   * bridge_dev_ioctl_body; reply body: see struct bridge_dev_ioctl_body. */
+   * by the virtual kernel's devices as dev_ioctl() and devinet_ioctl() would. key: the
+   * virtual socket's (its namespace is asked), or 0 for any other socket (the process's
+   * namespace); body: bridge_dev_ioctl_body; reply body: see struct bridge_dev_ioctl_body. */
   BRIDGE_OP_DEV_IOCTL = 14,
 };
 

@@ -197,9 +197,13 @@ export class BridgeServer {
     } else if (req.op === BRIDGE_OP.UEVENT) {
       result = this.#controlRequests ? performUevent(this.#kernel, req.flags, req.body) : { result: -errnoNumber('EPERM'), body: new Uint8Array(0) };
     } else if (req.op === BRIDGE_OP.DEV_IOCTL) {
-      // Any socket of the program, not only a virtual one: no entry needed. Programs under
-      // `nlsim run` live in the initial namespace of the virtual kernel.
-      result = performDevIoctl(this.#kernel, this.#kernel.initNet, this.#credentials(req.pid), req.body);
+      // Any socket of the program, not only a virtual one (key 0): the namespace is a
+      // virtual socket's own (sock_net()), else the one programs under `nlsim run` live in,
+      // the initial namespace of the virtual kernel.
+      const netns = entry?.sock.sk.netns ?? this.#kernel.initNet;
+      result = performDevIoctl(this.#kernel, netns, this.#credentials(req.pid), req.body);
+      // A change may notify the socket it was made on: its token goes out before the reply.
+      if (entry) this.#push(entry);
     } else if (req.op === BRIDGE_OP.CLOSE) {
       // The descriptor's close() happened before this request was sent; if it was the last
       // one, the end of its data connection is already in this loop iteration's events.

@@ -47,3 +47,14 @@ for name in (b'veth0', b'br0', b'lo'):
 PY
 ip -6 addr show
 ip -4 addr show dev veth0
+# An ioctl on a netlink socket that changes a device: the socket, in RTNLGRP_LINK, is
+# readable with the notification when the call returns.
+python3 - <<'PY'
+import fcntl, select, socket, struct
+s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, socket.NETLINK_ROUTE)
+s.bind((0, 1))  # RTMGRP_LINK
+fcntl.ioctl(s, 0x8914, struct.pack('16sh22x', b'veth1', 0x1003))  # SIOCSIFFLAGS up
+print('readable', bool(select.select([s], [], [], 0)[0]))
+msg = s.recv(65536)
+print('type', struct.unpack_from('=IH', msg)[1], 'index', struct.unpack_from('=BxHiII', msg, 16)[2])
+PY
