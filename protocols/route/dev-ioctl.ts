@@ -293,12 +293,13 @@ function needAdmin(call: DevIoctlCall): void {
 
 /**
  * devIfconf mirrors dev_ifconf() with inet_gifconf(): one ifreq per IPv4 address (its
- * label, AF_INET and the local address), device by device, whole records only.
+ * label, AF_INET and the local address), device by device in list (registration) order,
+ * not ifindex order, whole records only.
  */
 function devIfconf(net: Net | undefined, len: number, nullBuf: boolean): DevIoctlResult {
   const records: Uint8Array[] = [];
   let total = 0;
-  for (const dev of net ? net.links.list() : []) {
+  for (const dev of net ? net.links.inListOrder() : []) {
     if (!dev.inet) continue;
     let left = len - total;
     for (const ifa of dev.ifa4) {

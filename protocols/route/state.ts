@@ -42,6 +42,11 @@ export class LinkTable {
     return [...this.#devices.values()].sort((a, b) => a.ifindex - b.ifindex);
   }
 
+  /** inListOrder lists the devices as dev_base_head links them (for_each_netdev()): in registration order. */
+  inListOrder(): NetDevice[] {
+    return [...this.#devices.values()];
+  }
+
   /** byIndex mirrors __dev_get_by_index(). */
   byIndex(ifindex: number): NetDevice | undefined {
     return this.#devices.get(ifindex);

@@ -58,3 +58,8 @@ print('readable', bool(select.select([s], [], [], 0)[0]))
 msg = s.recv(65536)
 print('type', struct.unpack_from('=IH', msg)[1], 'index', struct.unpack_from('=BxHiII', msg, 16)[2])
 PY
+# SIOCGIFCONF walks the devices in registration order, not by index.
+ip link add vethA index 50 type veth peer name vethB index 40
+ip addr add 10.9.0.50/32 dev vethA
+ip addr add 10.9.0.40/32 dev vethB
+"$probe" netlink:GIFCONF:1000 nameindex
