@@ -5,7 +5,7 @@
  */
 import type { AttrWriter } from '../../sim/wire/attr-writer.js';
 import { HOST_LE, viewOf } from '../../sim/wire/header.js';
-import type { FibAlias, FibNh } from './fib4.js';
+import { type FibAlias, type FibNh, syncCarrier } from './fib4.js';
 import { ipv4Bytes } from './ipv4.js';
 import { putMultipath, type RtnhOut } from './rtnh.js';
 import { isBlackhole, paths, type NhInfo, type Nexthop } from './nexthop-table.js';
@@ -60,15 +60,11 @@ export function mpNhFlags(nh: FibNh): number {
 
 /**
  * mpFlags is a multipath route's rtm_flags (fi->fib_flags): the request's rtm_flags, with
- * LINKDOWN while no nexthop is usable (fib_create_info() when every nexthop lacked a carrier,
- * fib_sync_down_dev(), cleared by fib_sync_up()).
- * @note Linux sets the route's LINKDOWN only when the event that takes the last usable nexthop
- * finds all others DEAD or on the same device; nlsim derives it from the nexthops' state, so
- * two carriers lost one after the other show LINKDOWN here and not on Linux.
+ * LINKDOWN as fib_create_info(), fib_sync_down_dev() and fib_sync_up() leave it (syncCarrier()).
  */
 export function mpFlags(fa: FibAlias): number {
-  const down = fa.nhs!.every((nh) => mpNhFlags(nh) & RTNH_F.RTNH_F_LINKDOWN);
-  return ((fa.fibFlags ?? 0) | (down ? RTNH_F.RTNH_F_LINKDOWN : 0)) >>> 0;
+  syncCarrier(fa);
+  return ((fa.fibFlags ?? 0) | (fa.fiLinkdown ? RTNH_F.RTNH_F_LINKDOWN : 0)) >>> 0;
 }
 
 /** putMetrics mirrors rtnetlink_put_metrics(): a nest without NLA_F_NESTED. */

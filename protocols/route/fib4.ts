@@ -30,6 +30,8 @@ export interface FibNh {
   readonly weight: number;
   /** nh_tclassid (RTA_FLOW inside the rtnexthop; 0: none). */
   readonly flow: number;
+  /** The carrier state (LINKDOWN) of its device as the route last saw it (see syncCarrier()). */
+  seenLinkdown: boolean;
 }
 
 /**
@@ -72,8 +74,32 @@ export interface FibAlias {
   readonly fibFlags?: number;
   /** The nexthop object the route uses (RTA_NH_ID), if any; gw and dev are then unset. */
   readonly nh?: Nexthop;
+  /** RTNH_F_LINKDOWN in fi->fib_flags of a multipath route. */
+  fiLinkdown?: boolean;
   /** List position among equal (key, plen, tos, priority) routes; smaller first. */
   order: number;
+}
+
+/**
+ * syncCarrier applies to a multipath route the carrier changes of its devices since it last
+ * looked (NETDEV_CHANGE reaches the FIB from linkwatch, which nlsim does not route here):
+ * fib_sync_down_dev() makes the route LINKDOWN when every nexthop is DEAD or on the device
+ * that lost its carrier; fib_sync_up() clears it when a nexthop comes back.
+ * @note Several carrier changes between two looks are applied one device at a time, in
+ * nexthop order; Linux applies them in the order they happened.
+ */
+export function syncCarrier(fa: FibAlias): void {
+  const nhs = fa.nhs;
+  if (!nhs) return;
+  const changed: NetDevice[] = [];
+  for (const nh of nhs) if (nh.dev.nhLinkdown !== nh.seenLinkdown && !changed.includes(nh.dev)) changed.push(nh.dev);
+  for (const dev of changed) {
+    for (const nh of nhs) if (nh.dev === dev) nh.seenLinkdown = dev.nhLinkdown;
+    if (dev.nhLinkdown) {
+      const dead = nhs.filter((nh) => nh.flags & 1 || nh.dev === dev).length;
+      if (dead === nhs.length) fa.fiLinkdown = true;
+    } else if (nhs.some((nh) => !(nh.flags & 1) && !nh.seenLinkdown)) fa.fiLinkdown = false;
+  }
 }
 
 /** compareAlias is fib_trie's walk order. */

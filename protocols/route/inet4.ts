@@ -14,7 +14,7 @@ import { mcJoin, mcLeave, type NetDevice } from './device.js';
 
 /** 224.0.0.1, the all-hosts group (IGMP_ALL_HOSTS). */
 const IGMP_ALL_HOSTS = Uint8Array.of(224, 0, 0, 1);
-import { Fib4, type FibAlias, type FibNh, type FibTable } from './fib4.js';
+import { Fib4, type FibAlias, type FibNh, type FibTable, syncCarrier } from './fib4.js';
 import { FIB_NH_SIZE, FIB_NLMSG_SIZE, fillFibAlias } from './fib4-fill.js';
 import { nlaFind, walkRtnh } from './rtnh.js';
 import { isBlackhole, type Nexthop, NexthopTable, paths } from './nexthop-table.js';
@@ -307,6 +307,7 @@ export class Inet4 {
         if (!fa.nhs) return fa.dev === dev && (force || fa.scope !== RT_SCOPE.RT_SCOPE_HOST);
         if (!fa.nhs.some((nh) => nh.dev === dev)) return false;
         if (unregister) return true;
+        syncCarrier(fa);
         for (const nh of fa.nhs) if (nh.dev === dev) nh.flags |= RTNH_F.RTNH_F_DEAD;
         return fa.nhs.every((nh) => nh.flags & RTNH_F.RTNH_F_DEAD);
       });
@@ -318,7 +319,13 @@ export class Inet4 {
   syncUp(dev: NetDevice): void {
     if (!(dev.flags & IFF.IFF_UP) || !dev.inet) return;
     for (const tb of this.fib.tables()) {
-      for (const fa of tb.aliases()) for (const nh of fa.nhs ?? []) if (nh.dev === dev) nh.flags &= ~RTNH_F.RTNH_F_DEAD;
+      for (const fa of tb.aliases()) {
+        if (!fa.nhs?.some((nh) => nh.dev === dev)) continue;
+        syncCarrier(fa);
+        for (const nh of fa.nhs) if (nh.dev === dev) nh.flags &= ~RTNH_F.RTNH_F_DEAD;
+        // With the device running, LINKDOWN goes too once a nexthop is wholly alive.
+        if (!dev.nhLinkdown && fa.nhs.some((nh) => !(nh.flags & RTNH_F.RTNH_F_DEAD) && !nh.dev.nhLinkdown)) fa.fiLinkdown = false;
+      }
     }
   }
 
@@ -438,8 +445,20 @@ export class Inet4 {
       order: 0,
     };
     if (nhcs.length === 1) return base;
-    const nhs: FibNh[] = nhcs.map((c, i) => ({ gw: c.gw, nhScope: resolved[i]!.nhScope, dev: resolved[i]!.dev!, flags: c.flags & 0xff, weight: c.weight, flow: c.flow }));
-    return { ...base, nhs, fibFlags: cfg.flags >>> 0 };
+    const nhs: FibNh[] = nhcs.map((c, i) => ({
+      gw: c.gw, nhScope: resolved[i]!.nhScope, dev: resolved[i]!.dev!, flags: c.flags & 0xff, weight: c.weight, flow: c.flow, seenLinkdown: resolved[i]!.dev!.nhLinkdown,
+    }));
+    const fa: FibAlias = { ...base, nhs, fibFlags: cfg.flags >>> 0, fiLinkdown: nhs.every((nh) => nh.seenLinkdown) };
+    // fib_find_info(): a route with the same attributes and nexthops shares its fib_info, flags included.
+    for (const tb of this.fib.tables()) {
+      for (const other of tb.aliases()) {
+        if (!other.nhs || other.type !== fa.type || other.tbId !== tbId || !sameInfo(other, fa)) continue;
+        syncCarrier(other);
+        fa.fiLinkdown = other.fiLinkdown ?? false;
+        return fa;
+      }
+    }
+    return fa;
   }
 
   /**
@@ -569,7 +588,7 @@ export class Inet4 {
         const p = paths(fa.nh).find((x) => !oif || x.info.dev.ifindex === oif);
         if (!p) return false;
         const gw = p.info.gw && p.info.family === 2 ? ipv4Read(p.info.gw) : 0;
-        sel = { gw, nhScope: p.info.nhScope, dev: p.info.dev, flags: 0, weight: p.weight, flow: 0 };
+        sel = { gw, nhScope: p.info.nhScope, dev: p.info.dev, flags: 0, weight: p.weight, flow: 0, seenLinkdown: false };
         return true;
       }
       if (fa.nhs) {

@@ -478,7 +478,7 @@ function selectMultipath(links: LinkTable, fa: FibAlias, daddr: number, saddr: n
  * @note As for multipath routes, Linux's hash has a random per-namespace seed; nlsim's is fixed.
  */
 function selectNexthopPath(links: LinkTable, fa: FibAlias, daddr: number, saddr: number): FibNh | undefined {
-  const nhs: FibNh[] = paths(fa.nh!).map((p) => ({ gw: p.info.gw?.length === 4 ? ipv4Read(p.info.gw) : 0, nhScope: p.info.nhScope, dev: p.info.dev, flags: 0, weight: p.weight, flow: 0 }));
+  const nhs: FibNh[] = paths(fa.nh!).map((p) => ({ gw: p.info.gw?.length === 4 ? ipv4Read(p.info.gw) : 0, nhScope: p.info.nhScope, dev: p.info.dev, flags: 0, weight: p.weight, flow: 0, seenLinkdown: false }));
   return selectMultipath(links, { ...fa, nhs }, daddr, saddr);
 }
 

@@ -114,6 +114,14 @@ const scenarios: [string, Step[], number][] = [
     up(4), dumpRoute(2),
     delLink(5), dumpRoute(2),
   ], group(RTNLGRP.RTNLGRP_IPV4_ROUTE)],
+  ['IPv4 on veth pairs: carriers lost one after the other leave the route without LINKDOWN, a route sharing its fib_info too; carrier back clears it', [
+    createLink('v0', 'veth'), createLink('v1', 'veth'), up(2), up(3), up(4), up(5), addAddr(2, '10.1.0.1/24'), addAddr(4, '10.2.0.1/24'), wait(1100),
+    addRoute({ dstLen: 24 }, dst('10.9.0.0'), mp({ dev: 2, gw: '10.1.0.2' }, { dev: 4, gw: '10.2.0.2' })),
+    down(3), wait(1100), down(5), wait(1100), dumpRoute(2),
+    addRoute({ dstLen: 24 }, dst('10.8.0.0'), mp({ dev: 2, gw: '10.1.0.2' }, { dev: 4, gw: '10.2.0.2' })),
+    addRoute({ dstLen: 24 }, dst('10.7.0.0'), mp({ dev: 4, gw: '10.2.0.2' }, { dev: 4, gw: '10.2.0.3' })),
+    dumpRoute(2), up(3), wait(1100), dumpRoute(2), down(2), dumpRoute(2), up(5), wait(1100), dumpRoute(2),
+  ], group(RTNLGRP.RTNLGRP_IPV4_ROUTE)],
   ['IPv6: siblings from RTA_MULTIPATH, append, ECMP without NLM_F_EXCL, dumps, lookups through a device, deletion of one or all', [
     ...twoIfbs6,
     addRoute({ ...v6, dstLen: 64 }, dst('2001:9::'), mp({ ...A6, weight: 2 }, B6)),
