@@ -39,6 +39,8 @@ const delNh = (n: number): Step => ({ type: RTM.RTM_DELNEXTHOP, flags: ACK, payl
 const getNh = (n: number, ...attrs: Uint8Array[]): Step => ({ type: RTM.RTM_GETNEXTHOP, flags: NLM_F_REQUEST, payload: concat(nhm(), id(n), ...attrs) });
 const dumpNh = (family = 0, ...attrs: Uint8Array[]): Step => ({ type: RTM.RTM_GETNEXTHOP, flags: NLM_F_REQUEST | NLM_F_DUMP, payload: concat(nhm(family), ...attrs) });
 const nhid = (n: number) => attrU32(30, n);
+/** bucketGet: RTM_GETNEXTHOPBUCKET for bucket 0 of group `n`. */
+const bucketGet = (n: number): Step => ({ type: RTM.RTM_GETNEXTHOPBUCKET, flags: NLM_F_REQUEST, payload: concat(nhm(), id(n), attr(13 | 0x8000, attr(1, Uint8Array.of(0, 0)))) });
 const v6 = { family: 10, protocol: 3 };
 const noLinkLocal = (index: number): Step => ({
   type: RTM.RTM_SETLINK, flags: ACK, payload: concat(Uint8Array.of(0, 0, 0, 0), new Uint8Array(Uint32Array.of(index).buffer), new Uint8Array(8), attr(26, attr(10, attr(8, Uint8Array.of(1))))),
@@ -66,6 +68,8 @@ describeScenarios('RTM_*NEXTHOP objects and routes using them: simulator and Lin
     nhFlags(NEW, 2, { flags: 4 }, id(20), dev(2)), nh(2, id(20), via('10.5.0.1'), dev(2)), nh(2, id(20), blackhole, dev(2)), nh(10, id(20), via('2001:5::1'), dev(2)),
     nh(10, id(20), via('10.1.0.9'), dev(2)), nhFlags(ACK | NLM_F_REPLACE, 2, {}, via('10.1.0.9'), dev(2)), nhFlags(ACK | NLM_F_REPLACE, 2, {}, id(21), via('10.1.0.9'), dev(2)),
     getNh(10), getNh(1), getNh(4), getNh(5), getNh(99), getNh(10, attrU32(14, 1)), getNh(10, attrU32(14, 3)),
+    bucketGet(10), bucketGet(1), bucketGet(99), { type: RTM.RTM_GETNEXTHOPBUCKET, flags: NLM_F_REQUEST | NLM_F_DUMP, payload: concat(nhm(), id(10)) },
+    { type: RTM.RTM_GETNEXTHOPBUCKET, flags: NLM_F_REQUEST | NLM_F_DUMP, payload: concat(nhm(), id(1)) }, { type: RTM.RTM_GETNEXTHOPBUCKET, flags: NLM_F_REQUEST | NLM_F_DUMP, payload: nhm() },
     dumpNh(), dumpNh(2), dumpNh(10), dumpNh(0, dev(2)), dumpNh(0, attr(9, new Uint8Array(0))), dumpNh(0, attrU32(10, 1)), dumpNh(0, attr(11, new Uint8Array(0))), dumpNh(0, attrU32(14, 1)),
   ], { groups: GROUPS }],
   ['deleting nexthops: groups lose the member (reported), a group left empty goes; device down and deletion flush silently', [
