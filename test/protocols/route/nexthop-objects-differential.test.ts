@@ -39,6 +39,14 @@ const delNh = (n: number): Step => ({ type: RTM.RTM_DELNEXTHOP, flags: ACK, payl
 const getNh = (n: number, ...attrs: Uint8Array[]): Step => ({ type: RTM.RTM_GETNEXTHOP, flags: NLM_F_REQUEST, payload: concat(nhm(), id(n), ...attrs) });
 const dumpNh = (family = 0, ...attrs: Uint8Array[]): Step => ({ type: RTM.RTM_GETNEXTHOP, flags: NLM_F_REQUEST | NLM_F_DUMP, payload: concat(nhm(family), ...attrs) });
 const nhid = (n: number) => attrU32(30, n);
+/** rtnh builds a struct rtnexthop with a gateway. */
+const rtnh = (ifindex: number, gateway: string) => {
+  const g = attr(5, ip(gateway));
+  const head = new Uint8Array(8);
+  new DataView(head.buffer).setUint16(0, 8 + g.length, true);
+  new DataView(head.buffer).setInt32(4, ifindex, true);
+  return concat(head, g);
+};
 /** bucketGet: RTM_GETNEXTHOPBUCKET for bucket 0 of group `n`. */
 const bucketGet = (n: number): Step => ({ type: RTM.RTM_GETNEXTHOPBUCKET, flags: NLM_F_REQUEST, payload: concat(nhm(), id(n), attr(13 | 0x8000, attr(1, Uint8Array.of(0, 0)))) });
 const v6 = { family: 10, protocol: 3 };
@@ -103,4 +111,15 @@ describeScenarios('RTM_*NEXTHOP objects and routes using them: simulator and Lin
     delNh(1), dumpRoute(2), delNh(5), dumpRoute(10),
     down(3), dumpRoute(2), dumpNh(), delLink(2), dumpRoute(0), dumpNh(),
   ], { groups: GROUPS }],
+  ['strict route dumps filtered by device see multipath routes, IPv6 siblings and nexthop routes through it; NLM_F_ECHO', [
+    ...setup, up(1), addAddr(3, '2001:2::1/64', { flags: 2 }),
+    nh(2, id(1), via('10.1.0.2'), dev(2)), nh(2, id(2), via('10.2.0.2'), dev(3)), nh(10, id(5), via('2001:1::2'), dev(2)), nh(0, id(10), grp([1], [2])),
+    { ...nh(2, id(3), dev(3)), flags: NEW | 0x8 },
+    addRoute({ dstLen: 24 }, dst('10.9.0.0'), nhid(10)), addRoute({ dstLen: 24 }, dst('10.8.0.0'), nhid(2)),
+    addRoute({ dstLen: 24 }, dst('10.7.0.0'), attr(9, concat(rtnh(2, '10.1.0.2'), rtnh(3, '10.2.0.2')))),
+    addRoute({ ...v6, dstLen: 64 }, dst('2001:9::'), nhid(5)),
+    addRoute({ ...v6, dstLen: 64 }, dst('2001:8::'), attr(9, concat(rtnh(2, '2001:1::2'), rtnh(3, '2001:2::2')))),
+    dumpRoute(2, {}, oif(3)), dumpRoute(2, {}, oif(2)), dumpRoute(10, {}, oif(3)), dumpRoute(10, {}, oif(2)),
+    { ...delNh(3), flags: ACK | 0x8 },
+  ], { groups: GROUPS, strict: true }],
 ]);
