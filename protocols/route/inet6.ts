@@ -542,7 +542,11 @@ export class Inet6 {
   /**
    * lookup mirrors ip6_pol_route() behind the default rules (fib6_rule_lookup(): local, then
    * main): the longest prefix, lowest metric first; reject routes give their error, throw
-   * routes move on to the next table.
+   * routes move on to the next table. Dead siblings are skipped; a route using a nexthop
+   * object answers through its first path (through `oif`, if given).
+   * @note Among several live siblings (or nexthop group members) Linux picks by a flow hash
+   * whose seed is random per namespace (fib6_select_path()); nlsim takes the first, so only
+   * lookups with one candidate (or an output device) agree with Linux.
    */
   lookup(addr: Uint8Array, oif: number): Rt6 | string | undefined {
     for (const id of [RT_TABLE.RT_TABLE_LOCAL, RT_TABLE.RT_TABLE_MAIN]) {
