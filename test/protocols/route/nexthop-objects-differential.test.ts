@@ -53,6 +53,9 @@ const v6 = { family: 10, protocol: 3 };
 const noLinkLocal = (index: number): Step => ({
   type: RTM.RTM_SETLINK, flags: ACK, payload: concat(Uint8Array.of(0, 0, 0, 0), new Uint8Array(Uint32Array.of(index).buffer), new Uint8Array(8), attr(26, attr(10, attr(8, Uint8Array.of(1))))),
 });
+const enslave = (index: number, master: number): Step => ({
+  type: RTM.RTM_SETLINK, flags: ACK, payload: concat(Uint8Array.of(0, 0, 0, 0), new Uint8Array(Uint32Array.of(index).buffer), new Uint8Array(8), attrU32(10, master)),
+});
 const delLink = (index: number): Step => ({ type: RTM.RTM_DELLINK, flags: ACK, payload: concat(Uint8Array.of(0, 0, 0, 0), new Uint8Array(Uint32Array.of(index).buffer), new Uint8Array(8)) });
 
 const setup: Step[] = [
@@ -78,6 +81,7 @@ describeScenarios('RTM_*NEXTHOP objects and routes using them: simulator and Lin
     getNh(10), getNh(1), getNh(4), getNh(5), getNh(99), getNh(10, attrU32(14, 1)), getNh(10, attrU32(14, 3)),
     bucketGet(10), bucketGet(1), bucketGet(99), { type: RTM.RTM_GETNEXTHOPBUCKET, flags: NLM_F_REQUEST | NLM_F_DUMP, payload: concat(nhm(), id(10)) },
     { type: RTM.RTM_GETNEXTHOPBUCKET, flags: NLM_F_REQUEST | NLM_F_DUMP, payload: concat(nhm(), id(1)) }, { type: RTM.RTM_GETNEXTHOPBUCKET, flags: NLM_F_REQUEST | NLM_F_DUMP, payload: nhm() },
+    createLink('br0', 'bridge'), enslave(4, 5), up(4), up(5), nh(2, id(30), dev(4)), dumpNh(0, attrU32(10, 5)), dumpNh(2, attrU32(10, 5)),
     dumpNh(), dumpNh(2), dumpNh(10), dumpNh(0, dev(2)), dumpNh(0, attr(9, new Uint8Array(0))), dumpNh(0, attrU32(10, 1)), dumpNh(0, attr(11, new Uint8Array(0))), dumpNh(0, attrU32(14, 1)),
   ], { groups: GROUPS }],
   ['deleting nexthops: groups lose the member (reported), a group left empty goes; device down and deletion flush silently', [
