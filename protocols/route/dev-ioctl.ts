@@ -551,7 +551,7 @@ function devIoctlGeneric(net: Net | undefined, call: DevIoctlCall): DevIoctlResu
     case SIOC.SIOCBONDCHANGEACTIVE:
     case SIOC.SIOCSHWTSTAMP:
       needAdmin(call);
-      dev_ifsioc(net, needDev(net, name.device), cmd, ifr);
+      devIfsioc(net, needDev(net, name.device), cmd, ifr);
       return { result: 0 };
     case SIOC.SIOCBONDSLAVEINFOQUERY:
     case SIOC.SIOCBONDINFOQUERY:
@@ -598,8 +598,8 @@ function ifsiocLocked(dev: NetDevice, cmd: number, ifr: Uint8Array): Uint8Array 
   return ifr;
 }
 
-/** dev_ifsioc mirrors dev_ifsioc() for the commands that return nothing. */
-function dev_ifsioc(net: Net | undefined, dev: NetDevice, cmd: number, ifr: Uint8Array): void {
+/** devIfsioc mirrors dev_ifsioc() for the commands that return nothing. */
+function devIfsioc(net: Net | undefined, dev: NetDevice, cmd: number, ifr: Uint8Array): void {
   const v = view(ifr);
   const ops = net!.ops();
   switch (cmd) {
