@@ -4,10 +4,10 @@
  * reply and notification must match step by step (runScenario renders them).
  */
 import { expect, it } from 'vitest';
-import { createKernel } from '../../../sim/kernel.js';
 import { NLM_F_ACK, NLM_F_DUMP, NLM_F_REQUEST } from '../../../sim/uapi/netlink.js';
 import { describeKernel } from '../../helpers/backends.js';
-import { runScenario, type Step } from './link-differential.js';
+import { compareScenario } from './compare-scenario.js';
+import type { Step } from './link-differential.js';
 
 export const REQ = NLM_F_REQUEST;
 export const ACK = NLM_F_REQUEST | NLM_F_ACK;
@@ -24,23 +24,13 @@ export type Scenario = [name: string, steps: Step[], groups?: number];
 
 /**
  * describeRequests declares, for each scenario, one test per strictness that compares the
- * simulator with Linux message for message.
+ * simulator with Linux message for message (compareScenario()), one after the other.
  */
 export function describeRequests(title: string, scenarios: Scenario[]): void {
   describeKernel(title, (openNamespace) => {
     const cases = scenarios.flatMap(([name, steps, groups]) => [false, true].map((strict) => [`${name}${strict ? ' (strict)' : ''}`, steps, groups, strict] as const));
     it.each(cases)('%s', async (_name, steps, groups, strict) => {
-      const ns = openNamespace();
-      try {
-        const real = await runScenario(ns, steps, { real: true, strict, groups });
-        const sim = await runScenario(createKernel(), steps, { real: false, strict, groups });
-        // The steps that differ, all at once, each as one text block.
-        const text = (o: typeof sim, i: number) => [`step ${i + 1}`, ...(o.replies[i] ?? []), '-- notifications', ...(o.notifications[i] ?? [])].join('\n');
-        const differ = steps.map((_, i) => i).filter((i) => text(sim, i) !== text(real, i));
-        expect(differ.map((i) => text(sim, i))).toEqual(differ.map((i) => text(real, i)));
-      } finally {
-        ns.close();
-      }
+      await compareScenario(expect, openNamespace, steps, { groups, strict });
     }, 60_000);
   });
 }
