@@ -45,6 +45,8 @@ export interface Rt6 {
   siblings?: Rt6[] | null;
   /** The nexthop object the route uses (RTA_NH_ID); `dev` is then its first path's device. */
   nh?: Nexthop;
+  /** When it joined its nexthop's f6i_list (larger: newer). */
+  nhSeq?: number;
 }
 
 /** comparePrefix orders two prefixes as fib6_walk() reaches them. */

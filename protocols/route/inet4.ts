@@ -17,7 +17,7 @@ const IGMP_ALL_HOSTS = Uint8Array.of(224, 0, 0, 1);
 import { Fib4, type FibAlias, type FibNh, type FibTable, syncCarrier } from './fib4.js';
 import { FIB_NH_SIZE, FIB_NLMSG_SIZE, fillFibAlias } from './fib4-fill.js';
 import { nlaFind, walkRtnh } from './rtnh.js';
-import { isBlackhole, type Nexthop, NexthopTable, paths } from './nexthop-table.js';
+import { fibCheckNexthop, isBlackhole, type Nexthop, NexthopTable, paths } from './nexthop-table.js';
 import { fillInAddr, INET_NLMSG_SIZE, type InAddr } from './inet4-addr.js';
 import { inetMask, INADDR_LOOPBACK, ipv4Read, isLbcast, isMulticast, isZeronet } from './ipv4.js';
 import type { FibRule } from './fib-rules.js';
@@ -471,11 +471,7 @@ export class Inet4 {
     if (!FIB_PROPS_ERROR[cfg.type] || cfg.type === RTN.RTN_UNICAST) {
       if (cfg.type > RTN.RTN_MULTICAST) throw new KernelError('EINVAL', 'Invalid route type');
       if (cfg.scope > RT_SCOPE.RT_SCOPE_HOST) throw new KernelError('EINVAL', 'Invalid scope');
-      const first = paths(nh)[0]!.info;
-      if (nh.entries && cfg.scope === RT_SCOPE.RT_SCOPE_HOST) throw new KernelError('EINVAL', 'Route with host scope can not have multiple nexthops');
-      if (cfg.scope === RT_SCOPE.RT_SCOPE_HOST && first.gw) throw new KernelError('EINVAL', 'Route with host scope can not have a gateway');
-      const onlink = (nh.entries ? nh.entries[0]!.nh.flags : nh.flags) & RTNH_F.RTNH_F_ONLINK;
-      if (onlink && cfg.scope >= RT_SCOPE.RT_SCOPE_LINK) throw new KernelError('EINVAL', 'Scope mismatch with nexthop');
+      fibCheckNexthop(nh, cfg.scope);
     }
     if (cfg.prefsrc && !this.#validPrefsrc(cfg)) throw new KernelError('EINVAL', 'Invalid prefsrc address');
     const fa: FibAlias = {
@@ -489,6 +485,16 @@ export class Inet4 {
   checkNexthop(gw: number, oif: number, flags: number): { dev: NetDevice; nhScope: number } {
     const r = this.#checkNh({ gw, oif, flags, flow: 0, weight: 1 }, { scope: 0, table: RT_TABLE.RT_TABLE_MAIN } as FibConfig);
     return { dev: r.dev, nhScope: gw ? r.nhScope : RT_SCOPE.RT_SCOPE_HOST };
+  }
+
+  /** nexthopScopes lists the scopes of the routes using `nh` (for fib_check_nh_list()). */
+  nexthopScopes(nh: Nexthop): number[] {
+    return this.fib.tables().flatMap((tb) => tb.aliases().filter((fa) => fa.nh === nh).map((fa) => fa.scope));
+  }
+
+  /** notifyNexthopRoutes mirrors fib_info_notify_update(): RTM_NEWROUTE with NLM_F_REPLACE for each route using `nh`, tables in hash order. */
+  notifyNexthopRoutes(nh: Nexthop, n: Notifier): void {
+    for (const tb of this.fib.tables()) for (const fa of tb.aliases()) if (fa.nh === nh) this.rtmsgFib(n, RTM.RTM_NEWROUTE, fa, NLM_F_REPLACE);
   }
 
   /** flushNexthopRoutes is __remove_nexthop_fib() for IPv4: the routes using `nh` die and are flushed, silently. */

@@ -402,12 +402,14 @@ export class Inet6 {
         rt.siblings = group;
       }
       tb.insert(rt);
+      if (rt.nh) rt.nhSeq = ++this.#nhSeq;
       if (notifyIt) this.rtNotify(n, RTM.RTM_NEWROUTE, rt, nlflags | NLM_F_CREATE);
       this.#startGc(rt);
       return;
     }
     tb.remove(found);
     tb.insert(rt);
+    if (rt.nh) rt.nhSeq = ++this.#nhSeq;
     rt.order = found.order;
     if (notifyIt) this.rtNotify(n, RTM.RTM_NEWROUTE, rt, NLM_F_REPLACE);
     // Replacing an ECMP route purges its siblings (silently).
@@ -697,8 +699,29 @@ export class Inet6 {
 
   /** deleteNexthopRoutes is __remove_nexthop_fib() for IPv6: each route using `nh` is deleted (ip6_del_rt(), notified). */
   deleteNexthopRoutes(nh: Nexthop): void {
-    this.#dropRoutes((r) => r.nh === nh);
+    // The nexthop's f6i_list, newest route first.
+    for (const rt of this.nexthopRoutes(nh)) {
+      const tb = this.fib.get(rt.table);
+      if (!tb || !tb.routes().includes(rt)) continue;
+      tb.remove(rt);
+      this.rtNotify({ ks: this.ks! }, RTM.RTM_DELROUTE, rt, 0);
+    }
   }
+
+  /** notifyNexthopRoutes mirrors fib6_rt_update() over the nexthop's f6i_list: RTM_NEWROUTE with NLM_F_REPLACE. */
+  notifyNexthopRoutes(nh: Nexthop, n: Notifier): void {
+    for (const rt of this.nexthopRoutes(nh)) this.rtNotify(n, RTM.RTM_NEWROUTE, rt, NLM_F_REPLACE);
+  }
+
+  /** nexthopRoutes lists the routes using `nh` as its f6i_list holds them: newest first. */
+  nexthopRoutes(nh: Nexthop): Rt6[] {
+    const out: Rt6[] = [];
+    for (const tb of this.fib.tables()) for (const r of tb.routes()) if (r.nh === nh) out.push(r);
+    return out.sort((a, b) => (b.nhSeq ?? 0) - (a.nhSeq ?? 0));
+  }
+
+  /** #nhSeq numbers routes as they start using a nexthop object. */
+  #nhSeq = 0;
 
   /**
    * #ifdown mirrors rt6_sync_down_dev() → fib6_ifdown() for NETDEV_DOWN and

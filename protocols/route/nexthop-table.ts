@@ -7,6 +7,7 @@
  * Mirrors nexthop_create(), nexthop_create_group(), insert_nexthop(), remove_nexthop() with
  * remove_nh_grp_entry(), nexthop_flush_dev() and nh_fill_node().
  */
+import { KernelError } from '../../sim/errors.js';
 import type { AttrWriter } from '../../sim/wire/attr-writer.js';
 import { HOST_LE, viewOf } from '../../sim/wire/header.js';
 import type { NetDevice } from './device.js';
@@ -50,10 +51,10 @@ export interface NhGroupEntry {
 /** Nexthop is struct nexthop: a single nexthop (info) or a group (entries). */
 export interface Nexthop {
   readonly id: number;
-  readonly protocol: number;
+  protocol: number;
   /** nh_flags (RTNH_F_ONLINK, LINKDOWN at creation). */
-  readonly flags: number;
-  readonly info: NhInfo | null;
+  flags: number;
+  info: NhInfo | null;
   /** The members of a group, in request order. */
   entries: NhGroupEntry[] | null;
   /** The groups this nexthop is in, newest first (grp_list). */
@@ -62,6 +63,11 @@ export interface Nexthop {
   readonly fibRoutes: Set<FibAlias>;
   /** IPv6 routes using it (f6i_list). */
   readonly rt6Routes: Set<Rt6>;
+}
+
+/** numPaths mirrors nexthop_num_path(). */
+export function numPaths(nh: Nexthop): number {
+  return nh.entries ? nh.entries.length : 1;
 }
 
 /** NhPath is one path of a nexthop as routes report it: a single nexthop and its weight. */
@@ -86,12 +92,29 @@ export function hasV4(nh: Nexthop): boolean {
   return nh.entries ? nh.entries.some((e) => e.nh.info!.family === AF_INET) : nh.info!.family === AF_INET;
 }
 
+/**
+ * fibCheckNexthop mirrors fib_check_nexthop(): what an IPv4 route of `scope` accepts of a
+ * nexthop (a group not at host scope; no gateway at host scope; ONLINK only below link scope).
+ */
+export function fibCheckNexthop(nh: Nexthop, scope: number): void {
+  if (nh.entries && scope === 254) throw new KernelError('EINVAL', 'Route with host scope can not have multiple nexthops');
+  const first = nh.entries ? nh.entries[0]!.nh : nh;
+  if (scope === 254 && first.info!.gw) throw new KernelError('EINVAL', 'Route with host scope can not have a gateway');
+  if (first.flags & 4 && scope >= 253) throw new KernelError('EINVAL', 'Scope mismatch with nexthop');
+}
+
 /** RouteHooks are what nexthop removal does to the routes using a nexthop (state wires inet4 and inet6). */
 export interface RouteHooks {
   /** __remove_nexthop_fib() for IPv4: the routes are flushed, silently. */
   flush4(nh: Nexthop): void;
   /** __remove_nexthop_fib() for IPv6: each route is deleted (ip6_del_rt(), notified). */
   delete6(nh: Nexthop): void;
+  /** The scopes of the IPv4 routes using `nh` (fi_list). */
+  scopes4(nh: Nexthop): number[];
+  /** Whether IPv6 routes use `nh` (f6i_list). */
+  used6(nh: Nexthop): boolean;
+  /** __nexthop_replace_notify(): RTM_NEWROUTE with NLM_F_REPLACE for every route using `nh`. */
+  replaced(nh: Nexthop, n: Notifier): void;
 }
 
 /** NexthopTable is net->nexthop: the nexthops by id, the last id handed out. */
@@ -173,6 +196,27 @@ export class NexthopTable {
   flushDev(dev: NetDevice, unregister: boolean): void {
     const doomed = [...this.#byId.values()].filter((nh) => nh.info && nh.info.dev === dev && (unregister || !nh.info.reject));
     for (const nh of doomed.reverse()) this.remove(nh, null);
+  }
+
+  /**
+   * replace mirrors replace_nexthop() once the checks passed: a single nexthop takes the new
+   * one's path, protocol and flags (replace_nexthop_single()); a group its members
+   * (replace_nexthop_grp()). The object, its id and the routes and groups using it stay.
+   */
+  replace(old: Nexthop, nw: Nexthop): void {
+    if (old.entries) {
+      for (const e of old.entries) {
+        const i = e.nh.groups.indexOf(old);
+        if (i >= 0) e.nh.groups.splice(i, 1);
+      }
+      old.entries = nw.entries;
+      for (const e of old.entries!) e.nh.groups.unshift(old);
+    } else {
+      old.info = nw.info;
+      old.protocol = nw.protocol;
+      old.flags = nw.flags;
+    }
+    this.seq++;
   }
 
   /** notify mirrors nexthop_notify(): RTNLGRP_NEXTHOP, with the request's own flags, seq and port id. */

@@ -6,8 +6,7 @@
  *
  * @note Modelled: single IPv4/IPv6 nexthops (gateway and device, device, blackhole) and
  * hash-threshold groups. Refused with EOPNOTSUPP: resilient groups (so bucket requests only
- * ever find none), fdb nexthops, encapsulation, hardware statistics and replacing an existing
- * nexthop. A lost carrier (NETDEV_CHANGE) does not flush nexthops yet, as Linux does; a device
+ * ever find none), fdb nexthops, encapsulation and hardware statistics. A lost carrier (NETDEV_CHANGE) does not flush nexthops yet, as Linux does; a device
  * going down or away does. nexthop.c always parses strictly (nlmsg_parse()), with and without
  * NETLINK_GET_STRICT_CHK.
  */
@@ -21,7 +20,7 @@ import type { NetDevice } from './device.js';
 import type { Rtnetlink } from './rtnetlink.js';
 import type { NetworkState } from './state.js';
 import { AF_INET, AF_INET6, IFF, RT_SCOPE, RTM, RTNH_F } from './uapi.js';
-import { fillNexthop, NHA, type Nexthop, type NexthopTable, type NhInfo } from './nexthop-table.js';
+import { fibCheckNexthop, fillNexthop, hasV4, NHA, numPaths, type Nexthop, type NexthopTable, type NhInfo } from './nexthop-table.js';
 import type { Notifier } from './inet4.js';
 import type { LinkTable } from './state.js';
 import type { DumpChunk } from '../../sim/dump.js';
@@ -126,7 +125,16 @@ export function bindNexthopState(rtnl: Rtnetlink, state: NetworkState): void {
 export function nexthopsOf(links: LinkTable): NexthopTable {
   const table = links.inet4.nexthops;
   links.inet6.nexthops = table;
-  table.hooks ??= { flush4: (nh) => links.inet4.flushNexthopRoutes(nh), delete6: (nh) => links.inet6.deleteNexthopRoutes(nh) };
+  table.hooks ??= {
+    flush4: (nh) => links.inet4.flushNexthopRoutes(nh),
+    delete6: (nh) => links.inet6.deleteNexthopRoutes(nh),
+    scopes4: (nh) => links.inet4.nexthopScopes(nh),
+    used6: (nh) => links.inet6.nexthopRoutes(nh).length > 0,
+    replaced: (nh, n) => {
+      links.inet4.notifyNexthopRoutes(nh, n);
+      links.inet6.notifyNexthopRoutes(nh, n);
+    },
+  };
   return table;
 }
 
@@ -307,14 +315,42 @@ function newNexthop(ctx: RequestContext, links: LinkTable): number {
     nh = { id: nhId, protocol, flags: info.flags, info: info.info, entries: null, groups: [], fibRoutes: new Set(), rt6Routes: new Set() };
   }
   // insert_nexthop()
-  if (nexthops.get(nhId)) {
-    if (nlflags & NLM_F_REPLACE) throw new KernelError('EOPNOTSUPP', 'nlsim: replacing a nexthop is not modelled yet');
-    throw new KernelError('EEXIST');
+  const old = nexthops.get(nhId);
+  if (old) {
+    if (!(nlflags & NLM_F_REPLACE)) throw new KernelError('EEXIST');
+    replaceNexthop(nexthops, old, nh);
+    nexthops.notify(notifierOf(ctx), RTM.RTM_NEWNEXTHOP, old);
+    // nexthop_replace_notify() (nexthop_compat_mode): the routes using it, then those using its groups.
+    nexthops.hooks!.replaced(old, notifierOf(ctx));
+    for (const g of old.groups) nexthops.hooks!.replaced(g, notifierOf(ctx));
+    return 0;
   }
   if (nlflags & NLM_F_REPLACE && !(nlflags & NLM_F_CREATE)) throw new KernelError('ENOENT', 'Replace specified without create and no entry exists');
   nexthops.insert(nh);
   nexthops.notify(notifierOf(ctx), RTM.RTM_NEWNEXTHOP, nh);
   return 0;
+}
+
+/**
+ * replaceNexthop mirrors replace_nexthop(): the routes using the nexthop, and those using
+ * its groups, must accept the new one (fib_check_nh_list(), fib6_check_nh_list()); a
+ * blackhole may not join a group of several paths; a group stays a group, a nexthop a nexthop.
+ */
+function replaceNexthop(nexthops: NexthopTable, old: Nexthop, nw: Nexthop): void {
+  const hooks = nexthops.hooks!;
+  const check = (user: Nexthop) => {
+    for (const scope of hooks.scopes4(user)) fibCheckNexthop(nw, scope);
+    if (hooks.used6(user) && hasV4(nw)) throw new KernelError('EINVAL', 'IPv6 routes can not use an IPv4 nexthop');
+  };
+  check(old);
+  const reject = !nw.entries && nw.info!.reject;
+  for (const g of old.groups) {
+    if (reject && numPaths(g) > 1) throw new KernelError('EINVAL', 'Blackhole nexthop can not be a member of a group with more than one path');
+    check(g);
+  }
+  if (old.entries && !nw.entries) throw new KernelError('EINVAL', 'Can not replace a nexthop group with a nexthop.');
+  if (!old.entries && nw.entries) throw new KernelError('EINVAL', 'Can not replace a nexthop with a nexthop group.');
+  nexthops.replace(old, nw);
 }
 
 /** checkGroupAttr mirrors nh_check_attr_group(): whole nexthop_grp entries, valid weights, no repeats, no other attributes. */

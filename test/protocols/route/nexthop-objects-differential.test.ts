@@ -14,6 +14,7 @@ import { addAddr, addRoute, createLink, delRoute, down, dst, dumpRoute, getRoute
 
 const ACK = NLM_F_REQUEST | NLM_F_ACK;
 const NEW = ACK | NLM_F_CREATE | NLM_F_EXCL;
+const REPLACE = ACK | NLM_F_CREATE | NLM_F_REPLACE;
 const GROUPS = group(RTNLGRP.RTNLGRP_NEXTHOP) | group(RTNLGRP.RTNLGRP_IPV4_ROUTE) | group(RTNLGRP.RTNLGRP_IPV6_ROUTE);
 
 /** nhmsg: family, scope, protocol, resvd, flags. */
@@ -57,6 +58,8 @@ const enslave = (index: number, master: number): Step => ({
   type: RTM.RTM_SETLINK, flags: ACK, payload: concat(Uint8Array.of(0, 0, 0, 0), new Uint8Array(Uint32Array.of(index).buffer), new Uint8Array(8), attrU32(10, master)),
 });
 const delLink = (index: number): Step => ({ type: RTM.RTM_DELLINK, flags: ACK, payload: concat(Uint8Array.of(0, 0, 0, 0), new Uint8Array(Uint32Array.of(index).buffer), new Uint8Array(8)) });
+
+const replaceOne = nhFlags(ACK | NLM_F_CREATE | NLM_F_REPLACE, 2, { protocol: 4 }, id(1), via('10.2.0.9'), dev(3));
 
 const setup: Step[] = [
   createLink('i0', 'ifb'), createLink('i1', 'ifb'), createLink('i2', 'ifb'), noLinkLocal(2), noLinkLocal(3), noLinkLocal(4), up(2), up(3),
@@ -115,6 +118,23 @@ describeScenarios('RTM_*NEXTHOP objects and routes using them: simulator and Lin
     delNh(1), dumpRoute(2), delNh(5), dumpRoute(10),
     down(3), dumpRoute(2), dumpNh(), delLink(2), dumpRoute(0), dumpNh(),
   ], { groups: GROUPS }],
+  ['replacing nexthops: the object keeps its id, groups and routes, which are reported again; what the routes using it refuse', [
+    ...setup, up(1),
+    nh(2, id(1), via('10.1.0.2'), dev(2)), nh(2, id(2), via('10.2.0.2'), dev(3)), nh(10, id(3), via('2001:1::2'), dev(2)),
+    nh(0, id(10), grp([1], [2])), nh(0, id(11), grp([3])),
+    addRoute({ dstLen: 24 }, dst('10.9.0.0'), nhid(1)), addRoute({ dstLen: 24 }, dst('10.8.0.0'), nhid(10)), addRoute({ dstLen: 24, table: 7 }, dst('10.7.0.0'), nhid(10)),
+    addRoute({ ...v6, dstLen: 64 }, dst('2001:9::'), nhid(3)), addRoute({ ...v6, dstLen: 64 }, dst('2001:8::'), nhid(11)), addRoute({ ...v6, dstLen: 64 }, dst('2001:7::'), nhid(3)),
+    replaceOne, nhFlags(REPLACE, 0, {}, id(10), grp([2])),
+    nhFlags(REPLACE, 0, {}, id(1), grp([2])), nhFlags(REPLACE, 2, {}, id(10), via('10.1.0.5'), dev(2)),
+    nhFlags(REPLACE, 2, {}, id(3), via('10.1.0.5'), dev(2)), nhFlags(REPLACE, 10, {}, id(3), via('2001:1::5'), dev(2)),
+    nhFlags(REPLACE, 2, {}, id(2), blackhole), nhFlags(ACK | NLM_F_REPLACE, 2, {}, id(20), via('10.1.0.5'), dev(2)), nhFlags(REPLACE, 2, {}, id(20), via('10.1.0.5'), dev(2)),
+    dumpNh(), dumpRoute(0),
+    delNh(3), dumpRoute(10),
+  ], {
+    groups: GROUPS,
+    // Linux reported the routes using nexthop 1 and its group again, as replaced.
+    guard: (real, expect) => expect(real.notifications.flat().filter((l) => l.startsWith('nlmsg type=24') && l.includes('flags=0x100')).length).toBeGreaterThanOrEqual(3),
+  }],
   ['strict route dumps filtered by device see multipath routes, IPv6 siblings and nexthop routes through it; NLM_F_ECHO', [
     ...setup, up(1), addAddr(3, '2001:2::1/64', { flags: 2 }),
     nh(2, id(1), via('10.1.0.2'), dev(2)), nh(2, id(2), via('10.2.0.2'), dev(3)), nh(10, id(5), via('2001:1::2'), dev(2)), nh(0, id(10), grp([1], [2])),

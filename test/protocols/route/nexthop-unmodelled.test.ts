@@ -1,13 +1,13 @@
 /**
  * What nlsim does not model of nexthop objects and multipath routes is refused, never silently
  * accepted: EOPNOTSUPP with an "nlsim: … not modelled yet" extended ACK (fdb nexthops,
- * resilient groups, encapsulation, hardware statistics, replacing a nexthop, RTA_VIA and
+ * resilient groups, encapsulation, hardware statistics, RTA_VIA and
  * encapsulation inside RTA_MULTIPATH).
  */
 import { expect, it } from 'vitest';
 import { RTM } from '../../../protocols/route/uapi.js';
 import { createKernel } from '../../../sim/kernel.js';
-import { NETLINK_EXT_ACK, NETLINK_ROUTE, NLM_F_ACK, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE, NLM_F_REQUEST, SOCK_RAW, SOL_NETLINK } from '../../../sim/uapi/netlink.js';
+import { NETLINK_EXT_ACK, NETLINK_ROUTE, NLM_F_ACK, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REQUEST, SOCK_RAW, SOL_NETLINK } from '../../../sim/uapi/netlink.js';
 import { encodeMessage } from '../../../sim/wire/header.js';
 import { decodeMessages } from '../../../sim/wire/messages.js';
 import { attr, attrU32, concat } from '../../helpers/exchange.js';
@@ -23,7 +23,6 @@ it.each([
   ['a resilient group', NEW, concat(nhm(0), attrU32(1, 7), attr(2, Uint8Array.of(1, 0, 0, 0, 0, 0, 0, 0)), attr(3, Uint8Array.of(1, 0)))],
   ['group hardware statistics', NEW, concat(nhm(0), attrU32(1, 7), attr(2, Uint8Array.of(1, 0, 0, 0, 0, 0, 0, 0)), attrU32(16, 1))],
   ['a nexthop encapsulation', NEW, concat(nhm(2), attrU32(1, 7), attrU32(5, 2), attr(7, Uint8Array.of(1, 0)), attr(8 | 0x8000, new Uint8Array(0)))],
-  ['replacing a nexthop', NLM_F_REQUEST | NLM_F_ACK | NLM_F_REPLACE, concat(nhm(2), attrU32(1, 1), attrU32(5, 2))],
 ] as const)('RTM_NEWNEXTHOP with %s is EOPNOTSUPP with an nlsim extack', async (_name, flags, payload) => {
   const kernel = createKernel();
   await runScenario(kernel, [createLink('i0', 'ifb'), up(1), up(2), addAddr(2, '10.1.0.1/24'), { type: RTM.RTM_NEWNEXTHOP, flags: NEW, payload: concat(nhm(2), attrU32(1, 1), attrU32(5, 2)) }], { real: false, groups: 0 });
