@@ -64,6 +64,10 @@ run ip route show
 run ip -6 route show 2001::/16
 run ip route get 10.7.0.1 oif i1
 run ip route get 10.6.0.1
+run ip nexthop replace id 2 via 10.2.0.7 dev i1
+run ip nexthop replace id 10 group 2/3
+run ip nexthop replace id 2 group 3
+run ip route show
 run ip nexthop del id 1
 run ip nexthop show
 run ip route show
