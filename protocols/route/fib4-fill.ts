@@ -97,11 +97,13 @@ export function fillFibAlias(w: AttrWriter, fa: FibAlias): void {
   if (fa.flow) w.u32(RTA.RTA_FLOW, fa.flow);
 }
 
-/** nhInfoFlags mirrors fib_nexthop_info()'s flags for a nexthop object's path: LINKDOWN without carrier, ONLINK. */
-export function nhInfoFlags(info: NhInfo, nhFlags: number): number {
-  let f = nhFlags & (RTNH_F.RTNH_F_ONLINK | RTNH_F.RTNH_F_OFFLOAD | RTNH_F.RTNH_F_TRAP);
-  if (!info.reject && info.dev.nhLinkdown) f |= RTNH_F.RTNH_F_LINKDOWN;
-  return f;
+/**
+ * nhInfoFlags mirrors fib_nexthop_info()'s flags for a nexthop object's path: those the
+ * nexthop got at creation (ONLINK, LINKDOWN); the FIB's carrier events do not touch nexthop
+ * objects (a lost carrier removes them instead).
+ */
+export function nhInfoFlags(_info: NhInfo, nhFlags: number): number {
+  return nhFlags & (RTNH_F.RTNH_F_DEAD | RTNH_F.RTNH_F_LINKDOWN | RTNH_F.RTNH_F_ONLINK | RTNH_F.RTNH_F_OFFLOAD | RTNH_F.RTNH_F_TRAP);
 }
 
 /** putVia writes RTA_VIA (struct rtvia: family, then the address), as routes of one family report a gateway of the other. */

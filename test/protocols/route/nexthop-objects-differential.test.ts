@@ -57,6 +57,7 @@ const noLinkLocal = (index: number): Step => ({
 const enslave = (index: number, master: number): Step => ({
   type: RTM.RTM_SETLINK, flags: ACK, payload: concat(Uint8Array.of(0, 0, 0, 0), new Uint8Array(Uint32Array.of(index).buffer), new Uint8Array(8), attrU32(10, master)),
 });
+const wait = (ms: number): Step => ({ type: 0, flags: 0, payload: new Uint8Array(0), waitMs: ms });
 const delLink = (index: number): Step => ({ type: RTM.RTM_DELLINK, flags: ACK, payload: concat(Uint8Array.of(0, 0, 0, 0), new Uint8Array(Uint32Array.of(index).buffer), new Uint8Array(8)) });
 
 const replaceOne = nhFlags(ACK | NLM_F_CREATE | NLM_F_REPLACE, 2, { protocol: 4 }, id(1), via('10.2.0.9'), dev(3));
@@ -84,7 +85,7 @@ describeScenarios('RTM_*NEXTHOP objects and routes using them: simulator and Lin
     getNh(10), getNh(1), getNh(4), getNh(5), getNh(99), getNh(10, attrU32(14, 1)), getNh(10, attrU32(14, 3)),
     bucketGet(10), bucketGet(1), bucketGet(99), { type: RTM.RTM_GETNEXTHOPBUCKET, flags: NLM_F_REQUEST | NLM_F_DUMP, payload: concat(nhm(), id(10)) },
     { type: RTM.RTM_GETNEXTHOPBUCKET, flags: NLM_F_REQUEST | NLM_F_DUMP, payload: concat(nhm(), id(1)) }, { type: RTM.RTM_GETNEXTHOPBUCKET, flags: NLM_F_REQUEST | NLM_F_DUMP, payload: nhm() },
-    createLink('br0', 'bridge'), enslave(4, 5), up(4), up(5), nh(2, id(30), dev(4)), dumpNh(0, attrU32(10, 5)), dumpNh(2, attrU32(10, 5)),
+    createLink('br0', 'bridge'), enslave(4, 5), up(4), nh(2, id(30), dev(4)), dumpNh(0, attrU32(10, 5)), dumpNh(2, attrU32(10, 5)),
     dumpNh(), dumpNh(2), dumpNh(10), dumpNh(0, dev(2)), dumpNh(0, attr(9, new Uint8Array(0))), dumpNh(0, attrU32(10, 1)), dumpNh(0, attr(11, new Uint8Array(0))), dumpNh(0, attrU32(14, 1)),
   ], { groups: GROUPS }],
   ['deleting nexthops: groups lose the member (reported), a group left empty goes; device down and deletion flush silently', [
@@ -135,6 +136,13 @@ describeScenarios('RTM_*NEXTHOP objects and routes using them: simulator and Lin
     // Linux reported the routes using nexthop 1 and its group again, as replaced.
     guard: (real, expect) => expect(real.notifications.flat().filter((l) => l.startsWith('nlmsg type=24') && l.includes('flags=0x100')).length).toBeGreaterThanOrEqual(3),
   }],
+  ['a lost carrier takes the nexthops through the device (not blackholes), their IPv4 routes silently, their IPv6 routes reported', [
+    createLink('v0', 'veth'), noLinkLocal(2), noLinkLocal(3), up(1), up(2), up(3), addAddr(2, '10.1.0.1/24'), addAddr(2, '2001:1::1/64', { flags: 2 }), wait(1100),
+    nh(2, id(1), via('10.1.0.2'), dev(2)), nh(10, id(2), via('2001:1::2'), dev(2)), nh(2, id(3), blackhole), nh(0, id(10), grp([1])), nh(0, id(11), grp([2])),
+    addRoute({ dstLen: 24 }, dst('10.9.0.0'), nhid(1)), addRoute({ dstLen: 24 }, dst('10.8.0.0'), nhid(10)), addRoute({ dstLen: 24 }, dst('10.7.0.0'), nhid(3)),
+    addRoute({ ...v6, dstLen: 64 }, dst('2001:9::'), nhid(2)), addRoute({ ...v6, dstLen: 64 }, dst('2001:8::'), nhid(11)),
+    down(3), wait(1100), dumpNh(), dumpRoute(2), dumpRoute(10), nh(2, id(4), via('10.1.0.2'), dev(2)),
+  ], { groups: GROUPS }],
   ['strict route dumps filtered by device see multipath routes, IPv6 siblings and nexthop routes through it; NLM_F_ECHO', [
     ...setup, up(1), addAddr(3, '2001:2::1/64', { flags: 2 }),
     nh(2, id(1), via('10.1.0.2'), dev(2)), nh(2, id(2), via('10.2.0.2'), dev(3)), nh(10, id(5), via('2001:1::2'), dev(2)), nh(0, id(10), grp([1], [2])),
