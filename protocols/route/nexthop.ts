@@ -5,10 +5,10 @@
  * rtm_dump_nexthop_bucket()) over the namespace's nexthop table (nexthop-table.ts).
  *
  * @note Modelled: single IPv4/IPv6 nexthops (gateway and device, device, blackhole) and
- * hash-threshold groups. Refused with EOPNOTSUPP: resilient groups (so bucket requests only
- * ever find none), fdb nexthops, encapsulation and hardware statistics. A lost carrier (NETDEV_CHANGE) does not flush nexthops yet, as Linux does; a device
- * going down or away does. nexthop.c always parses strictly (nlmsg_parse()), with and without
- * NETLINK_GET_STRICT_CHK.
+ * hash-threshold groups, their replacement, and their removal with a device that goes down,
+ * away or loses its carrier. Refused with EOPNOTSUPP: resilient groups (so bucket requests
+ * only ever find none), fdb nexthops, encapsulation and hardware statistics. nexthop.c always
+ * parses strictly (nlmsg_parse()), with and without NETLINK_GET_STRICT_CHK.
  */
 import type { DumpControl, DumpState } from '../../sim/dump.js';
 import { KernelError } from '../../sim/errors.js';
