@@ -1,8 +1,8 @@
 /**
  * Nexthop objects of one namespace (net/ipv4/nexthop.c): single nexthops (a gateway and a
  * device, a device, or a blackhole; IPv4 or IPv6) and hash-threshold groups of them, kept by
- * id (the rb-tree's order), with the routes that use them (fi_list, f6i_list) and the groups
- * each belongs to (grp_list, newest first).
+ * id (the rb-tree's order), with the groups each belongs to (grp_list, newest first); the
+ * routes that use one (fi_list, f6i_list) are found in the FIB through RouteHooks.
  *
  * Mirrors nexthop_create(), nexthop_create_group(), insert_nexthop(), remove_nexthop() with
  * remove_nh_grp_entry(), nexthop_flush_dev() and nh_fill_node().
@@ -11,8 +11,6 @@ import { KernelError } from '../../sim/errors.js';
 import type { AttrWriter } from '../../sim/wire/attr-writer.js';
 import { HOST_LE, viewOf } from '../../sim/wire/header.js';
 import type { NetDevice } from './device.js';
-import type { FibAlias } from './fib4.js';
-import type { Rt6 } from './fib6.js';
 import { notify, type Notifier } from './inet4.js';
 import { AF_INET, RTM, RTNLGRP } from './uapi.js';
 
@@ -59,10 +57,6 @@ export interface Nexthop {
   entries: NhGroupEntry[] | null;
   /** The groups this nexthop is in, newest first (grp_list). */
   readonly groups: Nexthop[];
-  /** IPv4 routes using it (fi_list). */
-  readonly fibRoutes: Set<FibAlias>;
-  /** IPv6 routes using it (f6i_list). */
-  readonly rt6Routes: Set<Rt6>;
 }
 
 /** numPaths mirrors nexthop_num_path(). */

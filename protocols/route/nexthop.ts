@@ -309,10 +309,10 @@ function newNexthop(ctx: RequestContext, links: LinkTable): number {
   }
   let nh: Nexthop;
   if (group) {
-    nh = { id: nhId, protocol, flags: 0, info: null, entries: group.map((g) => ({ nh: nexthops.get(g.id)!, weight: g.weight })), groups: [], fibRoutes: new Set(), rt6Routes: new Set() };
+    nh = { id: nhId, protocol, flags: 0, info: null, entries: group.map((g) => ({ nh: nexthops.get(g.id)!, weight: g.weight })), groups: [] };
   } else {
     const info = createInfo(links, family, tb[NHA.NHA_BLACKHOLE] !== undefined, dev, tb[NHA.NHA_GATEWAY]?.payload ?? null, flags);
-    nh = { id: nhId, protocol, flags: info.flags, info: info.info, entries: null, groups: [], fibRoutes: new Set(), rt6Routes: new Set() };
+    nh = { id: nhId, protocol, flags: info.flags, info: info.info, entries: null, groups: [] };
   }
   // insert_nexthop()
   const old = nexthops.get(nhId);
