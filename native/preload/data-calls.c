@@ -160,6 +160,16 @@ static ssize_t do_recv(int fd, uint64_t key, struct msghdr *msg, int flags, int 
   return out.result;
 }
 
+/* virtual_sendto and virtual_recvmsg are sendto() and recvmsg() on the virtual socket `key`
+ * for the shim's own callers (getifaddrs()), which hold the key already: a vfork child's
+ * sockets are not in the fd table. */
+ssize_t virtual_sendto(int fd, uint64_t key, const void *buf, size_t len, const struct sockaddr *addr, socklen_t addrlen) {
+  struct iovec iov = {(void *)buf, len};
+  return do_send(fd, key, &iov, 1, 0, addr, addr ? addrlen : 0);
+}
+
+ssize_t virtual_recvmsg(int fd, uint64_t key, struct msghdr *msg, int flags) { return do_recv(fd, key, msg, flags, 0); }
+
 /* recorded_send is send, sendto, write and writev on a real netlink socket in record mode:
  * the same datagram through sendmsg(), which Linux handles identically for sockets. */
 static ssize_t recorded_send(int fd, const void *buf, size_t len, int flags, const struct sockaddr *addr, socklen_t addrlen) {

@@ -52,6 +52,8 @@ static void resolve(void) {
   calls.if_nametoindex = next("if_nametoindex");
   calls.if_indextoname = next("if_indextoname");
   calls.if_nameindex = next("if_nameindex");
+  calls.getifaddrs = next("getifaddrs");
+  calls.freeifaddrs = next("freeifaddrs");
 }
 
 const struct real_calls *real(void) {

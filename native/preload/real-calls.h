@@ -14,6 +14,7 @@
 #include <sys/uio.h>
 
 struct if_nameindex;
+struct ifaddrs;
 
 struct real_calls {
   int (*socket)(int, int, int);
@@ -55,6 +56,8 @@ struct real_calls {
   unsigned int (*if_nametoindex)(const char *);
   char *(*if_indextoname)(unsigned int, char *);
   struct if_nameindex *(*if_nameindex)(void);
+  int (*getifaddrs)(struct ifaddrs **);
+  void (*freeifaddrs)(struct ifaddrs *);
 };
 
 /* real returns the resolved table, resolving it on first use (constructors of other

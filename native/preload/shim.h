@@ -4,6 +4,8 @@
 
 #include <errno.h>
 #include <stdint.h>
+#include <sys/socket.h>
+#include <sys/types.h>
 
 #include "channel.h"
 
@@ -23,5 +25,9 @@ static inline long finish(int channel_err, long result) {
   if (result < 0) return fail((int)-result);
   return result;
 }
+
+/* The data path of a virtual socket whose key the caller knows (data-calls.c). */
+ssize_t virtual_sendto(int fd, uint64_t key, const void *buf, size_t len, const struct sockaddr *addr, socklen_t addrlen);
+ssize_t virtual_recvmsg(int fd, uint64_t key, struct msghdr *msg, int flags);
 
 #endif
