@@ -1,4 +1,4 @@
-/* Helpers shared by the interposed calls (socket-calls.c, data-calls.c). */
+/* Helpers shared by the interposed calls (socket-calls.c, data-calls.c, dev-calls.c, ifaddrs-calls.c). */
 #ifndef NLSIM_SHIM_H
 #define NLSIM_SHIM_H
 
