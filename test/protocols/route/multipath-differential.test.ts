@@ -45,6 +45,8 @@ const scenarios: [string, Step[], number][] = [
     addRoute({ dstLen: 24, scope: 253, protocol: 4 }, dst('10.6.0.0'), mp({ dev: 3 }, { dev: 2 }), attrU32(6, 20)),
     dumpRoute(2),
     get4('10.9.0.1', 0, oif(2)), get4('10.9.0.1', 0, oif(3)), get4('10.8.0.9', 0, oif(3)), get4('10.9.0.1', FIB_MATCH), get4('10.7.0.1'),
+    // A source that is one nexthop's preferred source picks that nexthop whatever the hash.
+    getRoute({ dstLen: 32, srcLen: 32 }, dst('10.9.0.1'), attr(2, Uint8Array.of(10, 2, 0, 1))), getRoute({ dstLen: 32, srcLen: 32 }, dst('10.9.0.1'), attr(2, Uint8Array.of(10, 1, 0, 1))),
     delRoute({ dstLen: 24 }, dst('10.9.0.0'), gw('10.2.0.2')),
     delRoute({ dstLen: 24 }, dst('10.9.0.0'), mp(A)),
     delRoute({ dstLen: 24 }, dst('10.9.0.0'), mp(A, { dev: 3, gw: '10.2.0.9' })),
