@@ -62,7 +62,7 @@ for i in 0 1 2 3 4 5 6 7 8 9 10 11; do
   ip addr add 10.3.$i.1/24 dev va$i
   ip addr add 2001:db8:$i::1/64 dev vb$i nodad
 done
-# (Linux counts two dropped transmissions on a device that is down when it gets a
+# (Linux counts two dropped transmissions on a bridge that is down when it gets a
 # link-local address, which the simulator does not: after the statistics were printed.)
 ip addr add fe80::3/10 dev br0 nodad
 ip link set vb3 name renamed3
