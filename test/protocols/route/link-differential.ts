@@ -7,12 +7,12 @@
  * counters (IFLA_STATS64, IFLA_STATS, IPv6 and ICMPv6 statistics: Linux sends MLD and
  * router solicitations on its own).
  */
-import { IFLA, RTNLGRP_LINK } from '../../../protocols/route/uapi.js';
+import { IFF, IFLA, RTNLGRP_LINK } from '../../../protocols/route/uapi.js';
 import type { KernelClock } from '../../../sim/clock.js';
 import type { NetlinkSocket, SocketFactory } from '../../../sim/socket-api.js';
 import { NETLINK_EXT_ACK, NETLINK_GET_STRICT_CHK, NETLINK_ROUTE, SOCK_RAW, SOL_NETLINK } from '../../../sim/uapi/netlink.js';
 import { attrsToArray } from '../../../sim/wire/attr-reader.js';
-import { encodeMessage } from '../../../sim/wire/header.js';
+import { encodeMessage, readU32 } from '../../../sim/wire/header.js';
 import { decodeMessages, type NlMessage } from '../../../sim/wire/messages.js';
 import { renderRt } from './rt-render.js';
 
@@ -25,6 +25,7 @@ const MASKED_ADDRESSES = new Set<number>([IFLA.IFLA_ADDRESS, IFLA.IFLA_PERM_ADDR
 /** renderLink renders one RTM_NEWLINK/RTM_DELLINK as lines: header, ifinfomsg, attributes (AF_SPEC and LINKINFO opened). */
 export function renderLink(m: NlMessage, masks: { mac: boolean } = { mac: true }): string[] {
   const lines = [`nlmsg type=${m.header.type} len=${m.header.len} flags=${m.header.flags} seq=${m.header.seq}`, `ifinfomsg ${hex(m.payload.subarray(0, 16))}`];
+  const ifiFlags = m.payload.length >= 16 ? readU32(m.payload, 8) : 0;
   for (const a of attrsToArray(m.payload, 16)) {
     const name = NAMES.get(a.type) ?? String(a.type);
     if (a.type === IFLA.IFLA_AF_SPEC) {
@@ -51,7 +52,11 @@ export function renderLink(m: NlMessage, masks: { mac: boolean } = { mac: true }
           for (const y of attrsToArray(x.payload)) {
             // Bridge timers (16–19) count down: only whether one runs is compared.
             const timer = x.type === 2 && kind === 'bridge' && y.type >= 16 && y.type <= 19;
-            const value = timer ? (y.payload.some((b) => b) ? '<running>' : '0') : ids.includes(y.type) && masks.mac ? maskMac(y.payload, 2) : hex(y.payload);
+            // IFLA_BR_GC_TIMER of an up bridge: br_fdb_cleanup() re-arms itself every
+            // ageing_time (every 10 ms with ageing 0) and reads 0 while it runs, so Linux
+            // reports 0 or a tick at random; a down bridge's collector is stopped (0).
+            const gcOfUpBridge = timer && y.type === 19 && (ifiFlags & IFF.IFF_UP) !== 0;
+            const value = gcOfUpBridge ? '<armed or running>' : timer ? (y.payload.some((b) => b) ? '<running>' : '0') : ids.includes(y.type) && masks.mac ? maskMac(y.payload, 2) : hex(y.payload);
             lines.push(`    data.${y.type} ${value}`);
           }
         } else {
