@@ -210,4 +210,25 @@ describeKernel('snapshot warnings', (openNamespace) => {
       other.close();
     }
   });
+
+  it('keeps multipath routes; leaves out nexthop objects and the routes using them', () => {
+    const ns = openNamespace();
+    try {
+      const ip = (args: string) => execFileSync('nsenter', [`--net=/proc/${process.pid}/fd/${(ns as unknown as { fd: number }).fd}`, 'ip', ...args.split(' ')], { stdio: ['ignore', 'ignore', 'pipe'] });
+      ip('link add i0 type ifb');
+      ip('link set i0 up');
+      ip('addr add 10.1.0.1/24 dev i0');
+      ip('route add 10.9.0.0/24 nexthop via 10.1.0.2 dev i0 weight 2 nexthop via 10.1.0.3 dev i0');
+      ip('nexthop add id 7 via 10.1.0.4 dev i0');
+      ip('route add 10.8.0.0/24 nhid 7');
+      const { topology, warnings } = takeSnapshot(ns);
+      expect(warnings).toEqual([
+        'route 10.8.0.0/24: has a nexthop object, which the topology format does not hold, left out',
+        '1 nexthop object (ip nexthop): the topology format does not hold them, left out',
+      ]);
+      expect(topology.routes).toEqual([{ dst: '10.9.0.0/24', nexthops: [{ via: '10.1.0.2', dev: 'i0', weight: 2 }, { via: '10.1.0.3', dev: 'i0' }] }]);
+    } finally {
+      ns.close();
+    }
+  });
 });

@@ -162,6 +162,15 @@ export function snapshotTopology(sock: NetlinkSocket): Snapshot {
     }
   }
 
+  // Nexthop objects are not held by topology/1: say so (kernels without them refuse the dump).
+  let nexthops = 0;
+  try {
+    nexthops = conn.dump(RTM.RTM_GETNEXTHOP, new Uint8Array(8), 'RTM_GETNEXTHOP').length;
+  } catch {
+    nexthops = 0;
+  }
+  if (nexthops) warnings.push(`${nexthops} nexthop object${nexthops === 1 ? '' : 's'} (ip nexthop): the topology format does not hold them, left out`);
+
   const neighbours: NeighbourSpec[] = [];
   for (const family of [AF_INET, AF_INET6]) {
     const ndmsg = new Uint8Array(NDMSG_LEN);
@@ -317,7 +326,7 @@ function routeSpec(m: NlMessage, devName: (i: number) => string | undefined, war
   if (metric !== (rt.family === AF_INET6 ? 1024 : 0)) spec.metric = metric;
   if (rt.protocol !== RTPROT.RTPROT_BOOT) spec.protocol = nameOf(PROTOCOLS, rt.protocol) ?? rt.protocol;
   // IPv6 ignores rtm_scope; IPv4 keeps it, written when `ip route add` would choose another.
-  if (rt.family === AF_INET && rt.scope !== defaultRouteScope(rt.type, gw !== undefined)) spec.scope = nameOf(SCOPES, rt.scope) ?? rt.scope;
+  if (rt.family === AF_INET && rt.scope !== defaultRouteScope(rt.type, gw !== undefined || spec.nexthops !== undefined)) spec.scope = nameOf(SCOPES, rt.scope) ?? rt.scope;
   if (prefsrc) spec.src = formatIp(prefsrc);
   if (rt.flags & RTNH_F.RTNH_F_ONLINK) spec.onlink = true;
   if (tb.has(RTA.RTA_METRICS) && tb.get(RTA.RTA_METRICS)!.length > 0) warnings.push(`${what}: its metrics (mtu, window…) are not carried over`);
