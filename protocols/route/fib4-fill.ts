@@ -184,6 +184,8 @@ export interface RouteAnswer {
   tos: number;
   /** The nexthop's realms (dst.tclassid; 0: none). */
   flow?: number;
+  /** An IPv6 gateway (rt_gw_family AF_INET6), reported as RTA_VIA. */
+  gw6?: Uint8Array;
 }
 
 /** RTCF_LOCAL / RTCF_BROADCAST: rt_flags of local and broadcast output routes. */
@@ -201,6 +203,7 @@ export function fillRouteAnswer(w: AttrWriter, a: RouteAnswer): void {
   // The source the lookup chose, unless it is the one asked for.
   if (a.prefsrc !== a.src) w.bytes(RTA.RTA_PREFSRC, ipv4Bytes(a.prefsrc));
   if (a.gw) w.bytes(RTA.RTA_GATEWAY, ipv4Bytes(a.gw));
+  else if (a.gw6) putVia(w, 10, a.gw6);
   putMetrics(w, a.metrics);
   w.u32(RTA.RTA_UID, a.uid);
   // struct rta_cacheinfo: clntref, lastuse, expires, error, used, id, ts, tsage.

@@ -32,6 +32,8 @@ export interface FibNh {
   readonly flow: number;
   /** The carrier state (LINKDOWN) of its device as the route last saw it (see syncCarrier()). */
   seenLinkdown: boolean;
+  /** An IPv6 gateway (a nexthop object's path under an IPv4 route), reported as RTA_VIA. */
+  readonly gw6?: Uint8Array;
 }
 
 /**

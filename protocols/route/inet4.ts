@@ -595,6 +595,7 @@ export class Inet4 {
         if (!p) return false;
         const gw = p.info.gw && p.info.family === 2 ? ipv4Read(p.info.gw) : 0;
         sel = { gw, nhScope: p.info.nhScope, dev: p.info.dev, flags: 0, weight: p.weight, flow: 0, seenLinkdown: false };
+        if (p.info.gw?.length === 16) sel = { ...sel, gw6: p.info.gw };
         return true;
       }
       if (fa.nhs) {

@@ -212,10 +212,11 @@ export class RouteOps {
     // prefix (lo's, resolved through an RTN_LOCAL route of host scope) is not reported.
     const via = nh ?? fa;
     const gw = via && via.gw && via.nhScope === RT_SCOPE.RT_SCOPE_LINK && type !== RTN.RTN_BROADCAST ? via.gw : 0;
+    const gw6 = type === RTN.RTN_UNICAST ? nh?.gw6 : undefined;
     const metrics = type === RTN.RTN_BROADCAST ? null : (fa?.metrics ?? null);
     return ctx.reply(
       ctx.encode(RTM.RTM_NEWROUTE, (w) =>
-        fillRouteAnswer(w, { dst: reqDst, src, table, type, rtcf: rtcf | (rtm.flags & RTM_F.RTM_F_NOTIFY ? 0 : 0), oif: devOut!.ifindex, prefsrc: saddr, gw, metrics, uid, tos: rtm.tos, flow: type === RTN.RTN_UNICAST ? (via?.flow ?? 0) : 0 }),
+        fillRouteAnswer(w, { dst: reqDst, src, table, type, rtcf: rtcf | (rtm.flags & RTM_F.RTM_F_NOTIFY ? 0 : 0), oif: devOut!.ifindex, prefsrc: saddr, gw, metrics, uid, tos: rtm.tos, flow: type === RTN.RTN_UNICAST ? (via?.flow ?? 0) : 0, ...(gw6 ? { gw6 } : {}) }),
       ),
     );
   }

@@ -110,7 +110,7 @@ describeScenarios('RTM_*NEXTHOP objects and routes using them: simulator and Lin
     rt(RTM.RTM_NEWROUTE, ACK | NLM_F_CREATE, { ...v6, dstLen: 64, table: 254, type: 1 }, dst('2001:9::'), nhid(11)),
     dumpRoute(2), dumpRoute(10),
     getRoute({ dstLen: 32 }, dst('10.8.0.1')), getRoute({ dstLen: 32 }, dst('10.9.0.1'), oif(3)), getRoute({ dstLen: 32 }, dst('10.7.0.1')),
-    getRoute({ dstLen: 32, flags: 0x2000 }, dst('10.9.0.1'), oif(2)), getRoute({ dstLen: 32 }, dst('10.5.0.1')),
+    getRoute({ dstLen: 32, flags: 0x2000 }, dst('10.9.0.1'), oif(2)), getRoute({ dstLen: 32 }, dst('10.5.0.1')), getRoute({ dstLen: 32 }, dst('10.6.0.1')),
     getRoute({ family: 10, dstLen: 128 }, dst('2001:9::1')), getRoute({ family: 10, dstLen: 128, flags: 0x2000 }, dst('2001:9::1')),
     getRoute({ family: 10, dstLen: 128 }, dst('2001:7::1')),
     delRoute({ dstLen: 24 }, dst('10.9.0.0'), gw('10.1.0.2')), delRoute({ dstLen: 24 }, dst('10.9.0.0'), nhid(1)), delRoute({ dstLen: 24 }, dst('10.9.0.0'), nhid(10)),
