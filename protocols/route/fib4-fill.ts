@@ -89,10 +89,11 @@ export function fillFibAlias(w: AttrWriter, fa: FibAlias): void {
   putMetrics(w, fa.metrics);
   if (fa.prefsrc) w.u32(RTA.RTA_PREFSRC, netU32(fa.prefsrc));
   if (fa.nhs) {
-    putMultipath(w, fa.nhs.map((nh) => ({ flags: mpNhFlags(nh), weight: nh.weight, ifindex: nh.dev.ifindex, gw: nh.gw ? ipv4Bytes(nh.gw) : null, flow: nh.flow })));
+    putMultipathVia(w, fa.nhs.map((nh) => ({ flags: mpNhFlags(nh), weight: nh.weight, ifindex: nh.dev.ifindex, gw: nh.gw6 ?? (nh.gw ? ipv4Bytes(nh.gw) : null), flow: nh.flow })), AF_INET);
     return;
   }
-  if (fa.gw) w.u32(RTA.RTA_GATEWAY, netU32(fa.gw));
+  if (fa.gw6) putVia(w, 10, fa.gw6);
+  else if (fa.gw) w.u32(RTA.RTA_GATEWAY, netU32(fa.gw));
   if (fa.dev) w.u32(RTA.RTA_OIF, fa.dev.ifindex);
   if (fa.flow) w.u32(RTA.RTA_FLOW, fa.flow);
 }
@@ -153,7 +154,7 @@ export function putMultipathVia(w: AttrWriter, hops: RtnhOut[], family: number):
   const nest = w.beginNest(RTA.RTA_MULTIPATH, false);
   for (const h of hops) {
     const via = h.gw && h.gw.length !== mine;
-    const len = 8 + (h.gw ? (via ? 4 + ((2 + h.gw.length + 3) & ~3) : 4 + h.gw.length) : 0);
+    const len = 8 + (h.gw ? (via ? 4 + ((2 + h.gw.length + 3) & ~3) : 4 + h.gw.length) : 0) + (h.flow ? 8 : 0);
     const head = new Uint8Array(8);
     const v = viewOf(head);
     v.setUint16(0, len, HOST_LE);
@@ -163,6 +164,7 @@ export function putMultipathVia(w: AttrWriter, hops: RtnhOut[], family: number):
     w.raw(head);
     if (h.gw && via) putVia(w, h.gw.length === 16 ? 10 : 2, h.gw);
     else if (h.gw) w.bytes(RTA.RTA_GATEWAY, h.gw);
+    if (h.flow) w.u32(RTA.RTA_FLOW, h.flow);
   }
   w.endNest(nest);
 }

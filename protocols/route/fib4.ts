@@ -56,6 +56,8 @@ export interface FibAlias {
   readonly prefsrc: number;
   /** fib_nh_gw4 (0: none). */
   readonly gw: number;
+  /** fib_nh_gw6: an IPv6 gateway (RTA_VIA), if any. */
+  readonly gw6?: Uint8Array;
   /**
    * fib_nh_scope: the scope of the route the gateway resolved through (link, or host for a
    * local route). Absent for routes without a gateway. rt_set_nexthop() uses the gateway of

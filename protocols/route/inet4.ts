@@ -50,11 +50,15 @@ export interface FibConfig {
   mp?: Uint8Array | null;
   /** fc_nh_id: RTA_NH_ID, the nexthop object to use (0: none). */
   nhId?: number;
+  /** fc_gw6: an IPv6 gateway given in RTA_VIA (fc_gw_family AF_INET6), or null. */
+  gw6?: Uint8Array | null;
 }
 
 /** NhConfig is the part of a fib_config one nexthop is made from (fib_nh_init()). */
 interface NhConfig {
   gw: number;
+  /** An IPv6 gateway (RTA_VIA), if any. */
+  gw6?: Uint8Array | null;
   oif: number;
   flags: number;
   flow: number;
@@ -405,18 +409,18 @@ export class Inet4 {
     if (FIB_PROPS_SCOPE[cfg.type]! > cfg.scope) throw new KernelError('EINVAL', 'Invalid scope');
     if (cfg.flags & (RTNH_F.RTNH_F_DEAD | RTNH_F.RTNH_F_LINKDOWN)) throw new KernelError('EINVAL', 'Invalid rtm_flags - can not contain DEAD or LINKDOWN');
     if (cfg.nhId) return this.#createInfoNh(cfg, tbId);
-    const nhcs = cfg.mp ? getNhs(cfg) : [{ gw: cfg.gw, oif: cfg.oif, flags: cfg.flags, flow: cfg.flow, weight: 1 }];
+    const nhcs: NhConfig[] = cfg.mp ? getNhs(cfg) : [{ gw: cfg.gw, gw6: cfg.gw6 ?? null, oif: cfg.oif, flags: cfg.flags, flow: cfg.flow, weight: 1 }];
     const resolved: { dev: NetDevice | null; nhScope: number }[] = [];
     const error = FIB_PROPS_ERROR[cfg.type];
     if (error && cfg.type !== RTN.RTN_UNICAST) {
-      if (cfg.gw || cfg.oif || cfg.mp) throw new KernelError('EINVAL', 'Gateway, device and multipath can not be specified for this route type');
+      if (cfg.gw || cfg.gw6 || cfg.oif || cfg.mp) throw new KernelError('EINVAL', 'Gateway, device and multipath can not be specified for this route type');
       resolved.push({ dev: null, nhScope: RT_SCOPE.RT_SCOPE_NOWHERE });
     } else {
       if (cfg.type > RTN.RTN_MULTICAST) throw new KernelError('EINVAL', 'Invalid route type');
       if (cfg.scope > RT_SCOPE.RT_SCOPE_HOST) throw new KernelError('EINVAL', 'Invalid scope');
       if (cfg.scope === RT_SCOPE.RT_SCOPE_HOST) {
         if (nhcs.length !== 1) throw new KernelError('EINVAL', 'Route with host scope can not have multiple nexthops');
-        if (nhcs[0]!.gw) throw new KernelError('EINVAL', 'Route with host scope can not have a gateway');
+        if (nhcs[0]!.gw || nhcs[0]!.gw6) throw new KernelError('EINVAL', 'Route with host scope can not have a gateway');
         const dev = this.#devices().find((d) => d.ifindex === nhcs[0]!.oif) ?? null;
         if (!dev) throw new KernelError('ENODEV');
         resolved.push({ dev, nhScope: RT_SCOPE.RT_SCOPE_NOWHERE });
@@ -437,7 +441,8 @@ export class Inet4 {
       priority: cfg.priority,
       prefsrc: cfg.prefsrc,
       gw: first.gw,
-      ...(first.gw ? { nhScope: resolved[0]!.nhScope } : {}),
+      ...(first.gw || first.gw6 ? { nhScope: resolved[0]!.nhScope } : {}),
+      ...(first.gw6 ? { gw6: first.gw6 } : {}),
       dev: resolved[0]!.dev,
       nhFlags: first.flags & RTNH_F.RTNH_F_ONLINK,
       metrics: cfg.metrics,
@@ -447,6 +452,7 @@ export class Inet4 {
     if (nhcs.length === 1) return base;
     const nhs: FibNh[] = nhcs.map((c, i) => ({
       gw: c.gw, nhScope: resolved[i]!.nhScope, dev: resolved[i]!.dev!, flags: c.flags & 0xff, weight: c.weight, flow: c.flow, seenLinkdown: resolved[i]!.dev!.nhLinkdown,
+      ...(c.gw6 ? { gw6: c.gw6 } : {}),
     }));
     const fa: FibAlias = { ...base, nhs, fibFlags: cfg.flags >>> 0, fiLinkdown: nhs.every((nh) => nh.seenLinkdown) };
     // fib_find_info(): a route with the same attributes and nexthops shares its fib_info, flags included.
@@ -481,6 +487,9 @@ export class Inet4 {
     return fa;
   }
 
+  /** nhInit6 is IPv6's fib6_nh_init() for an IPv6 gateway under an IPv4 route (nexthop.ts wires it). */
+  nhInit6: ((oif: number, gw: Uint8Array) => NetDevice) | null = null;
+
   /** checkNexthop is nh_create_ipv4()'s fib_check_nh() (main table, scope 0) for a nexthop object. */
   checkNexthop(gw: number, oif: number, flags: number): { dev: NetDevice; nhScope: number } {
     const r = this.#checkNh({ gw, oif, flags, flow: 0, weight: 1 }, { scope: 0, table: RT_TABLE.RT_TABLE_MAIN } as FibConfig);
@@ -504,6 +513,11 @@ export class Inet4 {
 
   /** #checkNh mirrors fib_check_nh(): a gateway resolves to its device, a device must be up with IPv4. */
   #checkNh(nh: NhConfig, cfg: FibConfig): { dev: NetDevice; nhScope: number } {
+    if (nh.gw6) {
+      // fib_check_nh_v6_gw(): fib6_nh_init() finds the device; the nexthop is on the link.
+      if (!this.nhInit6) throw new KernelError('EAFNOSUPPORT');
+      return { dev: this.nhInit6(nh.oif, nh.gw6), nhScope: RT_SCOPE.RT_SCOPE_LINK };
+    }
     if (nh.gw) {
       const r = this.#checkGateway(nh, cfg.scope, cfg.table);
       return { dev: r.dev, nhScope: r.scope };
@@ -764,7 +778,7 @@ function getNhs(cfg: FibConfig): NhConfig[] {
       if (gw) {
         if (gw.length < 4) throw new KernelError('EINVAL', 'Invalid IPv4 address in RTA_GATEWAY');
         nh.gw = ipv4Read(gw);
-      } else if (via) throw new KernelError('EOPNOTSUPP', 'nlsim: RTA_VIA is not modelled yet');
+      } else if (via) Object.assign(nh, gwFromVia(via));
       const flow = nlaFind(rtnh.attrs, RTA.RTA_FLOW);
       if (flow) {
         if (flow.length < 4) throw new KernelError('EINVAL', 'Invalid RTA_FLOW');
@@ -776,7 +790,7 @@ function getNhs(cfg: FibConfig): NhConfig[] {
   }
   const nh0 = out[0]!;
   if (cfg.oif && nh0.oif !== cfg.oif) throw new KernelError('EINVAL', 'Nexthop device index does not match RTA_OIF');
-  if (cfg.gw && nh0.gw !== cfg.gw) throw new KernelError('EINVAL', 'Nexthop gateway does not match RTA_GATEWAY or RTA_VIA');
+  if ((cfg.gw || cfg.gw6) && (nh0.gw !== cfg.gw || !sameBytes(nh0.gw6, cfg.gw6))) throw new KernelError('EINVAL', 'Nexthop gateway does not match RTA_GATEWAY or RTA_VIA');
   if (cfg.flow && nh0.flow !== cfg.flow) throw new KernelError('EINVAL', 'Nexthop class id does not match RTA_FLOW');
   return out;
 }
@@ -788,10 +802,11 @@ function getNhs(cfg: FibConfig): NhConfig[] {
  */
 function nhMatch(cfg: FibConfig, fa: FibAlias): boolean {
   if (cfg.nhId) return fa.nh?.id === cfg.nhId;
-  if (fa.nh) return !cfg.oif && !cfg.gw && !cfg.mp;
-  if (cfg.oif || cfg.gw) {
+  if (fa.nh) return !cfg.oif && !cfg.gw && !cfg.gw6 && !cfg.mp;
+  if (cfg.oif || cfg.gw || cfg.gw6) {
     if (cfg.flow && cfg.flow !== fa.flow) return false;
-    return (!cfg.oif || fa.dev?.ifindex === cfg.oif) && (!cfg.gw || fa.gw === cfg.gw);
+    if (cfg.gw6) return (!cfg.oif || fa.dev?.ifindex === cfg.oif) && sameBytes(fa.gw6, cfg.gw6);
+    return (!cfg.oif || fa.dev?.ifindex === cfg.oif) && (!cfg.gw || (fa.gw === cfg.gw && !fa.gw6));
   }
   if (!cfg.mp) return true;
   const { entries } = walkRtnh(cfg.mp);
@@ -801,7 +816,12 @@ function nhMatch(cfg: FibConfig, fa: FibAlias): boolean {
     if (!rtnh) return false;
     if (rtnh.ifindex && rtnh.ifindex !== nh.dev?.ifindex) return false;
     const gw = nlaFind(rtnh.attrs, RTA.RTA_GATEWAY);
-    if (gw && (gw.length < 4 || ipv4Read(gw) !== nh.gw)) return false;
+    const via = gw ? undefined : nlaFind(rtnh.attrs, RTA.RTA_VIA);
+    if (gw && (gw.length < 4 || ipv4Read(gw) !== nh.gw || (nh as { gw6?: Uint8Array }).gw6)) return false;
+    if (via) {
+      const v = gwFromVia(via);
+      if (v.gw6 ? !sameBytes(v.gw6, (nh as { gw6?: Uint8Array }).gw6) : v.gw !== nh.gw || (nh as { gw6?: Uint8Array }).gw6) return false;
+    }
     const flow = nlaFind(rtnh.attrs, RTA.RTA_FLOW);
     if (flow && (flow.length < 4 || new DataView(flow.buffer, flow.byteOffset, 4).getUint32(0, true) !== nh.flow)) return false;
   }
@@ -814,15 +834,37 @@ function checkPrefix(key: number, plen: number): void {
   if (plen < 32 && (key & ~inetMask(plen)) >>> 0) throw new KernelError('EINVAL', 'Invalid prefix for given prefix length');
 }
 
+/** sameBytes compares two optional addresses. */
+function sameBytes(a: Uint8Array | null | undefined, b: Uint8Array | null | undefined): boolean {
+  if (!a || !b) return !a && !b;
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/** gwFromVia mirrors fib_gw_from_via(): struct rtvia, an IPv4 or IPv6 gateway. */
+export function gwFromVia(via: Uint8Array): { gw: number; gw6: Uint8Array | null } {
+  if (via.length < 2) throw new KernelError('EINVAL', 'Invalid attribute length for RTA_VIA');
+  const family = via[0]! | (via[1]! << 8);
+  const alen = via.length - 2;
+  if (family === 2) {
+    if (alen !== 4) throw new KernelError('EINVAL', 'Invalid IPv4 address in RTA_VIA');
+    return { gw: ipv4Read(via.subarray(2)), gw6: null };
+  }
+  if (family === 10) {
+    if (alen !== 16) throw new KernelError('EINVAL', 'Invalid IPv6 address in RTA_VIA');
+    return { gw: 0, gw6: via.slice(2, 18) };
+  }
+  throw new KernelError('EINVAL', 'Unsupported address family in RTA_VIA');
+}
+
 /** sameInfo stands for fib_info identity (fib_find_info()): same attributes and nexthops. */
 function sameInfo(a: FibAlias, b: FibAlias): boolean {
   const an = a.nhs ?? [];
   const bn = b.nhs ?? [];
   return (
-    a.scope === b.scope && a.protocol === b.protocol && a.prefsrc === b.prefsrc && a.gw === b.gw && a.dev === b.dev && a.nhFlags === b.nhFlags &&
+    a.scope === b.scope && a.protocol === b.protocol && a.prefsrc === b.prefsrc && a.gw === b.gw && sameBytes(a.gw6, b.gw6) && a.dev === b.dev && a.nhFlags === b.nhFlags &&
     a.flow === b.flow && JSON.stringify(a.metrics ?? []) === JSON.stringify(b.metrics ?? []) && (a.fibFlags ?? 0) === (b.fibFlags ?? 0) && a.nh === b.nh &&
     an.length === bn.length &&
-    an.every((x, i) => x.gw === bn[i]!.gw && x.dev === bn[i]!.dev && x.weight === bn[i]!.weight && x.flow === bn[i]!.flow && ((x.flags ^ bn[i]!.flags) & ~RTNH_F.RTNH_F_DEAD) === 0)
+    an.every((x, i) => x.gw === bn[i]!.gw && sameBytes(x.gw6, bn[i]!.gw6) && x.dev === bn[i]!.dev && x.weight === bn[i]!.weight && x.flow === bn[i]!.flow && ((x.flags ^ bn[i]!.flags) & ~RTNH_F.RTNH_F_DEAD) === 0)
   );
 }
 

@@ -125,6 +125,7 @@ export function bindNexthopState(rtnl: Rtnetlink, state: NetworkState): void {
 export function nexthopsOf(links: LinkTable): NexthopTable {
   const table = links.inet4.nexthops;
   links.inet6.nexthops = table;
+  links.inet4.nhInit6 ??= (oif, gw) => links.inet6.nhInit(oif, gw, false);
   table.hooks ??= {
     flush4: (nh) => links.inet4.flushNexthopRoutes(nh),
     delete6: (nh) => links.inet6.deleteNexthopRoutes(nh),

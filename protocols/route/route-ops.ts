@@ -16,7 +16,7 @@ import type { FibAlias, FibNh } from './fib4.js';
 import { bindNexthopState, nexthopsOf } from './nexthop.js';
 import { paths } from './nexthop-table.js';
 import { fillFibAlias, fillRouteAnswer, RTCF_BROADCAST, RTCF_LOCAL } from './fib4-fill.js';
-import type { FibConfig } from './inet4.js';
+import { type FibConfig, gwFromVia } from './inet4.js';
 import { fillRt6, fillRt6Answer, RTF, type Rt6Config } from './inet6.js';
 import { INADDR_LOOPBACK, ipv4Read, isLbcast, isLoopback, isMulticast, isZeronet } from './ipv4.js';
 import { decodeRtMsg, type RtMsg } from './rtmsg.js';
@@ -89,10 +89,16 @@ export class RouteOps {
     const rtm = decodeRtMsg(ctx.payload);
     if (rtm.tos & 3) throw new KernelError('EINVAL', 'Invalid dsfield (tos): ECN bits must be 0');
     if (rtm.type > RTN.RTN_XRESOLVE) throw new KernelError('EINVAL', 'Invalid route type');
-    for (const t of [RTA.RTA_ENCAP, RTA.RTA_ENCAP_TYPE, RTA.RTA_VIA]) {
-      if (tb[t]) throw new KernelError('EOPNOTSUPP', { message: 'nlsim: encapsulation and RTA_VIA are not modelled yet', offset: tb[t]!.offset });
+    for (const t of [RTA.RTA_ENCAP, RTA.RTA_ENCAP_TYPE]) {
+      if (tb[t]) throw new KernelError('EOPNOTSUPP', { message: 'nlsim: encapsulation is not modelled yet', offset: tb[t]!.offset });
     }
-    if (tb[RTA.RTA_NH_ID] && (tb[RTA.RTA_OIF]?.u32() || (tb[RTA.RTA_GATEWAY] && ipv4Read(tb[RTA.RTA_GATEWAY]!.payload)) || tb[RTA.RTA_MULTIPATH])) {
+    // RTA_VIA (fib_gw_from_via()): an IPv4 or IPv6 gateway, never beside RTA_GATEWAY.
+    let via: { gw: number; gw6: Uint8Array | null } | null = null;
+    if (tb[RTA.RTA_VIA]) {
+      if (tb[RTA.RTA_GATEWAY]) throw new KernelError('EINVAL', 'Nexthop configuration can not contain both GATEWAY and VIA');
+      via = gwFromVia(tb[RTA.RTA_VIA]!.payload);
+    }
+    if (tb[RTA.RTA_NH_ID] && (tb[RTA.RTA_OIF]?.u32() || (tb[RTA.RTA_GATEWAY] && ipv4Read(tb[RTA.RTA_GATEWAY]!.payload)) || via || tb[RTA.RTA_MULTIPATH])) {
       throw new KernelError('EINVAL', 'Nexthop specification and nexthop id are mutually exclusive');
     }
     const ip = (t: number) => (tb[t] ? ipv4Read(tb[t]!.payload) : 0);
@@ -107,7 +113,8 @@ export class RouteOps {
       flags: rtm.flags,
       nlflags: ctx.header.flags,
       oif: tb[RTA.RTA_OIF]?.u32() ?? 0,
-      gw: ip(RTA.RTA_GATEWAY),
+      gw: via ? via.gw : ip(RTA.RTA_GATEWAY),
+      gw6: via?.gw6 ?? null,
       priority: tb[RTA.RTA_PRIORITY]?.u32() ?? 0,
       prefsrc: ip(RTA.RTA_PREFSRC),
       metrics: metricsOf(ctx.message, tb),
@@ -212,7 +219,7 @@ export class RouteOps {
     // prefix (lo's, resolved through an RTN_LOCAL route of host scope) is not reported.
     const via = nh ?? fa;
     const gw = via && via.gw && via.nhScope === RT_SCOPE.RT_SCOPE_LINK && type !== RTN.RTN_BROADCAST ? via.gw : 0;
-    const gw6 = type === RTN.RTN_UNICAST ? nh?.gw6 : undefined;
+    const gw6 = type === RTN.RTN_UNICAST && via?.nhScope === RT_SCOPE.RT_SCOPE_LINK ? via.gw6 : undefined;
     const metrics = type === RTN.RTN_BROADCAST ? null : (fa?.metrics ?? null);
     return ctx.reply(
       ctx.encode(RTM.RTM_NEWROUTE, (w) =>

@@ -291,6 +291,7 @@ function routeSpec(m: NlMessage, devName: (i: number) => string | undefined, war
   const what = `route ${dst}`;
   const unsupported = [
     [tb.has(RTA.RTA_NH_ID), 'a nexthop object'],
+    [tb.has(RTA.RTA_VIA), 'a gateway of the other family (RTA_VIA)'],
     [tb.has(RTA.RTA_ENCAP), 'an encapsulation'],
     [rt.srcLen > 0, 'a source prefix'],
     [rt.tos !== 0, 'a TOS'],

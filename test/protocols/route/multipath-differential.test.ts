@@ -13,7 +13,7 @@ import { attr, attrU32, concat } from '../../helpers/exchange.js';
 import { describeScenarios } from './compare-scenario.js';
 import type { Step } from './link-differential.js';
 import { mp } from './mp-steps.js';
-import { addAddr, addRoute, createLink, delRoute, down, dst, dumpRoute, getRoute, group, gw, oif, rt, up } from './rt-steps.js';
+import { addAddr, addRoute, createLink, delRoute, down, dst, dumpRoute, getRoute, group, gw, ip, oif, rt, up } from './rt-steps.js';
 
 const get4 = (a: string, flags = 0, ...x: Uint8Array[]) => getRoute({ dstLen: 32, flags }, dst(a), ...x);
 const FIB_MATCH = 0x2000;
@@ -22,6 +22,9 @@ const wait = (ms: number): Step => ({ type: 0, flags: 0, payload: new Uint8Array
 const delLink = (index: number): Step => ({ type: RTM.RTM_DELLINK, flags: ACK, payload: concat(Uint8Array.of(0, 0, 0, 0), new Uint8Array(Uint32Array.of(index).buffer), new Uint8Array(8)) });
 
 const twoIfbs = [createLink('i0', 'ifb'), createLink('i1', 'ifb'), up(2), up(3), addAddr(2, '10.1.0.1/24'), addAddr(3, '10.2.0.1/24')];
+/** via6 / via4: RTA_VIA with an IPv6 or IPv4 gateway (struct rtvia). */
+const via6 = (a: string) => attr(18, concat(Uint8Array.of(10, 0), ip(a)));
+const via4 = (a: string) => attr(18, concat(Uint8Array.of(2, 0), ip(a)));
 const A = { dev: 2, gw: '10.1.0.2' };
 const B = { dev: 3, gw: '10.2.0.2' };
 
@@ -54,6 +57,22 @@ const scenarios: [string, Step[], number][] = [
     delRoute({ dstLen: 24 }, dst('10.8.0.0'), oif(2)),
     delRoute({ dstLen: 24 }, dst('10.6.0.0'), mp({ dev: 0 }, { dev: 2 })),
     delRoute({ dstLen: 24 }, dst('10.7.0.0'), attrU32(11, 4)),
+    dumpRoute(2),
+  ], group(RTNLGRP.RTNLGRP_IPV4_ROUTE)],
+  ['IPv4 routes through IPv6 gateways (RTA_VIA): single and multipath, errors, dumps, lookups, deletion', [
+    ...twoIfbs, addAddr(2, '2001:1::1/64', { flags: 2 }), addAddr(3, '2001:2::1/64', { flags: 2 }),
+    addRoute({ dstLen: 24 }, dst('10.5.0.0'), via6('2001:1::2'), oif(2)),
+    addRoute({ dstLen: 24 }, dst('10.5.1.0'), via4('10.1.0.2'), oif(2)),
+    addRoute({ dstLen: 24 }, dst('10.5.2.0'), via6('2001:1::2'), gw('10.1.0.2'), oif(2)),
+    addRoute({ dstLen: 24 }, dst('10.5.2.0'), attr(18, Uint8Array.of(7, 0, 1, 2, 3, 4))), addRoute({ dstLen: 24 }, dst('10.5.2.0'), attr(18, Uint8Array.of(2))),
+    addRoute({ dstLen: 24 }, dst('10.5.2.0'), attr(18, Uint8Array.of(2, 0, 1, 2, 3, 4, 5))), addRoute({ dstLen: 24 }, dst('10.5.2.0'), attr(18, Uint8Array.of(10, 0, 1, 2))),
+    addRoute({ dstLen: 24 }, dst('10.5.2.0'), via6('2001:5::1'), oif(2)), addRoute({ dstLen: 24 }, dst('10.5.2.0'), via6('2001:1::1'), oif(2)),
+    addRoute({ dstLen: 24 }, dst('10.4.0.0'), mp({ dev: 2, extra: [via6('2001:1::2')] }, { dev: 3, gw: '10.2.0.2', flow: 5 })),
+    addRoute({ dstLen: 24 }, dst('10.4.1.0'), mp({ dev: 2, gw: '10.1.0.2', extra: [via6('2001:1::2')] })),
+    addRoute({ dstLen: 24 }, dst('10.4.1.0'), mp({ dev: 2, extra: [via6('2001:1::2')] }), via6('2001:1::3')),
+    dumpRoute(2), get4('10.5.0.1'), get4('10.4.0.1', 0, oif(2)), get4('10.4.0.1', FIB_MATCH, oif(3)),
+    delRoute({ dstLen: 24 }, dst('10.5.0.0'), via6('2001:1::9')), delRoute({ dstLen: 24 }, dst('10.5.0.0'), gw('10.1.0.2')), delRoute({ dstLen: 24 }, dst('10.5.0.0'), via6('2001:1::2')),
+    delRoute({ dstLen: 24 }, dst('10.4.0.0'), mp({ extra: [via6('2001:1::2')] }, { gw: '10.2.0.9' })), delRoute({ dstLen: 24 }, dst('10.4.0.0'), mp({ extra: [via6('2001:1::2')] }, { gw: '10.2.0.2' })),
     dumpRoute(2),
   ], group(RTNLGRP.RTNLGRP_IPV4_ROUTE)],
   ['IPv4: creation errors', [

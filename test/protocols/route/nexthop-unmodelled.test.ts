@@ -1,8 +1,8 @@
 /**
  * What nlsim does not model of nexthop objects and multipath routes is refused, never silently
  * accepted: EOPNOTSUPP with an "nlsim: … not modelled yet" extended ACK (fdb nexthops,
- * resilient groups, encapsulation, hardware statistics, RTA_VIA and
- * encapsulation inside RTA_MULTIPATH).
+ * resilient groups, encapsulation, hardware statistics, and encapsulation inside
+ * RTA_MULTIPATH).
  */
 import { expect, it } from 'vitest';
 import { RTM } from '../../../protocols/route/uapi.js';
@@ -39,16 +39,12 @@ it.each([
   }
 });
 
-it('RTA_VIA and RTA_ENCAP inside RTA_MULTIPATH are EOPNOTSUPP with an nlsim extack', async () => {
+it('RTA_ENCAP inside RTA_MULTIPATH is EOPNOTSUPP with an nlsim extack', async () => {
   const kernel = createKernel();
-  const via = attr(18, Uint8Array.of(10, 0, ...ip('2001:1::2')));
   const { replies } = await runScenario(kernel, [
     createLink('i0', 'ifb'), createLink('i1', 'ifb'), up(2), up(3), addAddr(2, '10.1.0.1/24'), addAddr(3, '10.2.0.1/24'),
-    addRoute({ dstLen: 24 }, dst('10.9.0.0'), mp({ dev: 2, gw: '10.1.0.2' }, { dev: 3, extra: [via] })),
     addRoute({ dstLen: 24 }, dst('10.9.0.0'), mp({ dev: 2, gw: '10.1.0.2' }, { dev: 3, gw: '10.2.0.2', extra: [attr(21, Uint8Array.of(1, 0))] })),
   ], { real: false, groups: 0 });
-  for (const r of [replies[6]!, replies[7]!]) {
-    expect(r[0]).toMatch(/ a1ffffff/);
-    expect(Buffer.from(r[0]!.split(' ').pop()!, 'hex').toString()).toMatch(/nlsim: .* not modelled yet/);
-  }
+  expect(replies[6]![0]).toMatch(/ a1ffffff/);
+  expect(Buffer.from(replies[6]![0]!.split(' ').pop()!, 'hex').toString()).toMatch(/nlsim: .* not modelled yet/);
 });
