@@ -1,6 +1,6 @@
 /**
  * Malformed and random route and nexthop requests never crash the simulator: 4000 requests
- * (RTM_NEWROUTE/DELROUTE/GETROUTE with random RTA_MULTIPATH entries, RTA_NH_ID and
+ * (RTM_NEWROUTE/DELROUTE/GETROUTE with random RTA_MULTIPATH entries, RTA_NH_ID, RTA_VIA and
  * gateways; RTM_NEWNEXTHOP/DELNEXTHOP/GETNEXTHOP with random groups; links set down and
  * deleted in between) from a seeded generator, each answered by an ACK, an error or a dump,
  * never by an exception; and some of them succeed.
@@ -54,11 +54,12 @@ function request(): { type: number; flags: number; payload: Uint8Array } {
   else head = Uint8Array.of(pick([2, 10]), rnd(2) ? 24 : 64, 0, 0, 254, 3, pick([0, 253, 254]), pick([1, 6]), 0, 0, 0, 0);
   const attrs: Uint8Array[] = [];
   for (let j = rnd(5); j > 0; j--) {
-    const t = pick([1, 2, 4, 5, 6, 9, 30, 11, 3, 13, 14]);
+    const t = pick([1, 2, 4, 5, 6, 9, 30, 11, 3, 13, 14, 18]);
     let p: Uint8Array;
     if (t === 9 && !nh) p = rtnexthops();
     else if (t === 30 || (t === 1 && nh)) p = Uint8Array.of(rnd(12), 0, 0, 0);
     else if (t === 2 && type === RTM.RTM_NEWNEXTHOP) p = concat(...Array.from({ length: rnd(3) + 1 }, () => Uint8Array.of(rnd(12), 0, 0, 0, rnd(3), 0, 0, 0)));
+    else if (t === 18) p = rnd(2) ? concat(Uint8Array.of(pick([2, 10, 7]), 0), Uint8Array.of(32, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, rnd(3))) : bytes(rnd(20));
     else p = rnd(3) ? Uint8Array.of(10, rnd(3), 0, rnd(4)) : bytes(rnd(18));
     attrs.push(attr(t, p));
   }
