@@ -1,4 +1,4 @@
-# Multipath routes (IPv4 RTA_MULTIPATH, IPv6 siblings) and nexthop objects (single, blackhole,
+# Multipath routes (IPv4 RTA_MULTIPATH, IPv6 siblings), IPv4 routes via IPv6 gateways, and nexthop objects (single, blackhole,
 # groups) with routes using them (nhid): ip route/ip nexthop add, show (-d, -j), get,
 # append, delete; a device going down or away; errors.
 ip link set lo up
@@ -33,6 +33,12 @@ run ip route show
 run ip -6 route show 2001:9::/64
 run ip link set i1 up
 run ip route show
+run ip route add 10.4.0.0/24 via inet6 2001:1::2 dev i0
+run ip route add 10.3.0.0/24 nexthop via inet6 2001:1::3 dev i0 nexthop via 10.2.0.2 dev i1
+run ip route show 10.4.0.0/24
+run ip route show 10.3.0.0/24
+run ip route get 10.4.0.1
+run ip route del 10.4.0.0/24 via inet6 2001:1::2
 run ip route del 10.9.0.0/24
 run ip -6 route del 2001:9::/64
 run ip nexthop add id 1 via 10.1.0.2 dev i0
