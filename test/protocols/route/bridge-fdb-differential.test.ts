@@ -19,7 +19,7 @@ import { describeKernel } from '../../helpers/backends.js';
 import { attr, attrString, attrU32, concat } from '../../helpers/exchange.js';
 import { bridgeOutcome } from './bridge-masks.js';
 import { describeScenarios, type ScenarioCase } from './compare-scenario.js';
-import { datagramsOf, runScenario, type Step } from './link-differential.js';
+import { datagramsOf, runScenario, type Step, wait } from './link-differential.js';
 import { ifinfo } from './route-backend.js';
 import { group, ndmsg } from './rt-steps.js';
 
@@ -52,7 +52,6 @@ const master = (index: number, m: number): Step => ({ type: RTM.RTM_SETLINK, fla
 const del = (index: number): Step => ({ type: RTM.RTM_DELLINK, flags: ACK, payload: ifinfo({ index }) });
 const setAddress = (index: number, a: Uint8Array): Step => ({ type: RTM.RTM_SETLINK, flags: ACK, payload: ifinfo({ index }, attr(IFLA.IFLA_ADDRESS, a)) });
 const genModeNone = (index: number): Step => ({ type: RTM.RTM_SETLINK, flags: ACK, payload: ifinfo({ index }, attr(26, attr(10, attr(8, Uint8Array.of(1))))) });
-const wait = (ms: number): Step => ({ type: 0, flags: 0, payload: new Uint8Array(0), waitMs: ms });
 /** fdb builds an AF_BRIDGE neighbour request: ndmsg, NDA_LLADDR, more attributes. */
 const fdb = (type: number, flags: number, m: Parameters<typeof ndmsg>[0], lladdr: Uint8Array | null, ...attrs: Uint8Array[]): Step => ({
   type,

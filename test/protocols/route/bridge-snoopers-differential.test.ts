@@ -16,7 +16,7 @@ import { NLM_F_ACK, NLM_F_CREATE, NLM_F_DUMP, NLM_F_EXCL, NLM_F_REQUEST } from '
 import { attr, attrString, concat } from '../../helpers/exchange.js';
 import { bridgeOutcome } from './bridge-masks.js';
 import { describeScenarios, sortedMessages, type ScenarioCase } from './compare-scenario.js';
-import type { Step } from './link-differential.js';
+import { type Step, wait } from './link-differential.js';
 import { ifinfo } from './route-backend.js';
 import { addAddr, down, group, ndmsg, up } from './rt-steps.js';
 
@@ -42,7 +42,6 @@ const vethPair = (a: string, b: string, n: number): Step => ({
 const master = (index: number, m: number): Step => ({ type: RTM.RTM_SETLINK, flags: ACK, payload: ifinfo({ index }, attr(IFLA.IFLA_MASTER, Uint8Array.of(m, 0, 0, 0))) });
 const genModeNone = (index: number): Step => ({ type: RTM.RTM_SETLINK, flags: ACK, payload: ifinfo({ index }, attr(26, attr(10, attr(8, Uint8Array.of(1))))) });
 const del = (index: number): Step => ({ type: RTM.RTM_DELLINK, flags: ACK, payload: ifinfo({ index }) });
-const wait = (ms: number): Step => ({ type: 0, flags: 0, payload: new Uint8Array(0), waitMs: ms });
 const dumpNeigh = (family: number): Step => ({ type: RTM.RTM_GETNEIGH, flags: D, payload: ndmsg({ family }) });
 const dumpMcast = (family: number): Step => ({ type: RTM.RTM_GETMULTICAST, flags: D, payload: encodeIfAddrMsg({ family }) });
 const dumps = [dumpNeigh(2), dumpNeigh(10), dumpMcast(2), dumpMcast(10)];

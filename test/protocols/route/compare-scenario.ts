@@ -18,7 +18,7 @@ import { createKernel } from '../../../sim/kernel.js';
 import type { SocketFactory } from '../../../sim/socket-api.js';
 import type { NlMessage } from '../../../sim/wire/messages.js';
 import { describeKernel } from '../../helpers/backends.js';
-import { runScenario, type Outcome, type Step } from './link-differential.js';
+import { foldLateWork, runScenario, type Outcome, type Step } from './link-differential.js';
 
 /** CompareOptions says how a scenario runs and what both outcomes go through before they are compared. */
 export interface CompareOptions {
@@ -80,7 +80,8 @@ export async function compareScenario(
   options: CompareOptions = {},
 ): Promise<{ real: Outcome; sim: Outcome }> {
   const run = { groups: options.groups, strict: options.strict, render: options.render, pauseMs: options.pauseMs };
-  const mask = options.mask ?? ((o: Outcome) => o);
+  const masked = options.mask ?? ((o: Outcome) => o);
+  const mask = (o: Outcome, s: Step[]) => foldLateWork(masked(o, s), s);
   const ns = openNamespace();
   let real: Outcome;
   try {

@@ -16,14 +16,13 @@ import { createKernel } from '../../../sim/kernel.js';
 import { NLM_F_ACK, NLM_F_DUMP, NLM_F_REQUEST } from '../../../sim/uapi/netlink.js';
 import { attr, attrU32, concat } from '../../helpers/exchange.js';
 import { byMessage, describeScenarios, sortedMessages, type ScenarioCase } from './compare-scenario.js';
-import type { Step } from './link-differential.js';
+import { type Step, wait } from './link-differential.js';
 import { ADDR_ROUTE_GROUPS, addAddr, addRoute, createLink, delAddr, down, dst, dumpAddr, dumpRoute, group, gw, neigh, NEW, NUD_PERMANENT, oif, up } from './rt-steps.js';
 
 const D = NLM_F_REQUEST | NLM_F_DUMP | NLM_F_ACK;
 const IFA_F_NODAD = 0x02;
 const GROUPS = ADDR_ROUTE_GROUPS | group(RTNLGRP.RTNLGRP_NEIGH) | group(RTNLGRP.RTNLGRP_LINK) | group(RTNLGRP.RTNLGRP_IPV4_NETCONF) | group(RTNLGRP.RTNLGRP_IPV6_NETCONF);
 
-const wait = (ms: number): Step => ({ type: 0, flags: 0, payload: new Uint8Array(0), waitMs: ms });
 const genModeNone = (index: number): Step => ({
   type: RTM.RTM_SETLINK,
   flags: NLM_F_REQUEST | NLM_F_ACK,
@@ -85,7 +84,7 @@ const scenarios: ScenarioCase[] = [
     delAddr(2, '10.1.0.2/24'), delLink(2),
   ]],
   ['a device without DAD (ifb: NOARP): the address at once, a solicitation, no MLD', [
-    up(1), createLink('i0', 'ifb'), up(2), wait(100), dumpNeigh(10), dumpInet6Links, down(2),
+    up(1), createLink('i0', 'ifb'), up(2), wait(100, { lateWork: true }), dumpNeigh(10), dumpInet6Links, down(2),
   ]],
   ['MTU below 1280 stops IPv6 (lo keeps its inet6_dev), below 68 IPv4; larger again, they come back without addresses', [
     up(1), createLink('v0', 'veth'), genModeNone(2), up(3), up(2), addAddr(3, '10.1.0.1/24'), addAddr(3, '2001:db8::1/64', { flags: IFA_F_NODAD }), wait(2600),

@@ -13,13 +13,12 @@ import { RTNLGRP } from '../../../protocols/route/uapi.js';
 import { createKernel } from '../../../sim/kernel.js';
 import { describeKernel } from '../../helpers/backends.js';
 import { attr, concat } from '../../helpers/exchange.js';
-import { runScenario, type Step } from './link-differential.js';
+import { runScenario, type Step, wait } from './link-differential.js';
 import { ADDR_ROUTE_GROUPS, addAddr, createLink, dumpAddr, dumpRoute, group, up } from './rt-steps.js';
 
 const IFA_F_NODAD = 0x02;
 const IFA_CACHEINFO = 6;
 const GROUPS = ADDR_ROUTE_GROUPS | group(RTNLGRP.RTNLGRP_LINK);
-const wait = (ms: number): Step => ({ type: 0, flags: 0, payload: new Uint8Array(0), waitMs: ms });
 /** lifetimes: IFA_CACHEINFO with preferred and valid lifetimes (seconds). */
 const lifetimes = (preferred: number, valid: number) => {
   const b = new Uint8Array(16);

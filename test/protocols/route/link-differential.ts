@@ -116,6 +116,28 @@ export interface Step {
   payload: Uint8Array;
   /** Before sending, wait this long on the real kernel (its timers: DAD, linkwatch). Nothing is sent when type is 0. */
   waitMs?: number;
+  /**
+   * On a wait step: what arrives during it is compared as the previous step's. For the work
+   * Linux queues to run at once after a request (addrconf_dad_work() of an address that needs
+   * no DAD), which a busy machine may run only after the request's pause; nlsim runs it before
+   * the request returns.
+   */
+  lateWork?: boolean;
+}
+
+/** wait is a step that sends nothing and waits `ms` (on the simulator: advances its clock). */
+export const wait = (ms: number, options: { lateWork?: boolean } = {}): Step => ({ type: 0, flags: 0, payload: new Uint8Array(0), waitMs: ms, ...options });
+
+/** foldLateWork moves the notifications of `lateWork` wait steps into the step before them. */
+export function foldLateWork(o: Outcome, steps: Step[]): Outcome {
+  if (!steps.some((s) => s.lateWork)) return o;
+  const notifications = o.notifications.map((n) => [...n]);
+  steps.forEach((s, i) => {
+    if (!s.lateWork || i === 0) return;
+    notifications[i - 1]!.push(...notifications[i]!);
+    notifications[i] = [];
+  });
+  return { ...o, notifications };
 }
 
 /** Outcome is what a scenario produced, rendered: per step the replies, then the notifications. */

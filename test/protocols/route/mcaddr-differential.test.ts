@@ -11,7 +11,7 @@ import { createKernel } from '../../../sim/kernel.js';
 import { NLM_F_ACK, NLM_F_DUMP, NLM_F_REQUEST } from '../../../sim/uapi/netlink.js';
 import { describeKernel } from '../../helpers/backends.js';
 import { attrU32, concat } from '../../helpers/exchange.js';
-import { datagramsOf, runScenario, type Step } from './link-differential.js';
+import { datagramsOf, runScenario, type Step, wait } from './link-differential.js';
 import { addAddr, createLink, delAddr, down, up } from './rt-steps.js';
 
 const D = NLM_F_REQUEST | NLM_F_DUMP | NLM_F_ACK;
@@ -20,7 +20,6 @@ const IFA_F_NODAD = 0x02;
 const ifaddrmsg = (family: number, index = 0, prefixlen = 0) => Uint8Array.of(family, prefixlen, 0, 0, index, 0, 0, 0);
 const mc = (family: number, index = 0, ...extra: Uint8Array[]): Step => ({ type: RTM.RTM_GETMULTICAST, flags: D, payload: concat(ifaddrmsg(family, index), ...extra) });
 const ac = (family: number): Step => ({ type: RTM.RTM_GETANYCAST, flags: D, payload: ifaddrmsg(family) });
-const wait = (ms: number): Step => ({ type: 0, flags: 0, payload: new Uint8Array(0), waitMs: ms });
 const everything = [mc(10), mc(2), ac(10), ac(2), mc(0)];
 
 // ifindex: lo 1, v0p 2, v0 3, i0 4 (ifb: NOARP, no solicited-node groups), b0 5.

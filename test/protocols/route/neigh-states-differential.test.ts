@@ -18,7 +18,7 @@ import { NLM_F_ACK, NLM_F_CREATE, NLM_F_DUMP, NLM_F_REPLACE, NLM_F_REQUEST } fro
 import { describeKernel } from '../../helpers/backends.js';
 import { attr } from '../../helpers/exchange.js';
 import { ifinfo } from './route-backend.js';
-import { runScenario, type Step } from './link-differential.js';
+import { runScenario, type Step, wait } from './link-differential.js';
 import { addAddr, createLink, delAddr, down, group, neigh, NEW, up } from './rt-steps.js';
 
 const mac = (n: number) => Uint8Array.of(2, 0, 0, 0, 0, n);
@@ -29,7 +29,6 @@ const REPLACE = ACK | NLM_F_CREATE | NLM_F_REPLACE;
 const CHANGE = ACK | NLM_F_REPLACE;
 const NUD = { INCOMPLETE: 0x01, REACHABLE: 0x02, STALE: 0x04, DELAY: 0x08, PROBE: 0x10, FAILED: 0x20, NOARP: 0x40, PERMANENT: 0x80 };
 const on = (index: number, state: number, flags = 0) => ({ index, state, flags });
-const wait = (ms: number): Step => ({ type: 0, flags: 0, payload: new Uint8Array(0), waitMs: ms });
 const dump = (family: number) => neigh(RTM.RTM_GETNEIGH, D, { family }, null);
 const get = (index: number, address: string) => neigh(RTM.RTM_GETNEIGH, NLM_F_REQUEST, { index }, address);
 const del = (index: number, address: string) => neigh(RTM.RTM_DELNEIGH, ACK, { index }, address);

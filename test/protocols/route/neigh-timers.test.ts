@@ -15,13 +15,12 @@ import { attrsToArray } from '../../../sim/wire/attr-reader.js';
 import { encodeMessage } from '../../../sim/wire/header.js';
 import { decodeMessages } from '../../../sim/wire/messages.js';
 import { attr, attrString, concat } from '../../helpers/exchange.js';
-import { runScenario, type Step } from './link-differential.js';
+import { runScenario, type Step, wait } from './link-differential.js';
 import { ifinfo } from './route-backend.js';
 import { addAddr, createLink, down, group, neigh, NEW, up } from './rt-steps.js';
 
 const mac = (n: number) => Uint8Array.of(2, 0, 0, 0, 0, n);
 const NUD = { REACHABLE: 0x02, STALE: 0x04, DELAY: 0x08, PROBE: 0x10 };
-const wait = (ms: number): Step => ({ type: 0, flags: 0, payload: new Uint8Array(0), waitMs: ms });
 const dump = neigh(RTM.RTM_GETNEIGH, NLM_F_REQUEST | NLM_F_DUMP, { family: 0 }, null);
 const dump4 = neigh(RTM.RTM_GETNEIGH, NLM_F_REQUEST | NLM_F_DUMP, { family: 2 }, null);
 const groups = group(RTNLGRP.RTNLGRP_NEIGH);
