@@ -394,6 +394,7 @@ export class RouteOps {
   #config6(ctx: RequestContext): Rt6Config {
     const tb = parse(ctx, RTM_IPV6_POLICY);
     const rtm = decodeRtMsg(ctx.payload);
+    if (tb[RTA.RTA_VIA]) throw new KernelError('EINVAL', 'IPv6 does not support RTA_VIA attribute');
     if (tb[RTA.RTA_NH_ID] && (tb[RTA.RTA_GATEWAY] || tb[RTA.RTA_OIF] || tb[RTA.RTA_MULTIPATH] || tb[RTA.RTA_ENCAP])) {
       throw new KernelError('EINVAL', 'Nexthop specification and nexthop id are mutually exclusive');
     }

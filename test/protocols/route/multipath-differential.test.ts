@@ -178,6 +178,8 @@ const scenarios: [string, Step[], number][] = [
     addRoute({ ...v6, dstLen: 64 }, dst('2001:7::'), mp(A6, { dev: 3, gw: '2001:5::2' })),
     addRoute({ ...v6, dstLen: 64 }, dst('2001:7::'), mp(A6, A6)),
     addRoute({ ...v6, dstLen: 64 }, dst('2001:7::'), mp(A6, { dev: 3, gw: 'fe80::1' }, { dev: 2 }), gw('fe80::2')),
+    addRoute({ ...v6, dstLen: 64 }, dst('2001:7::'), via4('10.1.0.2'), oif(2)), addRoute({ ...v6, dstLen: 64, table: 9 }, dst('2001:7::'), via6('2001:1::2'), oif(2), attr(9, new Uint8Array(8))),
+    addRoute({ ...v6, dstLen: 64 }, dst('2001:5::'), mp({ ...A6, extra: [via4('10.1.0.2')] }, B6)),
     addRoute({ ...v6, dstLen: 64 }, dst('2001:6::'), gw('2001:2::2'), oif(3)),
     rt(RTM.RTM_NEWROUTE, ACK | NLM_F_CREATE, { ...v6, dstLen: 64, table: 254, type: 1 }, dst('2001:6::'), mp(A6, B6)),
     addRoute({ ...v6, dstLen: 64 }, dst('2001:6::'), mp(A6, B6)),
