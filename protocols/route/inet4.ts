@@ -89,10 +89,10 @@ export class Inet4 {
   readonly fib = new Fib4();
   /** The namespace's nexthop objects (net->nexthop; nexthop.ts wires them to the routes). */
   readonly nexthops = new NexthopTable();
-  readonly #devices: () => NetDevice[];
+  readonly #devices: () => readonly NetDevice[];
   readonly #now: () => number;
 
-  constructor(devices: () => NetDevice[], now: () => number) {
+  constructor(devices: () => readonly NetDevice[], now: () => number) {
     this.#devices = devices;
     this.#now = now;
   }
@@ -366,9 +366,15 @@ export class Inet4 {
   devUp(ks: KernelSocket, dev: NetDevice): void {
     this.ks = ks;
     if (!dev.inet) return;
-    if (dev.flags & IFF.IFF_LOOPBACK && !dev.ifa4.length) {
-      const ifa = newInAddr(dev, INADDR_LOOPBACK, 8, RT_SCOPE.RT_SCOPE_HOST, this.nowCs);
-      this.insertIfa({ ks }, ifa);
+    // inetdev_event(NETDEV_UP) inserts 127.0.0.1/8 on loopback every time and ignores what
+    // inet_insert_ifa() answers: beside a host-scope 127.x/8 set while lo was down it becomes
+    // a secondary; it is already there (EEXIST), or a 127.x/8 of another scope refuses it (EINVAL).
+    if (dev.flags & IFF.IFF_LOOPBACK) {
+      try {
+        this.insertIfa({ ks }, newInAddr(dev, INADDR_LOOPBACK, 8, RT_SCOPE.RT_SCOPE_HOST, this.nowCs));
+      } catch (e) {
+        if (!(e instanceof KernelError)) throw e;
+      }
     }
     this.mcUp(dev);
     for (const ifa of [...dev.ifa4]) this.fibAddIfaddr(ifa);

@@ -226,7 +226,7 @@ export class Inet6 {
   readonly fib = new Fib6();
   /** The namespace's nexthop objects (Inet4's, set by nexthop.ts). */
   nexthops: NexthopTable | null = null;
-  readonly #devices: () => NetDevice[];
+  readonly #devices: () => readonly NetDevice[];
   readonly #options: NetworkStateOptions;
   ks: KernelSocket | null = null;
   /** ndIfdown flushes the device's ND entries (neighbour.ts; state.ts wires it). */
@@ -238,7 +238,7 @@ export class Inet6 {
   /** Each device's router-solicitation timer (idev->rs_timer) and current interval. */
   readonly #rsTimer = new WeakMap<NetDevice, { timer: KernelTimer; interval: number; probes: number }>();
 
-  constructor(devices: () => NetDevice[], options: NetworkStateOptions) {
+  constructor(devices: () => readonly NetDevice[], options: NetworkStateOptions) {
     this.#devices = devices;
     this.#options = options;
   }

@@ -264,7 +264,9 @@ export class NetOps {
       // NETDEV_CHANGE, in notifier order: fib_sync_down_dev()/fib_sync_up() and
       // rt6_sync_down_dev()/rt6_sync_up() flag the nexthops (silently), arp and ndisc drop
       // what is not permanent when the carrier is gone (neigh_carrier_down()), addrconf
-      // gets ready or resends its MLD reports.
+      // gets ready or resends its MLD reports. First of all nh_netdev_event(): a device
+      // without carrier loses its nexthop objects, blackholes excepted (nexthop_flush_dev()).
+      if (!dev.carrier) this.links.inet4.nexthops.flushDev(dev, false);
       dev.nhLinkdown = !dev.carrier;
       if (!dev.carrier) {
         neighIfdown(this.links, this.ks, dev, AF_INET, true);

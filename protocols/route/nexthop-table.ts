@@ -146,7 +146,6 @@ export class NexthopTable {
 
   /** insert links `nh` in (and in its members' group lists). */
   insert(nh: Nexthop): void {
-    if (nh.info && !nh.info.reject) this.#watchCarrier(nh.info.dev);
     this.#byId.set(nh.id, nh);
     for (const e of nh.entries ?? []) e.nh.groups.unshift(nh);
     this.seq++;
@@ -184,9 +183,9 @@ export class NexthopTable {
   }
 
   /**
-   * flushDev mirrors nexthop_flush_dev() for NETDEV_DOWN and NETDEV_UNREGISTER: the nexthops
-   * through `dev` go without RTM_DELNEXTHOP (blackholes stay while lo is only down), newest
-   * first (the device hash's order).
+   * flushDev mirrors nexthop_flush_dev() for NETDEV_DOWN, NETDEV_CHANGE without carrier (linkwatch,
+   * netdev.ts) and NETDEV_UNREGISTER: the nexthops through `dev` go without RTM_DELNEXTHOP
+   * (blackholes stay while lo is only down), newest first (the device hash's order).
    */
   flushDev(dev: NetDevice, unregister: boolean): void {
     const doomed = [...this.#byId.values()].filter((nh) => nh.info && nh.info.dev === dev && (unregister || !nh.info.reject));
@@ -212,32 +211,6 @@ export class NexthopTable {
       old.flags = nw.flags;
     }
     this.seq++;
-  }
-
-  /** Devices whose carrier loss this table watches. */
-  readonly #watched = new WeakSet<NetDevice>();
-
-  /**
-   * #watchCarrier mirrors nh_netdev_event(NETDEV_CHANGE): when `dev` loses its carrier, its
-   * nexthops go (nexthop_flush_dev(), blackholes excepted), first in the notifier chain.
-   * @note Linkwatch (netdev.ts) records a carrier change for the FIB by setting
-   * dev.nhLinkdown, right where Linux calls the NETDEV_CHANGE chain; the nexthop table hooks
-   * that assignment (an accessor on the device) rather than reach into linkwatch.
-   */
-  #watchCarrier(dev: NetDevice): void {
-    if (this.#watched.has(dev)) return;
-    this.#watched.add(dev);
-    let linkdown = dev.nhLinkdown;
-    Object.defineProperty(dev, 'nhLinkdown', {
-      configurable: true,
-      enumerable: true,
-      get: () => linkdown,
-      set: (value: boolean) => {
-        const lost = value && !linkdown;
-        linkdown = value;
-        if (lost && !dev.unregistered) this.flushDev(dev, false);
-      },
-    });
   }
 
   /** notify mirrors nexthop_notify(): RTNLGRP_NEXTHOP, with the request's own flags, seq and port id. */

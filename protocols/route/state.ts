@@ -37,10 +37,15 @@ export class LinkTable {
     this.inet6.ndMcastOutput = (dev, group) => neighMcastOutput(this, dev, group);
   }
 
-  /** devices lists the namespace's devices in ifindex order (for_each_netdev_dump()). */
-  list(): NetDevice[] {
-    return [...this.#devices.values()].sort((a, b) => a.ifindex - b.ifindex);
+  /**
+   * list is the namespace's devices in ifindex order (for_each_netdev_dump()). The array is
+   * kept until a device comes or goes: a link dump asks for it once per chunk.
+   */
+  list(): readonly NetDevice[] {
+    return (this.#sorted ??= [...this.#devices.values()].sort((a, b) => a.ifindex - b.ifindex));
   }
+
+  #sorted: NetDevice[] | null = null;
 
   /** inListOrder lists the devices as dev_base_head links them (for_each_netdev()): in registration order. */
   inListOrder(): NetDevice[] {
@@ -78,12 +83,14 @@ export class LinkTable {
   /** add mirrors list_netdevice(). */
   add(dev: NetDevice): void {
     this.#devices.set(dev.ifindex, dev);
+    this.#sorted = null;
     this.devBaseSeq++;
   }
 
   /** remove mirrors unlist_netdevice(). */
   remove(dev: NetDevice): void {
     this.#devices.delete(dev.ifindex);
+    this.#sorted = null;
     this.devBaseSeq++;
   }
 }

@@ -23,6 +23,13 @@ const D = NLM_F_REQUEST | NLM_F_DUMP | NLM_F_ACK;
 
 const scenarios: ScenarioCase[] = [
   ['lo up: 127.0.0.1/8 and ::1 with their local routes; address and route dumps', [up(1), dumpAddr(), dumpRoute(), dumpAddr(2), dumpRoute(10)]],
+  // inetdev_event(NETDEV_UP) inserts 127.0.0.1/8 whatever lo already has, ignoring the answer.
+  ['lo up with addresses of its own: 127.0.0.1/8 joins a host-scope 127.0.0.2/8 as a secondary; down and up again', [
+    addAddr(1, '127.0.0.2/8', { scope: 254 }), up(1), dumpAddr(2), dumpRoute(2), down(1), up(1), dumpAddr(2), dumpRoute(2),
+  ]],
+  ['lo up with a universe-scope 127.0.0.2/8: 127.0.0.1/8 is refused (invalid scope), silently', [
+    addAddr(1, '127.0.0.2/8'), up(1), dumpAddr(2), dumpRoute(2),
+  ]],
   ['IPv4 addresses on an ifb: local route while down, prefix and broadcast when up, secondaries, deleting a primary', [
     up(1), createLink('i0', 'ifb'),
     addAddr(2, '10.0.0.1/24'), up(2), addAddr(2, '10.0.0.2/24'), addAddr(2, '10.0.1.1/16'), dumpAddr(2), dumpRoute(2),
