@@ -7,7 +7,7 @@ import type { AttrWriter } from '../../sim/wire/attr-writer.js';
 import { HOST_LE, viewOf } from '../../sim/wire/header.js';
 import { type FibAlias, type FibNh, syncCarrier } from './fib4.js';
 import { ipv4Bytes } from './ipv4.js';
-import { putMultipath, type RtnhOut } from './rtnh.js';
+import { putMultipath, putVia } from './rtnh.js';
 import { isBlackhole, paths, type NhInfo, type Nexthop } from './nexthop-table.js';
 import { AF_INET, RT_TABLE, RTA, RTM_F, RTNH_F, RT_SCOPE } from './uapi.js';
 
@@ -89,7 +89,7 @@ export function fillFibAlias(w: AttrWriter, fa: FibAlias): void {
   putMetrics(w, fa.metrics);
   if (fa.prefsrc) w.u32(RTA.RTA_PREFSRC, netU32(fa.prefsrc));
   if (fa.nhs) {
-    putMultipathVia(w, fa.nhs.map((nh) => ({ flags: mpNhFlags(nh), weight: nh.weight, ifindex: nh.dev.ifindex, gw: nh.gw6 ?? (nh.gw ? ipv4Bytes(nh.gw) : null), flow: nh.flow })), AF_INET);
+    putMultipath(w, fa.nhs.map((nh) => ({ flags: mpNhFlags(nh), weight: nh.weight, ifindex: nh.dev.ifindex, gw: nh.gw6 ?? (nh.gw ? ipv4Bytes(nh.gw) : null), flow: nh.flow })), AF_INET);
     return;
   }
   if (fa.gw6) putVia(w, 10, fa.gw6);
@@ -107,13 +107,6 @@ export function nhInfoFlags(_info: NhInfo, nhFlags: number): number {
   return nhFlags & (RTNH_F.RTNH_F_DEAD | RTNH_F.RTNH_F_LINKDOWN | RTNH_F.RTNH_F_ONLINK | RTNH_F.RTNH_F_OFFLOAD | RTNH_F.RTNH_F_TRAP);
 }
 
-/** putVia writes RTA_VIA (struct rtvia: family, then the address), as routes of one family report a gateway of the other. */
-export function putVia(w: AttrWriter, family: number, addr: Uint8Array): void {
-  const b = new Uint8Array(2 + addr.length);
-  viewOf(b).setUint16(0, family, HOST_LE);
-  b.set(addr, 2);
-  w.bytes(RTA.RTA_VIA, b);
-}
 
 /**
  * fillNhRoute mirrors fib_dump_info() for a route with a nexthop object (nexthop_compat_mode
@@ -141,33 +134,9 @@ function fillNhRoute(w: AttrWriter, fa: FibAlias, nh: Nexthop): void {
     w.u32(RTA.RTA_OIF, info.dev.ifindex);
     return;
   }
-  putMultipathVia(w, ps.map((p) => ({ flags: flagsOf(p.info), weight: p.weight, ifindex: p.info.dev.ifindex, gw: p.info.gw, flow: 0 })), AF_INET);
+  putMultipath(w, ps.map((p) => ({ flags: flagsOf(p.info), weight: p.weight, ifindex: p.info.dev.ifindex, gw: p.info.gw, flow: 0 })), AF_INET);
 }
 
-/** putMultipathVia writes RTA_MULTIPATH where a gateway of the other family goes as RTA_VIA. */
-export function putMultipathVia(w: AttrWriter, hops: RtnhOut[], family: number): void {
-  const mine = family === AF_INET ? 4 : 16;
-  if (hops.every((h) => !h.gw || h.gw.length === mine)) {
-    putMultipath(w, hops);
-    return;
-  }
-  const nest = w.beginNest(RTA.RTA_MULTIPATH, false);
-  for (const h of hops) {
-    const via = h.gw && h.gw.length !== mine;
-    const len = 8 + (h.gw ? (via ? 4 + ((2 + h.gw.length + 3) & ~3) : 4 + h.gw.length) : 0) + (h.flow ? 8 : 0);
-    const head = new Uint8Array(8);
-    const v = viewOf(head);
-    v.setUint16(0, len, HOST_LE);
-    head[2] = h.flags;
-    head[3] = (h.weight - 1) & 0xff;
-    v.setInt32(4, h.ifindex, HOST_LE);
-    w.raw(head);
-    if (h.gw && via) putVia(w, h.gw.length === 16 ? 10 : 2, h.gw);
-    else if (h.gw) w.bytes(RTA.RTA_GATEWAY, h.gw);
-    if (h.flow) w.u32(RTA.RTA_FLOW, h.flow);
-  }
-  w.endNest(nest);
-}
 
 /** RouteAnswer is what rt_fill_info() reports for an output route lookup. */
 export interface RouteAnswer {

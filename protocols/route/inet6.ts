@@ -28,7 +28,7 @@ import { ageAddresses } from './addr-lifetime.js';
 import { AF_INET6, IF_READY, IFA_F, IFF, RT_SCOPE, RT_TABLE, RTA, RTM, RTN, RTNH_F, RTNLGRP, RTPROT } from './uapi.js';
 import { nlaFind, putMultipath, walkRtnh } from './rtnh.js';
 import { hasV4, isBlackhole, type Nexthop, type NexthopTable, paths } from './nexthop-table.js';
-import { nhInfoFlags, putMultipathVia } from './fib4-fill.js';
+import { nhInfoFlags } from './fib4-fill.js';
 
 /** RTF holds the fib6 route flags nlsim uses (linux/ipv6_route.h). */
 export const RTF = { RTF_UP: 0x1, RTF_GATEWAY: 0x2, RTF_REJECT: 0x200, RTF_NONEXTHOP: 0x200000, RTF_ADDRCONF: 0x40000, RTF_LOCAL: 0x80000000 } as const;
@@ -135,7 +135,7 @@ export function fillRt6(w: AttrWriter, rt: Rt6, nowMs = 0): void {
     if (!nh.entries) {
       if (ps[0]!.info.gw) w.bytes(RTA.RTA_GATEWAY, ps[0]!.info.gw);
       w.u32(RTA.RTA_OIF, ps[0]!.info.dev.ifindex);
-    } else putMultipathVia(w, ps.map((p, i) => ({ flags: nhFlagsOf(i), weight: p.weight, ifindex: p.info.dev.ifindex, gw: p.info.gw, flow: 0 })), AF_INET6);
+    } else putMultipath(w, ps.map((p, i) => ({ flags: nhFlagsOf(i), weight: p.weight, ifindex: p.info.dev.ifindex, gw: p.info.gw, flow: 0 })), AF_INET6);
   } else if (group) {
     // The route itself, then its siblings in ring order.
     const i = group.indexOf(rt);

@@ -4,8 +4,8 @@
  * fib_add_nexthop() puts them.
  */
 import type { AttrWriter } from '../../sim/wire/attr-writer.js';
-import { HOST_LE, viewOf } from '../../sim/wire/header.js';
-import { RTA } from './uapi.js';
+import { HOST_LE, viewOf, writeU16, writeU32 } from '../../sim/wire/header.js';
+import { AF_INET, AF_INET6, RTA } from './uapi.js';
 
 /** RTNH_LEN is sizeof(struct rtnexthop). */
 export const RTNH_LEN = 8;
@@ -70,19 +70,33 @@ export interface RtnhOut {
   flow: number;
 }
 
-/** putMultipath mirrors fib_add_multipath()/rt6_fill_node()'s RTA_MULTIPATH: a nest without NLA_F_NESTED, one rtnexthop per hop. */
-export function putMultipath(w: AttrWriter, hops: readonly RtnhOut[]): void {
+/** putVia writes RTA_VIA (struct rtvia: family, then the address), as routes of one family report a gateway of the other. */
+export function putVia(w: AttrWriter, family: number, addr: Uint8Array): void {
+  const b = new Uint8Array(2 + addr.length);
+  writeU16(b, 0, family);
+  b.set(addr, 2);
+  w.bytes(RTA.RTA_VIA, b);
+}
+
+/**
+ * putMultipath mirrors fib_add_multipath()/rt6_fill_node()'s RTA_MULTIPATH: a nest without
+ * NLA_F_NESTED, one rtnexthop per hop. Given the route's `family`, a gateway of the other
+ * family goes as RTA_VIA (fib_add_nexthop() for an IPv4 route through an IPv6 gateway).
+ */
+export function putMultipath(w: AttrWriter, hops: readonly RtnhOut[], family?: number): void {
+  const mine = family === AF_INET ? 4 : family === AF_INET6 ? 16 : 0;
   const nest = w.beginNest(RTA.RTA_MULTIPATH, false);
   for (const h of hops) {
-    const len = RTNH_LEN + (h.gw ? 4 + align4(h.gw.length) : 0) + (h.flow ? 8 : 0);
+    const via = h.gw !== null && mine !== 0 && h.gw.length !== mine;
+    const gwLen = !h.gw ? 0 : via ? 4 + align4(2 + h.gw.length) : 4 + align4(h.gw.length);
     const head = new Uint8Array(RTNH_LEN);
-    const v = viewOf(head);
-    v.setUint16(0, len, HOST_LE);
+    writeU16(head, 0, RTNH_LEN + gwLen + (h.flow ? 8 : 0));
     head[2] = h.flags;
     head[3] = (h.weight - 1) & 0xff;
-    v.setInt32(4, h.ifindex, HOST_LE);
+    writeU32(head, 4, h.ifindex);
     w.raw(head);
-    if (h.gw) w.bytes(RTA.RTA_GATEWAY, h.gw);
+    if (h.gw && via) putVia(w, h.gw.length === 16 ? AF_INET6 : AF_INET, h.gw);
+    else if (h.gw) w.bytes(RTA.RTA_GATEWAY, h.gw);
     if (h.flow) w.u32(RTA.RTA_FLOW, h.flow);
   }
   w.endNest(nest);
