@@ -34,12 +34,15 @@ export interface AgingActions<A> {
  * or Infinity when none ages. Ages are whole seconds with ADDRCONF_TIMER_FUZZ_MINUS (20 ms) of
  * slack, as both families count them. Removing one address may take others with it (IPv4
  * secondaries go with their primary), so each address is checked against its list first.
+ * IPv4 passes over permanent addresses; IPv6 (`ipv6`) only over those whose preferred
+ * lifetime is infinite too (a permanent address given a finite one is deprecated in time).
  */
-export function ageAddresses<A extends AgingAddress>(lists: Iterable<A[]>, now: number, actions: AgingActions<A>): number {
+export function ageAddresses<A extends AgingAddress>(lists: Iterable<A[]>, now: number, actions: AgingActions<A>, ipv6 = false): number {
   let next = Infinity;
   for (const list of lists) {
     for (const ifa of [...list]) {
-      if (ifa.flags & IFA_F.IFA_F_PERMANENT || !list.includes(ifa)) continue;
+      const permanent = ifa.flags & IFA_F.IFA_F_PERMANENT && (!ipv6 || ifa.preferredLft === INFINITY_LIFE_TIME);
+      if (permanent || !list.includes(ifa)) continue;
       const age = Math.floor((now - ifa.tstamp + 2) / 100);
       if (ifa.validLft !== INFINITY_LIFE_TIME && age >= ifa.validLft) {
         actions.remove(ifa);
@@ -77,10 +80,12 @@ export function remaining(lft: number, tstampCs: number, nowCs: number): number 
 
 /**
  * addrCacheinfo is IFA_CACHEINFO as inet_fill_ifaddr() and inet6_fill_ifaddr() fill it: the
- * lifetimes left at `nowCs` (forever for a permanent address) and the two timestamps.
+ * lifetimes left at `nowCs` (forever for a permanent address) and the two timestamps. For
+ * IPv6 (`ipv6`) a permanent address with a finite preferred lifetime reports it counting down
+ * (and its valid lifetime, forever).
  */
-export function addrCacheinfo(ifa: AgingAddress & { cstamp: number }, nowCs: number): Uint8Array {
-  const permanent = (ifa.flags & IFA_F.IFA_F_PERMANENT) !== 0;
+export function addrCacheinfo(ifa: AgingAddress & { cstamp: number }, nowCs: number, ipv6 = false): Uint8Array {
+  const permanent = (ifa.flags & IFA_F.IFA_F_PERMANENT) !== 0 && (!ipv6 || ifa.preferredLft === INFINITY_LIFE_TIME);
   const preferred = permanent ? INFINITY_LIFE_TIME : remaining(ifa.preferredLft, ifa.tstamp, nowCs);
   const valid = permanent ? INFINITY_LIFE_TIME : remaining(ifa.validLft, ifa.tstamp, nowCs);
   return cacheinfo(preferred, valid, ifa.cstamp, ifa.tstamp);

@@ -238,11 +238,14 @@ export class AddrOps {
     const existing = dev.ifa6.find((x) => x.addr.every((b, i) => b === pfx[i]));
     if (existing) {
       if (ctx.header.flags & NLM_F_EXCL || !(ctx.header.flags & NLM_F_REPLACE)) throw new KernelError('EEXIST', 'ipv6: address already assigned');
-      throw new KernelError('EOPNOTSUPP', 'nlsim: changing an IPv6 address is not modelled yet');
     }
     const lft = lifetimes(tb) ?? { valid: 0xffffffff, preferred: 0xffffffff };
     if (!lft.valid || lft.preferred > lft.valid) throw new KernelError('EINVAL', 'ipv6: address lifetime invalid');
     const proto = tb[IFA.IFA_PROTO]?.u8() ?? 0;
+    if (existing) {
+      links.inet6.modifyAddr(existing, flags, lft, tb[IFA.IFA_RT_PRIORITY]?.u32() ?? 0, proto);
+      return;
+    }
     links.inet6.addAddr(dev, pfx, ifm.prefixlen, flags, lft, tb[IFA.IFA_RT_PRIORITY]?.u32() ?? 0, proto);
   }
 

@@ -37,7 +37,7 @@ export function fillInet6Addr(w: AttrWriter, ifa: Inet6Ifaddr, nowCs: number): v
     w.bytes(IFA.IFA_ADDRESS, ifa.peer);
   } else w.bytes(IFA.IFA_ADDRESS, ifa.addr);
   if (ifa.rtPriority) w.u32(IFA.IFA_RT_PRIORITY, ifa.rtPriority);
-  w.bytes(IFA.IFA_CACHEINFO, addrCacheinfo(ifa, nowCs));
+  w.bytes(IFA.IFA_CACHEINFO, addrCacheinfo(ifa, nowCs, true));
   w.u32(IFA.IFA_FLAGS, ifa.flags);
   if (ifa.proto) w.u8(IFA.IFA_PROTO, ifa.proto);
 }

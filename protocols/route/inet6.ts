@@ -79,6 +79,8 @@ const DEVCONF_RTR_SOLICIT_DELAY = 9;
 const DEVCONF_RTR_SOLICIT_MAX_INTERVAL = 43;
 /** The ND table's retrans_time (neigh_parms RETRANS_TIME), ms: the wait after a DAD probe. */
 const RETRANS_TIME_MS = 1000;
+/** INITIAL_JIFFIES (include/linux/jiffies.h): jiffies at boot, 300 s (HZ 250) before wrapping 32 bits. */
+const INITIAL_JIFFIES = 2 ** 32 - 300 * 250;
 
 /** ip6_rt_gc_interval (net.ipv6.route.gc_interval), ms: how often expired routes are collected. */
 const IP6_RT_GC_INTERVAL_MS = 30_000;
@@ -900,7 +902,7 @@ export class Inet6 {
     const next = ageAddresses(this.#devices().map((dev) => dev.ifa6), now, {
       remove: (ifa) => this.delAddr(ifa),
       announce: (ifa) => this.ifaNotify(RTM.RTM_NEWADDR, ifa),
-    });
+    }, true);
     if (next !== Infinity) this.#lifetimeWork = this.#options.setTimer(Math.max(0, (next - now) * 10), () => this.checkLifetimes());
   }
 
@@ -988,23 +990,86 @@ export class Inet6 {
     this.#removePrefsrc(ifa.addr);
     this.#dropRoutes((r) => r.type === RTN.RTN_LOCAL && r.dev === ifa.dev && eq(r.dst, ifa.addr));
     // check_cleanup_prefix_route(), for permanent addresses only (a dynamic address's prefix
-    // route expires on its own): another permanent (or noprefixroute) address of the prefix
-    // keeps the route; dynamic ones make it expire with the last of them; none deletes it.
-    if (ifa.flags & IFA_F.IFA_F_PERMANENT && !(ifa.flags & IFA_F.IFA_F_NOPREFIXROUTE)) {
-      const prefix = ipv6Prefix(ifa.addr, ifa.prefixlen);
-      const others = list.filter((x) => x.prefixlen === ifa.prefixlen && eq(ipv6Prefix(x.addr, x.prefixlen), prefix));
-      if (!others.some((x) => x.flags & (IFA_F.IFA_F_PERMANENT | IFA_F.IFA_F_NOPREFIXROUTE))) {
-        const tb = this.fib.get(RT_TABLE.RT_TABLE_MAIN);
-        const rt = tb?.prefix(prefix, ifa.prefixlen).find((r) => r.dev === ifa.dev && r.protocol === RTPROT.RTPROT_KERNEL && !r.gw);
-        if (rt && !others.length) {
-          tb!.remove(rt);
-          this.rtNotify({ ks: this.ks! }, RTM.RTM_DELROUTE, rt, 0);
-        } else if (rt && rt.expires === undefined) {
-          rt.expires = Math.max(...others.map((x) => (x.tstamp + x.validLft * 100) * 10));
-          this.#startGc(rt);
-        }
-      }
+    // route expires on its own).
+    if (ifa.flags & IFA_F.IFA_F_PERMANENT && !(ifa.flags & IFA_F.IFA_F_NOPREFIXROUTE)) this.#cleanupPrefixRoute(ifa);
+  }
+
+  /**
+   * #cleanupPrefixRoute mirrors check_cleanup_prefix_route() and cleanup_prefix_route() for an
+   * address that no longer keeps its prefix route: another permanent (or noprefixroute) address
+   * of the prefix keeps the route; dynamic ones make it expire with the last of them; none
+   * deletes it (RTM_DELROUTE).
+   */
+  #cleanupPrefixRoute(ifa: Inet6Ifaddr): void {
+    const prefix = ipv6Prefix(ifa.addr, ifa.prefixlen);
+    const others = ifa.dev.ifa6.filter((x) => x !== ifa && x.prefixlen === ifa.prefixlen && eq(ipv6Prefix(x.addr, x.prefixlen), prefix));
+    if (others.some((x) => x.flags & (IFA_F.IFA_F_PERMANENT | IFA_F.IFA_F_NOPREFIXROUTE))) return;
+    const tb = this.fib.get(RT_TABLE.RT_TABLE_MAIN);
+    const rt = this.#prefixRoute(ifa);
+    if (rt && !others.length) {
+      tb!.remove(rt);
+      this.rtNotify({ ks: this.ks! }, RTM.RTM_DELROUTE, rt, 0);
+    } else if (rt && rt.expires === undefined) {
+      rt.expires = Math.max(...others.map((x) => (x.tstamp + x.validLft * 100) * 10));
+      this.#startGc(rt);
     }
+  }
+
+  /** #prefixRoute mirrors addrconf_get_prefix_route() for an address's prefix: the first on its device without a gateway. */
+  #prefixRoute(ifa: Inet6Ifaddr): Rt6 | undefined {
+    const tb = this.fib.get(RT_TABLE.RT_TABLE_MAIN);
+    return tb?.prefix(ipv6Prefix(ifa.addr, ifa.prefixlen), ifa.prefixlen).find((r) => r.dev === ifa.dev && r.protocol === RTPROT.RTPROT_KERNEL && !r.gw);
+  }
+
+  /**
+   * modifyAddr mirrors inet6_addr_modify() (RTM_NEWADDR with NLM_F_REPLACE for an address the
+   * device has, matched by address alone: the request's prefix length is ignored). The flags
+   * nodad, noprefixroute, permanent and deprecated are replaced, the others (tentative) kept;
+   * the lifetimes start again now; IFA_PROTO is replaced (0 when absent), IFA_RT_PRIORITY only
+   * when given and non-zero. RTM_NEWADDR unless tentative, then the prefix route: an address
+   * that had one (permanent, without noprefixroute) and keeps it has it moved to its metric
+   * (RTM_DELROUTE then RTM_NEWROUTE) or its expiry changed in place (silently); one that had
+   * none gets it added (silently when it exists: a duplicate takes the new expiry, as
+   * addrconf_prefix_route() does on add); one that gives it up cleans it up as on deletion.
+   * @note For a permanent address given a finite valid lifetime, with its prefix route at
+   * the same metric, Linux (modify_prefix_route()) stores the lifetime in clock ticks as the
+   * route's absolute expiry in jiffies: a moment long past (before boot, with jiffies starting
+   * at INITIAL_JIFFIES, 300 s before wrapping 32 bits), reported as a large negative
+   * rta_expires, and the route goes at the next FIB garbage collection, which this does not
+   * start. nlsim stores the same moment, with its clock's start as jiffies' start.
+   */
+  modifyAddr(ifa: Inet6Ifaddr, flags: number, lft: { valid: number; preferred: number }, rtPriority: number, proto: number): void {
+    const infinite = lft.valid === 0xffffffff;
+    let cfgFlags = flags;
+    if (infinite) cfgFlags |= IFA_F.IFA_F_PERMANENT;
+    if (lft.preferred === 0) cfgFlags |= IFA_F.IFA_F_DEPRECATED;
+    const hadPrefixRoute = (ifa.flags & IFA_F.IFA_F_PERMANENT) !== 0 && !(ifa.flags & IFA_F.IFA_F_NOPREFIXROUTE);
+    ifa.flags &= ~(IFA_F.IFA_F_DEPRECATED | IFA_F.IFA_F_PERMANENT | IFA_F.IFA_F_NODAD | IFA_F.IFA_F_HOMEADDRESS | IFA_F.IFA_F_MANAGETEMPADDR | IFA_F.IFA_F_NOPREFIXROUTE);
+    ifa.flags |= cfgFlags;
+    ifa.tstamp = this.nowCs;
+    ifa.validLft = lft.valid;
+    ifa.preferredLft = lft.preferred;
+    ifa.proto = proto;
+    if (rtPriority) ifa.rtPriority = rtPriority;
+    if (!(ifa.flags & IFA_F.IFA_F_TENTATIVE)) this.ifaNotify(RTM.RTM_NEWADDR, ifa);
+    const expires = infinite ? undefined : lft.valid * 1000;
+    const addPrefixRoute = () =>
+      this.#kernelRoute(ifa.dev, ipv6Prefix(ifa.addr, ifa.prefixlen), ifa.prefixlen, RT_TABLE.RT_TABLE_MAIN, RTN.RTN_UNICAST, ifa.rtPriority || IP6_RT_PRIO_ADDRCONF, expires);
+    if (!(flags & IFA_F.IFA_F_NOPREFIXROUTE)) {
+      // modify_prefix_route(), or addrconf_prefix_route() when there was none.
+      const rt = hadPrefixRoute ? this.#prefixRoute(ifa) : undefined;
+      if (!rt) addPrefixRoute();
+      else if (rt.metric !== (ifa.rtPriority || IP6_RT_PRIO_ADDRCONF)) {
+        this.fib.get(RT_TABLE.RT_TABLE_MAIN)!.remove(rt);
+        unlinkSibling(rt);
+        this.rtNotify({ ks: this.ks! }, RTM.RTM_DELROUTE, rt, 0);
+        addPrefixRoute();
+      } else if (infinite) rt.expires = undefined;
+      // The clock ticks of the lifetime taken for jiffies (HZ 250: 4 ms), counted from
+      // INITIAL_JIFFIES, which nlsim puts at its clock's start.
+      else rt.expires = (lft.valid * 100 - INITIAL_JIFFIES) * 4;
+    } else if (hadPrefixRoute) this.#cleanupPrefixRoute(ifa);
+    this.checkLifetimes();
   }
 
   // ---- device events ----

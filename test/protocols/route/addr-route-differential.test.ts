@@ -21,6 +21,19 @@ const g6 = (a: string, flags = 0, ...x: Uint8Array[]) => getRoute({ family: 10, 
 
 const D = NLM_F_REQUEST | NLM_F_DUMP | NLM_F_ACK;
 
+/** ci6 is IFA_CACHEINFO with the preferred and valid lifetimes (seconds). */
+const ci6 = (preferred: number, valid: number) => {
+  const b = new Uint8Array(16);
+  new DataView(b.buffer).setUint32(0, preferred, true);
+  new DataView(b.buffer).setUint32(4, valid, true);
+  return attr(6, b);
+};
+/** prio6 is IFA_RT_PRIORITY. */
+const prio6 = (metric: number) => attrU32(9, metric);
+/** replace6 is RTM_NEWADDR as ip -6 addr replace sends it (CREATE|REPLACE), change6 as ip -6 addr change (REPLACE). */
+const replace6 = (...a: Parameters<typeof addAddr>): Step => ({ ...addAddr(...a), flags: NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_REPLACE });
+const change6 = (...a: Parameters<typeof addAddr>): Step => ({ ...addAddr(...a), flags: NLM_F_REQUEST | NLM_F_ACK | NLM_F_REPLACE });
+
 const scenarios: ScenarioCase[] = [
   ['lo up: 127.0.0.1/8 and ::1 with their local routes; address and route dumps', [up(1), dumpAddr(), dumpRoute(), dumpAddr(2), dumpRoute(10)]],
   // inetdev_event(NETDEV_UP) inserts 127.0.0.1/8 whatever lo already has, ignoring the answer.
@@ -201,6 +214,45 @@ const scenarios: ScenarioCase[] = [
     g6('fe80::9', 0, oif(2)), g6('3000::1', 0, oif(2)),
     addRoute({ ...v6, dstLen: 0 }, gw('fe80::1'), oif(2), attrU32(6, 100)),
     g6('3000::1'), g6('ff02::1'),
+  ]],
+  // inet6_addr_modify(): an IPv6 address replaced (ip -6 addr replace / change), matched by
+  // address alone. Addresses without DAD finish from addrconf_dad_work(), hence the waits.
+  ['IPv6 address replaced: flags, lifetimes, metric, noprefixroute, IFA_PROTO; the prefix route following; errors', [
+    createLink('i0', 'ifb'), up(2), wait(100, { lateWork: true }),
+    addAddr(2, '2001:db8::1/64', { flags: 2 }), wait(100, { lateWork: true }),
+    addAddr(2, '2001:db8::2/64', { flags: 2 }, ci6(100, 200)), wait(100, { lateWork: true }),
+    dumpAddr(10), dumpRoute(10),
+    // A permanent address given lifetimes: its prefix route (same metric) expires in place.
+    replace6(2, '2001:db8::1/64', { flags: 2 }, ci6(50, 100)), dumpAddr(10), dumpRoute(10),
+    // Not permanent any more: a new metric adds a route beside the old one.
+    change6(2, '2001:db8::1/64', { flags: 2 }, prio6(20)), dumpRoute(10),
+    // Permanent now: a new metric moves the prefix route.
+    change6(2, '2001:db8::1/64', { flags: 2 }, prio6(30)),
+    // IFA_FLAGS wins over ifa_flags; noprefixroute set while another address of the prefix is dynamic.
+    change6(2, '2001:db8::1/64', { flags: 2 }, attrU32(8, 0x202), attr(11, Uint8Array.of(5))), dumpAddr(10), dumpRoute(10),
+    // The prefix length asked for is ignored; noprefixroute cleared: the route comes back; no metric keeps it.
+    replace6(2, '2001:db8::1/48', { flags: 0 }, attr(11, Uint8Array.of(7))), dumpAddr(10), dumpRoute(10),
+    change6(2, '2001:db8::2/64', { flags: 2 }, attrU32(8, 0x202)),
+    change6(2, '2001:db8::1/64', { flags: 2 }, attrU32(8, 0x200)), dumpRoute(10),
+    change6(2, '2001:db8::2/64', { flags: 2 }), dumpRoute(10),
+    change6(2, '2001:db8::2/64', { flags: 2 }, ci6(0, 60)),
+    change6(2, '2001:db8::2/64', { flags: 2 }, attrU32(8, 0x200)), dumpAddr(10), dumpRoute(10),
+    // Errors: no NLM_F_REPLACE, or NLM_F_EXCL; invalid lifetimes; a replace of an absent address adds it.
+    addAddr(2, '2001:db8::1/64', { flags: 2 }),
+    { ...change6(2, '2001:db8::1/64', { flags: 2 }), flags: NLM_F_REQUEST | NLM_F_ACK | NLM_F_REPLACE | 0x200 },
+    change6(2, '2001:db8::1/64', { flags: 2 }, ci6(0, 0)),
+    change6(2, '2001:db8::1/64', { flags: 2 }, ci6(20, 10)),
+    change6(2, '2001:db8::9/64', { flags: 2 }), wait(100, { lateWork: true }),
+    dumpAddr(10), dumpRoute(10),
+    // A permanent address with a finite preferred lifetime reports it, and is deprecated in time.
+    change6(2, '2001:db8::9/64', { flags: 2 }, ci6(1, 0xffffffff)), dumpAddr(10), wait(2200), dumpAddr(10),
+  ]],
+  ['IPv6 address replaced while tentative (veth without carrier): no RTM_NEWADDR, the prefix route moves', [
+    createLink('v0', 'veth'), up(2),
+    addAddr(2, '2001:db8::1/64'),
+    change6(2, '2001:db8::1/64', {}, prio6(7), ci6(100, 100)),
+    replace6(2, '2001:db8::1/64', { flags: 2 }, ci6(100, 100)),
+    dumpAddr(10), dumpRoute(10),
   ]],
 ];
 

@@ -27,3 +27,12 @@ ip -4 addr show dev veth0
 ip route show
 ip rule show
 ip -6 route show table main
+# ip -6 addr replace/change (inet6_addr_modify()): a new metric moves the prefix route,
+# noprefixroute removes it, clearing it brings it back at the address's metric.
+ip -6 addr change 2001:db8::1/64 dev veth0 nodad metric 20
+ip -6 route show dev veth0
+ip -6 addr replace 2001:db8::1/64 dev veth0 nodad noprefixroute
+ip -6 route show dev veth0
+ip -6 addr replace 2001:db8::1/64 dev veth0 nodad metric 30 preferred_lft 0
+ip -6 addr show dev veth0
+ip -6 route show dev veth0
