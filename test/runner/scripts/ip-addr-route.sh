@@ -34,5 +34,5 @@ ip -6 route show dev veth0
 ip -6 addr replace 2001:db8::1/64 dev veth0 nodad noprefixroute
 ip -6 route show dev veth0
 ip -6 addr replace 2001:db8::1/64 dev veth0 nodad metric 30 preferred_lft 0
-ip -6 addr show dev veth0
+ip -6 addr show dev veth0 scope global
 ip -6 route show dev veth0
