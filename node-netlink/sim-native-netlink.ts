@@ -24,6 +24,7 @@ import {
   SOL_NETLINK,
   SOL_SOCKET,
 } from '../sim/uapi/netlink.js';
+import { concat } from '../sim/wire/concat.js';
 import { HOST_LE } from '../sim/wire/header.js';
 import { asErrnoException, rethrowAs } from './errno-exception.js';
 
@@ -86,13 +87,7 @@ function gather(data: unknown): Uint8Array {
     if (!part) throw new TypeError('Invalid data -- must be Buffer or Array of Buffers');
     return part;
   });
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concat(...parts);
 }
 
 /** SendRequest is one queued send: the bytes, the destination and the completion callback. */

@@ -5,6 +5,9 @@
 import { fileURLToPath } from 'node:url';
 import { readFileSync } from 'node:fs';
 import type { ByteOrder, CaptureRecord } from '../../captures/capture.js';
+import { concat } from '../../sim/wire/concat.js';
+
+export { concat };
 
 /** SHARED_CAPTURES is /work/shared/captures (X/shared/captures from a clone at X/main). */
 export const SHARED_CAPTURES = fileURLToPath(new URL('../../../shared/captures/', import.meta.url));
@@ -108,16 +111,6 @@ export function nlmsg(order: ByteOrder, type: number, flags: number, body: Array
   return new Bytes(order === 'LE').u32(16 + body.length).u16(type).u16(flags).u32(seq).u32(pid).bytes(body).done();
 }
 
-/** concat joins byte arrays. */
-export function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.length;
-  }
-  return out;
-}
 
 /**
  * hex decodes a grouped hex literal: whitespace is ignored and `#` starts a comment that runs

@@ -8,6 +8,9 @@ import { NLMSG_DONE, NLMSG_ERROR } from '../../sim/uapi/netlink.js';
 import { type NlMessage, decodeMessages } from '../../sim/wire/messages.js';
 import { encodeMessage, HOST_LE, viewOf } from '../../sim/wire/header.js';
 import { decodeDone, decodeError, type DecodedDone, type DecodedError } from '../../sim/wire/nlmsgerr.js';
+import { concat } from '../../sim/wire/concat.js';
+
+export { concat };
 
 /** Datagram is one received datagram and the messages in it. */
 export interface Datagram {
@@ -52,16 +55,6 @@ export function attrString(type: number, s: string): Uint8Array {
   return attr(type, p);
 }
 
-/** concat joins byte arrays. */
-export function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.length;
-  }
-  return out;
-}
 
 /** request builds one request message (nlmsg_pid 0). */
 export function request(type: number, flags: number, payload: Uint8Array = new Uint8Array(0), seq = 1): Uint8Array {

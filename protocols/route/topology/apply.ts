@@ -14,6 +14,7 @@ import { errnoMessage } from '../../../sim/uapi/errno.js';
 import { NETLINK_EXT_ACK, NLM_F_CREATE, NLM_F_EXCL, SOL_NETLINK } from '../../../sim/uapi/netlink.js';
 import { parseAttrs } from '../../../sim/wire/attr-reader.js';
 import { AttrWriter } from '../../../sim/wire/attr-writer.js';
+import { concat } from '../../../sim/wire/concat.js';
 import { HOST_LE, viewOf } from '../../../sim/wire/header.js';
 import { encodeIfAddrMsg } from '../ifaddrmsg.js';
 import { encodeIfInfoMsg } from '../ifinfomsg.js';
@@ -22,7 +23,7 @@ import { AF_INET, AF_INET6, IFA, IFADDRMSG_LEN, IFF, IFLA, IFLA_INFO, IFLA_VLAN,
 import type { AddressSpec, LinkSpec, NeighbourSpec, RouteSpec, RuleSpec, Scope, Topology } from './format.js';
 import { ADDRESS_FLAGS, type IpAddress, parseCidr, parseIp, parseMac, PROTOCOLS, ROUTE_TYPES, RULE_ACTIONS, SCOPES, TABLES } from './names.js';
 import { TopologyError, validateTopology } from './parse.js';
-import { concat, RtnlConnection } from './rtnl-conn.js';
+import { RtnlConnection } from './rtnl-conn.js';
 
 /** ApplyOptions name where a topology came from, for error messages. */
 export interface ApplyOptions {

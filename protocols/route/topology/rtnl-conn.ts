@@ -16,6 +16,7 @@ import { decodeMessages, type NlMessage } from '../../../sim/wire/messages.js';
 import { decodeError } from '../../../sim/wire/nlmsgerr.js';
 import { encodeIfInfoMsg } from '../ifinfomsg.js';
 import { IFLA, RTM } from '../uapi.js';
+import { concat } from '../../../sim/wire/concat.js';
 
 // Larger than any dump chunk Linux builds (at most 32 KiB plus headers), so nothing is truncated.
 const RECV_BUFFER = 65536;
@@ -88,15 +89,4 @@ export class RtnlConnection {
     if (r.flags & MSG_TRUNC) throw new NetlinkError('EMSGSIZE', `${what}: recvmsg`);
     return decodeMessages(r.data);
   }
-}
-
-/** concat joins byte arrays. */
-export function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
