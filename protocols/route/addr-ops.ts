@@ -222,8 +222,10 @@ export class AddrOps {
     const ifm = decodeIfAddrMsg(ctx.payload);
     const pfx = this.#addr6(tb);
     if (!pfx) throw new KernelError('EINVAL');
+    // extract_addr(): IFA_ADDRESS differing from IFA_LOCAL is the peer (all zeroes: none).
+    let peer: Uint8Array | undefined;
     if (tb[IFA.IFA_LOCAL] && tb[IFA.IFA_ADDRESS] && !tb[IFA.IFA_LOCAL]!.payload.subarray(0, 16).every((b, i) => b === tb[IFA.IFA_ADDRESS]!.payload[i])) {
-      throw new KernelError('EOPNOTSUPP', 'nlsim: IPv6 peer addresses are not modelled yet');
+      peer = tb[IFA.IFA_ADDRESS]!.payload.slice(0, 16);
     }
     if (ifm.prefixlen > 128) throw new KernelError('EINVAL', 'ipv6: Invalid prefix length');
     const links = this.#links(ctx);
@@ -243,10 +245,10 @@ export class AddrOps {
     if (!lft.valid || lft.preferred > lft.valid) throw new KernelError('EINVAL', 'ipv6: address lifetime invalid');
     const proto = tb[IFA.IFA_PROTO]?.u8() ?? 0;
     if (existing) {
-      links.inet6.modifyAddr(existing, flags, lft, tb[IFA.IFA_RT_PRIORITY]?.u32() ?? 0, proto);
+      links.inet6.modifyAddr(existing, flags, lft, tb[IFA.IFA_RT_PRIORITY]?.u32() ?? 0, proto, peer);
       return;
     }
-    links.inet6.addAddr(dev, pfx, ifm.prefixlen, flags, lft, tb[IFA.IFA_RT_PRIORITY]?.u32() ?? 0, proto);
+    links.inet6.addAddr(dev, pfx, ifm.prefixlen, flags, lft, tb[IFA.IFA_RT_PRIORITY]?.u32() ?? 0, proto, peer);
   }
 
   /** delAddr6 mirrors inet6_rtm_deladdr() → inet6_addr_del(). */

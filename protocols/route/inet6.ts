@@ -59,6 +59,7 @@ export function ipv6Prefix(a: Uint8Array, plen: number): Uint8Array {
 }
 
 const eq = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
+const isAny = (a: Uint8Array) => a.every((x) => x === 0);
 const LOOPBACK6 = Uint8Array.of(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1);
 const MCAST_PREFIX = Uint8Array.of(0xff, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 const LL_PREFIX = Uint8Array.of(0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
@@ -761,7 +762,9 @@ export class Inet6 {
   }
 
   /**
-   * #dadComplete mirrors addrconf_dad_completed(): the final RTM_NEWADDR, then the local route;
+   * #dadComplete mirrors addrconf_dad_completed(): the final RTM_NEWADDR, then the local route
+   * and, for an address with a peer, the peer's /128 route at the address's metric
+   * (__ipv6_ifa_notify(RTM_NEWADDR));
    * the first usable link-local address then sends the MLD reports DAD held back and starts
    * router solicitation (IF_RS_SENT).
    */
@@ -769,6 +772,7 @@ export class Inet6 {
     ifa.flags &= ~(IFA_F.IFA_F_TENTATIVE | IFA_F.IFA_F_OPTIMISTIC | IFA_F.IFA_F_DADFAILED);
     this.ifaNotify(RTM.RTM_NEWADDR, ifa);
     this.#localRoute(ifa);
+    if (ifa.peer) this.#kernelRoute(ifa.dev, ifa.peer, 128, RT_TABLE.RT_TABLE_MAIN, RTN.RTN_UNICAST, ifa.rtPriority || IP6_RT_PRIO_ADDRCONF);
     const dev = ifa.dev;
     const idev = dev.inet6;
     if (!idev || ifa.scope !== RT_SCOPE.RT_SCOPE_LINK || !this.#lonelyLladdr(ifa)) return;
@@ -855,16 +859,18 @@ export class Inet6 {
   }
 
   /** newAddr mirrors ipv6_add_addr(): an address object (not yet linked). */
-  #newAddr(dev: NetDevice, addr: Uint8Array, plen: number, flags: number, proto: number, lft: { valid: number; preferred: number }, rtPriority: number): Inet6Ifaddr {
+  #newAddr(dev: NetDevice, addr: Uint8Array, plen: number, flags: number, proto: number, lft: { valid: number; preferred: number }, rtPriority: number, peer: Uint8Array | null): Inet6Ifaddr {
     const now = this.nowCs;
-    return { dev, addr, peer: null, prefixlen: plen, scope: addrScope(addr), flags, validLft: lft.valid, preferredLft: lft.preferred, cstamp: now, tstamp: now, rtPriority, proto };
+    return { dev, addr, peer, prefixlen: plen, scope: addrScope(addr), flags, validLft: lft.valid, preferredLft: lft.preferred, cstamp: now, tstamp: now, rtPriority, proto };
   }
 
   /**
    * addAddr mirrors inet6_addr_add(): the prefix route, a first RTM_NEWADDR while tentative
-   * (unless nodad/optimistic), then DAD.
+   * (unless nodad/optimistic), then DAD. With a peer (IFA_ADDRESS besides a different
+   * IFA_LOCAL) the prefix route is still the local address's prefix; the peer gets a /128
+   * route once DAD completes (#dadComplete()).
    */
-  addAddr(dev: NetDevice, addr: Uint8Array, plen: number, flags: number, lft: { valid: number; preferred: number }, rtPriority: number, proto: number): void {
+  addAddr(dev: NetDevice, addr: Uint8Array, plen: number, flags: number, lft: { valid: number; preferred: number }, rtPriority: number, proto: number, peer?: Uint8Array): void {
     if (!dev.inet6) throw new KernelError('EACCES', 'ipv6: IPv6 is disabled on this device');
     const scope = addrScope(addr);
     if (addr.every((b) => b === 0)) throw new KernelError('EADDRNOTAVAIL', 'ipv6: invalid address');
@@ -874,7 +880,7 @@ export class Inet6 {
     let f = flags | IFA_F.IFA_F_TENTATIVE;
     if (lft.valid === 0xffffffff) f |= IFA_F.IFA_F_PERMANENT;
     if (lft.preferred === 0) f |= IFA_F.IFA_F_DEPRECATED;
-    const ifa = this.#newAddr(dev, addr, plen, f, proto, lft, rtPriority);
+    const ifa = this.#newAddr(dev, addr, plen, f, proto, lft, rtPriority, peer && !isAny(peer) ? peer : null);
     this.#link(ifa);
     // addrconf_prefix_route(): a finite valid lifetime makes the prefix route expire with it.
     const expires = lft.valid === 0xffffffff ? undefined : lft.valid * 1000;
@@ -980,7 +986,10 @@ export class Inet6 {
     this.#dadWork.delete(ifa);
   }
 
-  /** delAddr mirrors ipv6_del_addr(): RTM_DELADDR, the local route, then the prefix route. */
+  /**
+   * delAddr mirrors ipv6_del_addr(): RTM_DELADDR, the peer's /128 route (the first in main
+   * through the device, whoever added it), the local route, then the prefix route.
+   */
   delAddr(ifa: Inet6Ifaddr): void {
     const list = ifa.dev.ifa6;
     list.splice(list.indexOf(ifa), 1);
@@ -988,6 +997,11 @@ export class Inet6 {
     this.#leaveSolicited(ifa);
     this.ifaNotify(RTM.RTM_DELADDR, ifa);
     this.#removePrefsrc(ifa.addr);
+    if (ifa.peer) {
+      const peer = ifa.peer;
+      const rt = this.fib.get(RT_TABLE.RT_TABLE_MAIN)?.prefix(peer, 128).find((r) => !r.nh && r.dev === ifa.dev);
+      if (rt) this.#delRoute(rt);
+    }
     this.#dropRoutes((r) => r.type === RTN.RTN_LOCAL && r.dev === ifa.dev && eq(r.dst, ifa.addr));
     // check_cleanup_prefix_route(), for permanent addresses only (a dynamic address's prefix
     // route expires on its own).
@@ -1015,10 +1029,17 @@ export class Inet6 {
     }
   }
 
-  /** #prefixRoute mirrors addrconf_get_prefix_route() for an address's prefix: the first on its device without a gateway. */
-  #prefixRoute(ifa: Inet6Ifaddr): Rt6 | undefined {
+  /** #delRoute deletes a main-table route (ip6_del_rt()), notified. */
+  #delRoute(rt: Rt6): void {
+    this.fib.get(rt.table)!.remove(rt);
+    unlinkSibling(rt);
+    this.rtNotify({ ks: this.ks! }, RTM.RTM_DELROUTE, rt, 0);
+  }
+
+  /** #prefixRoute mirrors addrconf_get_prefix_route() for an address's prefix (or its peer's): the first on its device without a gateway. */
+  #prefixRoute(ifa: Inet6Ifaddr, addr = ifa.addr): Rt6 | undefined {
     const tb = this.fib.get(RT_TABLE.RT_TABLE_MAIN);
-    return tb?.prefix(ipv6Prefix(ifa.addr, ifa.prefixlen), ifa.prefixlen).find((r) => r.dev === ifa.dev && r.protocol === RTPROT.RTPROT_KERNEL && !r.gw);
+    return tb?.prefix(ipv6Prefix(addr, ifa.prefixlen), ifa.prefixlen).find((r) => r.dev === ifa.dev && r.protocol === RTPROT.RTPROT_KERNEL && !r.gw);
   }
 
   /**
@@ -1031,6 +1052,10 @@ export class Inet6 {
    * (RTM_DELROUTE then RTM_NEWROUTE) or its expiry changed in place (silently); one that had
    * none gets it added (silently when it exists: a duplicate takes the new expiry, as
    * addrconf_prefix_route() does on add); one that gives it up cleans it up as on deletion.
+   * A peer (IFA_ADDRESS besides a different IFA_LOCAL; all zeroes: none) different from the
+   * address's deletes the old peer's prefix route (peer/prefixlen) before RTM_NEWADDR; an
+   * address with a peer then has its peer's prefix route modified or added like its own
+   * (the /128 peer route of #dadComplete() is neither added nor removed here).
    * @note For a permanent address given a finite valid lifetime, with its prefix route at
    * the same metric, Linux (modify_prefix_route()) stores the lifetime in clock ticks as the
    * route's absolute expiry in jiffies: a moment long past (before boot, with jiffies starting
@@ -1038,8 +1063,14 @@ export class Inet6 {
    * rta_expires, and the route goes at the next FIB garbage collection, which this does not
    * start. nlsim stores the same moment, with its clock's start as jiffies' start.
    */
-  modifyAddr(ifa: Inet6Ifaddr, flags: number, lft: { valid: number; preferred: number }, rtPriority: number, proto: number): void {
+  modifyAddr(ifa: Inet6Ifaddr, flags: number, lft: { valid: number; preferred: number }, rtPriority: number, proto: number, peer?: Uint8Array): void {
     const infinite = lft.valid === 0xffffffff;
+    // A different peer asked for: the old peer's prefix route goes first (cleanup_prefix_route()).
+    const newPeer = peer !== undefined && !(ifa.peer ? eq(ifa.peer, peer) : isAny(peer));
+    if (newPeer && ifa.peer) {
+      const rt = this.#prefixRoute(ifa, ifa.peer);
+      if (rt) this.#delRoute(rt);
+    }
     let cfgFlags = flags;
     if (infinite) cfgFlags |= IFA_F.IFA_F_PERMANENT;
     if (lft.preferred === 0) cfgFlags |= IFA_F.IFA_F_DEPRECATED;
@@ -1051,23 +1082,27 @@ export class Inet6 {
     ifa.preferredLft = lft.preferred;
     ifa.proto = proto;
     if (rtPriority) ifa.rtPriority = rtPriority;
+    if (newPeer) ifa.peer = isAny(peer!) ? null : peer!;
     if (!(ifa.flags & IFA_F.IFA_F_TENTATIVE)) this.ifaNotify(RTM.RTM_NEWADDR, ifa);
     const expires = infinite ? undefined : lft.valid * 1000;
-    const addPrefixRoute = () =>
-      this.#kernelRoute(ifa.dev, ipv6Prefix(ifa.addr, ifa.prefixlen), ifa.prefixlen, RT_TABLE.RT_TABLE_MAIN, RTN.RTN_UNICAST, ifa.rtPriority || IP6_RT_PRIO_ADDRCONF, expires);
-    if (!(flags & IFA_F.IFA_F_NOPREFIXROUTE)) {
-      // modify_prefix_route(), or addrconf_prefix_route() when there was none.
-      const rt = hadPrefixRoute ? this.#prefixRoute(ifa) : undefined;
+    // modify_prefix_route() of the address's prefix, then of its peer's prefix (an address
+    // with a peer), or addrconf_prefix_route() when the address had no prefix route.
+    const modifyPrefixRoute = (addr: Uint8Array, had: boolean) => {
+      const addPrefixRoute = () =>
+        this.#kernelRoute(ifa.dev, ipv6Prefix(addr, ifa.prefixlen), ifa.prefixlen, RT_TABLE.RT_TABLE_MAIN, RTN.RTN_UNICAST, ifa.rtPriority || IP6_RT_PRIO_ADDRCONF, expires);
+      const rt = had ? this.#prefixRoute(ifa, addr) : undefined;
       if (!rt) addPrefixRoute();
       else if (rt.metric !== (ifa.rtPriority || IP6_RT_PRIO_ADDRCONF)) {
-        this.fib.get(RT_TABLE.RT_TABLE_MAIN)!.remove(rt);
-        unlinkSibling(rt);
-        this.rtNotify({ ks: this.ks! }, RTM.RTM_DELROUTE, rt, 0);
+        this.#delRoute(rt);
         addPrefixRoute();
       } else if (infinite) rt.expires = undefined;
       // The clock ticks of the lifetime taken for jiffies (HZ 250: 4 ms), counted from
       // INITIAL_JIFFIES, which nlsim puts at its clock's start.
       else rt.expires = (lft.valid * 100 - INITIAL_JIFFIES) * 4;
+    };
+    if (!(flags & IFA_F.IFA_F_NOPREFIXROUTE)) {
+      modifyPrefixRoute(ifa.addr, hadPrefixRoute);
+      if (ifa.peer) modifyPrefixRoute(ifa.peer, hadPrefixRoute);
     } else if (hadPrefixRoute) this.#cleanupPrefixRoute(ifa);
     this.checkLifetimes();
   }
@@ -1096,7 +1131,7 @@ export class Inet6 {
     const idev = dev.inet6!;
     if (dev.flags & IFF.IFF_LOOPBACK) {
       if (dev.ifa6.some((a) => eq(a.addr, LOOPBACK6))) return;
-      const ifa = this.#newAddr(dev, LOOPBACK6, 128, IFA_F.IFA_F_PERMANENT, IFAPROT.IFAPROT_KERNEL_LO, { valid: 0xffffffff, preferred: 0xffffffff }, 0);
+      const ifa = this.#newAddr(dev, LOOPBACK6, 128, IFA_F.IFA_F_PERMANENT, IFAPROT.IFAPROT_KERNEL_LO, { valid: 0xffffffff, preferred: 0xffffffff }, 0, null);
       this.#link(ifa);
       this.#dadComplete(ifa);
       return;
@@ -1122,7 +1157,7 @@ export class Inet6 {
       this.#kernelRoute(dev, LL_PREFIX, 64, RT_TABLE.RT_TABLE_MAIN, RTN.RTN_UNICAST, IP6_RT_PRIO_ADDRCONF);
       return;
     }
-    const ifa = this.#newAddr(dev, ll, 64, IFA_F.IFA_F_PERMANENT | IFA_F.IFA_F_TENTATIVE, IFAPROT.IFAPROT_KERNEL_LL, { valid: 0xffffffff, preferred: 0xffffffff }, 0);
+    const ifa = this.#newAddr(dev, ll, 64, IFA_F.IFA_F_PERMANENT | IFA_F.IFA_F_TENTATIVE, IFAPROT.IFAPROT_KERNEL_LL, { valid: 0xffffffff, preferred: 0xffffffff }, 0, null);
     if (mode === 2 || mode === 3) ifa.flags |= IFA_F.IFA_F_STABLE_PRIVACY;
     this.#link(ifa);
     this.#kernelRoute(dev, LL_PREFIX, 64, RT_TABLE.RT_TABLE_MAIN, RTN.RTN_UNICAST, IP6_RT_PRIO_ADDRCONF);

@@ -12,7 +12,7 @@ import { describeKernel } from '../../helpers/backends.js';
 import { describeScenarios, sortedMessages, type ScenarioCase } from './compare-scenario.js';
 import { datagramsOf, runScenario, type Step, wait } from './link-differential.js';
 import {
-  ADDR_ROUTE_GROUPS, ALL_GROUPS, addAddr, group, neigh, NEW, NUD_PERMANENT, rt, addRoute, createLink, delAddr, delRoute, down, dst, dumpAddr, dumpRoute, getRoute, gw, oif, prefsrc, prio, table, up,
+  ADDR_ROUTE_GROUPS, ALL_GROUPS, addAddr, group, ip, neigh, NEW, NUD_PERMANENT, rt, addRoute, createLink, delAddr, delRoute, down, dst, dumpAddr, dumpRoute, getRoute, gw, oif, prefsrc, prio, table, up,
 } from './rt-steps.js';
 
 const v6 = { family: 10, protocol: 3 };
@@ -30,6 +30,8 @@ const ci6 = (preferred: number, valid: number) => {
 };
 /** prio6 is IFA_RT_PRIORITY. */
 const prio6 = (metric: number) => attrU32(9, metric);
+/** local6 is IFA_LOCAL (beside a different IFA_ADDRESS: the peer). */
+const local6 = (a: string) => attr(2, ip(a));
 /** replace6 is RTM_NEWADDR as ip -6 addr replace sends it (CREATE|REPLACE), change6 as ip -6 addr change (REPLACE). */
 const replace6 = (...a: Parameters<typeof addAddr>): Step => ({ ...addAddr(...a), flags: NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_REPLACE });
 const change6 = (...a: Parameters<typeof addAddr>): Step => ({ ...addAddr(...a), flags: NLM_F_REQUEST | NLM_F_ACK | NLM_F_REPLACE });
@@ -246,6 +248,31 @@ const scenarios: ScenarioCase[] = [
     dumpAddr(10), dumpRoute(10),
     // A permanent address with a finite preferred lifetime reports it, and is deprecated in time.
     change6(2, '2001:db8::9/64', { flags: 2 }, ci6(1, 0xffffffff)), dumpAddr(10), wait(2200), dumpAddr(10),
+  ]],
+  // An IPv6 address with a peer: IFA_LOCAL is the address, a different IFA_ADDRESS the peer.
+  ['IPv6 peer addresses: the local prefix route, the peer /128 route, deletion, replace moving the peer prefix route, lookups', [
+    createLink('i0', 'ifb'), up(2), wait(100, { lateWork: true }),
+    addAddr(2, '2001:db8:1::2/64', { flags: 2 }, local6('2001:db8::1'), prio6(300)), wait(100, { lateWork: true }),
+    dumpAddr(10), dumpRoute(10), g6('2001:db8:1::2'), g6('2001:db8:1::7'), g6('2001:db8::5'),
+    addAddr(2, '2001:db8:1::3/64', { flags: 2 }, local6('2001:db8::1')),
+    // Deleted by its local address alone (the prefix length must match), or with any peer.
+    delAddr(2, '2001:db8::1/128'), delAddr(2, '2001:db8::1/64'), dumpRoute(10),
+    addAddr(2, '2001:db8:1::2/64', { flags: 2 }, local6('2001:db8::1')), wait(100, { lateWork: true }),
+    delAddr(2, '2001:db8:1::9/64', {}, local6('2001:db8::1')), dumpAddr(10), dumpRoute(10),
+    // replace of an absent address adds it; then without a peer: the peer's prefix route is added.
+    replace6(2, '2001:db8:1::2/64', { flags: 2 }, local6('2001:db8::1')), wait(100, { lateWork: true }),
+    replace6(2, '2001:db8::1/64', { flags: 2 }), dumpAddr(10), dumpRoute(10),
+    // A new peer: the old peer's prefix route goes, the new one's comes; a new metric moves both.
+    replace6(2, '2001:db8:2::3/64', { flags: 2 }, local6('2001:db8::1')),
+    change6(2, '2001:db8:3::3/64', { flags: 2 }, local6('2001:db8::1'), prio6(500)), dumpAddr(10), dumpRoute(10),
+    // A plain address given a peer, then an all-zero peer (none).
+    addAddr(2, '2001:db8:9::1/64', { flags: 2 }), wait(100, { lateWork: true }),
+    replace6(2, '2001:db8:8::1/64', { flags: 2 }, local6('2001:db8:9::1')), dumpAddr(10), dumpRoute(10),
+    change6(2, '::/64', { flags: 2 }, local6('2001:db8:9::1')), dumpAddr(10), dumpRoute(10),
+    // noprefixroute with a peer, then cleared.
+    addAddr(2, '2001:db8:6::1/64', { flags: 2 }, local6('2001:db8:5::1'), attrU32(8, 0x202)), wait(100, { lateWork: true }),
+    change6(2, '2001:db8:6::1/64', { flags: 2 }, local6('2001:db8:5::1')), dumpRoute(10),
+    delAddr(2, '2001:db8::1/64'), delAddr(2, '2001:db8:9::1/64'), delAddr(2, '2001:db8:5::1/64'), dumpAddr(10), dumpRoute(10),
   ]],
   ['IPv6 address replaced while tentative (veth without carrier): no RTM_NEWADDR, the prefix route moves', [
     createLink('v0', 'veth'), up(2),
