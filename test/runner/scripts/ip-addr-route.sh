@@ -40,11 +40,11 @@ ip -6 route show dev veth0
 # the peer adds the new peer's prefix route (the old /128 stays); deletion by the address.
 ip -6 addr add 2001:db8:5::1 peer 2001:db8:6::2/64 dev veth0 nodad
 sleep 0.2
-ip -6 addr show dev veth0
+ip -6 addr show dev veth0 scope global
 ip -6 route show dev veth0
 ip -6 route get 2001:db8:6::2
 ip -6 addr replace 2001:db8:5::1 peer 2001:db8:7::3/64 dev veth0 nodad
-ip -6 addr show dev veth0
+ip -6 addr show dev veth0 scope global
 ip -6 route show dev veth0
 ip -6 addr del 2001:db8:5::1/64 dev veth0
 ip -6 route show dev veth0
