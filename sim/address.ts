@@ -5,7 +5,7 @@
 import { NetlinkError } from './errors.js';
 import type { Address, SockaddrNl } from './socket-api.js';
 import { AF_NETLINK, SOCKADDR_NL_LEN, SOCKADDR_STORAGE_LEN } from './uapi/netlink.js';
-import { HOST_LE, viewOf } from './wire/header.js';
+import { HOST_LE, viewOf, writeU16, writeU32 } from './wire/header.js';
 
 /** RawAddress is a socket address as the kernel sees it: its length and decoded fields. */
 export interface RawAddress {
@@ -40,10 +40,9 @@ export function toRawAddress(address: Address, syscall: string): RawAddress {
 /** encodeSockaddr returns the 12 bytes of a sockaddr_nl. */
 export function encodeSockaddr(address: SockaddrNl): Uint8Array {
   const out = new Uint8Array(SOCKADDR_NL_LEN);
-  const v = viewOf(out);
-  v.setUint16(0, address.family ?? AF_NETLINK, HOST_LE);
-  v.setUint32(4, address.pid >>> 0, HOST_LE);
-  v.setUint32(8, address.groups >>> 0, HOST_LE);
+  writeU16(out, 0, address.family ?? AF_NETLINK);
+  writeU32(out, 4, address.pid);
+  writeU32(out, 8, address.groups);
   return out;
 }
 

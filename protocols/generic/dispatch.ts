@@ -7,7 +7,7 @@ import type { DumpState } from '../../sim/dump.js';
 import { KernelError } from '../../sim/errors.js';
 import type { RequestContext, RequestHandler } from '../../sim/request-loop.js';
 import { NLM_F_ACK, NLM_F_DUMP, NLM_F_ECHO, NLM_F_REQUEST } from '../../sim/uapi/netlink.js';
-import { HOST_LE, viewOf } from '../../sim/wire/header.js';
+import { readU16 } from '../../sim/wire/header.js';
 import { NL_VALIDATE, nlmsgParse, type AttrView } from '../../sim/wire/policy.js';
 import { getCmd, type GenlDumpInfo, type GenlFamily, type GenlInfo, type SplitOp } from './family.js';
 import { genlBody } from './message.js';
@@ -35,7 +35,7 @@ export function genlRcvMsg(registry: GenlRegistry): RequestHandler {
 function headerCheck(family: GenlFamily, ctx: RequestContext): void {
   const cmd = ctx.message[16]!;
   if (cmd < family.resvStartOp) return;
-  if (viewOf(ctx.message).getUint16(18, HOST_LE)) throw new KernelError('EINVAL', 'genlmsghdr.reserved field is not 0');
+  if (readU16(ctx.message, 18)) throw new KernelError('EINVAL', 'genlmsghdr.reserved field is not 0');
   let flags = ctx.header.flags;
   // NLM_F_DUMP is two bits: only the complete pair is removed.
   if ((flags & NLM_F_DUMP) === NLM_F_DUMP) flags &= ~NLM_F_DUMP;

@@ -11,7 +11,7 @@ import { KernelError } from '../errors.js';
 import type { ErrnoName } from '../uapi/errno.js';
 import { NLA_F_NESTED, NLA_TYPE_MASK } from '../uapi/netlink.js';
 import { AttrWriter } from './attr-writer.js';
-import { HOST_LE, viewOf } from './header.js';
+import { HOST_LE, readU16, readU32, viewOf } from './header.js';
 
 /** NLA holds the policy types of include/net/netlink.h, with the kernel's enum values. */
 export const NLA = {
@@ -248,7 +248,7 @@ export function parseAttrs(message: Uint8Array, attrOffset: number, policy: Poli
  * ("Invalid header length"), then parses the attributes after NLMSG_ALIGN(hdrlen).
  */
 export function nlmsgParse(message: Uint8Array, hdrlen: number, policy: Policy | null, maxtype: number, level: number): ParseResult {
-  const len = viewOf(message).getUint32(0, HOST_LE);
+  const len = readU32(message, 0);
   if (len < 16 + hdrlen || message.length < 16 + hdrlen) throw new KernelError('EINVAL', 'Invalid header length');
   const start = 16 + ((hdrlen + 3) & ~3);
   return parseAttrs(message, Math.min(start, message.length), policy, maxtype, level);
@@ -267,13 +267,12 @@ function validateParse(
 ): void {
   if (depth >= MAX_POLICY_RECURSION_DEPTH) throw new KernelError('EINVAL', 'allowed policy recursion depth exceeded');
   const msg = walk.msg;
-  const view = viewOf(msg);
   let pos = start;
   // nla_for_each_attr(): while nla_ok(), i.e. rem ≥ 4, nla_len ≥ 4 and nla_len ≤ rem.
   while (end - pos >= 4) {
-    const nlaLen = view.getUint16(pos, HOST_LE);
+    const nlaLen = readU16(msg, pos);
     if (nlaLen < 4 || nlaLen > end - pos) break;
-    const attr = new AttrView(view.getUint16(pos + 2, HOST_LE), pos, msg.subarray(pos + 4, pos + nlaLen));
+    const attr = new AttrView(readU16(msg, pos + 2), pos, msg.subarray(pos + 4, pos + nlaLen));
     pos += Math.min((nlaLen + 3) & ~3, end - pos);
     const type = attr.type;
     if (type === 0 || type > maxtype) {
@@ -395,12 +394,11 @@ function validateNla(walk: Walk, attr: AttrView, maxtype: number, policy: Policy
 
 /** validateArray mirrors nla_validate_array(): each element of a NESTED_ARRAY is a nest of its own. */
 function validateArray(walk: Walk, start: number, end: number, maxtype: number, policy: Policy, level: number, depth: number): void {
-  const view = viewOf(walk.msg);
   let pos = start;
   while (end - pos >= 4) {
-    const nlaLen = view.getUint16(pos, HOST_LE);
+    const nlaLen = readU16(walk.msg, pos);
     if (nlaLen < 4 || nlaLen > end - pos) break;
-    const entry = new AttrView(view.getUint16(pos + 2, HOST_LE), pos, walk.msg.subarray(pos + 4, pos + nlaLen));
+    const entry = new AttrView(readU16(walk.msg, pos + 2), pos, walk.msg.subarray(pos + 4, pos + nlaLen));
     pos += Math.min((nlaLen + 3) & ~3, end - pos);
     if (entry.length === 0) continue;
     if (entry.length < 4) {
