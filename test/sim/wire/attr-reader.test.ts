@@ -6,6 +6,7 @@ import { NLA_NEXT, NLA_OK } from '../../../sim/wire/align.js';
 import { HOST_LE } from '../../../sim/wire/header.js';
 import { DecodeError } from '../../../sim/errors.js';
 import { hex } from './hex.js';
+import { concat } from '../../../sim/wire/concat.js';
 
 // ---------------------------------------------------------------------------------------
 // A model of attribute trees, for decode(encode(x)) == x.
@@ -183,13 +184,7 @@ describe('AttrReader on arbitrary bytes (properties)', () => {
         new DataView(c.buffer).setUint16(0, len, HOST_LE);
         return c;
       });
-      const out = new Uint8Array(chunks.reduce((s, c) => s + c.length, 0));
-      let o = 0;
-      for (const c of chunks) {
-        out.set(c, o);
-        o += c.length;
-      }
-      return out;
+      return concat(...chunks);
     });
     fc.assert(
       fc.property(stream, (buf) => {

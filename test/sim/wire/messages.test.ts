@@ -10,20 +10,13 @@ import {
 import { HOST_LE, encodeMessage, readHeader } from '../../../sim/wire/header.js';
 import { NlsimError } from '../../../sim/errors.js';
 import { hex, toHex } from './hex.js';
+import { concat } from '../../../sim/wire/concat.js';
 
 const req = (seq: number, payload: Uint8Array = new Uint8Array(0), len?: number): Uint8Array =>
   encodeMessage({ type: 0x12, flags: 0x5, seq, pid: 0, ...(len === undefined ? {} : { len }) }, payload);
 
 /** join concatenates without padding, unlike concatMessages. */
-function join(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
+const join = concat;
 
 describe('walkMessages', () => {
   it.each<[string, Uint8Array, number[], WalkResult]>([
