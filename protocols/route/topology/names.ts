@@ -4,8 +4,11 @@
  * text forms of IP and link-layer addresses.
  */
 import { isIPv4, isIPv6 } from 'node:net';
+import { formatIPv4, formatIPv6, formatMac } from '../../../sim/wire/addr-text.js';
 import { AF_INET, AF_INET6, IFA_F, RT_SCOPE, RT_TABLE, RTN, RTPROT } from '../uapi.js';
 import type { AddressFlag, RouteType, RuleAction, Scope } from './format.js';
+
+export { formatMac };
 
 /** SCOPES maps scope names to rt_scope_t. */
 export const SCOPES: Record<Exclude<Scope, number>, number> = {
@@ -112,39 +115,13 @@ export function parseCidr(text: string): Cidr | undefined {
   return { ...a, prefixlen: Number(len) };
 }
 
-/** formatIp renders 4 or 16 bytes as Linux tools do (RFC 5952 for IPv6: lowercase, longest zero run as ::). */
+/** formatIp renders 4 or 16 bytes as Linux tools do (inet_ntop(3): RFC 5952 for IPv6). */
 export function formatIp(b: Uint8Array): string {
-  if (b.length === 4) return b.join('.');
-  const groups: number[] = [];
-  for (let i = 0; i < 16; i += 2) groups.push((b[i]! << 8) | b[i + 1]!);
-  // The longest run of at least two zero groups (the first such run on a tie).
-  let best = -1;
-  let bestLen = 1;
-  for (let i = 0; i < 8; ) {
-    if (groups[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLen) {
-      best = i;
-      bestLen = j - i;
-    }
-    i = j;
-  }
-  const hex = (g: number[]) => g.map((x) => x.toString(16)).join(':');
-  if (best < 0) return hex(groups);
-  return `${hex(groups.slice(0, best))}::${hex(groups.slice(best + bestLen))}`;
+  return b.length === 4 ? formatIPv4(b) : formatIPv6(b);
 }
 
 /** parseMac parses 'aa:bb:cc:dd:ee:ff' (any number of colon-separated octets); undefined when malformed. */
 export function parseMac(text: string): Uint8Array | undefined {
   if (!/^[0-9a-fA-F]{1,2}(:[0-9a-fA-F]{1,2})*$/.test(text)) return undefined;
   return Uint8Array.from(text.split(':').map((x) => parseInt(x, 16)));
-}
-
-/** formatMac renders a link-layer address as lowercase colon-separated octets. */
-export function formatMac(b: Uint8Array): string {
-  return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join(':');
 }
