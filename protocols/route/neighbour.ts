@@ -240,14 +240,7 @@ function newEntry(family: number, dev: NetDevice, dst: Uint8Array, type: number,
  * user space can see of them.
  */
 export function neighMcastOutput(links: LinkTable, dev: NetDevice, group: Uint8Array): void {
-  if (dev.address.length !== 6) return;
-  const t = neighTables(links)[1]!;
-  const key = NeighTable.key(dev, group);
-  if (t.entries.has(key)) return;
-  const n = newEntry(10, dev, group.slice(), RTN.RTN_MULTICAST, links.inet6.nowMs);
-  n.state = NUD.NUD_NOARP;
-  n.ha = Uint8Array.of(0x33, 0x33, group[12]!, group[13]!, group[14]!, group[15]!);
-  t.entries.set(key, n);
+  addMcastEntry(links, 10, dev, group, Uint8Array.of(0x33, 0x33, group[12]!, group[13]!, group[14]!, group[15]!));
 }
 
 /**
@@ -257,13 +250,18 @@ export function neighMcastOutput(links: LinkTable, dev: NetDevice, group: Uint8A
  * ones nlsim "sends" (bridge-snoopers.ts).
  */
 export function arpMcastOutput(links: LinkTable, dev: NetDevice, group: Uint8Array): void {
+  addMcastEntry(links, 2, dev, group, Uint8Array.of(0x01, 0x00, 0x5e, group[1]! & 0x7f, group[2]!, group[3]!));
+}
+
+/** addMcastEntry adds, silently, the NOARP entry of an Ethernet device for a multicast group with its mapped MAC `ha`, unless it has one. */
+function addMcastEntry(links: LinkTable, family: 2 | 10, dev: NetDevice, group: Uint8Array, ha: Uint8Array): void {
   if (dev.address.length !== 6) return;
-  const t = neighTables(links)[0]!;
+  const t = neighTables(links).find((x) => x.family === family)!;
   const key = NeighTable.key(dev, group);
   if (t.entries.has(key)) return;
-  const n = newEntry(2, dev, group.slice(), RTN.RTN_MULTICAST, links.inet6.nowMs);
+  const n = newEntry(family, dev, group.slice(), RTN.RTN_MULTICAST, links.inet6.nowMs);
   n.state = NUD.NUD_NOARP;
-  n.ha = Uint8Array.of(0x01, 0x00, 0x5e, group[1]! & 0x7f, group[2]!, group[3]!);
+  n.ha = ha;
   t.entries.set(key, n);
 }
 

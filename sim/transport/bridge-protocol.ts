@@ -4,6 +4,7 @@
  * Frames travel over AF_UNIX stream connections on one machine, so integers are in host
  * byte order. See docs/decisions/0003-preload-runner.md for why the channel looks like this.
  */
+import { concat } from '../wire/concat.js';
 import { HOST_LE, viewOf } from '../wire/header.js';
 
 /** BRIDGE_SOCKET_ENV names the environment variable that points the shim at the server. */
@@ -200,7 +201,7 @@ export class FrameReader {
 
   /** #take returns the first `n` buffered bytes, removing them when `consume`. */
   #take(n: number, consume: boolean): Uint8Array {
-    const joined = this.#chunks.length === 1 ? this.#chunks[0]! : concat(this.#chunks, this.#buffered);
+    const joined = this.#chunks.length === 1 ? this.#chunks[0]! : concat(...this.#chunks);
     this.#chunks = [joined];
     const out = joined.subarray(0, n);
     if (consume) {
@@ -209,16 +210,6 @@ export class FrameReader {
     }
     return out;
   }
-}
-
-function concat(chunks: Uint8Array[], total: number): Uint8Array {
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
 }
 
 /** RecordedDatagram is a decoded RECORD body: one datagram a program's real socket moved. */

@@ -15,6 +15,7 @@ import { KernelError } from '../../../sim/errors.js';
 import type { RequestContext } from '../../../sim/request-loop.js';
 import { NLMSG_GOODSIZE } from '../../../sim/skb.js';
 import { NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE } from '../../../sim/uapi/netlink.js';
+import { concatMessages } from '../../../sim/wire/messages.js';
 import { type AttrView, NLA, NL_VALIDATE, nlmsgParse, type Policy } from '../../../sim/wire/policy.js';
 import { type NetDevice, running } from '../device.js';
 import type { Rtnetlink } from '../rtnetlink.js';
@@ -85,13 +86,7 @@ function qdiscNotify(ctx: RequestContext, clid: number, old: Qdisc | undefined, 
   if (old && !dumpIgnored(old)) parts.push(ctx.encode(RTM.RTM_DELQDISC, (w) => fillQdisc(w, old, clid)));
   if (now && !dumpIgnored(now)) parts.push(ctx.encode(RTM.RTM_NEWQDISC, (w) => fillQdisc(w, now, clid), old ? NLM_F_REPLACE : 0));
   if (!parts.length) return;
-  const msg = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let off = 0;
-  for (const p of parts) {
-    msg.set(p, off);
-    off += p.length;
-  }
-  ctx.notify(msg, RTNLGRP.RTNLGRP_TC, { allocSize: NLMSG_GOODSIZE });
+  ctx.notify(concatMessages(...parts), RTNLGRP.RTNLGRP_TC, { allocSize: NLMSG_GOODSIZE });
 }
 
 /**

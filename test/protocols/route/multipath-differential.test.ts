@@ -11,14 +11,13 @@ import { RTM, RTNLGRP } from '../../../protocols/route/uapi.js';
 import { NLM_F_ACK, NLM_F_APPEND, NLM_F_CREATE, NLM_F_REPLACE, NLM_F_REQUEST } from '../../../sim/uapi/netlink.js';
 import { attr, attrU32, concat } from '../../helpers/exchange.js';
 import { describeScenarios } from './compare-scenario.js';
-import type { Step } from './link-differential.js';
+import { type Step, wait } from './link-differential.js';
 import { mp } from './mp-steps.js';
 import { addAddr, addRoute, createLink, delRoute, down, dst, dumpRoute, getRoute, group, gw, ip, oif, rt, up } from './rt-steps.js';
 
 const get4 = (a: string, flags = 0, ...x: Uint8Array[]) => getRoute({ dstLen: 32, flags }, dst(a), ...x);
 const FIB_MATCH = 0x2000;
 const ACK = NLM_F_REQUEST | NLM_F_ACK;
-const wait = (ms: number): Step => ({ type: 0, flags: 0, payload: new Uint8Array(0), waitMs: ms });
 const delLink = (index: number): Step => ({ type: RTM.RTM_DELLINK, flags: ACK, payload: concat(Uint8Array.of(0, 0, 0, 0), new Uint8Array(Uint32Array.of(index).buffer), new Uint8Array(8)) });
 
 const twoIfbs = [createLink('i0', 'ifb'), createLink('i1', 'ifb'), up(2), up(3), addAddr(2, '10.1.0.1/24'), addAddr(3, '10.2.0.1/24')];

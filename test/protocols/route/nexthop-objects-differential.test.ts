@@ -9,7 +9,7 @@ import { RTM, RTNLGRP } from '../../../protocols/route/uapi.js';
 import { NLM_F_ACK, NLM_F_CREATE, NLM_F_DUMP, NLM_F_EXCL, NLM_F_REPLACE, NLM_F_REQUEST } from '../../../sim/uapi/netlink.js';
 import { attr, attrU32, concat } from '../../helpers/exchange.js';
 import { describeScenarios } from './compare-scenario.js';
-import type { Step } from './link-differential.js';
+import { type Step, wait } from './link-differential.js';
 import { addAddr, addRoute, createLink, delRoute, down, dst, dumpRoute, getRoute, group, gw, ip, oif, rt, up } from './rt-steps.js';
 
 const ACK = NLM_F_REQUEST | NLM_F_ACK;
@@ -57,7 +57,6 @@ const noLinkLocal = (index: number): Step => ({
 const enslave = (index: number, master: number): Step => ({
   type: RTM.RTM_SETLINK, flags: ACK, payload: concat(Uint8Array.of(0, 0, 0, 0), new Uint8Array(Uint32Array.of(index).buffer), new Uint8Array(8), attrU32(10, master)),
 });
-const wait = (ms: number): Step => ({ type: 0, flags: 0, payload: new Uint8Array(0), waitMs: ms });
 const delLink = (index: number): Step => ({ type: RTM.RTM_DELLINK, flags: ACK, payload: concat(Uint8Array.of(0, 0, 0, 0), new Uint8Array(Uint32Array.of(index).buffer), new Uint8Array(8)) });
 
 const replaceOne = nhFlags(ACK | NLM_F_CREATE | NLM_F_REPLACE, 2, { protocol: 4 }, id(1), via('10.2.0.9'), dev(3));
