@@ -49,14 +49,17 @@ export function renderLink(m: NlMessage, masks: { mac: boolean } = { mac: true }
           lines.push(`  info.${x.type} flags=${x.flags}`);
           // Bridge and bridge-port ids embed a MAC address.
           const ids = x.type === 2 && kind === 'bridge' ? [10, 11] : x.type === 5 ? [13, 14] : [];
-          for (const y of attrsToArray(x.payload)) {
+          const data = attrsToArray(x.payload);
+          // IFLA_BR_GC_TIMER reads 0 or a tick at random where br_fdb_cleanup() keeps re-arming
+          // itself: on an up bridge (it reads 0 while it runs), and on any bridge whose
+          // ageing time (IFLA_BR_AGEING_TIME, 4) is 0 once setting it started the collector
+          // (every 10 ms: 0 or 1 centisecond left). Elsewhere it is compared as running or not.
+          const ageingZero = data.some((y) => y.type === 4 && y.payload.every((b) => b === 0));
+          const gcRandom = x.type === 2 && kind === 'bridge' && ((ifiFlags & IFF.IFF_UP) !== 0 || ageingZero);
+          for (const y of data) {
             // Bridge timers (16–19) count down: only whether one runs is compared.
             const timer = x.type === 2 && kind === 'bridge' && y.type >= 16 && y.type <= 19;
-            // IFLA_BR_GC_TIMER of an up bridge: br_fdb_cleanup() re-arms itself every
-            // ageing_time (every 10 ms with ageing 0) and reads 0 while it runs, so Linux
-            // reports 0 or a tick at random; a down bridge's collector is stopped (0).
-            const gcOfUpBridge = timer && y.type === 19 && (ifiFlags & IFF.IFF_UP) !== 0;
-            const value = gcOfUpBridge ? '<armed or running>' : timer ? (y.payload.some((b) => b) ? '<running>' : '0') : ids.includes(y.type) && masks.mac ? maskMac(y.payload, 2) : hex(y.payload);
+            const value = timer && y.type === 19 && gcRandom ? '<armed or running>' : timer ? (y.payload.some((b) => b) ? '<running>' : '0') : ids.includes(y.type) && masks.mac ? maskMac(y.payload, 2) : hex(y.payload);
             lines.push(`    data.${y.type} ${value}`);
           }
         } else {
