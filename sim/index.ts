@@ -4,6 +4,8 @@
  */
 export { createKernel, VirtualKernel } from './kernel.js';
 export type { KernelOptions, ProtocolHandle, SimSocketOptions, Sysctl } from './kernel.js';
+export { CONFIG_OPTIONS, DEFAULT_PROFILE, PROFILES, profileDifferences, profileFromConfig, profileFromJson, profileToJson, resolveProfile } from './profile.js';
+export type { ConfigOption, KernelConfig, KernelProfile, ProfileSysctl } from './profile.js';
 export { KernelClock } from './clock.js';
 export type { ClockMode, KernelTimer } from './clock.js';
 export { SimSocket } from './socket.js';

@@ -10,6 +10,7 @@ import { NetlinkError, NlsimError } from './errors.js';
 import { KernelSocket } from './kernel-socket.js';
 import { NetNamespace } from './netns.js';
 import type { NetlinkTable, ProtocolConfig } from './protocol-table.js';
+import { type KernelProfile, resolveProfile } from './profile.js';
 import { createRandom, type Random } from './random.js';
 import { SimSocket, type SocketHost } from './socket.js';
 import type { SocketFactory } from './socket-api.js';
@@ -33,7 +34,13 @@ export interface Sysctl {
 export interface KernelOptions {
   /** Seed for the random negative port ids of autobind. Defaults to a random seed. */
   seed?: number;
-  /** Buffer sysctls. Defaults to those of a stock 6.18 kernel (and of this project's machines). */
+  /**
+   * The kernel build to behave as: a profile (sim/profile.ts; `detectHostProfile()` from
+   * nlsim/native gives this machine's) or a built-in profile's name. Defaults to "default":
+   * Linux 6.18 with every modelled option.
+   */
+  profile?: KernelProfile | string;
+  /** Buffer sysctls. Defaults to the profile's (a stock 6.18 kernel's: 212992 and 4194304). */
   sysctl?: Partial<Sysctl>;
   /** Credentials of sockets opened without their own. Defaults to root as this process. */
   credentials?: Credentials;
@@ -66,11 +73,12 @@ export interface ProtocolHandle {
   kernelSocket(netns?: NetNamespace): KernelSocket;
 }
 
-const DEFAULT_SYSCTL: Sysctl = { rmemDefault: 212992, wmemDefault: 212992, rmemMax: 4194304, wmemMax: 4194304 };
 const SOCK_TYPE_MASK = 0xf;
 
 /** VirtualKernel is one simulated Linux kernel. */
 export class VirtualKernel implements SocketFactory, SocketHost {
+  /** The kernel build this kernel behaves as; protocols read their build options from it. */
+  readonly profile: KernelProfile;
   readonly sysctl: Sysctl;
   readonly random: Random;
   /** Kernel time and timers (jiffies and the timer wheel). */
@@ -83,7 +91,8 @@ export class VirtualKernel implements SocketFactory, SocketHost {
   readonly #credentials: Credentials;
 
   constructor(options: KernelOptions = {}) {
-    this.sysctl = { ...DEFAULT_SYSCTL, ...options.sysctl };
+    this.profile = resolveProfile(options.profile);
+    this.sysctl = { ...this.profile.sysctl, ...options.sysctl };
     this.random = createRandom(options.seed);
     this.clock = new KernelClock(options.clock);
     this.#credentials = options.credentials ?? rootCredentials();
@@ -105,7 +114,7 @@ export class VirtualKernel implements SocketFactory, SocketHost {
 
   /** createNamespace creates a network namespace; registered protocols get a kernel socket in it. */
   createNamespace(name = `netns${this.#namespaces.length}`): NetNamespace {
-    const ns = new NetNamespace(this.#namespaces.length, name, this.#taps);
+    const ns = new NetNamespace(this.#namespaces.length, name, this.#taps, this.profile.config);
     this.#namespaces.push(ns);
     for (const table of this.#tables) if (table) this.#createKernelSocket(ns, table);
     return ns;

@@ -4,6 +4,7 @@
  */
 import type { Tap } from './delivery.js';
 import type { KernelSocket } from './kernel-socket.js';
+import type { KernelConfig } from './profile.js';
 import type { NetlinkSock } from './sock.js';
 
 /** PortOwner is whatever a port id may name: a user socket or a protocol's kernel socket. */
@@ -27,11 +28,17 @@ export class NetNamespace {
   readonly protocols: (ProtocolState | undefined)[] = [];
   /** The kernel's taps (nlmon devices), shared by every namespace of one kernel. */
   readonly taps: ReadonlySet<Tap>;
+  /**
+   * The build options of the kernel the namespace belongs to (its profile's), so that a
+   * handler holding only a socket or a namespace knows what the kernel was built with.
+   */
+  readonly config: KernelConfig;
 
-  constructor(id: number, name: string, taps: ReadonlySet<Tap>) {
+  constructor(id: number, name: string, taps: ReadonlySet<Tap>, config: KernelConfig) {
     this.id = id;
     this.name = name;
     this.taps = taps;
+    this.config = config;
   }
 
   /** protocol returns (creating it) the state of protocol `n` in this namespace. */

@@ -1,6 +1,7 @@
 /**
- * The flags `nlsim run` and `nlsim serve` share about the kernel they host: modules to load
- * (--module), an initial state (--state) and a capture of its traffic (--pcap, --pcap-format).
+ * The flags `nlsim run` and `nlsim serve` share about the kernel they host: the build it
+ * behaves as (--kernel), modules to load (--module), an initial state (--state) and a capture
+ * of its traffic (--pcap, --pcap-format).
  */
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -8,11 +9,14 @@ import { type Command, Option } from 'commander';
 import type { CaptureFormat } from '../../captures/capture.js';
 import { type KernelRecording, recordKernel } from '../../captures/record.js';
 import { loadTopology, readTopologyFile } from '../../protocols/route/topology/index.js';
+import { loadProfile } from '../../native/host-profile.js';
 import { createKernel, type VirtualKernel } from '../../sim/kernel.js';
+import { PROFILES } from '../../sim/profile.js';
 import { loadKernelModule } from '../../sim/transport/kernel-modules.js';
 
 /** KernelFlags are the parsed shared flags. */
 export interface KernelFlags {
+  kernel?: string;
   module?: string[];
   state?: string;
   pcap?: string;
@@ -29,9 +33,14 @@ export interface PreparedKernel {
   finish(): Promise<boolean>;
 }
 
-/** addKernelFlags declares --module, --state, --pcap and --pcap-format on `command`. */
+/** addKernelFlags declares --kernel, --module, --state, --pcap and --pcap-format on `command`. */
 export function addKernelFlags(command: Command): Command {
   return command
+    .addOption(
+      new Option('--kernel <profile>', `the kernel build to simulate: host (this machine's, from /proc/config.gz), ${Object.keys(PROFILES).join(', ')}, or a profile file (nlsim profile show)`)
+        .env('NLSIM_KERNEL')
+        .default('default'),
+    )
     .option(
       '--module <file>',
       'load a kernel module: a .js/.mjs file (or .ts, through tsx) whose default export or register export is a function (kernel) => void; repeatable, loaded in order (with --pcap, the capture then keeps every protocol, not only nlmon\'s)',
@@ -64,8 +73,9 @@ export async function prepareKernel(flags: KernelFlags): Promise<PreparedKernel>
   const problem = flags.pcap === undefined ? '' : pcapDirectoryProblem(flags.pcap);
   if (problem) throw new Error(problem);
   // Read and checked before anything boots, so that a typo fails at once.
+  const profile = withFlag('--kernel', () => loadProfile(flags.kernel ?? 'default'));
   const state = flags.state === undefined ? undefined : withFlag('--state', () => readTopologyFile(flags.state!));
-  const kernel = createKernel();
+  const kernel = createKernel({ profile });
   for (const file of flags.module ?? []) {
     await loadKernelModule(kernel, file).catch((e: Error) => {
       throw new Error(`--module ${e.message}`);

@@ -23,20 +23,19 @@ export function register(program: Command): void {
   addKernelFlags(command)
     .argument('<command...>', 'the command and its arguments (after --, or from the first word that is not an option of run)')
     .passThroughOptions()
-    .action(async (argv: string[], options: RunOptions) => {
+    .action(async (argv: string[], options: RunOptions, self: Command) => {
       const shim = preloadAvailable();
       if (!shim.ok) return program.error(`nlsim: ${shim.reason}`, { exitCode: 2 });
       if (options.socket !== undefined) {
         // The served kernel is configured where it is served.
-        const own = options.unprivileged
-          ? '--unprivileged'
-          : options.pcap !== undefined
-            ? '--pcap'
-            : options.module?.length
-              ? '--module'
-              : options.state !== undefined
-                ? '--state'
-                : undefined;
+        const given: [string, boolean][] = [
+          ['--unprivileged', options.unprivileged === true],
+          ['--kernel', self.getOptionValueSource('kernel') === 'cli'],
+          ['--pcap', options.pcap !== undefined],
+          ['--module', (options.module?.length ?? 0) > 0],
+          ['--state', options.state !== undefined],
+        ];
+        const own = given.find(([, set]) => set)?.[0];
         if (own) return program.error(`nlsim: ${own} belongs to \`nlsim serve\` when --socket is given`, { exitCode: 2 });
       }
       let host: BridgeHost | undefined;

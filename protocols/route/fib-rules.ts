@@ -4,6 +4,7 @@
  * each born with its default rules (fib_default_rule_add()), and RTM_NEWRULE, RTM_DELRULE
  * and RTM_GETRULE dumps with RTNLGRP_IPV4_RULE / RTNLGRP_IPV6_RULE notifications.
  */
+import type { KernelConfig } from '../../sim/profile.js';
 import type { DumpControl } from '../../sim/dump.js';
 import { KernelError } from '../../sim/errors.js';
 import type { RequestContext } from '../../sim/request-loop.js';
@@ -133,14 +134,21 @@ function newRule(r: Partial<FibRule>): FibRule {
   };
 }
 
-/** FibRules is one namespace's rules (net->rules_ops). */
+/**
+ * FibRules is one namespace's rules (net->rules_ops), in fib_rules_register() order:
+ * fib4_rules_init(), ipmr_rules_init() (with CONFIG_IP_MROUTE_MULTIPLE_TABLES),
+ * ip6mr_rules_init() (with CONFIG_IPV6_MROUTE_MULTIPLE_TABLES), fib6_rules_init().
+ * Without its option a multicast family has no rules: a request for it is EAFNOSUPPORT.
+ */
 export class FibRules {
-  readonly ops: RulesOps[] = [
-    new RulesOps(2, RTNLGRP.RTNLGRP_IPV4_RULE, 4, [[0, RT_TABLE.RT_TABLE_LOCAL], [0x7ffe, RT_TABLE.RT_TABLE_MAIN], [0x7fff, RT_TABLE.RT_TABLE_DEFAULT]]),
-    new RulesOps(RTNL_FAMILY_IPMR, RTNLGRP.RTNLGRP_IPV4_RULE, 4, [[0x7fff, RT_TABLE.RT_TABLE_DEFAULT]]),
-    new RulesOps(RTNL_FAMILY_IP6MR, RTNLGRP.RTNLGRP_IPV6_RULE, 16, [[0x7fff, RT_TABLE.RT_TABLE_MAIN]]),
-    new RulesOps(10, RTNLGRP.RTNLGRP_IPV6_RULE, 16, [[0, RT_TABLE.RT_TABLE_LOCAL], [0x7ffe, RT_TABLE.RT_TABLE_MAIN]]),
-  ];
+  readonly ops: RulesOps[];
+
+  constructor(config: KernelConfig) {
+    this.ops = [new RulesOps(2, RTNLGRP.RTNLGRP_IPV4_RULE, 4, [[0, RT_TABLE.RT_TABLE_LOCAL], [0x7ffe, RT_TABLE.RT_TABLE_MAIN], [0x7fff, RT_TABLE.RT_TABLE_DEFAULT]])];
+    if (config.IP_MROUTE_MULTIPLE_TABLES) this.ops.push(new RulesOps(RTNL_FAMILY_IPMR, RTNLGRP.RTNLGRP_IPV4_RULE, 4, [[0x7fff, RT_TABLE.RT_TABLE_DEFAULT]]));
+    if (config.IPV6_MROUTE_MULTIPLE_TABLES) this.ops.push(new RulesOps(RTNL_FAMILY_IP6MR, RTNLGRP.RTNLGRP_IPV6_RULE, 16, [[0x7fff, RT_TABLE.RT_TABLE_MAIN]]));
+    this.ops.push(new RulesOps(10, RTNLGRP.RTNLGRP_IPV6_RULE, 16, [[0, RT_TABLE.RT_TABLE_LOCAL], [0x7ffe, RT_TABLE.RT_TABLE_MAIN]]));
+  }
 
   /** lookup mirrors lookup_rules_ops(). */
   lookup(family: number): RulesOps | undefined {
@@ -154,7 +162,7 @@ const rulesOf = new WeakMap<LinkTable, FibRules>();
 export function rulesFor(links: LinkTable): FibRules {
   let r = rulesOf.get(links);
   if (!r) {
-    const rules = new FibRules();
+    const rules = new FibRules(links.config);
     r = rules;
     rulesOf.set(links, rules);
     links.inet4.rules = () => rules.ops[0]!.rules;

@@ -61,6 +61,7 @@ export function registerRoute(kernel: VirtualKernel, options: RouteOptions = {})
     random: createRandom(options.seed),
     now: options.now ?? (() => clock.now()),
     setTimer: (delayMs, callback) => clock.setTimer(delayMs, callback),
+    config: kernel.profile.config,
   });
   const rtnl = new Rtnetlink();
   new LinkOps(state).register(rtnl);
@@ -70,16 +71,18 @@ export function registerRoute(kernel: VirtualKernel, options: RouteOptions = {})
   new RuleOps(state).register(rtnl);
   new NeighOps(state).register(rtnl);
   registerBridgeFdb(rtnl, state);
-  registerNetconf(rtnl, state);
+  registerNetconf(rtnl, state, kernel.profile.config);
   registerNexthop(rtnl);
   registerNsid(rtnl);
-  registerIpmr(rtnl, state);
+  registerIpmr(rtnl, state, kernel.profile.config);
   registerMdb(rtnl, state);
   registerLinkProp(rtnl, state);
   registerAddrlabel(rtnl, state);
   registerNeighTable(rtnl, state);
   registerLinkStats(rtnl, state);
-  registerTc(rtnl, state);
+  // sch_api.c, cls_api.c and act_api.c exist only with CONFIG_NET_SCHED; the default qdiscs
+  // (sch_generic.c) devices report in IFLA_QDISC do not depend on it.
+  if (kernel.profile.config.NET_SCHED) registerTc(rtnl, state);
   const handle = kernel.registerProtocol({
     protocol: NETLINK_ROUTE,
     name: 'NETLINK_ROUTE',

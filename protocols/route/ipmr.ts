@@ -5,11 +5,18 @@
  * default multicast tables (ipmr: RT_TABLE_DEFAULT; ip6mr: RT6_TABLE_DFLT, i.e. main) and no
  * virtual interfaces or cache entries.
  *
+ * Each family exists only in a kernel built with it (CONFIG_IP_MROUTE, CONFIG_IPV6_MROUTE):
+ * without it nothing is registered for the family and rtnetlink_rcv_msg() falls back to the
+ * AF_UNSPEC handlers (a dump becomes rtnl_dump_all()'s, a get EOPNOTSUPP). Without
+ * CONFIG_IP{,V6}_MROUTE_MULTIPLE_TABLES there is one table, which ipmr_get_table() returns
+ * for any id.
+ *
  * @note Multicast virtual interfaces are made by an mrouted socket (MRT_ADD_VIF), which nlsim
  * has not, so no table ever has one: RTM_NEWROUTE is refused as ipmr_mfc_add() refuses a
  * parent that is no VIF (ENFILE) and RTM_DELROUTE finds nothing (ENOENT).
  */
 import type { DumpControl, DumpState } from '../../sim/dump.js';
+import type { KernelConfig } from '../../sim/profile.js';
 import { KernelError } from '../../sim/errors.js';
 import type { RequestContext } from '../../sim/request-loop.js';
 import { NLM_F_DUMP_FILTERED } from '../../sim/uapi/netlink.js';
@@ -57,8 +64,10 @@ interface MrFamily {
   readonly prefix: 'ipv4: ' | 'ipv6: ';
   readonly addrBits: 32 | 128;
   readonly policy: Policy;
-  /** The tables a fresh namespace has. */
+  /** The tables a fresh namespace has (one, whatever the build). */
   readonly tables: readonly number[];
+  /** Whether a table id selects among tables (CONFIG_IP{,V6}_MROUTE_MULTIPLE_TABLES); without, every id is the one table. */
+  readonly multipleTables: boolean;
   /** The table a get without RTA_TABLE looks in (RT_TABLE_DEFAULT on both). */
   readonly getDefault: number;
   /** The messages of a missing table and a missing cache entry on get (ipmr sets none). */
@@ -66,26 +75,48 @@ interface MrFamily {
   readonly noCache?: string;
 }
 
-const IPMR: MrFamily = { family: RTNL_FAMILY_IPMR, prefix: 'ipv4: ', addrBits: 32, policy: RTM_IPV4_POLICY, tables: [RT_TABLE.RT_TABLE_DEFAULT], getDefault: RT_TABLE.RT_TABLE_DEFAULT };
+const IPMR: MrFamily = {
+  family: RTNL_FAMILY_IPMR,
+  prefix: 'ipv4: ',
+  addrBits: 32,
+  policy: RTM_IPV4_POLICY,
+  tables: [RT_TABLE.RT_TABLE_DEFAULT],
+  multipleTables: true,
+  getDefault: RT_TABLE.RT_TABLE_DEFAULT,
+};
 const IP6MR: MrFamily = {
   family: RTNL_FAMILY_IP6MR,
   prefix: 'ipv6: ',
   addrBits: 128,
   policy: RTM_IP6MR_POLICY,
   tables: [RT_TABLE.RT_TABLE_MAIN],
+  multipleTables: true,
   getDefault: RT_TABLE.RT_TABLE_DEFAULT,
   noTable: 'ipv6: MR table does not exist',
   noCache: 'ipv6: MR cache entry not found',
 };
 
-/** registerIpmr installs ip_mr_init()'s and ip6_mr_init()'s rtnetlink handlers. */
-export function registerIpmr(rtnl: Rtnetlink, state: NetworkState): void {
-  for (const f of [IPMR, IP6MR]) {
+/** hasTable mirrors ipmr_get_table() / ip6mr_get_table(): is there a table `id`? */
+function hasTable(f: MrFamily, id: number): boolean {
+  return !f.multipleTables || f.tables.includes(id);
+}
+
+/**
+ * registerIpmr installs ip_mr_init()'s rtnetlink handlers in a kernel built with
+ * CONFIG_IP_MROUTE and ip6_mr_init()'s in one with CONFIG_IPV6_MROUTE.
+ */
+export function registerIpmr(rtnl: Rtnetlink, state: NetworkState, config: KernelConfig): void {
+  if (config.IP_MROUTE) {
+    const f: MrFamily = { ...IPMR, multipleTables: config.IP_MROUTE_MULTIPLE_TABLES };
+    rtnl.register(f.family, RTM.RTM_GETROUTE, { doit: (ctx) => getroute(ctx, f), dumpit: (ctx) => dumproute(ctx, f, state) });
+    rtnl.register(RTNL_FAMILY_IPMR, RTM.RTM_NEWROUTE, { doit: (ctx) => route(ctx, f, state) });
+    rtnl.register(RTNL_FAMILY_IPMR, RTM.RTM_DELROUTE, { doit: (ctx) => route(ctx, f, state) });
+    rtnl.register(RTNL_FAMILY_IPMR, RTM.RTM_GETLINK, { dumpit: dumplink });
+  }
+  if (config.IPV6_MROUTE) {
+    const f: MrFamily = { ...IP6MR, multipleTables: config.IPV6_MROUTE_MULTIPLE_TABLES };
     rtnl.register(f.family, RTM.RTM_GETROUTE, { doit: (ctx) => getroute(ctx, f), dumpit: (ctx) => dumproute(ctx, f, state) });
   }
-  rtnl.register(RTNL_FAMILY_IPMR, RTM.RTM_NEWROUTE, { doit: (ctx) => route(ctx, state) });
-  rtnl.register(RTNL_FAMILY_IPMR, RTM.RTM_DELROUTE, { doit: (ctx) => route(ctx, state) });
-  rtnl.register(RTNL_FAMILY_IPMR, RTM.RTM_GETLINK, { dumpit: dumplink });
 }
 
 /**
@@ -115,7 +146,7 @@ function getroute(ctx: RequestContext, f: MrFamily): never {
     }
   }
   const table = tb[RTA.RTA_TABLE]?.u32() || f.getDefault;
-  if (!f.tables.includes(table)) throw new KernelError('ENOENT', f.noTable ?? {});
+  if (!hasTable(f, table)) throw new KernelError('ENOENT', f.noTable ?? {});
   throw new KernelError('ENOENT', f.noCache ?? {});
 }
 
@@ -170,7 +201,7 @@ function dumproute(ctx: RequestContext, f: MrFamily, state: NetworkState): DumpC
     dump: (_chunk, d) => {
       try {
         const table = d.strictCheck ? validFibDump(d, state, ctx) : 0;
-        if (table && !f.tables.includes(table) && ctx.payload[0] === f.family) throw new KernelError('ENOENT', `${f.prefix}MR table does not exist`);
+        if (table && !hasTable(f, table) && ctx.payload[0] === f.family) throw new KernelError('ENOENT', `${f.prefix}MR table does not exist`);
       } catch (e) {
         if (!(e instanceof KernelError)) throw e;
         Object.assign(d.extack, e.extack);
@@ -182,7 +213,7 @@ function dumproute(ctx: RequestContext, f: MrFamily, state: NetworkState): DumpC
 }
 
 /** route mirrors ipmr_rtm_route() → rtm_to_ipmr_mfcc(), then ipmr_mfc_add() / ipmr_mfc_delete() with no VIFs. */
-function route(ctx: RequestContext, state: NetworkState): never {
+function route(ctx: RequestContext, f: MrFamily, state: NetworkState): never {
   // nlmsg_validate_deprecated(): a short header is EINVAL without a message.
   if (ctx.payload.length < RTMSG_LEN) throw new KernelError('EINVAL');
   const tb = parse(ctx.message, ctx.extack, RTM_IPMR_POLICY, NL_VALIDATE.NL_VALIDATE_LIBERAL);
@@ -192,7 +223,7 @@ function route(ctx: RequestContext, state: NetworkState): never {
   if (tb[RTA.RTA_IIF] && !state.links(ctx.skb.sock.netns).byIndex(tb[RTA.RTA_IIF]!.u32())) throw new KernelError('ENODEV');
   if (tb[RTA.RTA_MULTIPATH] && !rtnhOk(tb[RTA.RTA_MULTIPATH]!.payload)) throw new KernelError('EINVAL');
   const table = tb[RTA.RTA_TABLE] ? tb[RTA.RTA_TABLE]!.u32() : RT_TABLE.RT_TABLE_DEFAULT;
-  if (!IPMR.tables.includes(table)) throw new KernelError('ENOENT');
+  if (!hasTable(f, table)) throw new KernelError('ENOENT');
   // The parent is ipmr_find_vif()'s -1 (no VIF), too large a vifi_t for ipmr_mfc_add().
   throw new KernelError(ctx.header.type === RTM.RTM_NEWROUTE ? 'ENFILE' : 'ENOENT');
 }

@@ -3,6 +3,7 @@
  * (rtnl_setlink()), RTM_NEWLINK (rtnl_newlink(): change or create) and RTM_DELLINK
  * (rtnl_dellink()), with the notifications the netdevice notifier chain sends to RTNLGRP_LINK.
  */
+import type { KernelConfig } from '../../sim/profile.js';
 import type { DumpControl, DumpChunk, DumpState } from '../../sim/dump.js';
 import { KernelError } from '../../sim/errors.js';
 import type { RequestContext } from '../../sim/request-loop.js';
@@ -170,7 +171,7 @@ export class LinkOps {
         else if (i === IFLA.IFLA_TARGET_NETNSID) throw new KernelError('EOPNOTSUPP', `nlsim: ${IFLA_NAMES.get(i)} in link dumps is not modelled yet`);
         else if (i !== IFLA.IFLA_MASTER && i !== IFLA.IFLA_LINKINFO && d.strictCheck) throw new KernelError('EINVAL', 'Unsupported attribute in link dump request');
       }
-      filter = { master: master ? master.u32() | 0 : 0, kind: tb[IFLA.IFLA_LINKINFO] ? linkinfoToKind(d.requestMessage, tb[IFLA.IFLA_LINKINFO]!) : undefined };
+      filter = { master: master ? master.u32() | 0 : 0, kind: tb[IFLA.IFLA_LINKINFO] ? linkinfoToKind(d.requestMessage, tb[IFLA.IFLA_LINKINFO]!, links.config) : undefined };
       if (!d.strictCheck) d.extack = {};
     };
     return {
@@ -234,7 +235,7 @@ export class LinkOps {
     let linkinfo: Tb = [];
     if (tb[IFLA.IFLA_LINKINFO]) linkinfo = parseNested(ctx.message, tb[IFLA.IFLA_LINKINFO]!, IFLA_INFO_POLICY, IFLA_INFO_MAX);
     const kindName = linkinfo[IFLA_INFO.IFLA_INFO_KIND]?.string();
-    const kind = kindName !== undefined ? linkKind(kindName) : undefined;
+    const kind = kindName !== undefined ? linkKind(kindName, net.links.config) : undefined;
     let data: Tb = [];
     if (kind) {
       const d = linkinfo[IFLA_INFO.IFLA_INFO_DATA];
@@ -406,7 +407,7 @@ function linkDumpFiltered(dev: NetDevice, filter: DumpFilter): boolean {
  * linkinfoToKind mirrors linkinfo_to_kind_ops(): IFLA_LINKINFO's IFLA_INFO_KIND names a
  * registered kind; a nest that does not parse, no kind or an unknown kind filters nothing.
  */
-function linkinfoToKind(message: Uint8Array, nest: AttrView): LinkKind | undefined {
+function linkinfoToKind(message: Uint8Array, nest: AttrView, config: KernelConfig): LinkKind | undefined {
   let info: Tb;
   try {
     info = parseNested(message, nest, IFLA_INFO_POLICY, IFLA_INFO_MAX);
@@ -415,7 +416,7 @@ function linkinfoToKind(message: Uint8Array, nest: AttrView): LinkKind | undefin
   }
   const kind = info[IFLA_INFO.IFLA_INFO_KIND];
   // nla_strscpy() into a MODULE_NAME_LEN buffer.
-  return kind ? linkKind(kind.string().slice(0, MODULE_NAME_LEN - 1)) : undefined;
+  return kind ? linkKind(kind.string().slice(0, MODULE_NAME_LEN - 1), config) : undefined;
 }
 
 /** MODULE_NAME_LEN: the buffer linkinfo_to_kind_ops() copies the kind into. */

@@ -12,6 +12,7 @@
  * host with default sysctls (every netconf field 0); IPv4 copies init_net's values on Linux
  * (net.core.devconf_inherit_init_net=0), so a host with, say, ip_forward=1 differs.
  */
+import type { KernelConfig } from '../../sim/profile.js';
 import type { DumpChunk, DumpState } from '../../sim/dump.js';
 import { KernelError } from '../../sim/errors.js';
 import type { KernelSocket } from '../../sim/kernel-socket.js';
@@ -90,14 +91,16 @@ const INET: NetconfFamily = {
   noDevice: 'ENODEV',
 };
 
-/** INET6 holds addrconf.c's netconf: DEVCONF_* indexes the devconf array. */
+/**
+ * INET6 holds addrconf.c's netconf: DEVCONF_* indexes the devconf array.
+ * inet6_netconf_fill_devconf(): FORWARDING, MC_FORWARDING (only with CONFIG_IPV6_MROUTE),
+ * PROXY_NDP (as PROXY_NEIGH), IGNORE_ROUTES_WITH_LINKDOWN.
+ */
 const INET6: NetconfFamily = {
   family: AF_INET6,
   prefix: 'ipv6: ',
   group: RTNLGRP.RTNLGRP_IPV6_NETCONF,
   policy: policyOf([NETCONFA_IFINDEX, NETCONFA_FORWARDING, NETCONFA_PROXY_NEIGH, NETCONFA_IGNORE_ROUTES_WITH_LINKDOWN]),
-  // inet6_netconf_fill_devconf(): FORWARDING, MC_FORWARDING, PROXY_NDP (as PROXY_NEIGH),
-  // IGNORE_ROUTES_WITH_LINKDOWN.
   fields: [
     [NETCONFA_FORWARDING, 0],
     [NETCONFA_MC_FORWARDING, 25],
@@ -110,6 +113,14 @@ const INET6: NetconfFamily = {
   // inet6_netconf_get_devconf() keeps -EINVAL for a missing device (measured on 6.18).
   noDevice: 'EINVAL',
 };
+
+/** INET6_NO_MROUTE is INET6 of a kernel without CONFIG_IPV6_MROUTE: no NETCONFA_MC_FORWARDING. */
+const INET6_NO_MROUTE: NetconfFamily = { ...INET6, fields: INET6.fields.filter(([attr]) => attr !== NETCONFA_MC_FORWARDING) };
+
+/** inet6Of returns the IPv6 netconf of a kernel built with `config`. */
+function inet6Of(config: KernelConfig): NetconfFamily {
+  return config.IPV6_MROUTE ? INET6 : INET6_NO_MROUTE;
+}
 
 /** msgsize mirrors inet{,6}_netconf_msgsize_devconf(): the whole message, header included. */
 function msgsize(f: NetconfFamily, type: number): number {
@@ -149,7 +160,8 @@ export function sysctlDevNameAllowed(name: string): boolean {
  * `family`, only that one (its state came back with a larger MTU).
  */
 export function netconfNotifyRegister(ks: KernelSocket, dev: NetDevice, family?: number): void {
-  for (const f of family === undefined ? [INET, INET6] : [family === AF_INET ? INET : INET6]) {
+  const inet6 = inet6Of(ks.netns.config);
+  for (const f of family === undefined ? [INET, inet6] : [family === AF_INET ? INET : inet6]) {
     const conf = f.devconf(dev);
     if (conf) notifyDevconf(ks, f, RTM.RTM_NEWNETCONF, NETCONFA_ALL, dev.ifindex, conf);
   }
@@ -161,18 +173,19 @@ export function netconfNotifyRegister(ks: KernelSocket, dev: NetDevice, family?:
  * addrconf_ifdown() last, after its routes and addresses. Nothing without that state.
  */
 export function netconfNotifyUnregister(ks: KernelSocket, dev: NetDevice, family: number): void {
-  const f = family === AF_INET ? INET : INET6;
+  const f = family === AF_INET ? INET : inet6Of(ks.netns.config);
   if (f.devconf(dev)) notifyDevconf(ks, f, RTM.RTM_DELNETCONF, 0, dev.ifindex, null);
 }
 
 /** registerNetconf installs the RTM_GETNETCONF handlers (devinet_init(), addrconf_init(), rtnetlink_init()'s rtnl_dump_all). */
-export function registerNetconf(rtnl: Rtnetlink, state: NetworkState): void {
-  for (const f of [INET, INET6]) {
+export function registerNetconf(rtnl: Rtnetlink, state: NetworkState, config: KernelConfig): void {
+  const inet6 = inet6Of(config);
+  for (const f of [INET, inet6]) {
     rtnl.register(f.family, RTM.RTM_GETNETCONF, { doit: (ctx) => getDevconf(ctx, f, state), dumpit: (ctx) => ({ dump: familyDump(ctx, f, state) }) });
   }
   // rtnl_dump_all() returns skb->len once it put anything, so its NLMSG_DONE comes alone.
   rtnl.register(0, RTM.RTM_GETNETCONF, {
-    dumpit: (ctx) => dumpAll([familyDump(ctx, INET, state), familyDump(ctx, INET6, state)]),
+    dumpit: (ctx) => dumpAll([familyDump(ctx, INET, state), familyDump(ctx, inet6, state)]),
     flags: RTNL_FLAG.RTNL_FLAG_DUMP_SPLIT_NLM_DONE,
   });
 }

@@ -5,6 +5,7 @@
  */
 import type { NetNamespace } from '../../sim/netns.js';
 import type { KernelTimer } from '../../sim/clock.js';
+import type { KernelConfig } from '../../sim/profile.js';
 import type { Random } from '../../sim/random.js';
 import { createLoopback, type NetDevice } from './device.js';
 import { Inet4 } from './inet4.js';
@@ -27,8 +28,11 @@ export class LinkTable {
   readonly inet4: Inet4;
   /** The namespace's IPv6 addresses and FIB. */
   readonly inet6: Inet6;
+  /** The build options of the kernel (its profile's). */
+  readonly config: KernelConfig;
 
   constructor(options: NetworkStateOptions) {
+    this.config = options.config;
     this.inet4 = new Inet4(() => this.list(), options.now);
     this.inet6 = new Inet6(() => this.list(), options);
     this.inet4.arpIfdown = (dev) => neighIfdown(this, this.inet4.ks!, dev, 2);
@@ -103,6 +107,8 @@ export interface NetworkStateOptions {
   now: () => number;
   /** Runs `callback` after `delayMs` of kernel time (the kernel's clock; DAD, router solicitations). */
   setTimer: (delayMs: number, callback: () => void) => KernelTimer;
+  /** The build options of the kernel (kernel.profile.config). */
+  config: KernelConfig;
 }
 
 /** NetworkState is the route protocol's view of every namespace of one kernel. */

@@ -8,7 +8,8 @@
  * CI=true it is never skipped: its tests fail instead.
  */
 import { afterEach, beforeEach, describe } from 'vitest';
-import { createKernel, type VirtualKernel } from '../../sim/kernel.js';
+import { type VirtualKernel } from '../../sim/kernel.js';
+import { createHostKernel } from './host-kernel.js';
 import type { NetlinkSocket, SocketFactory } from '../../sim/socket-api.js';
 
 /** Backend is one kernel a test body runs against. */
@@ -87,7 +88,7 @@ function simBackend(): Backend {
   let kernel: VirtualKernel | undefined;
   const sockets: NetlinkSocket[] = [];
   beforeEach(() => {
-    kernel = createKernel({ seed: 42 });
+    kernel = createHostKernel({ seed: 42 });
   });
   afterEach(() => closeAll(sockets));
   return {

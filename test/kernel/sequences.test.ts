@@ -7,7 +7,7 @@
  */
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
-import { createKernel } from '../../sim/kernel.js';
+import { createHostKernel } from '../helpers/host-kernel.js';
 import type { SocketFactory } from '../../sim/socket-api.js';
 import { describeKernel } from '../helpers/backends.js';
 import { execute, sideBySide } from '../differential/execute.js';
@@ -25,7 +25,7 @@ function agree(profile: Profile, openNamespace: () => SocketFactory & { close():
   const tally = (key: string) => seen.set(key, (seen.get(key) ?? 0) + 1);
   fc.assert(
     fc.property(sequenceArb(profile), (ops) => {
-      const sim = execute(createKernel(), ops, profile);
+      const sim = execute(createHostKernel(), ops, profile);
       const ns = openNamespace();
       let kernel;
       try {

@@ -7,7 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
-import { createKernel } from '../../sim/kernel.js';
+import { createHostKernel } from '../helpers/host-kernel.js';
 import { userCredentials } from '../../sim/credentials.js';
 import { describeKernel } from '../helpers/backends.js';
 import { type Entry, execute, sideBySide } from '../differential/execute.js';
@@ -40,7 +40,7 @@ describeKernel('operation sequences of an unprivileged user', () => {
     const credentials = userCredentials(kernel.pid);
     let eperm = 0;
     sequences.forEach((ops, i) => {
-      const sim = execute(createKernel({ credentials }), ops, profile);
+      const sim = execute(createHostKernel({ credentials }), ops, profile);
       if (JSON.stringify(sim) !== JSON.stringify(kernel.transcripts[i])) {
         throw new Error(`sequence ${i}: simulator and kernel disagree:\n${sideBySide(ops, sim, kernel.transcripts[i]!)}`);
       }

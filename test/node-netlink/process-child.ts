@@ -10,12 +10,12 @@
  *   sockets, so the process must still exit by itself.
  */
 import { createRequire } from 'node:module';
-import { createKernel } from '../../sim/kernel.js';
+import { createHostKernel } from '../helpers/host-kernel.js';
 import { attachNodeNetlink } from '../../node-netlink/index.js';
 import type { NetlinkModule } from './scenarios.js';
 
 const [, , which, where] = process.argv;
-if (where === 'sim') attachNodeNetlink(createKernel({ seed: 7 }));
+if (where === 'sim') attachNodeNetlink(createHostKernel({ seed: 7 }));
 const nl = createRequire(import.meta.url)('netlink') as NetlinkModule;
 
 if (which === 'overrun') {

@@ -13,7 +13,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { createKernel } from '../../sim/kernel.js';
+import { createHostKernel } from '../helpers/host-kernel.js';
 import { attachNodeNetlink } from '../../node-netlink/index.js';
 import { type NetlinkModule, type Outcome, scenarios } from './scenarios.js';
 
@@ -37,7 +37,7 @@ async function runReal(name: string): Promise<Record<string, Outcome>> {
 }
 
 async function runSim(name: string): Promise<Record<string, Outcome>> {
-  const restore = attachNodeNetlink(createKernel({ seed: 7 }));
+  const restore = attachNodeNetlink(createHostKernel({ seed: 7 }));
   try {
     return await scenarios[name]!(nl);
   } finally {

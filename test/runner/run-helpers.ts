@@ -9,6 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { preloadAvailable } from '../../native/preload/index.js';
 import { type BridgeHost, preloadEnvironment, startBridgeHost } from '../../sim/transport/bridge-host.js';
+import { createHostKernel } from '../helpers/host-kernel.js';
 
 /** RunOutput is what a finished program left. */
 export interface RunOutput {
@@ -85,9 +86,9 @@ export function simEnv(host: BridgeHost): NodeJS.ProcessEnv {
   return preloadEnvironment(process.env, shimPath(), host.server.path);
 }
 
-/** runSim runs argv against a fresh virtual kernel and returns its output. */
+/** runSim runs argv against a fresh virtual kernel with the host's profile (runKernel's build) and returns its output. */
 export async function runSim(argv: string[], options: { unprivileged?: boolean } = {}): Promise<RunOutput> {
-  const host = await startBridgeHost({ unprivileged: options.unprivileged ?? false });
+  const host = await startBridgeHost({ unprivileged: options.unprivileged ?? false, kernel: createHostKernel() });
   try {
     return await start(argv, simEnv(host)).done;
   } finally {

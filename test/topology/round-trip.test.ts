@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { expect, test } from 'vitest';
 import { takeSnapshot } from '../../cli/commands/snapshot.js';
 import { applyTopology, loadTopology, type TopologyFile } from '../../protocols/route/topology/index.js';
-import { createKernel } from '../../sim/kernel.js';
+import { createHostKernel } from '../helpers/host-kernel.js';
 import type { SocketFactory } from '../../sim/socket-api.js';
 import { NETLINK_ROUTE, SOCK_RAW } from '../../sim/uapi/netlink.js';
 import { describeKernel } from '../helpers/backends.js';
@@ -103,7 +103,7 @@ describeKernel('topology round trip', (openNamespace) => {
       expect(topology.routes?.some((r) => r.protocol === 'kernel')).toBe(false);
       expect(topology.rules?.map((r) => r.priority)).toEqual([499, 500, 32765, 7, 32765]);
 
-      const kernel = createKernel();
+      const kernel = createHostKernel();
       loadTopology(kernel, JSON.parse(JSON.stringify(topology)) as TopologyFile);
       // The virtual kernel runs DAD too (on its clock) when it models the delay.
       await settle(kernel);

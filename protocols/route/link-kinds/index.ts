@@ -1,13 +1,21 @@
-/** The link kinds nlsim knows, as rtnl_link_register() leaves them in link_ops. */
+/**
+ * The link kinds nlsim knows, as rtnl_link_register() leaves them in link_ops: each only in a
+ * kernel built with its driver (a module counts: __rtnl_newlink() loads "rtnl-link-KIND").
+ */
+import type { ConfigOption, KernelConfig } from '../../../sim/profile.js';
 import type { LinkKind } from '../link-kind.js';
 import { bridge } from './bridge.js';
 import { dummy, ifb } from './simple.js';
 import { veth } from './veth.js';
 import { vlan } from './vlan.js';
 
-const KINDS = new Map<string, LinkKind>([veth, bridge, ifb, dummy, vlan].map((k) => [k.kind, k]));
+/** KINDS maps each kind to the option that builds its driver. */
+const KINDS = new Map<string, readonly [LinkKind, ConfigOption]>(
+  ([[veth, 'VETH'], [bridge, 'BRIDGE'], [ifb, 'IFB'], [dummy, 'DUMMY'], [vlan, 'VLAN_8021Q']] as const).map(([k, option]) => [k.kind, [k, option]]),
+);
 
-/** linkKind mirrors rtnl_link_ops_get(): the kind named `kind`, if any. */
-export function linkKind(kind: string): LinkKind | undefined {
-  return KINDS.get(kind);
+/** linkKind mirrors rtnl_link_ops_get(): the kind named `kind`, if the kernel has it. */
+export function linkKind(kind: string, config: KernelConfig): LinkKind | undefined {
+  const entry = KINDS.get(kind);
+  return entry && config[entry[1]] ? entry[0] : undefined;
 }

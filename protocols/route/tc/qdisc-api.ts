@@ -10,6 +10,7 @@
  * space), and they set no cb->seq, so they are never marked NLM_F_DUMP_INTR. Their cursor
  * is the device's position in the namespace's list, not its ifindex.
  */
+import type { ConfigOption, KernelConfig } from '../../../sim/profile.js';
 import type { DumpChunk, DumpControl, DumpState } from '../../../sim/dump.js';
 import { KernelError } from '../../../sim/errors.js';
 import type { RequestContext } from '../../../sim/request-loop.js';
@@ -39,11 +40,22 @@ export const RTM_TCA_POLICY: Policy = (() => {
 })();
 
 /**
- * QDISC_KINDS are the Qdisc_ops registered on the reference kernel (6.18 with sch_htb,
- * sch_tbf and sch_ingress built in): qdisc_lookup_ops() finds these and nothing else
+ * QDISC_KINDS are the Qdisc_ops nlsim models, each with the option that builds it (none:
+ * sch_generic.c, sch_fifo.c and sch_mq.c are always there with CONFIG_NET_SCHED):
+ * qdisc_lookup_ops() finds these in a kernel built with them and nothing else
  * (noop_qdisc_ops is never registered; no module can be loaded).
  */
-const QDISC_KINDS = new Set(['pfifo_fast', 'pfifo', 'bfifo', 'pfifo_head_drop', 'mq', 'noqueue', 'htb', 'tbf', 'ingress', 'clsact']);
+const QDISC_KINDS = new Map<string, ConfigOption | undefined>([
+  ['pfifo_fast', undefined], ['pfifo', undefined], ['bfifo', undefined], ['pfifo_head_drop', undefined], ['mq', undefined], ['noqueue', undefined],
+  ['htb', 'NET_SCH_HTB'], ['tbf', 'NET_SCH_TBF'], ['ingress', 'NET_SCH_INGRESS'], ['clsact', 'NET_SCH_INGRESS'],
+]);
+
+/** qdiscKindBuilt mirrors qdisc_lookup_ops() finding `name` in a kernel built with `config`. */
+function qdiscKindBuilt(name: string, config: KernelConfig): boolean {
+  if (!QDISC_KINDS.has(name)) return false;
+  const option = QDISC_KINDS.get(name);
+  return option === undefined || config[option];
+}
 
 /**
  * parseTca mirrors nlmsg_parse_deprecated(n, sizeof(struct tcmsg), tca, TCA_MAX, policy):
@@ -184,10 +196,10 @@ const ETH_HLEN = 14;
  * qdiscCreate mirrors qdisc_create() for the kinds nlsim models: the ops lookup, the
  * reserved ingress parent, handle allocation, block indexes, then the kind's init.
  */
-function qdiscCreate(tca: (AttrView | undefined)[], dev: NetDevice, parent: number, handle: number, allocHandle: () => number): GraftedQdisc {
+function qdiscCreate(tca: (AttrView | undefined)[], dev: NetDevice, parent: number, handle: number, allocHandle: () => number, config: KernelConfig): GraftedQdisc {
   const kindAttr = tca[TCA.TCA_KIND];
   const name = kindAttr ? kindAttr.string() : '';
-  if (!kindAttr || !QDISC_KINDS.has(name) || nlaStrcmp(kindAttr, name)) throw new KernelError('ENOENT', 'Specified qdisc kind is unknown');
+  if (!kindAttr || !qdiscKindBuilt(name, config) || nlaStrcmp(kindAttr, name)) throw new KernelError('ENOENT', 'Specified qdisc kind is unknown');
   const ingress = name === 'ingress' || name === 'clsact';
   if (handle === TC_H_INGRESS) {
     if (!ingress) throw new KernelError('EINVAL', 'Specified parent ID is reserved for ingress and clsact Qdiscs');
@@ -295,7 +307,7 @@ function tcModifyQdisc(ctx: RequestContext, state: NetworkState, allocHandle: (d
   }
   if (mustCreate && !(flags & NLM_F_CREATE)) throw new KernelError('ENOENT', 'Qdisc not found. To create specify NLM_F_CREATE flag');
   const handle = clid === TC_H_INGRESS ? TC_H_INGRESS : tcm.handle;
-  const now = qdiscCreate(tca, dev, tcm.parent, handle, () => allocHandle(dev));
+  const now = qdiscCreate(tca, dev, tcm.parent, handle, () => allocHandle(dev), ctx.skb.sock.netns.config);
   qdiscGraft(ctx, dev, clid, now, undefined, p);
   return 0;
 }

@@ -5,7 +5,7 @@
  */
 import { expect, it } from 'vitest';
 import { RTM, RTNLGRP } from '../../../protocols/route/uapi.js';
-import { createKernel } from '../../../sim/kernel.js';
+import { createHostKernel } from '../../helpers/host-kernel.js';
 import { NLM_F_ACK, NLM_F_APPEND, NLM_F_CREATE, NLM_F_DUMP, NLM_F_ECHO, NLM_F_REPLACE, NLM_F_REQUEST } from '../../../sim/uapi/netlink.js';
 import { attr, attrU32 } from '../../helpers/exchange.js';
 import { describeKernel } from '../../helpers/backends.js';
@@ -309,7 +309,7 @@ describeKernel('RTM_GETROUTE / RTM_GETADDR dumps of many entries: chunk for chun
         return datagramsOf(factory, { type, flags: NLM_F_REQUEST | NLM_F_DUMP, payload: Uint8Array.of(family, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0) }, bufferSize);
       };
       const real = await run(ns);
-      const sim = await run(createKernel());
+      const sim = await run(createHostKernel());
       expect(real.length).toBeGreaterThan(2);
       expect(sim).toEqual(real);
     } finally {

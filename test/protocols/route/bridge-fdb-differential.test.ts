@@ -13,7 +13,7 @@
  */
 import { expect, it } from 'vitest';
 import { IFF, IFLA, IFLA_INFO, RTM, RTNLGRP, VETH_INFO_PEER } from '../../../protocols/route/uapi.js';
-import { createKernel } from '../../../sim/kernel.js';
+import { createHostKernel } from '../../helpers/host-kernel.js';
 import { NLM_F_ACK, NLM_F_CREATE, NLM_F_DUMP, NLM_F_EXCL, NLM_F_REPLACE, NLM_F_REQUEST } from '../../../sim/uapi/netlink.js';
 import { describeKernel } from '../../helpers/backends.js';
 import { attr, attrString, attrU32, concat } from '../../helpers/exchange.js';
@@ -185,7 +185,7 @@ describeKernel('bridge FDB dumps across datagrams: simulator and Linux', (openNa
   it('splits and resumes where Linux does', async () => {
     const ns = openNamespace();
     try {
-      const sim = createKernel();
+      const sim = createHostKernel();
       await runScenario(ns, manySetup, { real: true, groups: 0 });
       await runScenario(sim, manySetup, { real: false, groups: 0 });
       await runScenario(ns, many, { real: false, groups: 0 });

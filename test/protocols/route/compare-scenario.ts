@@ -14,7 +14,7 @@
  * addr-route-differential about 4 s), so running them together hardly loads the machine.
  */
 import { it, vi, type ExpectStatic } from 'vitest';
-import { createKernel } from '../../../sim/kernel.js';
+import { createHostKernel } from '../../helpers/host-kernel.js';
 import type { SocketFactory } from '../../../sim/socket-api.js';
 import type { NlMessage } from '../../../sim/wire/messages.js';
 import { describeKernel } from '../../helpers/backends.js';
@@ -38,7 +38,7 @@ export interface CompareOptions {
   notifications?: (lines: string[], step: Step) => string[];
   /** Checks on Linux's masked outcome that the scenario exercised what it is about. */
   guard?: (real: Outcome, expect: ExpectStatic) => void;
-  /** The virtual kernel the scenario runs on. Defaults to createKernel(). */
+  /** The virtual kernel the scenario runs on. Defaults to createHostKernel(). */
   kernel?: () => SocketFactory;
 }
 
@@ -89,7 +89,7 @@ export async function compareScenario(
   } finally {
     ns.close();
   }
-  const sim = mask(await runScenario((options.kernel ?? createKernel)(), steps, { ...run, real: false }), steps);
+  const sim = mask(await runScenario((options.kernel ?? createHostKernel)(), steps, { ...run, real: false }), steps);
   options.guard?.(real, expect);
   const differ = steps.map((_, i) => i).filter((i) => stepText(sim, steps, i, options) !== stepText(real, steps, i, options));
   expect(differ.map((i) => stepText(sim, steps, i, options))).toEqual(differ.map((i) => stepText(real, steps, i, options)));

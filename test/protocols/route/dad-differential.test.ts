@@ -12,7 +12,7 @@
  */
 import { encodeIfInfoMsg } from '../../../protocols/route/ifinfomsg.js';
 import { RTM, RTNLGRP } from '../../../protocols/route/uapi.js';
-import { createKernel } from '../../../sim/kernel.js';
+import { createHostKernel } from '../../helpers/host-kernel.js';
 import { NLM_F_ACK, NLM_F_DUMP, NLM_F_REQUEST } from '../../../sim/uapi/netlink.js';
 import { attr, attrU32, concat } from '../../helpers/exchange.js';
 import { byMessage, describeScenarios, sortedMessages, type ScenarioCase } from './compare-scenario.js';
@@ -101,7 +101,7 @@ describeScenarios(
   scenarios,
   {
     groups: GROUPS,
-    kernel: () => createKernel({ clock: 'manual' }),
+    kernel: () => createHostKernel({ clock: 'manual' }),
     replies: (lines, step) => (isDump(step) ? sortedMessages(lines) : byMessage(lines)),
     notifications: (lines, step) => (racedSteps.has(step) ? maskRace : (m: string[]) => m)(byMessage(lines)),
     guard: (real, expect) => expect(real.notifications.flat().join('\n')).toMatch(/ndmsg fam=10/),

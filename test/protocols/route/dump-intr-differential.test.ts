@@ -6,7 +6,7 @@
  * the dumps into the same datagrams.
  */
 import { expect, it } from 'vitest';
-import { createKernel } from '../../../sim/kernel.js';
+import { createHostKernel } from '../../helpers/host-kernel.js';
 import type { NetlinkSocket, SocketFactory } from '../../../sim/socket-api.js';
 import { NETLINK_ROUTE, NLM_F_ACK, NLM_F_DUMP, NLM_F_DUMP_INTR, NLM_F_REQUEST, NLMSG_DONE, NLMSG_ERROR, SOCK_RAW } from '../../../sim/uapi/netlink.js';
 import { encodeMessage } from '../../../sim/wire/header.js';
@@ -97,7 +97,7 @@ describeKernel('NLM_F_DUMP_INTR when state changes mid-dump: simulator and Linux
     } finally {
       ns.close();
     }
-    const sim = run(createKernel());
+    const sim = run(createHostKernel());
     expect(sim).toEqual(real);
     // The dumps did span datagrams, and the link dump's flag did show.
     expect(real.every((line) => !/ in 1 datagrams/.test(line))).toBe(true);

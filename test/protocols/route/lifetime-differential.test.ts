@@ -10,7 +10,7 @@
  */
 import { expect, it } from 'vitest';
 import { RTNLGRP } from '../../../protocols/route/uapi.js';
-import { createKernel } from '../../../sim/kernel.js';
+import { createHostKernel } from '../../helpers/host-kernel.js';
 import { describeKernel } from '../../helpers/backends.js';
 import { attr, concat } from '../../helpers/exchange.js';
 import { runScenario, type Step, wait } from './link-differential.js';
@@ -57,7 +57,7 @@ describeKernel('address lifetimes: simulator and Linux, message for message', (o
     const ns = openNamespace();
     try {
       const real = await runScenario(ns, steps, { real: true, groups: GROUPS });
-      const sim = await runScenario(createKernel({ clock: 'manual' }), steps, { real: false, groups: GROUPS });
+      const sim = await runScenario(createHostKernel({ clock: 'manual' }), steps, { real: false, groups: GROUPS });
       for (let i = 0; i < steps.length; i++) {
         expect({ step: i + 1, replies: bySign(sim.replies[i]!) }).toEqual({ step: i + 1, replies: bySign(real.replies[i]!) });
         expect({ step: i + 1, notifications: sim.notifications[i] }).toEqual({ step: i + 1, notifications: real.notifications[i] });

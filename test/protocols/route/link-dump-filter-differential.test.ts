@@ -7,7 +7,7 @@
  */
 import { expect, it } from 'vitest';
 import { IFLA, IFLA_INFO, RTM_GETLINK, RTM_NEWLINK, VETH_INFO_PEER } from '../../../protocols/route/uapi.js';
-import { createKernel } from '../../../sim/kernel.js';
+import { createHostKernel } from '../../helpers/host-kernel.js';
 import { NLM_F_ACK, NLM_F_CREATE, NLM_F_DUMP, NLM_F_EXCL, NLM_F_REQUEST } from '../../../sim/uapi/netlink.js';
 import { describeKernel } from '../../helpers/backends.js';
 import { attr, attrString, attrU32, concat } from '../../helpers/exchange.js';
@@ -70,7 +70,7 @@ describeKernel('RTM_GETLINK dumps filtered by master and kind: simulator and Lin
     try {
       const steps = [...setup, ...dumps.map(([, s]) => s)];
       const real = await runScenario(ns, steps, { real: true, strict, groups: 0 });
-      const sim = await runScenario(createKernel(), steps, { real: false, strict, groups: 0 });
+      const sim = await runScenario(createHostKernel(), steps, { real: false, strict, groups: 0 });
       for (let i = 0; i < steps.length; i++) {
         const name = i < setup.length ? `setup ${i + 1}` : dumps[i - setup.length]![0];
         expect({ name, replies: sim.replies[i] }).toEqual({ name, replies: real.replies[i] });

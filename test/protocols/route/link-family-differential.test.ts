@@ -6,7 +6,7 @@
 import { expect, it } from 'vitest';
 import { encodeIfInfoMsg } from '../../../protocols/route/ifinfomsg.js';
 import { RTM, RTNLGRP } from '../../../protocols/route/uapi.js';
-import { createKernel } from '../../../sim/kernel.js';
+import { createHostKernel } from '../../helpers/host-kernel.js';
 import { NLM_F_ACK, NLM_F_DUMP, NLM_F_REQUEST } from '../../../sim/uapi/netlink.js';
 import { describeKernel } from '../../helpers/backends.js';
 import { attr, attrString, attrU32, concat } from '../../helpers/exchange.js';
@@ -49,7 +49,7 @@ describeKernel('RTM_GETLINK AF_INET6 / AF_BRIDGE dumps: simulator and Linux, mes
     const groups = options?.groups ?? group(RTNLGRP.RTNLGRP_IPV6_IFINFO);
     try {
       const real = await runScenario(ns, steps, { real: true, ...options, groups });
-      const sim = await runScenario(createKernel(), steps, { real: false, ...options, groups });
+      const sim = await runScenario(createHostKernel(), steps, { real: false, ...options, groups });
       for (let i = 0; i < steps.length; i++) {
         expect({ step: i + 1, replies: sim.replies[i] }).toEqual({ step: i + 1, replies: real.replies[i] });
         expect({ step: i + 1, notifications: sim.notifications[i] }).toEqual({ step: i + 1, notifications: real.notifications[i] });
@@ -76,7 +76,7 @@ describeKernel('AF_INET6 / AF_BRIDGE link dumps of many devices: chunk for chunk
         return datagramsOf(factory, { type: RTM.RTM_GETLINK, flags: NLM_F_REQUEST | NLM_F_DUMP, payload: encodeIfInfoMsg({ family }) }, bufferSize);
       };
       const real = await run(ns);
-      const sim = await run(createKernel());
+      const sim = await run(createHostKernel());
       expect(real.length).toBeGreaterThan(1);
       expect(sim).toEqual(real);
     } finally {

@@ -7,7 +7,7 @@
 import { expect, it } from 'vitest';
 import { encodeIfInfoMsg } from '../../../protocols/route/ifinfomsg.js';
 import { RTM, RTNLGRP } from '../../../protocols/route/uapi.js';
-import { createKernel } from '../../../sim/kernel.js';
+import { createHostKernel } from '../../helpers/host-kernel.js';
 import type { SocketFactory } from '../../../sim/socket-api.js';
 import { NETLINK_ROUTE, SOCK_RAW } from '../../../sim/uapi/netlink.js';
 import { attrsToArray } from '../../../sim/wire/attr-reader.js';
@@ -62,7 +62,7 @@ describeKernel('IFLA_PROP_LIST is a nest with NLA_F_NESTED: simulator and Linux'
   it('reports the same nla_type bits', () => {
     const ns = openNamespace();
     try {
-      const sim = createKernel();
+      const sim = createHostKernel();
       for (const f of [ns, sim] as SocketFactory[]) {
         const s = f.socket(SOCK_RAW, NETLINK_ROUTE);
         s.bind({ pid: 0, groups: 0 });

@@ -8,7 +8,7 @@
 import { expect, it } from 'vitest';
 import { encodeIfInfoMsg } from '../../../protocols/route/ifinfomsg.js';
 import { RTM } from '../../../protocols/route/uapi.js';
-import { createKernel } from '../../../sim/kernel.js';
+import { createHostKernel } from '../../helpers/host-kernel.js';
 import type { SocketFactory } from '../../../sim/socket-api.js';
 import { NETLINK_ROUTE, SOCK_RAW } from '../../../sim/uapi/netlink.js';
 import { encodeMessage } from '../../../sim/wire/header.js';
@@ -59,7 +59,7 @@ describeKernel('RTM_GETSTATS dumps across datagrams: simulator and Linux', (open
   it('41 devices, read 4 KiB and 32 KiB at a time', () => {
     const ns = openNamespace();
     try {
-      const sim = createKernel();
+      const sim = createHostKernel();
       createVeths(ns, 20);
       createVeths(sim, 20);
       for (const size of [4096, 32768]) {

@@ -7,7 +7,7 @@
  */
 import { expect, it } from 'vitest';
 import { RTM } from '../../../protocols/route/uapi.js';
-import { createKernel } from '../../../sim/kernel.js';
+import { createHostKernel } from '../../helpers/host-kernel.js';
 import { NLM_F_ACK, NLM_F_DUMP, NLM_F_REQUEST } from '../../../sim/uapi/netlink.js';
 import { describeKernel } from '../../helpers/backends.js';
 import { attrU32, concat } from '../../helpers/exchange.js';
@@ -50,7 +50,7 @@ describeKernel('RTM_GETMULTICAST and RTM_GETANYCAST: simulator and Linux, messag
   it.each(scenarios)('%s', async (_name, steps, options) => {
     const ns = openNamespace();
     try {
-      const kernel = createKernel({ clock: 'manual' });
+      const kernel = createHostKernel({ clock: 'manual' });
       const real = await runScenario(ns, steps, { real: true, groups: 0, ...options });
       const sim = await runScenario(kernel, steps, { real: false, groups: 0, ...options });
       for (let i = 0; i < steps.length; i++) expect({ step: i + 1, replies: sim.replies[i] }).toEqual({ step: i + 1, replies: real.replies[i] });

@@ -7,7 +7,7 @@
  */
 import { expect, it } from 'vitest';
 import { RTM, RTNLGRP } from '../../../protocols/route/uapi.js';
-import { createKernel } from '../../../sim/kernel.js';
+import { createHostKernel } from '../../helpers/host-kernel.js';
 import { NLM_F_ACK, NLM_F_CREATE, NLM_F_DUMP, NLM_F_REPLACE, NLM_F_REQUEST } from '../../../sim/uapi/netlink.js';
 import { describeKernel } from '../../helpers/backends.js';
 import { attr, attrU32 } from '../../helpers/exchange.js';
@@ -79,7 +79,7 @@ describeKernel('RTM_*NEIGH: simulator and Linux, message for message', (openName
     const groups = group(RTNLGRP.RTNLGRP_NEIGH);
     try {
       const real = await runScenario(ns, steps, { real: true, groups, ...options });
-      const sim = await runScenario(createKernel(), steps, { real: false, groups, ...options });
+      const sim = await runScenario(createHostKernel(), steps, { real: false, groups, ...options });
       const [rr, rn, sr, sn] = [sorted(real.replies), sorted(real.notifications), sorted(sim.replies), sorted(sim.notifications)];
       for (let i = 0; i < steps.length; i++) {
         expect({ step: i + 1, replies: sr[i] }).toEqual({ step: i + 1, replies: rr[i] });

@@ -13,7 +13,7 @@
  */
 import { expect, it } from 'vitest';
 import { RTM, RTNLGRP } from '../../../protocols/route/uapi.js';
-import { createKernel } from '../../../sim/kernel.js';
+import { createHostKernel } from '../../helpers/host-kernel.js';
 import { NLM_F_ACK, NLM_F_CREATE, NLM_F_DUMP, NLM_F_REPLACE, NLM_F_REQUEST } from '../../../sim/uapi/netlink.js';
 import { describeKernel } from '../../helpers/backends.js';
 import { attr } from '../../helpers/exchange.js';
@@ -137,7 +137,7 @@ describeKernel('RTM_NEWNEIGH states: simulator and Linux, message for message', 
     const groups = group(RTNLGRP.RTNLGRP_NEIGH);
     try {
       const real = await runScenario(ns, steps, { real: true, groups });
-      const sim = await runScenario(createKernel({ clock: 'manual' }), steps, { real: false, groups });
+      const sim = await runScenario(createHostKernel({ clock: 'manual' }), steps, { real: false, groups });
       const [rn, sn] = [merged(steps, real.notifications), merged(steps, sim.notifications)];
       for (let i = 0; i < steps.length; i++) expect({ step: i + 1, replies: sorted(sim.replies[i]!) }).toEqual({ step: i + 1, replies: sorted(real.replies[i]!) });
       for (let i = 0; i < rn.length; i++) expect({ request: i + 1, notifications: sorted(sn[i]!) }).toEqual({ request: i + 1, notifications: sorted(rn[i]!) });

@@ -8,7 +8,7 @@
  */
 import { expect, it } from 'vitest';
 import { RTM } from '../../../protocols/route/uapi.js';
-import { createKernel } from '../../../sim/kernel.js';
+import { createHostKernel } from '../../helpers/host-kernel.js';
 import type { SocketFactory } from '../../../sim/socket-api.js';
 import { NETLINK_EXT_ACK, NETLINK_GET_STRICT_CHK, NETLINK_ROUTE, SOCK_RAW, SOL_NETLINK } from '../../../sim/uapi/netlink.js';
 import { attrsToArray } from '../../../sim/wire/attr-reader.js';
@@ -87,7 +87,7 @@ describeKernel('RTM_GETNEIGHTBL: simulator and Linux, message for message', (ope
     const ns = openNamespace();
     try {
       const real = await collect(ns, steps, true, strict);
-      const sim = await collect(createKernel(), steps, false, strict);
+      const sim = await collect(createHostKernel(), steps, false, strict);
       expect(sim).toEqual(real);
     } finally {
       ns.close();
@@ -97,7 +97,7 @@ describeKernel('RTM_GETNEIGHTBL: simulator and Linux, message for message', (ope
   it('a dump of many devices resumes mid-table and repeats the table message, read 4 KiB at a time', () => {
     const ns = openNamespace();
     try {
-      const sim = createKernel();
+      const sim = createHostKernel();
       for (const f of [ns, sim] as SocketFactory[]) {
         const s = f.socket(SOCK_RAW, NETLINK_ROUTE);
         s.bind({ pid: 0, groups: 0 });

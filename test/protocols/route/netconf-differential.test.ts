@@ -7,7 +7,7 @@
  */
 import { expect, it } from 'vitest';
 import { RTM, RTNLGRP } from '../../../protocols/route/uapi.js';
-import { createKernel } from '../../../sim/kernel.js';
+import { createHostKernel } from '../../helpers/host-kernel.js';
 import type { SocketFactory } from '../../../sim/socket-api.js';
 import { NETLINK_GET_STRICT_CHK, NETLINK_ROUTE, NLM_F_ACK, NLM_F_DUMP, NLM_F_REQUEST, SOCK_RAW, SOL_NETLINK } from '../../../sim/uapi/netlink.js';
 import { encodeMessage } from '../../../sim/wire/header.js';
@@ -132,7 +132,7 @@ describeKernel('RTM_GETNETCONF dumps: simulator and Linux, datagram for datagram
   it('dumps of 61 devices resume across datagrams in every family, with and without strict checking', () => {
     const ns = openNamespace();
     try {
-      const sim = createKernel();
+      const sim = createHostKernel();
       createVeths(ns, 30);
       createVeths(sim, 30);
       for (const strict of [false, true]) {
@@ -149,7 +149,7 @@ describeKernel('RTM_GETNETCONF dumps: simulator and Linux, datagram for datagram
   it('NLMSG_DONE: alone after an AF_UNSPEC dump, with the last messages after a family dump', () => {
     const ns = openNamespace();
     try {
-      const sim = createKernel();
+      const sim = createHostKernel();
       for (const step of [dump(ncm(2)), dump(ncm(10)), dump(ncm(0)), dump(ncm(7)), dump(Uint8Array.of(0), DUMP)]) {
         for (const strict of [false, true]) expect({ strict, datagrams: datagrams(sim, step, strict) }).toEqual({ strict, datagrams: datagrams(ns, step, strict) });
       }

@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import { IFF, IFLA, IFLA_INFO, RTM_DELLINK, RTM_GETLINK, RTM_NEWLINK, RTM_SETLINK, VETH_INFO_PEER } from '../../../protocols/route/uapi.js';
-import { createKernel } from '../../../sim/kernel.js';
+import { createHostKernel } from '../../helpers/host-kernel.js';
 import { NLM_F_ACK, NLM_F_CREATE, NLM_F_DUMP, NLM_F_ECHO, NLM_F_EXCL, NLM_F_REQUEST } from '../../../sim/uapi/netlink.js';
 import { describeKernel } from '../../helpers/backends.js';
 import { attr, attrString, attrU32, concat } from '../../helpers/exchange.js';
@@ -102,7 +102,7 @@ describeKernel('RTM_GETLINK dumps of many devices: chunk for chunk as Linux', (o
         return datagramsOf(factory, { type: RTM_GETLINK, flags: NLM_F_REQUEST | NLM_F_DUMP, payload: ifinfo({}, ...mask) }, bufferSize);
       };
       const real = await run(ns);
-      const sim = await run(createKernel());
+      const sim = await run(createHostKernel());
       expect(real.length).toBeGreaterThan(2);
       expect(sim).toEqual(real);
     } finally {

@@ -6,7 +6,7 @@
  */
 import { expect, it } from 'vitest';
 import { RTM, RTNLGRP } from '../../../protocols/route/uapi.js';
-import { createKernel } from '../../../sim/kernel.js';
+import { createHostKernel } from '../../helpers/host-kernel.js';
 import { NLM_F_ACK, NLM_F_CREATE, NLM_F_DUMP, NLM_F_REQUEST } from '../../../sim/uapi/netlink.js';
 import { describeKernel } from '../../helpers/backends.js';
 import { attr, attrString, attrU32 } from '../../helpers/exchange.js';
@@ -72,7 +72,7 @@ describeKernel('RTM_*RULE: simulator and Linux, message for message', (openNames
     const ns = openNamespace();
     try {
       const real = await runScenario(ns, steps, { real: true, groups, ...options });
-      const sim = await runScenario(createKernel(), steps, { real: false, groups, ...options });
+      const sim = await runScenario(createHostKernel(), steps, { real: false, groups, ...options });
       for (let i = 0; i < steps.length; i++) {
         expect({ step: i + 1, replies: sim.replies[i] }).toEqual({ step: i + 1, replies: real.replies[i] });
         expect({ step: i + 1, notifications: sim.notifications[i] }).toEqual({ step: i + 1, notifications: real.notifications[i] });

@@ -12,7 +12,7 @@
 import { expect, it } from 'vitest';
 import { encodeTcMsg, type TcMsg } from '../../../protocols/route/tc/uapi.js';
 import { RTM, RTNLGRP } from '../../../protocols/route/uapi.js';
-import { createKernel } from '../../../sim/kernel.js';
+import { createHostKernel } from '../../helpers/host-kernel.js';
 import type { SocketFactory } from '../../../sim/socket-api.js';
 import { NETLINK_ROUTE, NLM_F_ACK, NLM_F_CREATE, NLM_F_DUMP, NLM_F_ECHO, NLM_F_EXCL, NLM_F_REQUEST, NLM_F_ROOT, SOCK_RAW } from '../../../sim/uapi/netlink.js';
 import { attrsToArray } from '../../../sim/wire/attr-reader.js';
@@ -264,7 +264,7 @@ describeKernel('traffic control dumps across datagrams: simulator and Linux', (o
   it('qdisc and class dumps of a 64-queue device resume across datagrams', async () => {
     const ns = openNamespace();
     try {
-      const sim = createKernel();
+      const sim = createHostKernel();
       const prep = [createLink('ifb0', 'ifb', ntxq(64)), up(2), createLink('i0', 'veth'), up(3), up(4)];
       await runScenario(ns, prep, { real: true, groups: TC_GROUPS, render, pauseMs: tcPause });
       await runScenario(sim, prep, { real: false, groups: TC_GROUPS, render });
