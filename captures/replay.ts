@@ -9,7 +9,7 @@
  * between two runs (port ids, timestamps, counters, MAC addresses, random values) are ignored
  * unless asked for; the schema marks them (AttrNode.volatile).
  */
-import { NLMSG_ERROR, NETLINK_CAP_ACK, NETLINK_EXT_ACK, NLM_F_ACK_TLVS, NLM_F_CAPPED, NLM_F_REQUEST, NETLINK_GENERIC, SOCK_RAW, SOL_NETLINK } from '../sim/uapi/netlink.js';
+import { NLM_F_DUMP, NLMSG_DONE, NLMSG_ERROR, NETLINK_CAP_ACK, NETLINK_GET_STRICT_CHK, NETLINK_EXT_ACK, NLM_F_ACK_TLVS, NLM_F_CAPPED, NLM_F_REQUEST, NETLINK_GENERIC, SOCK_RAW, SOL_NETLINK } from '../sim/uapi/netlink.js';
 import { createKernel, type VirtualKernel } from '../sim/kernel.js';
 import type { SimSocket } from '../sim/socket.js';
 import { NetlinkError } from '../sim/errors.js';
@@ -51,6 +51,12 @@ export interface ReplayOptions {
   onProgress?: (done: number, total: number) => void;
   /** At most this many differences are listed per request. Defaults to 10. */
   maxDifferences?: number;
+  /**
+   * Replay from sockets with NETLINK_GET_STRICT_CHK on, as the recorded program had them
+   * (iproute2 turns it on). A capture holds datagrams, not socket options, so this cannot
+   * be read from it. Defaults to false.
+   */
+  strictCheck?: boolean;
 }
 
 /** Verdict is the outcome for one request. */
@@ -73,6 +79,8 @@ export interface RequestVerdict {
   differences: string[];
   /** NEWFAMILY entries left out under `unmodelledFamilies`. */
   notModelled?: string[];
+  /** Messages of the simulator's answer left out: the capture shows the program stopped reading the dump before them. */
+  notRead?: number;
 }
 
 /** ReplayReport is the result of a replay. */
@@ -163,6 +171,7 @@ export function replayCapture(capture: Capture, options: ReplayOptions = {}): Re
       if (!sock) {
         sock = kernel.socket(SOCK_RAW, record.protocol);
         sock.bind({ pid: 0, groups: 0 });
+        if (options.strictCheck) sock.setsockopt(SOL_NETLINK, NETLINK_GET_STRICT_CHK, 1);
         sockets.set(key, sock);
       }
       // Socket options the answers reveal: extended ACKs and capped ACKs.
@@ -186,6 +195,14 @@ export function replayCapture(capture: Capture, options: ReplayOptions = {}): Re
           return false;
         });
         if (left.length) verdict.notModelled = left;
+      }
+      // A dump whose captured answer has no NLMSG_DONE (nor error) was not read to the end:
+      // the program stopped reading (iproute2 does on an answer it does not expect), and a
+      // recording holds only what the program read. Compare the part it read.
+      const unreadTail = (first.header.flags & NLM_F_DUMP) === NLM_F_DUMP && expected.length > 0 && !expected.some((m) => m.header.type === NLMSG_DONE || m.header.type === NLMSG_ERROR);
+      if (unreadTail && actual.length > expected.length) {
+        verdict.notRead = actual.length - expected.length;
+        actual.length = expected.length;
       }
       verdict.expectedMessages = expected.length;
       verdict.actualMessages = actual.length;

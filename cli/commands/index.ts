@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { register as bench } from './bench.js';
 import { register as decode } from './decode.js';
 import { register as errno } from './errno.js';
+import { register as profile } from './profile.js';
 import { register as record } from './record.js';
 import { register as replay } from './replay.js';
 import { register as run } from './run.js';
@@ -14,4 +15,4 @@ import { register as snapshot } from './snapshot.js';
 import { register as uevent } from './uevent.js';
 
 /** COMMANDS registers every subcommand, in the order `nlsim --help` lists them. */
-export const COMMANDS: ((program: Command) => void)[] = [errno, bench, decode, replay, run, serve, snapshot, uevent, record];
+export const COMMANDS: ((program: Command) => void)[] = [errno, bench, decode, replay, run, serve, snapshot, uevent, record, profile];

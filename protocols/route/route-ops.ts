@@ -345,7 +345,12 @@ export class RouteOps {
           return -2; // ENOENT
         }
       }
-      const flags = f.set ? NLM_F_DUMP_FILTERED : 0;
+      // fn_trie_dump_leaf() and rt6_dump_route() flag a route NLM_F_DUMP_FILTERED when a filter
+      // is set or routes or exceptions are left out, and a strict request always leaves one
+      // of them out (ip_valid_fib_dump_req() clears dump_exceptions without RTM_F_CLONED): so
+      // every route of a strict dump is flagged, while NLMSG_DONE is only with a filter
+      // (cb->answer_flags). Measured on 6.18.
+      const flags = f.set || d.strictCheck ? NLM_F_DUMP_FILTERED : 0;
       for (let ti = (d.args[0] as number | undefined) ?? 0; ti < list.length; ti++) {
         const routes = list[ti]!.routes();
         for (let i = (d.args[1] as number | undefined) ?? 0; i < routes.length; i++) {

@@ -9,6 +9,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { preloadAvailable } from '../../native/preload/index.js';
 import { type BridgeHost, preloadEnvironment, startBridgeHost } from '../../sim/transport/bridge-host.js';
+import { createKernel } from '../../sim/kernel.js';
+import type { KernelProfile } from '../../sim/profile.js';
 import { createHostKernel } from '../helpers/host-kernel.js';
 
 /** RunOutput is what a finished program left. */
@@ -86,9 +88,13 @@ export function simEnv(host: BridgeHost): NodeJS.ProcessEnv {
   return preloadEnvironment(process.env, shimPath(), host.server.path);
 }
 
-/** runSim runs argv against a fresh virtual kernel with the host's profile (runKernel's build) and returns its output. */
-export async function runSim(argv: string[], options: { unprivileged?: boolean } = {}): Promise<RunOutput> {
-  const host = await startBridgeHost({ unprivileged: options.unprivileged ?? false, kernel: createHostKernel() });
+/**
+ * runSim runs argv against a fresh virtual kernel and returns its output. The kernel has the
+ * host's profile, runKernel()'s build, unless a test of the simulator alone names another.
+ */
+export async function runSim(argv: string[], options: { unprivileged?: boolean; profile?: KernelProfile | string } = {}): Promise<RunOutput> {
+  const kernel = options.profile === undefined ? createHostKernel() : createKernel({ profile: options.profile });
+  const host = await startBridgeHost({ unprivileged: options.unprivileged ?? false, kernel });
   try {
     return await start(argv, simEnv(host)).done;
   } finally {

@@ -184,7 +184,7 @@ const scenarios: ScenarioCase[] = [
     dumpAddr(0, { index: 2 }), dumpAddr(2, { index: 2 }), dumpAddr(10, { index: 1 }), dumpAddr(2, { index: 9 }),
     dumpAddr(2, { prefixlen: 24 }), dumpAddr(10, { scope: 1 }), dumpAddr(2, {}, attrU32(1, 5)), dumpAddr(10, {}, attrU32(2, 5)),
     { type: RTM.RTM_GETADDR, flags: D, payload: Uint8Array.of(2) },
-    dumpRoute(2, { table: 100 }), dumpRoute(2, { table: 55 }), dumpRoute(10, { table: 55 }), dumpRoute(0, { table: 55 }),
+    dumpRoute(2), dumpRoute(10), dumpRoute(0), dumpRoute(2, { table: 100 }), dumpRoute(2, { table: 55 }), dumpRoute(10, { table: 55 }), dumpRoute(0, { table: 55 }),
     dumpRoute(2, { type: 2 }), dumpRoute(10, { protocol: 2 }), dumpRoute(2, {}, oif(2)), dumpRoute(2, {}, table(255)), dumpRoute(0, {}, oif(1)),
     dumpRoute(2, { dstLen: 8 }), dumpRoute(2, { flags: 0x1000 }), dumpRoute(2, {}, dst('1.2.3.4')), dumpRoute(2, { flags: 0x200 }),
     { type: RTM.RTM_GETROUTE, flags: D, payload: Uint8Array.of(2) },
