@@ -410,3 +410,7 @@ export const nativeHost: NativeSocketFactory = {
     return openSocket(type, protocol, -1);
   },
 };
+
+// The host's kernel profile (what `nlsim profile detect` prints) and `--kernel`'s resolution.
+export { detectHostProfile, loadProfile } from './host-profile.js';
+export type { DetectOptions, HostProfile, HostProfileSource } from './host-profile.js';
