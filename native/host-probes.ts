@@ -3,6 +3,7 @@
  * fresh network namespace, for hosts whose configuration is not readable. Each probe is the
  * smallest request whose answer differs with the option; nothing outside the namespace changes.
  */
+import { RTNL_FAMILY_IP6MR, RTNL_FAMILY_IPMR } from '../protocols/route/ipmr.js';
 import { TC_H_INGRESS, TC_H_ROOT, TCA, TCMSG_LEN } from '../protocols/route/tc/uapi.js';
 import { AF_INET, AF_INET6, IFINFOMSG_LEN, IFLA, IFLA_INFO, IFLA_VLAN, NETCONFA, RTM } from '../protocols/route/uapi.js';
 import { type ExtAck, NlsimError } from '../sim/errors.js';
@@ -16,8 +17,6 @@ import { decodeMessages, type NlMessage } from '../sim/wire/messages.js';
 import { decodeDone, decodeError } from '../sim/wire/nlmsgerr.js';
 import { NativeNamespace, nativeAvailable } from './index.js';
 
-const RTNL_FAMILY_IPMR = 128;
-const RTNL_FAMILY_IP6MR = 129;
 /** IFLA_BR_MCAST_SNOOPING (linux/if_link.h). */
 const IFLA_BR_MCAST_SNOOPING = 23;
 const EOPNOTSUPP = -errnoNumber('EOPNOTSUPP');

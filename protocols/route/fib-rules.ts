@@ -13,6 +13,7 @@ import type { AttrWriter } from '../../sim/wire/attr-writer.js';
 import { HOST_LE, viewOf } from '../../sim/wire/header.js';
 import { type AttrView, NLA, NL_VALIDATE, nlmsgParse, type Policy } from '../../sim/wire/policy.js';
 import { notify } from './inet4.js';
+import { RTNL_FAMILY_IP6MR, RTNL_FAMILY_IPMR } from './ipmr.js';
 import type { Rtnetlink } from './rtnetlink.js';
 import type { LinkTable, NetworkState } from './state.js';
 import { FIB_RULE_HDR_LEN, RT_TABLE, RTM, RTNLGRP, RTPROT } from './uapi.js';
@@ -54,9 +55,6 @@ const FR_ACT_GOTO = 2;
 /** FIB_RULE_IIF_DETACHED / FIB_RULE_OIF_DETACHED: the named device does not exist. */
 const FIB_RULE_IIF_DETACHED = 0x8;
 const FIB_RULE_OIF_DETACHED = 0x10;
-/** RTNL_FAMILY_IPMR / RTNL_FAMILY_IP6MR: the multicast routing rule families. */
-const RTNL_FAMILY_IPMR = 128;
-const RTNL_FAMILY_IP6MR = 129;
 /** FIB_RULE_NLMSG_SIZE stands for nlmsg_new(fib_rule_nlmsg_size()). */
 const FIB_RULE_NLMSG_SIZE = 16 + 192;
 

@@ -2,7 +2,10 @@
  * Multicast routing over rtnetlink, simulator against Linux: RTNL_FAMILY_IPMR and
  * RTNL_FAMILY_IP6MR route dumps (empty default tables, table filters, strict header
  * checks), lookups, RTM_NEWROUTE / RTM_DELROUTE without VIFs, and ipmr's per-table
- * RTM_GETLINK dump.
+ * RTM_GETLINK dump. Both kernels are the host's build: on one without CONFIG_IP_MROUTE /
+ * CONFIG_IPV6_MROUTE the same requests reach rtnetlink_rcv_msg()'s AF_UNSPEC fallback
+ * (rtnl_dump_all(), EOPNOTSUPP) on both; the build the host is not is checked against Linux's
+ * recordings (test/captures/kernel-builds.test.ts).
  */
 import { RTM, RTNLGRP } from '../../../protocols/route/uapi.js';
 import { attr, attrU32, concat } from '../../helpers/exchange.js';

@@ -1,6 +1,7 @@
 /**
  * Policy routing rules, simulator against Linux message for message: the default rules of
- * every family (AF_INET, IPMR, IP6MR, AF_INET6) in dumps, RTM_NEWRULE / RTM_DELRULE with
+ * every family the host's build has (AF_INET, IPMR and IP6MR with their MULTIPLE_TABLES
+ * options, AF_INET6) in dumps, RTM_NEWRULE / RTM_DELRULE with
  * their notifications, automatic preferences, errors, and route lookups that follow the
  * rules once the local rule is gone.
  */
