@@ -6,6 +6,7 @@ import { NETLINK_GENERIC, NETLINK_KOBJECT_UEVENT, NETLINK_ROUTE, NLM_F_DUMP, NLM
 import { encodeMessage } from '../../sim/wire/header.js';
 import { decodeMessages } from '../../sim/wire/messages.js';
 import type { VirtualKernel } from '../../sim/kernel.js';
+import { DEFAULT_PROFILE } from '../../sim/profile.js';
 import { RTM, RTNLGRP, RTNLGRP_LINK } from '../../protocols/route/uapi.js';
 
 const { RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV4_ROUTE } = RTNLGRP;
@@ -42,6 +43,15 @@ describe('kernelOptions', () => {
   test.scoped({ kernelOptions: { seed: 5, protocols: { generic: false } } });
   test('configure the kernel of each test in scope', ({ kernel }) => {
     expect(() => kernel.socket(SOCK_RAW, NETLINK_GENERIC)).toThrow(expect.objectContaining({ code: 'EPROTONOSUPPORT' }));
+  });
+});
+
+describe('kernelOptions with a profile', () => {
+  test.scoped({ kernelOptions: { seed: 1, profile: { ...DEFAULT_PROFILE, name: 'no-dummy', config: { ...DEFAULT_PROFILE.config, DUMMY: false } } } });
+  test('pin the kernel build a test simulates: without the dummy driver a dummy link is an unknown type', ({ kernel, net }) => {
+    expect(kernel.profile.name).toBe('no-dummy');
+    expect(() => net.apply({ links: [{ name: 'd0', kind: 'dummy' }] })).toThrow(/EOPNOTSUPP.*Unknown device type/);
+    net.apply({ links: [{ name: 'v0', kind: 'veth', peer: 'v1' }] });
   });
 });
 
