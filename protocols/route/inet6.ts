@@ -349,7 +349,9 @@ export class Inet6 {
       metrics: cfg.metrics,
       order: 0,
     };
-    if (cfg.expires !== undefined) rt.expires = this.#options.now() + cfg.expires;
+    // fib6_set_expires(rt, jiffies + …): from the current jiffy (HZ 250: 4 ms), so that a fill
+    // within the same jiffy reports the whole lifetime, as Linux's does.
+    if (cfg.expires !== undefined) rt.expires = Math.floor(this.#options.now() / 4) * 4 + cfg.expires;
     if (nh) rt.nh = nh;
     return rt;
   }
