@@ -61,6 +61,10 @@ const scenarios: ScenarioCase[] = [
   ['creation errors', [
     create(NEW, ifinfo({}, attrString(IFLA.IFLA_IFNAME, 'x0'), linkinfo('nope'))),
     create(NEW, ifinfo({}, attrString(IFLA.IFLA_IFNAME, 'x1'))),
+    // Kinds whose driver the host's build may lack (this project's machines have neither):
+    // "Unknown device type" without it, a new link with it, on both kernels alike.
+    create(NEW, ifinfo({}, attrString(IFLA.IFLA_IFNAME, 'd0'), linkinfo('dummy'))),
+    create(NEW, ifinfo({}, attrString(IFLA.IFLA_IFNAME, 'b9'), linkinfo('bridge'))),
     create(NLM_F_REQUEST | NLM_F_ACK, ifinfo({}, attrString(IFLA.IFLA_IFNAME, 'x2'), linkinfo('veth'))),
     create(NEW, ifinfo({}, attrString(IFLA.IFLA_IFNAME, 'lo'), linkinfo('veth'))),
     create(NEW, ifinfo({ index: 1 }, attrString(IFLA.IFLA_IFNAME, 'x3'), linkinfo('ifb'))),
