@@ -241,7 +241,7 @@ function objectAt(v: Record<string, unknown>, key: string, fail: (what: string) 
   return o as Record<string, unknown>;
 }
 
-/** differences lists the options two profiles disagree on, as `IP_MROUTE: true → false`. */
+/** profileDifferences lists the options two profiles disagree on, as `IP_MROUTE: true → false`. */
 export function profileDifferences(from: KernelProfile, to: KernelProfile): string[] {
   return CONFIG_OPTIONS.filter((o) => from.config[o] !== to.config[o]).map((o) => `${o}: ${from.config[o]} → ${to.config[o]}`);
 }

@@ -110,7 +110,7 @@ function declare(builds: Build[]): void {
 
 describe('recordings of Linux kernel builds in captures/samples/kernel-builds', () => {
   it('cover builds with and without multicast routing, whatever this host is', () => {
-    expect(samples.map((b) => b.profile.config.IPV6_MROUTE).sort()).toEqual([false, true]);
+    expect(new Set(samples.map((b) => b.profile.config.IPV6_MROUTE))).toEqual(new Set([false, true]));
   });
   declare(samples);
   // The built-in profile users name is the build these machines run: it must answer as the recording.
