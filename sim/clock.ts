@@ -47,6 +47,9 @@ export class KernelClock {
   #wakeup: NodeJS.Timeout | null = null;
   #wakeupAt = Infinity;
   #running = false;
+  /** Host time frozen by hold() (real mode), and how deep holds nest. */
+  #heldAt = 0;
+  #holds = 0;
 
   constructor(mode: ClockMode = 'real') {
     if (mode !== 'real' && mode !== 'manual') throw new TypeError(`clock mode must be 'real' or 'manual', not ${String(mode)}`);
@@ -55,7 +58,24 @@ export class KernelClock {
 
   /** now is kernel time in milliseconds since boot (fractional in real mode). */
   now(): number {
-    return this.mode === 'real' ? performance.now() - this.#boot + this.#skew : this.#skew;
+    if (this.mode !== 'real') return this.#skew;
+    return (this.#holds ? this.#heldAt : performance.now()) - this.#boot + this.#skew;
+  }
+
+  /**
+   * hold runs `fn` with the host's time standing still (real mode), as one netlink request or
+   * one timer runs within a jiffy on Linux: a route created and notified in the same request
+   * reports its whole lifetime however long JavaScript took between the two (a GC pause on a
+   * busy machine once made a 7 s expiry print as 6 s). advance() still moves time inside.
+   */
+  hold<T>(fn: () => T): T {
+    if (this.mode === 'real' && this.#holds === 0) this.#heldAt = performance.now();
+    this.#holds++;
+    try {
+      return fn();
+    } finally {
+      this.#holds--;
+    }
   }
 
   /** pending counts the timers that have not fired yet. */
@@ -120,7 +140,7 @@ export class KernelClock {
     this.#timers.splice(this.#timers.indexOf(entry), 1);
     const callback = entry.callback;
     entry.callback = null;
-    callback?.();
+    if (callback) this.hold(callback);
   }
 
   /** #arm keeps one unref'd host timeout for the earliest timer (real mode only). */

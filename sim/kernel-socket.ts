@@ -2,6 +2,7 @@
  * A protocol's kernel socket (port 0 in its namespace) and the kernel-side sending API a
  * module uses: netlink_unicast(), netlink_broadcast(), nlmsg_notify(), netlink_set_err().
  */
+import type { KernelClock } from './clock.js';
 import type { Credentials } from './credentials.js';
 import { broadcast, ECONNREFUSED, ESRCH, unicast } from './delivery.js';
 import type { NetNamespace } from './netns.js';
@@ -49,11 +50,13 @@ export class KernelSocket {
   readonly netns: NetNamespace;
   readonly protocol: number;
   readonly table: NetlinkTable;
+  readonly #clock: KernelClock;
 
-  constructor(netns: NetNamespace, table: NetlinkTable) {
+  constructor(netns: NetNamespace, table: NetlinkTable, clock: KernelClock) {
     this.netns = netns;
     this.protocol = table.protocol;
     this.table = table;
+    this.#clock = clock;
   }
 
   /** receive mirrors netlink_unicast_kernel(): runs the protocol's input synchronously. */
@@ -62,7 +65,8 @@ export class KernelSocket {
     if (!input) return ECONNREFUSED;
     const taps = this.netns.taps;
     if (taps.size) for (const tap of taps) tap(skb, this.protocol, 'to-kernel');
-    input({ data: skb.data, portid: skb.portid, dstGroup: skb.dstGroup, sock: sender, credentials: sender.creds }, this);
+    // The whole request sees one moment of kernel time, as it runs within a jiffy on Linux.
+    this.#clock.hold(() => input({ data: skb.data, portid: skb.portid, dstGroup: skb.dstGroup, sock: sender, credentials: sender.creds }, this));
     return skb.data.length;
   }
 

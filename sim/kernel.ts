@@ -132,7 +132,7 @@ export class VirtualKernel implements SocketFactory, SocketHost {
 
   #createKernelSocket(ns: NetNamespace, table: NetlinkTable): void {
     if (table.config.kernelSocket === false) return;
-    const ks = new KernelSocket(ns, table);
+    const ks = new KernelSocket(ns, table, this.clock);
     const state = ns.protocol(table.protocol);
     state.kernelSocket = ks;
     state.ports.set(0, ks);

@@ -74,6 +74,27 @@ describe('KernelClock', () => {
     expect(order).toEqual(['soon', 'skipped ahead']);
     expect(clock.now()).toBeGreaterThanOrEqual(60_000);
   });
+
+  it('hold() keeps real time still for one request or timer, however long JavaScript takes', () => {
+    const clock = new KernelClock('real');
+    const spin = (ms: number) => {
+      const end = performance.now() + ms;
+      while (performance.now() < end);
+    };
+    const inside = clock.hold(() => {
+      const first = clock.now();
+      spin(10);
+      const nested = clock.hold(() => clock.now());
+      const afterNested = clock.now();
+      clock.advance(1000);
+      return { first, nested, afterNested, advanced: clock.now() };
+    });
+    expect(inside.nested).toBe(inside.first);
+    expect(inside.afterNested).toBe(inside.first);
+    expect(inside.advanced).toBe(inside.first + 1000);
+    // Once the hold ends, the host's time shows again (with the skip advance() made).
+    expect(clock.now()).toBeGreaterThanOrEqual(inside.first + 1010);
+  });
 });
 
 describe('IPv6 DAD on the kernel clock', () => {
