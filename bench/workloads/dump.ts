@@ -9,7 +9,7 @@
  * A step is one whole dump, received with iproute2's 32 KiB buffer; it counts the
  * RTM_NEWROUTE/RTM_NEWLINK messages and checks there are exactly N before NLMSG_DONE.
  */
-import { IFLA, RTEXT_FILTER, RTM } from '../../protocols/route/uapi.js';
+import { IFLA, RTEXT_FILTER, RTM } from '../../protocols/route/core/uapi.js';
 import { errnoName } from '../../sim/uapi/errno.js';
 import type { NetlinkSocket } from '../../sim/socket-api.js';
 import { NETLINK_ROUTE, NLM_F_ACK, NLM_F_CREATE, NLM_F_DUMP, NLM_F_EXCL, NLM_F_REQUEST, NLMSG_DONE, NLMSG_ERROR, SOCK_RAW } from '../../sim/uapi/netlink.js';

@@ -4,7 +4,7 @@
  * (numbers from include/uapi/linux/rtnetlink.h, if_link.h, if_addr.h, neighbour.h,
  * fib_rules.h, netconf.h, net_namespace.h, nexthop.h, pkt_sched.h).
  */
-import { IF_OPER, IFF, IFLA, IFLA_INET6, RTM, rtmName, ARPHRD } from '../../protocols/route/uapi.js';
+import { IF_OPER, IFF, IFLA, IFLA_INET6, RTM, rtmName, ARPHRD } from '../../protocols/route/core/uapi.js';
 import type { Bytes } from './bytes.js';
 import { type BodySchema, type FamilyHeader, invert, type MessageKind, type ProtocolDecoder } from './family.js';
 import { type AttrSet, attrSet, bitsText, FAMILY_NAMES, indexed, type StructDef, type StructField } from './schema.js';

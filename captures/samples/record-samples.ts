@@ -15,7 +15,7 @@ import { walkMessages } from '../../sim/wire/messages.js';
 import type { NetlinkSocket, SocketFactory } from '../../sim/socket-api.js';
 import { NETLINK_EXT_ACK, NETLINK_GENERIC, NETLINK_ROUTE, NLM_F_ACK, NLM_F_DUMP, NLM_F_MULTI, NLM_F_REQUEST, NLMSG_DONE, NLMSG_ERROR, SOCK_RAW, SOL_NETLINK } from '../../sim/uapi/netlink.js';
 import { CTRL_ATTR, CTRL_CMD, GENL_ID_CTRL } from '../../protocols/generic/uapi.js';
-import { RTM_GETLINK } from '../../protocols/route/uapi.js';
+import { RTM_GETLINK } from '../../protocols/route/core/uapi.js';
 import { type Clock, CaptureRecorder, recordSocket, wallClock } from '../record.js';
 
 /** Sample is one scenario: a file name, what it shows, and the exchange. */

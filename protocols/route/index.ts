@@ -9,26 +9,26 @@ import { capable } from '../../sim/credentials.js';
 import { createRandom } from '../../sim/random.js';
 import { requestLoop } from '../../sim/request-loop.js';
 import { NETLINK_ROUTE, NL_CFG_F_NONROOT_RECV } from '../../sim/uapi/netlink.js';
-import { AddrOps } from './addr-ops.js';
-import { registerLinkFamilyDumps } from './link-family-dumps.js';
-import { LinkOps } from './links.js';
-import { RouteOps } from './route-ops.js';
-import { RuleOps } from './fib-rules.js';
-import { NeighOps } from './neighbour.js';
-import { registerBridgeFdb } from './bridge-fdb.js';
-import { registerNetconf } from './netconf.js';
-import { registerIpmr } from './ipmr.js';
-import { registerAddrlabel } from './addrlabel.js';
-import { registerNeighTable } from './neigh-table.js';
-import { registerLinkStats } from './link-stats.js';
-import { registerLinkProp } from './link-prop.js';
-import { registerMdb } from './mdb.js';
-import { registerNexthop } from './nexthop.js';
-import { registerNsid } from './nsid.js';
-import { Rtnetlink } from './rtnetlink.js';
-import { registerTc } from './tc/index.js';
-import { NetworkState } from './state.js';
-import { RTNLGRP_IPV4_MROUTE_R, RTNLGRP_IPV6_MROUTE_R, RTNLGRP_MAX } from './uapi.js';
+import { AddrOps } from './ipv4/addr-ops.js';
+import { registerLinkFamilyDumps } from './core/link-family-dumps.js';
+import { LinkOps } from './core/links.js';
+import { RouteOps } from './ipv4/route-ops.js';
+import { RuleOps } from './core/fib-rules.js';
+import { NeighOps } from './core/neighbour.js';
+import { registerBridgeFdb } from './bridge/fdb.js';
+import { registerNetconf } from './core/netconf.js';
+import { registerIpmr } from './ipv4/ipmr.js';
+import { registerAddrlabel } from './ipv6/addrlabel.js';
+import { registerNeighTable } from './core/neigh-table.js';
+import { registerLinkStats } from './core/link-stats.js';
+import { registerLinkProp } from './core/link-prop.js';
+import { registerMdb } from './bridge/mdb.js';
+import { registerNexthop } from './ipv4/nexthop.js';
+import { registerNsid } from './core/nsid.js';
+import { Rtnetlink } from './core/rtnetlink.js';
+import { registerTc } from './sched/index.js';
+import { NetworkState } from './core/state.js';
+import { RTNLGRP_IPV4_MROUTE_R, RTNLGRP_IPV6_MROUTE_R, RTNLGRP_MAX } from './core/uapi.js';
 
 /** RouteOptions configure registerRoute(). */
 export interface RouteOptions {
@@ -100,8 +100,8 @@ export function registerRoute(kernel: VirtualKernel, options: RouteOptions = {})
   return route;
 }
 
-export { RTNL_FLAG, Rtnetlink } from './rtnetlink.js';
-export type { RtnlDoit, RtnlDumpit, RtnlHandler } from './rtnetlink.js';
-export { LinkTable, NetworkState } from './state.js';
-export type { NetDevice } from './device.js';
-export * from './uapi.js';
+export { RTNL_FLAG, Rtnetlink } from './core/rtnetlink.js';
+export type { RtnlDoit, RtnlDumpit, RtnlHandler } from './core/rtnetlink.js';
+export { LinkTable, NetworkState } from './core/state.js';
+export type { NetDevice } from './core/device.js';
+export * from './core/uapi.js';

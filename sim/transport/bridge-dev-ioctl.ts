@@ -7,7 +7,7 @@ import type { Credentials } from '../credentials.js';
 import type { VirtualKernel } from '../kernel.js';
 import type { NetNamespace } from '../netns.js';
 import { HOST_LE, viewOf } from '../wire/header.js';
-import { devIoctl, listDevices, SIOC } from '../../protocols/route/dev-ioctl.js';
+import { devIoctl, listDevices, SIOC } from '../../protocols/route/core/dev-ioctl.js';
 import { PROTOCOL_ERROR, type CallResult } from './bridge-calls.js';
 import { decodeDevIoctlBody, DEV_IOCTL_NULL_BUF, DEV_IOCTL_VERSION, DEV_LIST } from './bridge-protocol.js';
 

@@ -4,7 +4,7 @@
  * random or time-dependent fields are zeroed, in place on a copy, so lengths and layout
  * still count.
  */
-import { IFLA } from '../../protocols/route/uapi.js';
+import { IFLA } from '../../protocols/route/core/uapi.js';
 import { HOST_LE } from '../../sim/wire/header.js';
 
 const AF_INET6 = 10;

@@ -9,8 +9,8 @@ import { createKernel } from '../../sim/kernel.js';
 import { NLM_F_ACK, NLM_F_DUMP, NLM_F_REQUEST, NETLINK_ROUTE, SOCK_RAW } from '../../sim/uapi/netlink.js';
 import { encodeMessage } from '../../sim/wire/header.js';
 import { decodeMessages } from '../../sim/wire/messages.js';
-import { encodeIfInfoMsg } from '../../protocols/route/ifinfomsg.js';
-import { IFA_F, IFF, RTM } from '../../protocols/route/uapi.js';
+import { encodeIfInfoMsg } from '../../protocols/route/core/ifinfomsg.js';
+import { IFA_F, IFF, RTM } from '../../protocols/route/core/uapi.js';
 import { attr, attrString, concat } from '../helpers/exchange.js';
 
 describe('KernelClock', () => {

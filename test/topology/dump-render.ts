@@ -8,10 +8,10 @@
 import { parseAttrs } from '../../sim/wire/attr-reader.js';
 import { HOST_LE, viewOf } from '../../sim/wire/header.js';
 import type { NetlinkSocket } from '../../sim/socket-api.js';
-import { encodeIfInfoMsg } from '../../protocols/route/ifinfomsg.js';
-import { encodeIfAddrMsg } from '../../protocols/route/ifaddrmsg.js';
-import { encodeRtMsg } from '../../protocols/route/rtmsg.js';
-import { AF_INET, AF_INET6, IFA, IFLA, RTM } from '../../protocols/route/uapi.js';
+import { encodeIfInfoMsg } from '../../protocols/route/core/ifinfomsg.js';
+import { encodeIfAddrMsg } from '../../protocols/route/core/ifaddrmsg.js';
+import { encodeRtMsg } from '../../protocols/route/core/rtmsg.js';
+import { AF_INET, AF_INET6, IFA, IFLA, RTM } from '../../protocols/route/core/uapi.js';
 import { RtnlConnection } from '../../protocols/route/topology/rtnl-conn.js';
 import { renderAddr, renderNeigh, renderRoute, renderRule } from '../protocols/route/rt-render.js';
 

@@ -7,7 +7,7 @@ import { encodeMessage } from '../../sim/wire/header.js';
 import { decodeMessages } from '../../sim/wire/messages.js';
 import type { VirtualKernel } from '../../sim/kernel.js';
 import { DEFAULT_PROFILE } from '../../sim/profile.js';
-import { RTM, RTNLGRP, RTNLGRP_LINK } from '../../protocols/route/uapi.js';
+import { RTM, RTNLGRP, RTNLGRP_LINK } from '../../protocols/route/core/uapi.js';
 
 const { RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV4_ROUTE } = RTNLGRP;
 import { ifinfomsg } from '../../vitest/rtnl-client.js';

@@ -1,9 +1,9 @@
 /**
  * The kinds that are only a setup(): ifb (drivers/net/ifb.c) and dummy (drivers/net/dummy.c).
  */
-import type { LinkKind } from '../link-kind.js';
-import { ethMacAddr } from '../netdev.js';
-import { IFF } from '../uapi.js';
+import type { LinkKind } from '../core/link-kind.js';
+import { ethMacAddr } from '../core/netdev.js';
+import { IFF } from '../core/uapi.js';
 
 /** ifb is ifb_link_ops: ifb_setup() makes a NOARP, non-multicast device with a 32-packet queue. */
 export const ifb: LinkKind = {

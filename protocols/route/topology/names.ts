@@ -5,7 +5,7 @@
  */
 import { isIPv4, isIPv6 } from 'node:net';
 import { formatIPv4, formatIPv6, formatMac } from '../../../sim/wire/addr-text.js';
-import { AF_INET, AF_INET6, IFA_F, RT_SCOPE, RT_TABLE, RTN, RTPROT } from '../uapi.js';
+import { AF_INET, AF_INET6, IFA_F, RT_SCOPE, RT_TABLE, RTN, RTPROT } from '../core/uapi.js';
 import type { AddressFlag, RouteType, RuleAction, Scope } from './format.js';
 
 export { formatMac };

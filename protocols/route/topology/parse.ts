@@ -4,7 +4,7 @@
  * and the field in the message (`state.json: links[2].mtuu: unknown field`).
  */
 import { readFileSync } from 'node:fs';
-import { IFNAMSIZ } from '../uapi.js';
+import { IFNAMSIZ } from '../core/uapi.js';
 import { type Topology, TOPOLOGY_FORMAT } from './format.js';
 import { ADDRESS_FLAGS, parseCidr, parseIp, parseMac, PROTOCOLS, ROUTE_TYPES, RULE_ACTIONS, SCOPES, TABLES } from './names.js';
 

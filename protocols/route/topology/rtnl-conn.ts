@@ -14,8 +14,8 @@ import { AttrWriter } from '../../../sim/wire/attr-writer.js';
 import { encodeMessage, HOST_LE, viewOf } from '../../../sim/wire/header.js';
 import { decodeMessages, type NlMessage } from '../../../sim/wire/messages.js';
 import { decodeError } from '../../../sim/wire/nlmsgerr.js';
-import { encodeIfInfoMsg } from '../ifinfomsg.js';
-import { IFLA, RTM } from '../uapi.js';
+import { encodeIfInfoMsg } from '../core/ifinfomsg.js';
+import { IFLA, RTM } from '../core/uapi.js';
 import { concat } from '../../../sim/wire/concat.js';
 
 // Larger than any dump chunk Linux builds (at most 32 KiB plus headers), so nothing is truncated.

@@ -15,9 +15,9 @@ import type { NetlinkSocket } from '../../../sim/socket-api.js';
 import { parseAttrs } from '../../../sim/wire/attr-reader.js';
 import { HOST_LE, viewOf } from '../../../sim/wire/header.js';
 import type { NlMessage } from '../../../sim/wire/messages.js';
-import { decodeIfAddrMsg, encodeIfAddrMsg } from '../ifaddrmsg.js';
-import { decodeIfInfoMsg, encodeIfInfoMsg } from '../ifinfomsg.js';
-import { decodeRtMsg, encodeRtMsg } from '../rtmsg.js';
+import { decodeIfAddrMsg, encodeIfAddrMsg } from '../core/ifaddrmsg.js';
+import { decodeIfInfoMsg, encodeIfInfoMsg } from '../core/ifinfomsg.js';
+import { decodeRtMsg, encodeRtMsg } from '../core/rtmsg.js';
 import {
   AF_INET,
   AF_INET6,
@@ -39,7 +39,7 @@ import {
   RTN,
   RTNH_F,
   RTPROT,
-} from '../uapi.js';
+} from '../core/uapi.js';
 import { defaultRouteScope } from './apply.js';
 import type { AddressSpec, LinkKind, LinkSpec, NeighbourSpec, NexthopSpec, RouteSpec, RuleSpec, TopologyFile } from './format.js';
 import { TOPOLOGY_FORMAT } from './format.js';

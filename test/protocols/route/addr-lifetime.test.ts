@@ -1,7 +1,7 @@
 /** The aging pass both address families run (addr-lifetime.ts), on plain address records. */
 import { describe, expect, it } from 'vitest';
-import { ageAddresses, type AgingAddress, INFINITY_LIFE_TIME } from '../../../protocols/route/addr-lifetime.js';
-import { IFA_F } from '../../../protocols/route/uapi.js';
+import { ageAddresses, type AgingAddress, INFINITY_LIFE_TIME } from '../../../protocols/route/core/addr-lifetime.js';
+import { IFA_F } from '../../../protocols/route/core/uapi.js';
 
 const addr = (name: string, preferredLft: number, validLft: number, flags = 0): AgingAddress & { name: string } => ({ name, flags, tstamp: 1000, preferredLft, validLft });
 

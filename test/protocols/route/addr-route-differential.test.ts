@@ -4,7 +4,7 @@
  * (rt-render.ts masks only timestamps and MAC-derived interface ids).
  */
 import { expect, it } from 'vitest';
-import { RTM, RTNLGRP } from '../../../protocols/route/uapi.js';
+import { RTM, RTNLGRP } from '../../../protocols/route/core/uapi.js';
 import { createHostKernel } from '../../helpers/host-kernel.js';
 import { NLM_F_ACK, NLM_F_APPEND, NLM_F_CREATE, NLM_F_DUMP, NLM_F_ECHO, NLM_F_REPLACE, NLM_F_REQUEST } from '../../../sim/uapi/netlink.js';
 import { attr, attrU32 } from '../../helpers/exchange.js';

@@ -3,7 +3,7 @@
  * the table's seq, lookups (prefix, v4-compatible, v4-mapped and loopback entries, devices),
  * labels added, replaced and deleted with their bare errors, strict and liberal checking.
  */
-import { RTM } from '../../../protocols/route/uapi.js';
+import { RTM } from '../../../protocols/route/core/uapi.js';
 import { NLM_F_REPLACE } from '../../../sim/uapi/netlink.js';
 import { attr, attrU32, concat } from '../../helpers/exchange.js';
 import { createLink, ip } from './rt-steps.js';

@@ -6,7 +6,7 @@
  * later one fails, and the RTM_NEWLINK netdev_state_change() sends only for a bridge that is
  * up, on the simulator and on Linux, message for message on RTNLGRP_LINK.
  */
-import { IFF, IFLA, IFLA_INFO, RTM_DELLINK, RTM_GETLINK, RTM_NEWLINK, RTM_SETLINK, VETH_INFO_PEER } from '../../../protocols/route/uapi.js';
+import { IFF, IFLA, IFLA_INFO, RTM_DELLINK, RTM_GETLINK, RTM_NEWLINK, RTM_SETLINK, VETH_INFO_PEER } from '../../../protocols/route/core/uapi.js';
 import { NLM_F_ACK, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REQUEST } from '../../../sim/uapi/netlink.js';
 import { attr, attrString, attrU32, concat } from '../../helpers/exchange.js';
 import { bridgeOutcome } from './bridge-masks.js';

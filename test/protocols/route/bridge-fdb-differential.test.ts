@@ -12,7 +12,7 @@
  * has a random one, masked; NDA_CACHEINFO's ages are masked by the renderer.
  */
 import { expect, it } from 'vitest';
-import { IFF, IFLA, IFLA_INFO, RTM, RTNLGRP, VETH_INFO_PEER } from '../../../protocols/route/uapi.js';
+import { IFF, IFLA, IFLA_INFO, RTM, RTNLGRP, VETH_INFO_PEER } from '../../../protocols/route/core/uapi.js';
 import { createHostKernel } from '../../helpers/host-kernel.js';
 import { NLM_F_ACK, NLM_F_CREATE, NLM_F_DUMP, NLM_F_EXCL, NLM_F_REPLACE, NLM_F_REQUEST } from '../../../sim/uapi/netlink.js';
 import { describeKernel } from '../../helpers/backends.js';

@@ -5,7 +5,7 @@
  * bridge's own carrier (br_port_state_selection()), enslave, nomaster, port and bridge
  * deletion, on the simulator and on Linux, message for message on RTNLGRP_LINK.
  */
-import { IFF, IFLA, IFLA_INFO, RTM_DELLINK, RTM_GETLINK, RTM_NEWLINK, RTM_SETLINK, VETH_INFO_PEER } from '../../../protocols/route/uapi.js';
+import { IFF, IFLA, IFLA_INFO, RTM_DELLINK, RTM_GETLINK, RTM_NEWLINK, RTM_SETLINK, VETH_INFO_PEER } from '../../../protocols/route/core/uapi.js';
 import { NLM_F_ACK, NLM_F_CREATE, NLM_F_DUMP, NLM_F_EXCL, NLM_F_REQUEST } from '../../../sim/uapi/netlink.js';
 import { attr, attrString, attrU32, concat } from '../../helpers/exchange.js';
 import { bridgeOutcome } from './bridge-masks.js';

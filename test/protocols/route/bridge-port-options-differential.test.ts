@@ -6,7 +6,7 @@
  * with an AF_BRIDGE RTM_NEWLINK): flags, cost, priority, state, group_fwd_mask, their range
  * errors and options applied before a failing one, on the simulator and on Linux.
  */
-import { IFF, IFLA, IFLA_INFO, RTM_GETLINK, RTM_NEWLINK, RTM_SETLINK, VETH_INFO_PEER } from '../../../protocols/route/uapi.js';
+import { IFF, IFLA, IFLA_INFO, RTM_GETLINK, RTM_NEWLINK, RTM_SETLINK, VETH_INFO_PEER } from '../../../protocols/route/core/uapi.js';
 import { NLM_F_ACK, NLM_F_CREATE, NLM_F_DUMP, NLM_F_EXCL, NLM_F_REQUEST } from '../../../sim/uapi/netlink.js';
 import { attr, attrString, attrU32, concat } from '../../helpers/exchange.js';
 import { bridgeOutcome } from './bridge-masks.js';

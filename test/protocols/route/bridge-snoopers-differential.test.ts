@@ -10,8 +10,8 @@
  * before the next change; the veth ends have addrgenmode none so that only the bridge sends.
  * Linux dumps its neighbour tables in hash order, so dumps are compared as sorted lists.
  */
-import { encodeIfAddrMsg } from '../../../protocols/route/ifaddrmsg.js';
-import { IFLA, IFLA_INFO, RTM, RTNLGRP, VETH_INFO_PEER } from '../../../protocols/route/uapi.js';
+import { encodeIfAddrMsg } from '../../../protocols/route/core/ifaddrmsg.js';
+import { IFLA, IFLA_INFO, RTM, RTNLGRP, VETH_INFO_PEER } from '../../../protocols/route/core/uapi.js';
 import { NLM_F_ACK, NLM_F_CREATE, NLM_F_DUMP, NLM_F_EXCL, NLM_F_REQUEST } from '../../../sim/uapi/netlink.js';
 import { attr, attrString, concat } from '../../helpers/exchange.js';
 import { bridgeOutcome } from './bridge-masks.js';

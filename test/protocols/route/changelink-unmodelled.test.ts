@@ -4,7 +4,7 @@
  * (veth) gets Linux's plain EOPNOTSUPP.
  */
 import { expect, it } from 'vitest';
-import { IFLA, IFLA_INFO, RTM_NEWLINK } from '../../../protocols/route/uapi.js';
+import { IFLA, IFLA_INFO, RTM_NEWLINK } from '../../../protocols/route/core/uapi.js';
 import { createKernel } from '../../../sim/kernel.js';
 import { NLM_F_ACK, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REQUEST } from '../../../sim/uapi/netlink.js';
 import { attr, attrString, attrU32, concat } from '../../helpers/exchange.js';

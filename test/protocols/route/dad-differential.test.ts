@@ -10,8 +10,8 @@
  * notifications in order; replies to dumps are compared as sorted lists (link-local addresses
  * come from random MACs and decide where routes sort).
  */
-import { encodeIfInfoMsg } from '../../../protocols/route/ifinfomsg.js';
-import { RTM, RTNLGRP } from '../../../protocols/route/uapi.js';
+import { encodeIfInfoMsg } from '../../../protocols/route/core/ifinfomsg.js';
+import { RTM, RTNLGRP } from '../../../protocols/route/core/uapi.js';
 import { createHostKernel } from '../../helpers/host-kernel.js';
 import { NLM_F_ACK, NLM_F_DUMP, NLM_F_REQUEST } from '../../../sim/uapi/netlink.js';
 import { attr, attrU32, concat } from '../../helpers/exchange.js';

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { IFLA, RTM_DELLINK, RTM_GETLINK, RTM_SETLINK } from '../../../protocols/route/uapi.js';
+import { IFLA, RTM_DELLINK, RTM_GETLINK, RTM_SETLINK } from '../../../protocols/route/core/uapi.js';
 import { userCredentials } from '../../../sim/credentials.js';
 import { NETLINK_ROUTE, NLM_F_ACK, NLM_F_CAPPED, NLM_F_REQUEST, NLMSG_ERROR, SOCK_RAW } from '../../../sim/uapi/netlink.js';
 import { encodeMessage } from '../../../sim/wire/header.js';

@@ -11,8 +11,8 @@ import type { NetlinkSocket, SocketFactory } from '../../../sim/socket-api.js';
 import { NETLINK_ROUTE, NLM_F_ACK, NLM_F_DUMP, NLM_F_DUMP_INTR, NLM_F_REQUEST, NLMSG_DONE, NLMSG_ERROR, SOCK_RAW } from '../../../sim/uapi/netlink.js';
 import { encodeMessage } from '../../../sim/wire/header.js';
 import { decodeMessages } from '../../../sim/wire/messages.js';
-import { RTM } from '../../../protocols/route/uapi.js';
-import { encodeIfInfoMsg } from '../../../protocols/route/ifinfomsg.js';
+import { RTM } from '../../../protocols/route/core/uapi.js';
+import { encodeIfInfoMsg } from '../../../protocols/route/core/ifinfomsg.js';
 import { describeKernel } from '../../helpers/backends.js';
 import { attr, attrString, attrU32, concat } from '../../helpers/exchange.js';
 

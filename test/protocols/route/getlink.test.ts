@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { IFLA, RTEXT_FILTER, RTM_GETLINK, RTM_NEWLINK } from '../../../protocols/route/uapi.js';
+import { IFLA, RTEXT_FILTER, RTM_GETLINK, RTM_NEWLINK } from '../../../protocols/route/core/uapi.js';
 import { NLM_F_ACK, NLM_F_DUMP, NLM_F_MULTI, NLM_F_REQUEST, NLMSG_DONE } from '../../../sim/uapi/netlink.js';
 import { describeBackends } from '../../helpers/backends.js';
 import { attrString, attrU32, attr, exchange, request } from '../../helpers/exchange.js';

@@ -7,7 +7,7 @@
  * (rtnl_dump_all(), EOPNOTSUPP) on both; the build the host is not is checked against Linux's
  * recordings (test/captures/kernel-builds.test.ts).
  */
-import { RTM, RTNLGRP } from '../../../protocols/route/uapi.js';
+import { RTM, RTNLGRP } from '../../../protocols/route/core/uapi.js';
 import { attr, attrU32, concat } from '../../helpers/exchange.js';
 import { group } from './rt-steps.js';
 import { ACK, describeRequests, DUMP, REQ, step, u32 } from './request-scenarios.js';

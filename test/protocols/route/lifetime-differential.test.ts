@@ -9,7 +9,7 @@
  * depends on the exact moment of the dump).
  */
 import { expect, it } from 'vitest';
-import { RTNLGRP } from '../../../protocols/route/uapi.js';
+import { RTNLGRP } from '../../../protocols/route/core/uapi.js';
 import { createHostKernel } from '../../helpers/host-kernel.js';
 import { describeKernel } from '../../helpers/backends.js';
 import { attr, concat } from '../../helpers/exchange.js';

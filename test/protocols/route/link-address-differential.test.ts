@@ -8,8 +8,8 @@
  * the rollback of a name sysctl refuses, EEXIST against names and altnames).
  * Every device gets a fixed address, so addresses are compared unmasked.
  */
-import { encodeIfInfoMsg, type IfInfoMsg } from '../../../protocols/route/ifinfomsg.js';
-import { IFF, RTM, RTNLGRP } from '../../../protocols/route/uapi.js';
+import { encodeIfInfoMsg, type IfInfoMsg } from '../../../protocols/route/core/ifinfomsg.js';
+import { IFF, RTM, RTNLGRP } from '../../../protocols/route/core/uapi.js';
 import type { NlMessage } from '../../../sim/wire/messages.js';
 import { attr, attrString, attrU32, concat } from '../../helpers/exchange.js';
 import { describeScenarios, type ScenarioCase } from './compare-scenario.js';

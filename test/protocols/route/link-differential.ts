@@ -7,7 +7,7 @@
  * counters (IFLA_STATS64, IFLA_STATS, IPv6 and ICMPv6 statistics: Linux sends MLD and
  * router solicitations on its own).
  */
-import { IFF, IFLA, RTNLGRP_LINK } from '../../../protocols/route/uapi.js';
+import { IFF, IFLA, RTNLGRP_LINK } from '../../../protocols/route/core/uapi.js';
 import type { KernelClock } from '../../../sim/clock.js';
 import type { NetlinkSocket, SocketFactory } from '../../../sim/socket-api.js';
 import { NETLINK_EXT_ACK, NETLINK_GET_STRICT_CHK, NETLINK_ROUTE, SOCK_RAW, SOL_NETLINK } from '../../../sim/uapi/netlink.js';

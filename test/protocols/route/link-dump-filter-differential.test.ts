@@ -6,7 +6,7 @@
  * without NETLINK_GET_STRICT_CHK, on the simulator and on Linux.
  */
 import { expect, it } from 'vitest';
-import { IFLA, IFLA_INFO, RTM_GETLINK, RTM_NEWLINK, VETH_INFO_PEER } from '../../../protocols/route/uapi.js';
+import { IFLA, IFLA_INFO, RTM_GETLINK, RTM_NEWLINK, VETH_INFO_PEER } from '../../../protocols/route/core/uapi.js';
 import { createHostKernel } from '../../helpers/host-kernel.js';
 import { NLM_F_ACK, NLM_F_CREATE, NLM_F_DUMP, NLM_F_EXCL, NLM_F_REQUEST } from '../../../sim/uapi/netlink.js';
 import { describeKernel } from '../../helpers/backends.js';

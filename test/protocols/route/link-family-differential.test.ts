@@ -4,8 +4,8 @@
  * message for message and chunk for chunk.
  */
 import { expect, it } from 'vitest';
-import { encodeIfInfoMsg } from '../../../protocols/route/ifinfomsg.js';
-import { RTM, RTNLGRP } from '../../../protocols/route/uapi.js';
+import { encodeIfInfoMsg } from '../../../protocols/route/core/ifinfomsg.js';
+import { RTM, RTNLGRP } from '../../../protocols/route/core/uapi.js';
 import { createHostKernel } from '../../helpers/host-kernel.js';
 import { NLM_F_ACK, NLM_F_DUMP, NLM_F_REQUEST } from '../../../sim/uapi/netlink.js';
 import { describeKernel } from '../../helpers/backends.js';

@@ -5,8 +5,8 @@
  * IFLA_PROP_LIST of link replies, dumps and RTM_DELLINK, and lookups by alternative name.
  */
 import { expect, it } from 'vitest';
-import { encodeIfInfoMsg } from '../../../protocols/route/ifinfomsg.js';
-import { RTM, RTNLGRP } from '../../../protocols/route/uapi.js';
+import { encodeIfInfoMsg } from '../../../protocols/route/core/ifinfomsg.js';
+import { RTM, RTNLGRP } from '../../../protocols/route/core/uapi.js';
 import { createHostKernel } from '../../helpers/host-kernel.js';
 import type { SocketFactory } from '../../../sim/socket-api.js';
 import { NETLINK_ROUTE, SOCK_RAW } from '../../../sim/uapi/netlink.js';

@@ -6,8 +6,8 @@
  * stay down, so Linux's counters stay zero.
  */
 import { expect, it } from 'vitest';
-import { encodeIfInfoMsg } from '../../../protocols/route/ifinfomsg.js';
-import { RTM } from '../../../protocols/route/uapi.js';
+import { encodeIfInfoMsg } from '../../../protocols/route/core/ifinfomsg.js';
+import { RTM } from '../../../protocols/route/core/uapi.js';
 import { createHostKernel } from '../../helpers/host-kernel.js';
 import type { SocketFactory } from '../../../sim/socket-api.js';
 import { NETLINK_ROUTE, SOCK_RAW } from '../../../sim/uapi/netlink.js';

@@ -6,7 +6,7 @@
  * Join times (IFA_CACHEINFO) are masked by the renderer; everything else is compared.
  */
 import { expect, it } from 'vitest';
-import { RTM } from '../../../protocols/route/uapi.js';
+import { RTM } from '../../../protocols/route/core/uapi.js';
 import { createHostKernel } from '../../helpers/host-kernel.js';
 import { NLM_F_ACK, NLM_F_DUMP, NLM_F_REQUEST } from '../../../sim/uapi/netlink.js';
 import { describeKernel } from '../../helpers/backends.js';

@@ -4,7 +4,7 @@
  * strict checks, and the errors of RTM_GETMDB / RTM_NEWMDB / RTM_DELMDB requests up to the
  * device's MDB operations.
  */
-import { RTM, RTNLGRP } from '../../../protocols/route/uapi.js';
+import { RTM, RTNLGRP } from '../../../protocols/route/core/uapi.js';
 import { attr, concat } from '../../helpers/exchange.js';
 import { createLink, group } from './rt-steps.js';
 import { ACK, describeRequests, DUMP, REQ, step, u32 } from './request-scenarios.js';

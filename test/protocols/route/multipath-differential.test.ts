@@ -7,7 +7,7 @@
  * Lookups without an output device go through the flow hash, whose seed Linux draws per
  * namespace: they are only asked where one nexthop is alive.
  */
-import { RTM, RTNLGRP } from '../../../protocols/route/uapi.js';
+import { RTM, RTNLGRP } from '../../../protocols/route/core/uapi.js';
 import { NLM_F_ACK, NLM_F_APPEND, NLM_F_CREATE, NLM_F_REPLACE, NLM_F_REQUEST } from '../../../sim/uapi/netlink.js';
 import { attr, attrU32, concat } from '../../helpers/exchange.js';
 import { describeScenarios } from './compare-scenario.js';

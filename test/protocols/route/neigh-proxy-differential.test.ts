@@ -5,7 +5,7 @@
  * added, replaced and deleted without notifications, and dropped when their device goes down
  * (not when it loses its carrier) or away.
  */
-import { RTM, RTNLGRP } from '../../../protocols/route/uapi.js';
+import { RTM, RTNLGRP } from '../../../protocols/route/core/uapi.js';
 import { attr, attrU32, concat } from '../../helpers/exchange.js';
 import { createLink, down, group, NEW, up } from './rt-steps.js';
 import { ACK, describeRequests, DUMP, REQ, step, u16, u32 } from './request-scenarios.js';

@@ -7,7 +7,7 @@
  * size, flush and rand ages, statistics).
  */
 import { expect, it } from 'vitest';
-import { RTM } from '../../../protocols/route/uapi.js';
+import { RTM } from '../../../protocols/route/core/uapi.js';
 import { createHostKernel } from '../../helpers/host-kernel.js';
 import type { SocketFactory } from '../../../sim/socket-api.js';
 import { NETLINK_EXT_ACK, NETLINK_GET_STRICT_CHK, NETLINK_ROUTE, SOCK_RAW, SOL_NETLINK } from '../../../sim/uapi/netlink.js';

@@ -8,7 +8,7 @@
  * veth peer with that very address, a bridge port) are refused with EOPNOTSUPP.
  */
 import { describe, expect, it } from 'vitest';
-import { RTM, RTNLGRP } from '../../../protocols/route/uapi.js';
+import { RTM, RTNLGRP } from '../../../protocols/route/core/uapi.js';
 import { createKernel } from '../../../sim/kernel.js';
 import { NETLINK_ROUTE, NLM_F_DUMP, NLM_F_REQUEST, SOCK_RAW } from '../../../sim/uapi/netlink.js';
 import { attrsToArray } from '../../../sim/wire/attr-reader.js';

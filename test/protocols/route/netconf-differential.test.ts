@@ -6,7 +6,7 @@
  * of malformed and strict requests, and the dumps of every family datagram by datagram.
  */
 import { expect, it } from 'vitest';
-import { RTM, RTNLGRP } from '../../../protocols/route/uapi.js';
+import { RTM, RTNLGRP } from '../../../protocols/route/core/uapi.js';
 import { createHostKernel } from '../../helpers/host-kernel.js';
 import type { SocketFactory } from '../../../sim/socket-api.js';
 import { NETLINK_GET_STRICT_CHK, NETLINK_ROUTE, NLM_F_ACK, NLM_F_DUMP, NLM_F_REQUEST, SOCK_RAW, SOL_NETLINK } from '../../../sim/uapi/netlink.js';

@@ -3,7 +3,7 @@
  * RTM_GETNEXTHOPBUCKET dumps and lookups, RTM_DELNEXTHOP, with every header and attribute
  * error and its extended ACK (nexthop.c parses strictly whatever the socket asked).
  */
-import { RTM, RTNLGRP } from '../../../protocols/route/uapi.js';
+import { RTM, RTNLGRP } from '../../../protocols/route/core/uapi.js';
 import { attr, attrU32, concat } from '../../helpers/exchange.js';
 import { group } from './rt-steps.js';
 import { ACK, describeRequests, DUMP, REQ, step, u32 } from './request-scenarios.js';

@@ -5,7 +5,7 @@
  * routes using nexthop objects (RTA_NH_ID with the paths expanded) and what deleting a
  * nexthop or its device does to them; every RTNLGRP_NEXTHOP and route notification.
  */
-import { RTM, RTNLGRP } from '../../../protocols/route/uapi.js';
+import { RTM, RTNLGRP } from '../../../protocols/route/core/uapi.js';
 import { NLM_F_ACK, NLM_F_CREATE, NLM_F_DUMP, NLM_F_EXCL, NLM_F_REPLACE, NLM_F_REQUEST } from '../../../sim/uapi/netlink.js';
 import { attr, attrU32, concat } from '../../helpers/exchange.js';
 import { describeScenarios } from './compare-scenario.js';

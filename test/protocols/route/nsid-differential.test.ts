@@ -3,7 +3,7 @@
  * RTM_GETNSID dumps (validated only with strict checking) and lookups by id and by a pid
  * that does not exist, RTM_NEWNSID's errors, and RTM_DELNSID (no handler on Linux).
  */
-import { RTM, RTNLGRP } from '../../../protocols/route/uapi.js';
+import { RTM, RTNLGRP } from '../../../protocols/route/core/uapi.js';
 import { attr, attrU32, concat } from '../../helpers/exchange.js';
 import { group } from './rt-steps.js';
 import { ACK, describeRequests, DUMP, REQ, step } from './request-scenarios.js';

@@ -4,8 +4,8 @@
  * dropped too: two drops, not one. Found by the differential sequences (SO_MEMINFO).
  */
 import { expect, it } from 'vitest';
-import { encodeIfInfoMsg } from '../../../protocols/route/ifinfomsg.js';
-import { RTM } from '../../../protocols/route/uapi.js';
+import { encodeIfInfoMsg } from '../../../protocols/route/core/ifinfomsg.js';
+import { RTM } from '../../../protocols/route/core/uapi.js';
 import { NLM_F_ACK, NLM_F_REQUEST, SO, SOL_SOCKET } from '../../../sim/uapi/netlink.js';
 import { HOST_LE, viewOf } from '../../../sim/wire/header.js';
 import { describeBackends } from '../../helpers/backends.js';

@@ -4,7 +4,7 @@ import type { Backend } from '../../helpers/backends.js';
 import { registerRoute } from '../../../protocols/route/index.js';
 import type { NetlinkSocket } from '../../../sim/socket-api.js';
 import { NETLINK_EXT_ACK, NETLINK_GET_STRICT_CHK, NETLINK_ROUTE, SOCK_RAW, SOL_NETLINK } from '../../../sim/uapi/netlink.js';
-import { encodeIfInfoMsg, type IfInfoMsg } from '../../../protocols/route/ifinfomsg.js';
+import { encodeIfInfoMsg, type IfInfoMsg } from '../../../protocols/route/core/ifinfomsg.js';
 import { concat } from '../../helpers/exchange.js';
 
 /** useRoute makes sure the sim backend has NETLINK_ROUTE (createKernel() boots with it; registerRoute() is idempotent). */

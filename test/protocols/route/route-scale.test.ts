@@ -3,8 +3,8 @@
  * order, lazily (the dump produces chunks as the receiver reads), and stay cheap to hold.
  */
 import { expect, it } from 'vitest';
-import { encodeRtMsg } from '../../../protocols/route/rtmsg.js';
-import { RTM } from '../../../protocols/route/uapi.js';
+import { encodeRtMsg } from '../../../protocols/route/core/rtmsg.js';
+import { RTM } from '../../../protocols/route/core/uapi.js';
 import { NLM_F_CREATE, NLM_F_DUMP, NLM_F_EXCL, NLM_F_REQUEST } from '../../../sim/uapi/netlink.js';
 import { decodeMessages } from '../../../sim/wire/messages.js';
 import { describeSim } from '../../helpers/backends.js';

@@ -1,11 +1,11 @@
 /** Request builders for address, route, neighbour and rule scenarios (shared by the differential tests). */
-import { encodeIfAddrMsg, type IfAddrMsg } from '../../../protocols/route/ifaddrmsg.js';
-import { encodeRtMsg, type RtMsg } from '../../../protocols/route/rtmsg.js';
-import { IFA, IFF, RTM, RTNLGRP } from '../../../protocols/route/uapi.js';
+import { encodeIfAddrMsg, type IfAddrMsg } from '../../../protocols/route/core/ifaddrmsg.js';
+import { encodeRtMsg, type RtMsg } from '../../../protocols/route/core/rtmsg.js';
+import { IFA, IFF, RTM, RTNLGRP } from '../../../protocols/route/core/uapi.js';
 import { NLM_F_ACK, NLM_F_CREATE, NLM_F_DUMP, NLM_F_EXCL, NLM_F_REQUEST } from '../../../sim/uapi/netlink.js';
 import { attr, attrString, attrU32, concat } from '../../helpers/exchange.js';
 import type { Step } from './link-differential.js';
-import { encodeIfInfoMsg, type IfInfoMsg } from '../../../protocols/route/ifinfomsg.js';
+import { encodeIfInfoMsg, type IfInfoMsg } from '../../../protocols/route/core/ifinfomsg.js';
 
 const ifinfo = (m: Partial<IfInfoMsg>, ...attrs: Uint8Array[]) => concat(encodeIfInfoMsg(m), ...attrs);
 

@@ -6,7 +6,7 @@
  * rules once the local rule is gone.
  */
 import { expect, it } from 'vitest';
-import { RTM, RTNLGRP } from '../../../protocols/route/uapi.js';
+import { RTM, RTNLGRP } from '../../../protocols/route/core/uapi.js';
 import { createHostKernel } from '../../helpers/host-kernel.js';
 import { NLM_F_ACK, NLM_F_CREATE, NLM_F_DUMP, NLM_F_REQUEST } from '../../../sim/uapi/netlink.js';
 import { describeKernel } from '../../helpers/backends.js';

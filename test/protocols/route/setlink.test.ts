@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
-import { IFF, IFLA, RTM_GETLINK, RTM_NEWLINK, RTM_SETLINK, RTNLGRP_LINK } from '../../../protocols/route/uapi.js';
-import { decodeIfInfoMsg } from '../../../protocols/route/ifinfomsg.js';
+import { IFF, IFLA, RTM_GETLINK, RTM_NEWLINK, RTM_SETLINK, RTNLGRP_LINK } from '../../../protocols/route/core/uapi.js';
+import { decodeIfInfoMsg } from '../../../protocols/route/core/ifinfomsg.js';
 import { NLM_F_ACK, NLM_F_ECHO, NLM_F_REQUEST } from '../../../sim/uapi/netlink.js';
 import { attrsToArray } from '../../../sim/wire/attr-reader.js';
 import type { NlMessage } from '../../../sim/wire/messages.js';

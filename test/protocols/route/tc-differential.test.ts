@@ -10,8 +10,8 @@
  * MLD reports an up device with carrier sends by itself; nlsim moves no packets.
  */
 import { expect, it } from 'vitest';
-import { encodeTcMsg, type TcMsg } from '../../../protocols/route/tc/uapi.js';
-import { RTM, RTNLGRP } from '../../../protocols/route/uapi.js';
+import { encodeTcMsg, type TcMsg } from '../../../protocols/route/sched/uapi.js';
+import { RTM, RTNLGRP } from '../../../protocols/route/core/uapi.js';
 import { createHostKernel } from '../../helpers/host-kernel.js';
 import type { SocketFactory } from '../../../sim/socket-api.js';
 import { NETLINK_ROUTE, NLM_F_ACK, NLM_F_CREATE, NLM_F_DUMP, NLM_F_ECHO, NLM_F_EXCL, NLM_F_REQUEST, NLM_F_ROOT, SOCK_RAW } from '../../../sim/uapi/netlink.js';

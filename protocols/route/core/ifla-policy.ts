@@ -1,0 +1,36 @@
+/** ifla_policy and ifla_info_policy (net/core/rtnetlink.c): how link requests are validated. */
+import { NLA, type Policy } from '../../../sim/wire/policy.js';
+import { ALTIFNAMSIZ, IFALIASZ, IFLA, IFLA_INFO, IFNAMSIZ } from './uapi.js';
+
+/** IFLA_POLICY is the part of ifla_policy (net/core/rtnetlink.c) nlsim validates. */
+export const IFLA_POLICY: Policy = (() => {
+  const p: Policy[number][] = [];
+  p[IFLA.IFLA_IFNAME] = { type: NLA.NLA_STRING, len: IFNAMSIZ - 1 };
+  p[IFLA.IFLA_ADDRESS] = { type: NLA.NLA_BINARY, len: 32 };
+  p[IFLA.IFLA_BROADCAST] = { type: NLA.NLA_BINARY, len: 32 };
+  p[IFLA.IFLA_ALT_IFNAME] = { type: NLA.NLA_STRING, len: ALTIFNAMSIZ - 1 };
+  p[IFLA.IFLA_IFALIAS] = { type: NLA.NLA_STRING, len: IFALIASZ - 1 };
+  for (const t of [
+    IFLA.IFLA_MTU, IFLA.IFLA_LINK, IFLA.IFLA_MASTER, IFLA.IFLA_TXQLEN, IFLA.IFLA_WEIGHT, IFLA.IFLA_NET_NS_PID,
+    IFLA.IFLA_NET_NS_FD, IFLA.IFLA_EXT_MASK, IFLA.IFLA_PROMISCUITY, IFLA.IFLA_NUM_TX_QUEUES, IFLA.IFLA_NUM_RX_QUEUES,
+    IFLA.IFLA_GROUP, IFLA.IFLA_GSO_MAX_SEGS, IFLA.IFLA_GSO_MAX_SIZE, IFLA.IFLA_CARRIER_CHANGES, IFLA.IFLA_EVENT,
+    IFLA.IFLA_MIN_MTU, IFLA.IFLA_MAX_MTU, IFLA.IFLA_CARRIER_UP_COUNT, IFLA.IFLA_CARRIER_DOWN_COUNT, IFLA.IFLA_GRO_MAX_SIZE,
+  ]) p[t] = { type: NLA.NLA_U32 };
+  for (const t of [IFLA.IFLA_CARRIER, IFLA.IFLA_OPERSTATE, IFLA.IFLA_LINKMODE, IFLA.IFLA_PROTO_DOWN]) p[t] = { type: NLA.NLA_U8 };
+  for (const t of [IFLA.IFLA_LINK_NETNSID, IFLA.IFLA_TARGET_NETNSID]) p[t] = { type: NLA.NLA_S32 };
+  for (const t of [IFLA.IFLA_LINKINFO, IFLA.IFLA_VFINFO_LIST, IFLA.IFLA_VF_PORTS, IFLA.IFLA_PORT_SELF, IFLA.IFLA_AF_SPEC, IFLA.IFLA_XDP, IFLA.IFLA_PROP_LIST, IFLA.IFLA_PROTO_DOWN_REASON]) {
+    p[t] = { type: NLA.NLA_NESTED };
+  }
+  p[IFLA.IFLA_PERM_ADDRESS] = { type: NLA.NLA_REJECT };
+  return p;
+})();
+
+/** IFLA_INFO_POLICY is ifla_info_policy: the IFLA_LINKINFO nest. */
+export const IFLA_INFO_POLICY: Policy = (() => {
+  const p: Policy[number][] = [];
+  p[IFLA_INFO.IFLA_INFO_KIND] = { type: NLA.NLA_STRING };
+  p[IFLA_INFO.IFLA_INFO_DATA] = { type: NLA.NLA_NESTED };
+  p[IFLA_INFO.IFLA_INFO_SLAVE_KIND] = { type: NLA.NLA_STRING };
+  p[IFLA_INFO.IFLA_INFO_SLAVE_DATA] = { type: NLA.NLA_NESTED };
+  return p;
+})();

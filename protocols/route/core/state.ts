@@ -1,0 +1,134 @@
+/**
+ * The network state rtnetlink reports: per namespace, the device list (struct net's
+ * dev_base_head, ifindex allocator and dev_base_seq). Namespaces get their loopback device
+ * on first use, as loopback_net_init() gives every new struct net one.
+ */
+import type { NetNamespace } from '../../../sim/netns.js';
+import type { KernelTimer } from '../../../sim/clock.js';
+import type { KernelConfig } from '../../../sim/profile.js';
+import type { Random } from '../../../sim/random.js';
+import { createLoopback, type NetDevice } from './device.js';
+import { Inet4 } from '../ipv4/inet4.js';
+import { Inet6 } from '../ipv6/inet6.js';
+import { neighIfdown, neighMcastOutput } from './neighbour.js';
+
+/** LinkTable is one namespace's devices, in ifindex order. */
+export class LinkTable {
+  readonly #devices = new Map<number, NetDevice>();
+  /** net->ifindex: the last index handed out (dev_index_reserve()). */
+  #lastIndex = 0;
+  /**
+   * net->dev_base_seq: bumped whenever the list or a name changes; dumps sample it for
+   * NLM_F_DUMP_INTR.
+   */
+  devBaseSeq = 1;
+  /** Devices with a pending linkwatch event (lweventlist). */
+  readonly linkwatch: NetDevice[] = [];
+  /** The namespace's IPv4 addresses and FIB. */
+  readonly inet4: Inet4;
+  /** The namespace's IPv6 addresses and FIB. */
+  readonly inet6: Inet6;
+  /** The build options of the kernel (its profile's). */
+  readonly config: KernelConfig;
+
+  constructor(options: NetworkStateOptions) {
+    this.config = options.config;
+    this.inet4 = new Inet4(() => this.list(), options.now);
+    this.inet6 = new Inet6(() => this.list(), options);
+    this.inet4.arpIfdown = (dev) => neighIfdown(this, this.inet4.ks!, dev, 2);
+    this.inet4.setTimer = options.setTimer;
+    this.inet6.ndIfdown = (dev) => neighIfdown(this, this.inet6.ks!, dev, 10);
+    this.inet6.ndMcastOutput = (dev, group) => neighMcastOutput(this, dev, group);
+  }
+
+  /**
+   * list is the namespace's devices in ifindex order (for_each_netdev_dump()). The array is
+   * kept until a device comes or goes: a link dump asks for it once per chunk.
+   */
+  list(): readonly NetDevice[] {
+    return (this.#sorted ??= [...this.#devices.values()].sort((a, b) => a.ifindex - b.ifindex));
+  }
+
+  #sorted: NetDevice[] | null = null;
+
+  /** inListOrder lists the devices as dev_base_head links them (for_each_netdev()): in registration order. */
+  inListOrder(): NetDevice[] {
+    return [...this.#devices.values()];
+  }
+
+  /** byIndex mirrors __dev_get_by_index(). */
+  byIndex(ifindex: number): NetDevice | undefined {
+    return this.#devices.get(ifindex);
+  }
+
+  /** byName mirrors __dev_get_by_name() (primary names only). */
+  byName(name: string): NetDevice | undefined {
+    for (const d of this.#devices.values()) if (d.name === name) return d;
+    return undefined;
+  }
+
+  /** byAnyName mirrors netdev_name_node_lookup(): primary or alternative name. */
+  byAnyName(name: string): NetDevice | undefined {
+    for (const d of this.#devices.values()) if (d.name === name || d.altNames.includes(name)) return d;
+    return undefined;
+  }
+
+  /**
+   * nextIndex mirrors dev_index_reserve(net, 0): xa_alloc_cyclic() from the last index it
+   * handed out, skipping used ones. Explicitly requested indexes do not move it.
+   */
+  nextIndex(): number {
+    let i = this.#lastIndex + 1;
+    while (this.#devices.has(i)) i++;
+    this.#lastIndex = i;
+    return i;
+  }
+
+  /** add mirrors list_netdevice(). */
+  add(dev: NetDevice): void {
+    this.#devices.set(dev.ifindex, dev);
+    this.#sorted = null;
+    this.devBaseSeq++;
+  }
+
+  /** remove mirrors unlist_netdevice(). */
+  remove(dev: NetDevice): void {
+    this.#devices.delete(dev.ifindex);
+    this.#sorted = null;
+    this.devBaseSeq++;
+  }
+}
+
+/** NetworkStateOptions tune the simulated hosts' clocks and randomness. */
+export interface NetworkStateOptions {
+  /** Seed for per-device randomness (IPv6 reachable_time). Defaults to a random seed. */
+  random: Random;
+  /** Milliseconds since "boot", for IFLA_INET6_CACHEINFO's tstamp. Defaults to time since registration. */
+  now: () => number;
+  /** Runs `callback` after `delayMs` of kernel time (the kernel's clock; DAD, router solicitations). */
+  setTimer: (delayMs: number, callback: () => void) => KernelTimer;
+  /** The build options of the kernel (kernel.profile.config). */
+  config: KernelConfig;
+}
+
+/** NetworkState is the route protocol's view of every namespace of one kernel. */
+export class NetworkState {
+  readonly #tables = new WeakMap<NetNamespace, LinkTable>();
+  readonly options: NetworkStateOptions;
+
+  constructor(options: NetworkStateOptions) {
+    this.options = options;
+  }
+
+  /** links returns `ns`'s device table, creating `lo` the first time (loopback_net_init()). */
+  links(ns: NetNamespace): LinkTable {
+    let t = this.#tables.get(ns);
+    if (!t) {
+      t = new LinkTable(this.options);
+      this.#tables.set(ns, t);
+      const lo = createLoopback(t.nextIndex(), this.options);
+      t.add(lo);
+    }
+    return t;
+  }
+}
