@@ -5,7 +5,7 @@
  * identical on both: the kernel side pays the N-API crossing and the system call, as any
  * Node client of the real kernel would.
  */
-import { createKernel } from '../sim/kernel.js';
+import { createKernel } from '../protocols/index.js';
 import { registerRoute } from '../protocols/route/index.js';
 import { NETLINK_ROUTE } from '../sim/uapi/netlink.js';
 import type { BenchBackend } from './harness.js';

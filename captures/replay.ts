@@ -10,7 +10,8 @@
  * unless asked for; the schema marks them (AttrNode.volatile).
  */
 import { NLM_F_DUMP, NLMSG_DONE, NLMSG_ERROR, NETLINK_CAP_ACK, NETLINK_GET_STRICT_CHK, NETLINK_EXT_ACK, NLM_F_ACK_TLVS, NLM_F_CAPPED, NLM_F_REQUEST, NETLINK_GENERIC, SOCK_RAW, SOL_NETLINK } from '../sim/uapi/netlink.js';
-import { createKernel, type VirtualKernel } from '../sim/kernel.js';
+import { type VirtualKernel } from '../sim/kernel.js';
+import { createKernel } from '../protocols/index.js';
 import type { SimSocket } from '../sim/socket.js';
 import { NetlinkError } from '../sim/errors.js';
 import { HOST_BYTE_ORDER, type Capture } from './capture.js';

@@ -1,9 +1,11 @@
 /**
- * nlsim: an in-process virtual kernel that behaves like Linux's af_netlink.
- * This file is the public surface; everything else is internal.
+ * The virtual kernel's surface: af_netlink (sockets, ports, multicast, ACKs, dumps), the wire
+ * codec and the kernel-side API protocols are written against. The package's entry point
+ * (index.ts at the root) adds createKernel() and the built-in protocols to it.
  */
-export { createKernel, VirtualKernel } from './kernel.js';
-export type { KernelOptions, ProtocolHandle, SimSocketOptions, Sysctl } from './kernel.js';
+export { VirtualKernel } from './kernel.js';
+export type { ProtocolHandle, SimSocketOptions, Sysctl, VirtualKernelOptions } from './kernel.js';
+export { registerUsersock } from './usersock.js';
 export { CONFIG_OPTIONS, DEFAULT_PROFILE, PROFILES, profileDifferences, profileFromConfig, profileFromJson, profileToJson, resolveProfile } from './profile.js';
 export type { ConfigOption, KernelConfig, KernelProfile, ProfileSysctl } from './profile.js';
 export { KernelClock } from './clock.js';

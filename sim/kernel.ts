@@ -15,8 +15,7 @@ import { createRandom, type Random } from './random.js';
 import { SimSocket, type SocketHost } from './socket.js';
 import type { SocketFactory } from './socket-api.js';
 import { MAX_LINKS, protocolName, SOCK } from './uapi/netlink.js';
-import { registerUsersock } from '../protocols/usersock/index.js';
-import { type BuiltinProtocols, loadBuiltinProtocols } from '../protocols/index.js';
+import { registerUsersock } from './usersock.js';
 
 /** Sysctl holds the net.core sysctls that size socket buffers. */
 export interface Sysctl {
@@ -30,8 +29,11 @@ export interface Sysctl {
   wmemMax: number;
 }
 
-/** KernelOptions configure a VirtualKernel. */
-export interface KernelOptions {
+/**
+ * VirtualKernelOptions configure a VirtualKernel. (createKernel() in protocols/index.ts takes
+ * these and which built-in protocols to boot.)
+ */
+export interface VirtualKernelOptions {
   /** Seed for the random negative port ids of autobind. Defaults to a random seed. */
   seed?: number;
   /**
@@ -44,12 +46,6 @@ export interface KernelOptions {
   sysctl?: Partial<Sysctl>;
   /** Credentials of sockets opened without their own. Defaults to root as this process. */
   credentials?: Credentials;
-  /**
-   * Protocols createKernel() loads at boot, as a stock kernel has them. Defaults to all of
-   * them; `{ generic: false }` leaves NETLINK_GENERIC out. (`new VirtualKernel()` loads only
-   * NETLINK_USERSOCK, like netlink_proto_init().)
-   */
-  protocols?: BuiltinProtocols;
   /**
    * How kernel time passes for what Linux does after a request (IPv6 DAD, router
    * solicitations): 'real' (the default) follows the host's clock, 'manual' stands still
@@ -90,7 +86,7 @@ export class VirtualKernel implements SocketFactory, SocketHost {
   readonly #namespaces: NetNamespace[] = [];
   readonly #credentials: Credentials;
 
-  constructor(options: KernelOptions = {}) {
+  constructor(options: VirtualKernelOptions = {}) {
     this.profile = resolveProfile(options.profile);
     this.sysctl = { ...this.profile.sysctl, ...options.sysctl };
     this.random = createRandom(options.seed);
@@ -189,14 +185,4 @@ export class VirtualKernel implements SocketFactory, SocketHost {
       nonblock: (type & SOCK.SOCK_NONBLOCK) !== 0,
     });
   }
-}
-
-/**
- * createKernel returns a booted VirtualKernel: NETLINK_USERSOCK plus the built-in protocols
- * selected by `options.protocols` (all by default).
- */
-export function createKernel(options: KernelOptions = {}): VirtualKernel {
-  const kernel = new VirtualKernel(options);
-  loadBuiltinProtocols(kernel, options.protocols);
-  return kernel;
 }

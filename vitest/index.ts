@@ -13,7 +13,8 @@
  * ```
  */
 import { test as base } from 'vitest';
-import { createKernel, type KernelOptions, type VirtualKernel } from '../sim/kernel.js';
+import { type VirtualKernel } from '../sim/kernel.js';
+import { createKernel, type KernelOptions } from '../protocols/index.js';
 import { attachNodeNetlink } from '../node-netlink/index.js';
 import { Net } from './net.js';
 import { Traffic } from './traffic.js';

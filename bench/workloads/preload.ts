@@ -9,7 +9,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { preloadAvailable } from '../../native/preload/index.js';
-import { preloadEnvironment, startBridgeHost } from '../../sim/transport/bridge-host.js';
+import { preloadEnvironment, startBridgeHost } from '../../runner/bridge-host.js';
 import { NotMeasurable, type Workload } from '../harness.js';
 import { check } from './common.js';
 

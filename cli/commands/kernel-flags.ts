@@ -10,9 +10,10 @@ import type { CaptureFormat } from '../../captures/capture.js';
 import { type KernelRecording, recordKernel } from '../../captures/record.js';
 import { loadTopology, readTopologyFile } from '../../protocols/route/topology/index.js';
 import { loadProfile } from '../../native/host-profile.js';
-import { createKernel, type VirtualKernel } from '../../sim/kernel.js';
+import { type VirtualKernel } from '../../sim/kernel.js';
+import { createKernel } from '../../protocols/index.js';
 import { PROFILES } from '../../sim/profile.js';
-import { loadKernelModule } from '../../sim/transport/kernel-modules.js';
+import { loadKernelModule } from '../../runner/kernel-modules.js';
 
 /** KernelFlags are the parsed shared flags. */
 export interface KernelFlags {

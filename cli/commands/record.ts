@@ -11,9 +11,9 @@ import type { CaptureFormat } from '../../captures/capture.js';
 import { CaptureRecorder } from '../../captures/record.js';
 import type { CaptureTimestamp } from '../../captures/capture.js';
 import { preloadAvailable } from '../../native/preload/index.js';
-import { preloadEnvironment } from '../../sim/transport/bridge-host.js';
-import { BRIDGE_RECORD_ENV } from '../../sim/transport/bridge-protocol.js';
-import { RecordServer } from '../../sim/transport/record-server.js';
+import { preloadEnvironment } from '../../runner/bridge-host.js';
+import { BRIDGE_RECORD_ENV } from '../../runner/bridge-protocol.js';
+import { RecordServer } from '../../runner/record-server.js';
 import { pcapDirectoryProblem } from './kernel-flags.js';
 import { runCommand } from './run.js';
 

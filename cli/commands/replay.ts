@@ -6,7 +6,7 @@ import { type Command, Option } from 'commander';
 import { readCapture } from '../../captures/capture.js';
 import { type Normalisation, replayCapture, type ReplayReport } from '../../captures/replay.js';
 import { loadProfile } from '../../native/host-profile.js';
-import { createKernel } from '../../sim/kernel.js';
+import { createKernel } from '../../protocols/index.js';
 import { PROFILES } from '../../sim/profile.js';
 
 /** ReplayCliOptions are the command's options. */

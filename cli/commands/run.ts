@@ -4,7 +4,7 @@ import { constants } from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { preloadAvailable } from '../../native/preload/index.js';
-import { type BridgeHost, preloadEnvironment, startBridgeHost } from '../../sim/transport/bridge-host.js';
+import { type BridgeHost, preloadEnvironment, startBridgeHost } from '../../runner/bridge-host.js';
 import { addKernelFlags, type KernelFlags, type PreparedKernel, prepareKernel } from './kernel-flags.js';
 
 /** RunOptions are the command's flags. */

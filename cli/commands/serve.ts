@@ -2,8 +2,8 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { preloadLibraryPath } from '../../native/preload/index.js';
-import { startBridgeHost } from '../../sim/transport/bridge-host.js';
-import { BRIDGE_SOCKET_ENV } from '../../sim/transport/bridge-protocol.js';
+import { startBridgeHost } from '../../runner/bridge-host.js';
+import { BRIDGE_SOCKET_ENV } from '../../runner/bridge-protocol.js';
 import { addKernelFlags, type KernelFlags, type PreparedKernel, prepareKernel } from './kernel-flags.js';
 
 /** ServeOptions are the command's flags. */

@@ -6,9 +6,9 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { errnoName } from '../../sim/uapi/errno.js';
-import { bridgeRequest } from '../../sim/transport/bridge-client.js';
-import { encodeUeventRequest } from '../../sim/transport/bridge-control.js';
-import { BRIDGE_OP, BRIDGE_UEVENT_UDEV } from '../../sim/transport/bridge-protocol.js';
+import { bridgeRequest } from '../../runner/bridge-client.js';
+import { encodeUeventRequest } from '../../runner/bridge-control.js';
+import { BRIDGE_OP, BRIDGE_UEVENT_UDEV } from '../../runner/bridge-protocol.js';
 
 /** UeventOptions are the command's flags. */
 interface UeventOptions {

@@ -1,6 +1,6 @@
 /*
  * The bridge protocol spoken between the preload shim and nlsim's bridge server
- * (sim/transport/bridge-protocol.ts mirrors every number and offset here).
+ * (runner/bridge-protocol.ts mirrors every number and offset here).
  *
  * Two kinds of AF_UNIX stream connections reach the server's socket:
  *   - a data connection per virtual netlink socket: the fd the program holds. Its only

@@ -61,7 +61,7 @@ describeBackends('fast-path copy semantics', (b) => {
 });
 
 it('a tap that keeps a unicast datagram keeps the bytes sent, whatever the receiver does [sim]', async () => {
-  const { createKernel } = await import('../../sim/kernel.js');
+  const { createKernel } = await import('../../protocols/index.js');
   const kernel = createKernel();
   const kept: Uint8Array[] = [];
   kernel.addTap((skb) => kept.push(skb.data));

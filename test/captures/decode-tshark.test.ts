@@ -15,7 +15,7 @@ import { decodePackets } from '../../captures/decode/index.js';
 import type { MessageNode } from '../../captures/decode/model.js';
 import { recordKernel, steppingClock } from '../../captures/record.js';
 import { recordSample, SAMPLES } from '../../captures/samples/record-samples.js';
-import { createKernel } from '../../sim/kernel.js';
+import { createKernel } from '../../protocols/index.js';
 
 const SAMPLES_DIR = fileURLToPath(new URL('../../captures/samples/', import.meta.url));
 const probe = spawnSync('tshark', ['-v'], { encoding: 'utf8' });

@@ -16,7 +16,7 @@ import { describe, expect, it } from 'vitest';
 import { readCapture } from '../../captures/capture.js';
 import { replayCapture, type ReplayReport } from '../../captures/replay.js';
 import { loadProfile } from '../../native/host-profile.js';
-import { createKernel } from '../../sim/kernel.js';
+import { createKernel } from '../../protocols/index.js';
 import { type KernelProfile, PROFILES, profileDifferences, profileFromConfig } from '../../sim/profile.js';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));

@@ -13,7 +13,7 @@ import { LINKTYPE_NETLINK, PACKET_OUTGOING } from '../../captures/nlmon.js';
 import { CaptureRecorder, recordKernel, recordSocket, steppingClock } from '../../captures/record.js';
 import { direction } from '../../captures/payload-order.js';
 import { recordSample, SAMPLES } from '../../captures/samples/record-samples.js';
-import { createKernel } from '../../sim/kernel.js';
+import { createKernel } from '../../protocols/index.js';
 import { loadNetlinkTest } from '../../protocols/examples/netlink-test.js';
 import { encodeMessage } from '../../sim/wire/header.js';
 import { NETLINK_TEST, NLM_F_REQUEST, SOCK_RAW } from '../../sim/uapi/netlink.js';

@@ -1,7 +1,7 @@
 /** The generic netlink echo family, driven as a client would: resolve through nlctrl, then call. */
 import { expect, it } from 'vitest';
 import { ECHO_ATTR, ECHO_CMD, ECHO_FAMILY_NAME, loadGenlEcho } from '../../protocols/examples/genl-echo.js';
-import { createKernel } from '../../sim/kernel.js';
+import { createKernel } from '../../protocols/index.js';
 import { NETLINK_ADD_MEMBERSHIP, NETLINK_EXT_ACK, NETLINK_GENERIC, NLM_F_ACK, NLM_F_REQUEST, SOCK_RAW, SOL_NETLINK } from '../../sim/uapi/netlink.js';
 import { AttrReader } from '../../sim/wire/attr-reader.js';
 import { AttrWriter } from '../../sim/wire/attr-writer.js';

@@ -1,6 +1,6 @@
 /** The seeds' example modules, driven from user sockets exactly as their C programs do. */
 import { describe, expect, it } from 'vitest';
-import { createKernel } from '../../sim/kernel.js';
+import { createKernel } from '../../protocols/index.js';
 import { loadNetlinkTest, NETLINK_TEST_MSG } from '../../protocols/examples/netlink-test.js';
 import { GREETER_GROUP, GREETING_TYPE, loadGreeter } from '../../protocols/examples/greeter.js';
 import { IMP2_CLOSE, IMP2_K_MSG, IMP2_U_PID, loadImp2 } from '../../protocols/examples/imp2.js';

@@ -9,7 +9,7 @@ import {
   NETLINK_TEST,
   NLM_F_REQUEST,
   SOCK_RAW,
-} from '../../sim/index.js';
+} from '../../index.js';
 import { loadNetlinkTest } from '../../protocols/examples/netlink-test.js';
 
 // The client under test: asks the NETLINK_TEST module how many messages it has seen.

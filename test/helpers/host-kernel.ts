@@ -5,7 +5,8 @@
  * Behaviour of builds the host is not is checked against recorded Linux captures instead
  * (test/captures/kernel-builds.test.ts).
  */
-import { createKernel, type KernelOptions, type VirtualKernel } from '../../sim/kernel.js';
+import { type VirtualKernel } from '../../sim/kernel.js';
+import { createKernel, type KernelOptions } from '../../protocols/index.js';
 import { DEFAULT_PROFILE, type KernelProfile } from '../../sim/profile.js';
 import { detectHostProfile } from '../../native/host-profile.js';
 

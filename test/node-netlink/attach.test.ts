@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createKernel } from '../../sim/kernel.js';
+import { createKernel } from '../../protocols/index.js';
 import { NETLINK_ROUTE } from '../../sim/uapi/netlink.js';
 import { registerRoute } from '../../protocols/route/index.js';
 import { attachNodeNetlink, simSocketOf } from '../../node-netlink/index.js';

@@ -1,5 +1,5 @@
 /* Prints the bridge protocol's numbers and struct layout as the C compiler sees them, for
- * test/runner/bridge-protocol.test.ts to hold against sim/transport/bridge-protocol.ts. */
+ * test/runner/bridge-protocol.test.ts to hold against runner/bridge-protocol.ts. */
 #include <stddef.h>
 #include <stdio.h>
 

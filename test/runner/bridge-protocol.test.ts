@@ -1,6 +1,6 @@
 /**
  * The bridge protocol's two spellings agree: the numbers and layout the C compiler sees in
- * native/preload/nlsim-bridge.h are those of sim/transport/bridge-protocol.ts, and
+ * native/preload/nlsim-bridge.h are those of runner/bridge-protocol.ts, and
  * FrameReader cuts any chunking of a stream into the frames that were written.
  */
 import { spawnSync } from 'node:child_process';
@@ -38,7 +38,7 @@ import {
   RECV_REQUEST_LEN,
   REPLY_HEADER_LEN,
   REQUEST_HEADER_LEN,
-} from '../../sim/transport/bridge-protocol.js';
+} from '../../runner/bridge-protocol.js';
 import { HOST_LE } from '../../sim/wire/header.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));

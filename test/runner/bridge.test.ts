@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type BridgeHost, startBridgeHost } from '../../sim/transport/bridge-host.js';
+import { type BridgeHost, startBridgeHost } from '../../runner/bridge-host.js';
 import {
   BRIDGE_OP,
   decodeReply,
@@ -21,9 +21,9 @@ import {
   FrameReader,
   IFREQ_LEN,
   REPLY_HEADER_LEN,
-} from '../../sim/transport/bridge-protocol.js';
+} from '../../runner/bridge-protocol.js';
 import { errnoNumber } from '../../sim/uapi/errno.js';
-import { createKernel } from '../../sim/kernel.js';
+import { createKernel } from '../../protocols/index.js';
 import { compileProbe, preloadEnvironmentFor, runSim, shimPath, simEnv, start } from './run-helpers.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));

@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { preloadAvailable } from '../../native/preload/index.js';
-import { type BridgeHost, preloadEnvironment, startBridgeHost } from '../../sim/transport/bridge-host.js';
-import { createKernel } from '../../sim/kernel.js';
+import { type BridgeHost, preloadEnvironment, startBridgeHost } from '../../runner/bridge-host.js';
+import { createKernel } from '../../protocols/index.js';
 import type { KernelProfile } from '../../sim/profile.js';
 import { createHostKernel } from '../helpers/host-kernel.js';
 

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { KernelClock } from '../../sim/clock.js';
-import { createKernel } from '../../sim/kernel.js';
+import { createKernel } from '../../protocols/index.js';
 import { NLM_F_ACK, NLM_F_DUMP, NLM_F_REQUEST, NETLINK_ROUTE, SOCK_RAW } from '../../sim/uapi/netlink.js';
 import { encodeMessage } from '../../sim/wire/header.js';
 import { decodeMessages } from '../../sim/wire/messages.js';

@@ -4,7 +4,7 @@
  * kernel's (KERNEL-SEMANTICS.md §I); the route and nlctrl dumps check them against Linux.
  */
 import { describe, expect, it } from 'vitest';
-import { createKernel } from '../../sim/kernel.js';
+import { createKernel } from '../../protocols/index.js';
 import { KernelError } from '../../sim/errors.js';
 import { requestLoop } from '../../sim/request-loop.js';
 import type { DumpControl } from '../../sim/dump.js';

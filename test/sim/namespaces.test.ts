@@ -4,7 +4,7 @@
  * [kernel] test, each of which runs in a namespace of its own.
  */
 import { describe, expect, it } from 'vitest';
-import { createKernel } from '../../sim/kernel.js';
+import { createKernel } from '../../protocols/index.js';
 import { NETLINK_USERSOCK, SOCK_RAW } from '../../sim/uapi/netlink.js';
 import { expectErrno } from '../helpers/expect-errno.js';
 

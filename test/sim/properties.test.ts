@@ -4,7 +4,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createKernel, type VirtualKernel } from '../../sim/kernel.js';
+import { type VirtualKernel } from '../../sim/kernel.js';
+import { createKernel } from '../../protocols/index.js';
 import { NetlinkError } from '../../sim/errors.js';
 import { requestLoop } from '../../sim/request-loop.js';
 import type { SimSocket } from '../../sim/socket.js';

@@ -5,7 +5,7 @@
  * kernel's NETLINK_ROUTE in test/protocols/route.
  */
 import { describe, expect, it } from 'vitest';
-import { createKernel } from '../../sim/kernel.js';
+import { createKernel } from '../../protocols/index.js';
 import { KernelError } from '../../sim/errors.js';
 import { requestLoop, type RequestHandler } from '../../sim/request-loop.js';
 import { NETLINK_CAP_ACK, NETLINK_EXT_ACK, NLM_F_ACK, NLM_F_REQUEST, NLMSG_ERROR, SOCK_RAW, SOL_NETLINK } from '../../sim/uapi/netlink.js';

@@ -20,7 +20,7 @@ import {
   TopologyError,
   validateTopology,
 } from '../../protocols/route/topology/index.js';
-import { createKernel } from '../../sim/kernel.js';
+import { createKernel } from '../../protocols/index.js';
 import { NETLINK_ROUTE, SOCK_RAW } from '../../sim/uapi/netlink.js';
 import { describeBackends, describeKernel } from '../helpers/backends.js';
 import { dumpState } from './dump-render.js';

@@ -5,7 +5,7 @@
  */
 import { expect, it } from 'vitest';
 import { IFLA, IFLA_INFO, RTM_NEWLINK } from '../../../protocols/route/core/uapi.js';
-import { createKernel } from '../../../sim/kernel.js';
+import { createKernel } from '../../../protocols/index.js';
 import { NLM_F_ACK, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REQUEST } from '../../../sim/uapi/netlink.js';
 import { attr, attrString, attrU32, concat } from '../../helpers/exchange.js';
 import { runScenario, type Step } from './link-differential.js';

@@ -96,7 +96,7 @@ describeSim('NETLINK_ROUTE at boot', (b) => {
   });
 
   it('is left out with { route: false }', async () => {
-    const { createKernel } = await import('../../../sim/kernel.js');
+    const { createKernel } = await import('../../../protocols/index.js');
     expectErrno(() => createKernel({ protocols: { route: false } }).socket(SOCK_RAW, NETLINK_ROUTE), 'EPROTONOSUPPORT');
   });
 });

@@ -9,7 +9,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { RTM, RTNLGRP } from '../../../protocols/route/core/uapi.js';
-import { createKernel } from '../../../sim/kernel.js';
+import { createKernel } from '../../../protocols/index.js';
 import { NETLINK_ROUTE, NLM_F_DUMP, NLM_F_REQUEST, SOCK_RAW } from '../../../sim/uapi/netlink.js';
 import { attrsToArray } from '../../../sim/wire/attr-reader.js';
 import { encodeMessage } from '../../../sim/wire/header.js';

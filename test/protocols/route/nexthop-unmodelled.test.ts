@@ -6,7 +6,7 @@
  */
 import { expect, it } from 'vitest';
 import { RTM } from '../../../protocols/route/core/uapi.js';
-import { createKernel } from '../../../sim/kernel.js';
+import { createKernel } from '../../../protocols/index.js';
 import { NETLINK_EXT_ACK, NETLINK_ROUTE, NLM_F_ACK, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REQUEST, SOCK_RAW, SOL_NETLINK } from '../../../sim/uapi/netlink.js';
 import { encodeMessage } from '../../../sim/wire/header.js';
 import { decodeMessages } from '../../../sim/wire/messages.js';

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { encodeIfInfoMsg, type IfInfoMsg } from '../../../protocols/route/core/ifinfomsg.js';
 import { IFF, IFLA, RTM, RTNLGRP } from '../../../protocols/route/core/uapi.js';
-import { createKernel } from '../../../sim/kernel.js';
+import { createKernel } from '../../../protocols/index.js';
 import type { NetlinkSocket } from '../../../sim/socket-api.js';
 import { NETLINK_EXT_ACK, NETLINK_ROUTE, NLM_F_ACK, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REQUEST, SOCK_RAW, SOL_NETLINK } from '../../../sim/uapi/netlink.js';
 import { attrsToArray } from '../../../sim/wire/attr-reader.js';

@@ -7,10 +7,10 @@
  * requests only when that socket sits in a directory of mode 0700 owned by the server's
  * user (see bridge-host.ts), so connecting already proves being that user.
  */
-import { errnoNumber } from '../uapi/errno.js';
-import type { VirtualKernel } from '../kernel.js';
-import { NETLINK_KOBJECT_UEVENT } from '../uapi/netlink.js';
-import { registerUevent, UEVENT_BUFFER_SIZE, type Uevent } from '../../protocols/uevent/index.js';
+import { errnoNumber } from '../sim/uapi/errno.js';
+import type { VirtualKernel } from '../sim/kernel.js';
+import { NETLINK_KOBJECT_UEVENT } from '../sim/uapi/netlink.js';
+import { registerUevent, UEVENT_BUFFER_SIZE, type Uevent } from '../protocols/uevent/index.js';
 import type { CallResult } from './bridge-calls.js';
 import { BRIDGE_UEVENT_UDEV } from './bridge-protocol.js';
 

@@ -2,9 +2,9 @@
  * The msg_control bytes a recvmsg(2) caller finds, laid out by put_cmsg() (net/core/scm.c)
  * into a buffer of the caller's size: the shim copies them as they are.
  */
-import type { RecvResult } from '../socket-api.js';
-import { SOL_NETLINK, SOL_SOCKET } from '../uapi/netlink.js';
-import { HOST_LE, viewOf } from '../wire/header.js';
+import type { RecvResult } from '../sim/socket-api.js';
+import { SOL_NETLINK, SOL_SOCKET } from '../sim/uapi/netlink.js';
+import { HOST_LE, viewOf } from '../sim/wire/header.js';
 
 /** sizeof(struct cmsghdr) on LP64: size_t cmsg_len, int cmsg_level, int cmsg_type. */
 const CMSGHDR = 16;

@@ -7,8 +7,8 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { NlsimError } from '../errors.js';
-import type { VirtualKernel } from '../kernel.js';
+import { NlsimError } from '../sim/errors.js';
+import type { VirtualKernel } from '../sim/kernel.js';
 
 /** KernelModuleInit is what a module file exports: it registers its protocols in `kernel`. */
 export type KernelModuleInit = (kernel: VirtualKernel) => void | Promise<void>;

@@ -8,13 +8,13 @@
  */
 import net from 'node:net';
 import { debuglog } from 'node:util';
-import { type Credentials, rootCredentials, userCredentials } from '../credentials.js';
-import { NetlinkError } from '../errors.js';
-import type { VirtualKernel } from '../kernel.js';
-import type { SimSocket } from '../socket.js';
-import { errnoNumber } from '../uapi/errno.js';
-import { POLLERR, POLLIN } from '../uapi/netlink.js';
-import { HOST_LE, viewOf } from '../wire/header.js';
+import { type Credentials, rootCredentials, userCredentials } from '../sim/credentials.js';
+import { NetlinkError } from '../sim/errors.js';
+import type { VirtualKernel } from '../sim/kernel.js';
+import type { SimSocket } from '../sim/socket.js';
+import { errnoNumber } from '../sim/uapi/errno.js';
+import { POLLERR, POLLIN } from '../sim/uapi/netlink.js';
+import { HOST_LE, viewOf } from '../sim/wire/header.js';
 import { performCall, PROTOCOL_ERROR, type CallResult } from './bridge-calls.js';
 import { performUevent } from './bridge-control.js';
 import { performDevIoctl } from './bridge-dev-ioctl.js';

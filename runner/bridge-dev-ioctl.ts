@@ -3,11 +3,11 @@
  * the virtual kernel's devices (protocols/route/dev-ioctl.ts) and laid out as
  * native/preload/nlsim-bridge.h says for the shim to copy back.
  */
-import type { Credentials } from '../credentials.js';
-import type { VirtualKernel } from '../kernel.js';
-import type { NetNamespace } from '../netns.js';
-import { HOST_LE, viewOf } from '../wire/header.js';
-import { devIoctl, listDevices, SIOC } from '../../protocols/route/core/dev-ioctl.js';
+import type { Credentials } from '../sim/credentials.js';
+import type { VirtualKernel } from '../sim/kernel.js';
+import type { NetNamespace } from '../sim/netns.js';
+import { HOST_LE, viewOf } from '../sim/wire/header.js';
+import { devIoctl, listDevices, SIOC } from '../protocols/route/core/dev-ioctl.js';
 import { PROTOCOL_ERROR, type CallResult } from './bridge-calls.js';
 import { decodeDevIoctlBody, DEV_IOCTL_NULL_BUF, DEV_IOCTL_VERSION, DEV_LIST } from './bridge-protocol.js';
 

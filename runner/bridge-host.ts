@@ -7,8 +7,9 @@ import { chmodSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createKernel, type VirtualKernel } from '../kernel.js';
-import { NlsimError } from '../errors.js';
+import { type VirtualKernel } from '../sim/kernel.js';
+import { createKernel } from '../protocols/index.js';
+import { NlsimError } from '../sim/errors.js';
 import { BridgeServer } from './bridge-server.js';
 import { BRIDGE_SOCKET_ENV } from './bridge-protocol.js';
 

@@ -3,13 +3,13 @@
  * laid out as native/preload/nlsim-bridge.h says and returns the call's result (or -errno)
  * with the reply body. A body too short for its operation is EPROTO, never an exception.
  */
-import { encodeSockaddr, toRawAddress } from '../address.js';
-import { getSockByPortid } from '../delivery.js';
-import { NetlinkError } from '../errors.js';
-import type { SimSocket } from '../socket.js';
-import { errnoNumber } from '../uapi/errno.js';
-import { MSG_CTRUNC, MSG_DONTWAIT } from '../uapi/netlink.js';
-import { HOST_LE, viewOf } from '../wire/header.js';
+import { encodeSockaddr, toRawAddress } from '../sim/address.js';
+import { getSockByPortid } from '../sim/delivery.js';
+import { NetlinkError } from '../sim/errors.js';
+import type { SimSocket } from '../sim/socket.js';
+import { errnoNumber } from '../sim/uapi/errno.js';
+import { MSG_CTRUNC, MSG_DONTWAIT } from '../sim/uapi/netlink.js';
+import { HOST_LE, viewOf } from '../sim/wire/header.js';
 import { BRIDGE_OP, RECV_REPLY_LEN, RECV_REQUEST_LEN } from './bridge-protocol.js';
 import { encodeControlMessages, FULL_CONTROL_SIZE } from './control-messages.js';
 

@@ -3,7 +3,7 @@
  * (`nlsim uevent`): connect, send one request frame, read its reply, hang up.
  */
 import net from 'node:net';
-import { NlsimError } from '../errors.js';
+import { NlsimError } from '../sim/errors.js';
 import { type BridgeReply, type BridgeRequest, decodeReply, encodeRequest, FrameReader, REPLY_HEADER_LEN } from './bridge-protocol.js';
 
 /**

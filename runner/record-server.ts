@@ -5,7 +5,7 @@
  * that exits has had all of its datagrams recorded. Any other request is EPROTO.
  */
 import net from 'node:net';
-import { errnoNumber } from '../uapi/errno.js';
+import { errnoNumber } from '../sim/uapi/errno.js';
 import { BRIDGE_OP, decodeRecordBody, decodeRequest, encodeReply, FrameReader, type RecordedDatagram, REQUEST_HEADER_LEN } from './bridge-protocol.js';
 
 const EMPTY = new Uint8Array(0);

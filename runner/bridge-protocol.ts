@@ -4,8 +4,8 @@
  * Frames travel over AF_UNIX stream connections on one machine, so integers are in host
  * byte order. See docs/decisions/0003-preload-runner.md for why the channel looks like this.
  */
-import { concat } from '../wire/concat.js';
-import { HOST_LE, viewOf } from '../wire/header.js';
+import { concat } from '../sim/wire/concat.js';
+import { HOST_LE, viewOf } from '../sim/wire/header.js';
 
 /** BRIDGE_SOCKET_ENV names the environment variable that points the shim at the server. */
 export const BRIDGE_SOCKET_ENV = 'NLSIM_SOCKET';
