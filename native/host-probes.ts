@@ -3,7 +3,7 @@
  * fresh network namespace, for hosts whose configuration is not readable. Each probe is the
  * smallest request whose answer differs with the option; nothing outside the namespace changes.
  */
-import { RTNL_FAMILY_IP6MR, RTNL_FAMILY_IPMR } from '../protocols/route/ipv4/ipmr.js';
+import { RTNL_FAMILY_IP6MR, RTNL_FAMILY_IPMR } from '../protocols/route/core/uapi.js';
 import { TC_H_INGRESS, TC_H_ROOT, TCA, TCMSG_LEN } from '../protocols/route/sched/uapi.js';
 import { AF_INET, AF_INET6, IFINFOMSG_LEN, IFLA, IFLA_INFO, IFLA_VLAN, NETCONFA, RTM } from '../protocols/route/core/uapi.js';
 import { type ExtAck, NlsimError } from '../sim/errors.js';

@@ -10,7 +10,8 @@ import { createRandom } from '../../sim/random.js';
 import { requestLoop } from '../../sim/request-loop.js';
 import { NETLINK_ROUTE, NL_CFG_F_NONROOT_RECV } from '../../sim/uapi/netlink.js';
 import { AddrOps } from './ipv4/addr-ops.js';
-import { registerLinkFamilyDumps } from './core/link-family-dumps.js';
+import { registerInet6Ifinfo } from './ipv6/ifinfo.js';
+import { registerBridgeLink } from './bridge/link.js';
 import { LinkOps } from './core/links.js';
 import { RouteOps } from './ipv4/route-ops.js';
 import { RuleOps } from './core/fib-rules.js';
@@ -28,6 +29,7 @@ import { registerNsid } from './core/nsid.js';
 import { Rtnetlink } from './core/rtnetlink.js';
 import { registerTc } from './sched/index.js';
 import { NetworkState } from './core/state.js';
+import { linkOps } from './link-kinds/index.js';
 import { RTNLGRP_IPV4_MROUTE_R, RTNLGRP_IPV6_MROUTE_R, RTNLGRP_MAX } from './core/uapi.js';
 
 /** RouteOptions configure registerRoute(). */
@@ -62,10 +64,12 @@ export function registerRoute(kernel: VirtualKernel, options: RouteOptions = {})
     now: options.now ?? (() => clock.now()),
     setTimer: (delayMs, callback) => clock.setTimer(delayMs, callback),
     config: kernel.profile.config,
+    linkOps: linkOps(kernel.profile.config),
   });
   const rtnl = new Rtnetlink();
   new LinkOps(state).register(rtnl);
-  registerLinkFamilyDumps(rtnl, state);
+  registerInet6Ifinfo(rtnl, state);
+  registerBridgeLink(rtnl, state);
   new AddrOps(state).register(rtnl);
   new RouteOps(state).register(rtnl);
   new RuleOps(state).register(rtnl);

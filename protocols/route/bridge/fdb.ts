@@ -28,7 +28,7 @@ import { type AttrView, NLA, NL_VALIDATE, nlmsgParse, type Policy } from '../../
 import { devMcAddExcl, devMcDel, devMcList, devUcAddExcl, devUcDel, devUcList } from '../core/dev-addr-lists.js';
 import type { NetDevice } from '../core/device.js';
 import { IFLA_POLICY } from '../core/ifla-policy.js';
-import { notify } from '../ipv4/inet4.js';
+import { notify } from '../core/rtnl-notify.js';
 import { RTNL_FLAG, type Rtnetlink } from '../core/rtnetlink.js';
 import type { NetworkState } from '../core/state.js';
 import { IFLA, NDMSG_LEN, RTM, RTNLGRP } from '../core/uapi.js';

@@ -3,8 +3,8 @@
  * device every namespace is born with (drivers/net/loopback.c, loopback_setup()), with the
  * values a fresh `unshare -n` namespace shows on Linux 6.18.
  */
-import type { Inet6Ifaddr } from '../ipv6/inet6-addr.js';
-import type { InAddr } from '../ipv4/inet4-addr.js';
+import type { Inet6Ifaddr } from './ifaddr.js';
+import type { InAddr } from './ifaddr.js';
 import type { LinkKind } from './link-kind.js';
 import type { NetworkStateOptions } from './state.js';
 import { ARPHRD, IF_OPER, IFF } from './uapi.js';

@@ -7,7 +7,8 @@ import type { AttrView } from '../../../sim/wire/policy.js';
 import { createEtherDevice, type NetDevice } from './device.js';
 import type { IfInfoMsg } from './ifinfomsg.js';
 import type { LinkKind } from './link-kind.js';
-import type { NetOps, Requester } from './netdev.js';
+import type { NetOps } from './netdev.js';
+import type { Requester } from './rtnl-notify.js';
 import { IFLA } from './uapi.js';
 
 type Tb = readonly (AttrView | undefined)[];

@@ -3,7 +3,6 @@
  * (rtnl_setlink()), RTM_NEWLINK (rtnl_newlink(): change or create) and RTM_DELLINK
  * (rtnl_dellink()), with the notifications the netdevice notifier chain sends to RTNLGRP_LINK.
  */
-import type { KernelConfig } from '../../../sim/profile.js';
 import type { DumpControl, DumpChunk, DumpState } from '../../../sim/dump.js';
 import { KernelError } from '../../../sim/errors.js';
 import type { RequestContext } from '../../../sim/request-loop.js';
@@ -16,7 +15,6 @@ import { validateAfSpec } from './link-af.js';
 import { newLinkCreate } from './link-create.js';
 import { fillIfInfo, fillIfInfoInto, ifNlmsgSize } from './link-fill.js';
 import type { LinkKind } from './link-kind.js';
-import { linkKind } from '../link-kinds/index.js';
 import { combineFlags, NetOps } from './netdev.js';
 import { netconfNotifyRegister, netconfNotifyUnregister, sysctlDevNameAllowed } from './netconf.js';
 import { RTNL_FLAG, type Rtnetlink } from './rtnetlink.js';
@@ -171,7 +169,7 @@ export class LinkOps {
         else if (i === IFLA.IFLA_TARGET_NETNSID) throw new KernelError('EOPNOTSUPP', `nlsim: ${IFLA_NAMES.get(i)} in link dumps is not modelled yet`);
         else if (i !== IFLA.IFLA_MASTER && i !== IFLA.IFLA_LINKINFO && d.strictCheck) throw new KernelError('EINVAL', 'Unsupported attribute in link dump request');
       }
-      filter = { master: master ? master.u32() | 0 : 0, kind: tb[IFLA.IFLA_LINKINFO] ? linkinfoToKind(d.requestMessage, tb[IFLA.IFLA_LINKINFO]!, links.config) : undefined };
+      filter = { master: master ? master.u32() | 0 : 0, kind: tb[IFLA.IFLA_LINKINFO] ? linkinfoToKind(d.requestMessage, tb[IFLA.IFLA_LINKINFO]!, links.linkOps) : undefined };
       if (!d.strictCheck) d.extack = {};
     };
     return {
@@ -235,7 +233,7 @@ export class LinkOps {
     let linkinfo: Tb = [];
     if (tb[IFLA.IFLA_LINKINFO]) linkinfo = parseNested(ctx.message, tb[IFLA.IFLA_LINKINFO]!, IFLA_INFO_POLICY, IFLA_INFO_MAX);
     const kindName = linkinfo[IFLA_INFO.IFLA_INFO_KIND]?.string();
-    const kind = kindName !== undefined ? linkKind(kindName, net.links.config) : undefined;
+    const kind = kindName !== undefined ? net.links.linkOps.get(kindName) : undefined;
     let data: Tb = [];
     if (kind) {
       const d = linkinfo[IFLA_INFO.IFLA_INFO_DATA];
@@ -407,7 +405,7 @@ function linkDumpFiltered(dev: NetDevice, filter: DumpFilter): boolean {
  * linkinfoToKind mirrors linkinfo_to_kind_ops(): IFLA_LINKINFO's IFLA_INFO_KIND names a
  * registered kind; a nest that does not parse, no kind or an unknown kind filters nothing.
  */
-function linkinfoToKind(message: Uint8Array, nest: AttrView, config: KernelConfig): LinkKind | undefined {
+function linkinfoToKind(message: Uint8Array, nest: AttrView, linkOps: ReadonlyMap<string, LinkKind>): LinkKind | undefined {
   let info: Tb;
   try {
     info = parseNested(message, nest, IFLA_INFO_POLICY, IFLA_INFO_MAX);
@@ -416,7 +414,7 @@ function linkinfoToKind(message: Uint8Array, nest: AttrView, config: KernelConfi
   }
   const kind = info[IFLA_INFO.IFLA_INFO_KIND];
   // nla_strscpy() into a MODULE_NAME_LEN buffer.
-  return kind ? linkKind(kind.string().slice(0, MODULE_NAME_LEN - 1), config) : undefined;
+  return kind ? linkOps.get(kind.string().slice(0, MODULE_NAME_LEN - 1)) : undefined;
 }
 
 /** MODULE_NAME_LEN: the buffer linkinfo_to_kind_ops() copies the kind into. */

@@ -21,7 +21,7 @@ import type { AttrWriter } from '../../../sim/wire/attr-writer.js';
 import { type AttrView, NLA, NL_VALIDATE, nlmsgParse, type Policy } from '../../../sim/wire/policy.js';
 import { ETHER_INET_CONF, LO_INET6_CONF, type NetDevice } from './device.js';
 import { dumpAll, type FamilyDump } from './dump-all.js';
-import { notify } from '../ipv4/inet4.js';
+import { notify } from './rtnl-notify.js';
 import { RTNL_FLAG, type Rtnetlink } from './rtnetlink.js';
 import type { NetworkState } from './state.js';
 import {

@@ -11,12 +11,12 @@
 import { KernelError } from '../../../sim/errors.js';
 import type { KernelSocket } from '../../../sim/kernel-socket.js';
 import { NLM_F_ECHO } from '../../../sim/uapi/netlink.js';
-import type { NlMsgHdr } from '../../../sim/wire/header.js';
 import { writeHeader } from '../../../sim/wire/header.js';
+import type { Requester } from './rtnl-notify.js';
 import { devGetFlags, devGetIflink, DEVCONF_MTU6, etherInet6Conf, IPV4_MIN_MTU, IPV6_MIN_MTU, type NetDevice, netifOperUp, newInet6Dev, running } from './device.js';
 import { fillIfInfo, ifNlmsgSize } from './link-fill.js';
-import { IF_RS_SENT } from '../ipv6/inet6.js';
-import { defaultRootKind } from '../sched/qdisc.js';
+import { IF_RS_SENT } from './uapi.js';
+import { defaultRootKind } from './sch-generic.js';
 import { neighIfdown } from './neighbour.js';
 import { ipv6McDown, ipv6McUp, syncMc } from './dev-addr-lists.js';
 import { netconfNotifyRegister, netconfNotifyUnregister, sysctlDevNameAllowed } from './netconf.js';
@@ -24,11 +24,6 @@ import type { LinkKind, LowerEvent } from './link-kind.js';
 import type { LinkTable, NetworkStateOptions } from './state.js';
 import { AF_INET, AF_INET6, IF_OPER, IF_READY, IFF, IFF_VOLATILE, IFNAMSIZ, RTM_DELLINK, RTM_NEWLINK, RTNLGRP_LINK } from './uapi.js';
 
-/** Requester identifies the request a notification answers (portid and nlh of rtmsg_ifinfo_event()). */
-export interface Requester {
-  readonly portid: number;
-  readonly header: NlMsgHdr;
-}
 
 /** validName mirrors dev_valid_name(): 1–15 bytes, not "." or "..", no '/', ':' or whitespace. */
 export function validName(name: string): boolean {

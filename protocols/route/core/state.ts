@@ -8,6 +8,7 @@ import type { KernelTimer } from '../../../sim/clock.js';
 import type { KernelConfig } from '../../../sim/profile.js';
 import type { Random } from '../../../sim/random.js';
 import { createLoopback, type NetDevice } from './device.js';
+import type { LinkKind } from './link-kind.js';
 import { Inet4 } from '../ipv4/inet4.js';
 import { Inet6 } from '../ipv6/inet6.js';
 import { neighIfdown, neighMcastOutput } from './neighbour.js';
@@ -30,9 +31,12 @@ export class LinkTable {
   readonly inet6: Inet6;
   /** The build options of the kernel (its profile's). */
   readonly config: KernelConfig;
+  /** The registered link kinds (link_ops). */
+  readonly linkOps: ReadonlyMap<string, LinkKind>;
 
   constructor(options: NetworkStateOptions) {
     this.config = options.config;
+    this.linkOps = options.linkOps;
     this.inet4 = new Inet4(() => this.list(), options.now);
     this.inet6 = new Inet6(() => this.list(), options);
     this.inet4.arpIfdown = (dev) => neighIfdown(this, this.inet4.ks!, dev, 2);
@@ -109,6 +113,11 @@ export interface NetworkStateOptions {
   setTimer: (delayMs: number, callback: () => void) => KernelTimer;
   /** The build options of the kernel (kernel.profile.config). */
   config: KernelConfig;
+  /**
+   * link_ops: the link kinds rtnl_link_register() added, by IFLA_INFO_KIND (the drivers the
+   * build has). Filled from outside core, which knows no driver.
+   */
+  linkOps: ReadonlyMap<string, LinkKind>;
 }
 
 /** NetworkState is the route protocol's view of every namespace of one kernel. */

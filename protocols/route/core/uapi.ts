@@ -320,10 +320,16 @@ export const RTGENMSG_LEN = 1;
 
 /** IF_READY is the inet6_dev flag addrconf sets once the device is up (IFLA_INET6_FLAGS). */
 export const IF_READY = 0x80000000;
+/** IF_RS_SENT (idev->if_flags, IFLA_INET6_FLAGS): a router solicitation went out. */
+export const IF_RS_SENT = 0x10;
 
 /** AF_INET and AF_INET6: the IFLA_AF_SPEC nest types and rtgen_family values. */
 export const AF_INET = 2;
 export const AF_INET6 = 10;
+/** RTNL_FAMILY_IPMR / RTNL_FAMILY_IP6MR: the rtnetlink families of multicast routing. */
+export const RTNL_FAMILY_IPMR = 128;
+export const RTNL_FAMILY_IP6MR = 129;
+
 /** RTNL_FAMILY_MAX: families above it have no handler table (rtnl_get_link()). */
 export const RTNL_FAMILY_MAX = 129;
 

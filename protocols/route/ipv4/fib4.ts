@@ -14,7 +14,7 @@
  */
 import type { NetDevice } from '../core/device.js';
 import type { Nexthop } from './nexthop-table.js';
-import { inetMask } from './ipv4.js';
+import { inetMask } from '../core/ipv4-addr.js';
 import { RT_TABLE } from '../core/uapi.js';
 
 /** FibNh is one nexthop of a multipath route (struct fib_nh). */

@@ -1,34 +1,10 @@
 /** struct in_ifaddr and inet_fill_ifaddr(): one IPv4 address and its RTM_NEWADDR body. */
 import type { AttrWriter } from '../../../sim/wire/attr-writer.js';
 import { addrCacheinfo } from '../core/addr-lifetime.js';
-import type { NetDevice } from '../core/device.js';
+import type { InAddr } from '../core/ifaddr.js';
 import { encodeIfAddrMsg } from '../core/ifaddrmsg.js';
-import { ipv4Bytes } from './ipv4.js';
+import { ipv4Bytes } from '../core/ipv4-addr.js';
 import { AF_INET, IFA } from '../core/uapi.js';
-
-/** InAddr is one IPv4 address of a device (struct in_ifaddr). */
-export interface InAddr {
-  readonly dev: NetDevice;
-  local: number;
-  /** ifa_address: the peer address, or the local one. */
-  address: number;
-  prefixlen: number;
-  mask: number;
-  broadcast: number;
-  scope: number;
-  /** IFA_F_* (32 bits). */
-  flags: number;
-  label: string;
-  /** Lifetimes in seconds (0xffffffff: forever), counted from tstamp. */
-  validLft: number;
-  preferredLft: number;
-  /** Creation and last-change time, centiseconds since boot. */
-  cstamp: number;
-  tstamp: number;
-  rtPriority: number;
-  /** IFA_PROTO (0: not set). */
-  proto: number;
-}
 
 /** INET_NLMSG_SIZE stands for nlmsg_new(inet_nlmsg_size()). */
 export const INET_NLMSG_SIZE = 16 + 96;

@@ -7,9 +7,7 @@
 import { KernelError } from '../../../sim/errors.js';
 import type { KernelTimer } from '../../../sim/clock.js';
 import type { KernelSocket } from '../../../sim/kernel-socket.js';
-import { NLM_F_APPEND, NLM_F_CREATE, NLM_F_ECHO, NLM_F_EXCL, NLM_F_REPLACE } from '../../../sim/uapi/netlink.js';
-import { AttrWriter } from '../../../sim/wire/attr-writer.js';
-import { writeHeader } from '../../../sim/wire/header.js';
+import { NLM_F_APPEND, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE } from '../../../sim/uapi/netlink.js';
 import { mcJoin, mcLeave, type NetDevice } from '../core/device.js';
 
 /** 224.0.0.1, the all-hosts group (IGMP_ALL_HOSTS). */
@@ -18,10 +16,11 @@ import { Fib4, type FibAlias, type FibNh, type FibTable, syncCarrier } from './f
 import { FIB_NH_SIZE, FIB_NLMSG_SIZE, fillFibAlias } from './fib4-fill.js';
 import { nlaFind, walkRtnh } from './rtnh.js';
 import { fibCheckNexthop, isBlackhole, type Nexthop, NexthopTable, paths } from './nexthop-table.js';
-import { fillInAddr, INET_NLMSG_SIZE, type InAddr } from './inet4-addr.js';
-import { inetMask, INADDR_LOOPBACK, ipv4Read, isLbcast, isMulticast, isZeronet } from './ipv4.js';
+import { fillInAddr, INET_NLMSG_SIZE } from './inet4-addr.js';
+import { type InAddr } from '../core/ifaddr.js';
+import { inetMask, INADDR_LOOPBACK, ipv4Read, isLbcast, isMulticast, isZeronet } from '../core/ipv4-addr.js';
 import type { FibRule } from '../core/fib-rules.js';
-import type { Requester } from '../core/netdev.js';
+import { notify, type Notifier } from '../core/rtnl-notify.js';
 import { ageAddresses } from '../core/addr-lifetime.js';
 import { IFA_F, IFF, RT_SCOPE, RT_TABLE, RTA, RTM, RTN, RTNH_F, RTNLGRP, RTPROT } from '../core/uapi.js';
 
@@ -63,25 +62,6 @@ interface NhConfig {
   flags: number;
   flow: number;
   weight: number;
-}
-
-/** Notifier carries what rtnl_notify() needs: the kernel socket and the request, if any. */
-export interface Notifier {
-  readonly ks: KernelSocket;
-  /** The request that caused the change (its seq and port id go in the header). */
-  readonly req?: Requester | undefined;
-}
-
-/** notify mirrors rtnl_notify(): multicast to `group`, echoed to the requester with NLM_F_ECHO. */
-export function notify(n: Notifier, type: number, flags: number, group: number, fill: (w: AttrWriter) => void, allocSize: number): void {
-  const w = new AttrWriter({ initialSize: 256 });
-  fill(w);
-  const body = w.finishShared();
-  const msg = new Uint8Array(16 + body.length);
-  writeHeader(msg, 0, { len: msg.length, type, flags, seq: n.req?.header.seq ?? 0, pid: n.req?.portid ?? 0 });
-  msg.set(body, 16);
-  const report = n.req !== undefined && (n.req.header.flags & NLM_F_ECHO) !== 0;
-  n.ks.notify(msg, group, n.req?.portid ?? 0, report, { allocSize });
 }
 
 /** Inet4 is one namespace's IPv4 state. */

@@ -26,11 +26,8 @@ import { decodeRtMsg } from '../core/rtmsg.js';
 import { RTM_IPV4_POLICY } from './route-policy.js';
 import type { Rtnetlink } from '../core/rtnetlink.js';
 import type { NetworkState } from '../core/state.js';
-import { IFINFOMSG_LEN, IFLA, RT_TABLE, RTA, RTM, RTMSG_LEN, RTN, RTPROT } from '../core/uapi.js';
+import { IFINFOMSG_LEN, IFLA, RT_TABLE, RTA, RTM, RTMSG_LEN, RTN, RTNL_FAMILY_IP6MR, RTNL_FAMILY_IPMR, RTPROT } from '../core/uapi.js';
 
-/** RTNL_FAMILY_IPMR / RTNL_FAMILY_IP6MR: the rtnetlink families of multicast routing. */
-export const RTNL_FAMILY_IPMR = 128;
-export const RTNL_FAMILY_IP6MR = 129;
 const RTA_MAX = 30;
 /** RTPROT_MROUTED. */
 const RTPROT_MROUTED = 17;

@@ -21,7 +21,7 @@ import type { Rtnetlink } from '../core/rtnetlink.js';
 import type { NetworkState } from '../core/state.js';
 import { AF_INET, AF_INET6, IFF, RT_SCOPE, RTM, RTNH_F } from '../core/uapi.js';
 import { fibCheckNexthop, fillNexthop, hasV4, NHA, numPaths, type Nexthop, type NexthopTable, type NhInfo } from './nexthop-table.js';
-import type { Notifier } from './inet4.js';
+import type { Notifier } from '../core/rtnl-notify.js';
 import type { LinkTable } from '../core/state.js';
 import type { DumpChunk } from '../../../sim/dump.js';
 

@@ -18,7 +18,7 @@ import { paths } from './nexthop-table.js';
 import { fillFibAlias, fillRouteAnswer, RTCF_BROADCAST, RTCF_LOCAL } from './fib4-fill.js';
 import { type FibConfig, gwFromVia } from './inet4.js';
 import { fillRt6, fillRt6Answer, RTF, type Rt6Config } from '../ipv6/inet6.js';
-import { INADDR_LOOPBACK, ipv4Read, isLbcast, isLoopback, isMulticast, isZeronet } from './ipv4.js';
+import { INADDR_LOOPBACK, ipv4Read, isLbcast, isLoopback, isMulticast, isZeronet } from '../core/ipv4-addr.js';
 import { decodeRtMsg, type RtMsg } from '../core/rtmsg.js';
 import { RTNL_FLAG, type Rtnetlink } from '../core/rtnetlink.js';
 import { RTM_IPV4_POLICY, RTM_IPV6_POLICY } from './route-policy.js';

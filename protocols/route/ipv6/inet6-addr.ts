@@ -1,30 +1,12 @@
 /** struct inet6_ifaddr and inet6_fill_ifaddr(): one IPv6 address and its RTM_NEWADDR body. */
 import type { AttrWriter } from '../../../sim/wire/attr-writer.js';
-import type { NetDevice } from '../core/device.js';
+import type { Inet6Ifaddr } from '../core/ifaddr.js';
 import { addrCacheinfo } from '../core/addr-lifetime.js';
 import { encodeIfAddrMsg } from '../core/ifaddrmsg.js';
 import { AF_INET6, IFA } from '../core/uapi.js';
 
 /** IFAPROT holds IFA_PROTO values the kernel sets (linux/if_addr.h). */
 export const IFAPROT = { IFAPROT_UNSPEC: 0, IFAPROT_KERNEL_LO: 1, IFAPROT_KERNEL_RA: 2, IFAPROT_KERNEL_LL: 3 } as const;
-
-/** Inet6Ifaddr is one IPv6 address of a device (struct inet6_ifaddr). */
-export interface Inet6Ifaddr {
-  readonly dev: NetDevice;
-  readonly addr: Uint8Array;
-  /** IFA_ADDRESS of a point-to-point address (null: none). */
-  peer: Uint8Array | null;
-  prefixlen: number;
-  /** ifa_scope as reported: RT_SCOPE_* from the address type. */
-  scope: number;
-  flags: number;
-  validLft: number;
-  preferredLft: number;
-  cstamp: number;
-  tstamp: number;
-  rtPriority: number;
-  proto: number;
-}
 
 /** INET6_NLMSG_SIZE stands for nlmsg_new(inet6_ifaddr_msgsize()). */
 export const INET6_NLMSG_SIZE = 16 + 8 + 20 + 20 + 20 + 8 + 8 + 8;

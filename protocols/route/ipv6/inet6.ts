@@ -19,13 +19,14 @@ import { HOST_LE } from '../../../sim/wire/header.js';
 import type { KernelTimer } from '../../../sim/clock.js';
 import { DEVCONF_ACCEPT_DAD, IN6ADDR_LINKLOCAL_ALLNODES, mcJoin, mcLeave, type NetDevice } from '../core/device.js';
 import { Fib6, type Fib6Table, type Rt6 } from './fib6.js';
-import { notify, type Notifier } from '../ipv4/inet4.js';
-import { fillInet6Addr, IFAPROT, type Inet6Ifaddr, INET6_NLMSG_SIZE } from './inet6-addr.js';
+import { notify, type Notifier } from '../core/rtnl-notify.js';
+import { fillInet6Addr, IFAPROT, INET6_NLMSG_SIZE } from './inet6-addr.js';
+import { type Inet6Ifaddr } from '../core/ifaddr.js';
 import { putMetrics, rtmsgHeader } from '../ipv4/fib4-fill.js';
-import { inet6IfinfoNotify } from '../core/link-family-dumps.js';
+import { inet6IfinfoNotify } from './ifinfo.js';
 import type { NetworkStateOptions } from '../core/state.js';
 import { ageAddresses } from '../core/addr-lifetime.js';
-import { AF_INET6, IF_READY, IFA_F, IFF, RT_SCOPE, RT_TABLE, RTA, RTM, RTN, RTNH_F, RTNLGRP, RTPROT } from '../core/uapi.js';
+import { AF_INET6, IF_READY, IF_RS_SENT, IFA_F, IFF, RT_SCOPE, RT_TABLE, RTA, RTM, RTN, RTNH_F, RTNLGRP, RTPROT } from '../core/uapi.js';
 import { nlaFind, putMultipath, walkRtnh } from '../ipv4/rtnh.js';
 import { hasV4, isBlackhole, type Nexthop, type NexthopTable, paths } from '../ipv4/nexthop-table.js';
 import { nhInfoFlags } from '../ipv4/fib4-fill.js';
@@ -67,8 +68,6 @@ const LL_PREFIX = Uint8Array.of(0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 
 const ALL_ROUTERS = Uint8Array.of(0xff, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2);
 const MLD2_ALL_MCR = Uint8Array.of(0xff, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x16);
 
-/** IF_RS_SENT (idev->if_flags, IFLA_INET6_FLAGS): a router solicitation went out. */
-export const IF_RS_SENT = 0x10;
 
 /** Indexes into the IPv6 devconf array (DEVCONF_* of linux/ipv6.h). */
 const DEVCONF_FORWARDING = 0;

@@ -14,8 +14,10 @@ const KINDS = new Map<string, readonly [LinkKind, ConfigOption]>(
   ([[veth, 'VETH'], [bridge, 'BRIDGE'], [ifb, 'IFB'], [dummy, 'DUMMY'], [vlan, 'VLAN_8021Q']] as const).map(([k, option]) => [k.kind, [k, option]]),
 );
 
-/** linkKind mirrors rtnl_link_ops_get(): the kind named `kind`, if the kernel has it. */
-export function linkKind(kind: string, config: KernelConfig): LinkKind | undefined {
-  const entry = KINDS.get(kind);
-  return entry && config[entry[1]] ? entry[0] : undefined;
+/**
+ * linkOps lists the kinds a kernel built with `config` registers (each driver's
+ * rtnl_link_register()); core/links.ts looks kinds up in it as rtnl_link_ops_get() does.
+ */
+export function linkOps(config: KernelConfig): ReadonlyMap<string, LinkKind> {
+  return new Map([...KINDS].filter(([, [, option]]) => config[option]).map(([name, [kind]]) => [name, kind]));
 }

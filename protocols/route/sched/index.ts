@@ -11,7 +11,7 @@ import { registerActionApi } from './action.js';
 import { registerFilterApi } from './filter.js';
 import { registerQdiscApi } from './qdisc-api.js';
 
-export { defaultRootKind } from './qdisc.js';
+export { defaultRootKind } from '../core/sch-generic.js';
 
 /** registerTc installs the traffic-control handlers (pktsched_init(), tc_filter_init(), tc_action_init()). */
 export function registerTc(rtnl: Rtnetlink, state: NetworkState): void {

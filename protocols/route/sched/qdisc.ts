@@ -15,6 +15,7 @@
  * without CONFIG_NET_SCH_DEFAULT; a host that set it to fq_codel shows fq_codel instead.
  */
 import type { NetDevice } from '../core/device.js';
+import { defaultRootKind } from '../core/sch-generic.js';
 import { TC_H_INGRESS, TC_H_ROOT, tcHMake } from './uapi.js';
 
 /** Qdisc is the part of struct Qdisc that tc_fill_qdisc() reports. */
@@ -44,17 +45,6 @@ export type GraftedQdisc = Omit<Qdisc, 'refcnt'>;
 const grafted = new WeakMap<NetDevice, GraftedQdisc>();
 /** ingressQueues holds the devices with an ingress queue (dev->ingress_queue) and its qdisc (null: noop_qdisc). */
 const ingressQueues = new WeakMap<NetDevice, GraftedQdisc | null>();
-
-/**
- * defaultRootKind mirrors attach_default_qdiscs(): what a device gets at its first
- * dev_activate(): its per-queue qdisc when it has one transmit queue or IFF_NO_QUEUE,
- * mq otherwise (netif_is_multiqueue(): real_num_tx_queues > 1, which nlsim keeps equal to
- * num_tx_queues).
- */
-export function defaultRootKind(dev: NetDevice): string {
-  if (dev.defaultQdisc === 'noqueue' || dev.numTxQueues <= 1) return dev.defaultQdisc;
-  return 'mq';
-}
 
 /** noop is noop_qdisc as seen from `dev` (TCQ_F_BUILTIN, no device of its own). */
 function noop(dev: NetDevice): Qdisc {

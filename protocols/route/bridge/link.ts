@@ -1,51 +1,26 @@
 /**
- * The per-family RTM_GETLINK dumps: AF_INET6 (inet6_dump_ifinfo(): one message per device
- * with IPv6 state, its inet6_dev in IFLA_PROTINFO) and AF_BRIDGE (rtnl_bridge_getlink():
- * one message per bridge port, from the master's ndo_bridge_getlink), and the
- * RTNLGRP_IPV6_IFINFO notification (inet6_ifinfo_notify()).
+ * The bridge over AF_BRIDGE rtnetlink: RTM_GETLINK dumps one message per bridge port
+ * (rtnl_bridge_getlink() with the master's ndo_bridge_getlink, br_getlink()) and
+ * RTM_SETLINK hands IFLA_PROTINFO / IFLA_AF_SPEC to the bridge (rtnl_bridge_setlink(),
+ * br_setlink()). The request checks are rtnetlink.c's; they live here because the bridge is
+ * the only device nlsim models with those ndo hooks.
  */
 import type { DumpControl, DumpState } from '../../../sim/dump.js';
 import { KernelError } from '../../../sim/errors.js';
-import type { KernelSocket } from '../../../sim/kernel-socket.js';
 import type { RequestContext } from '../../../sim/request-loop.js';
-import type { AttrWriter } from '../../../sim/wire/attr-writer.js';
 import { attrsToArray } from '../../../sim/wire/attr-reader.js';
 import { AttrView, NL_VALIDATE, nlmsgParse, parseAttrs } from '../../../sim/wire/policy.js';
-import { devGetFlags, devGetIflink, type NetDevice, running } from './device.js';
-import { IFLA_POLICY } from './ifla-policy.js';
-import { decodeIfInfoMsg, encodeIfInfoMsg } from './ifinfomsg.js';
-import { notify } from '../ipv4/inet4.js';
-import { fillInet6 } from './link-fill.js';
-import { brFillIfinfo, bridgeSetlink } from '../bridge/bridge.js';
-import { NetOps } from './netdev.js';
-import type { Rtnetlink } from './rtnetlink.js';
-import type { NetworkState } from './state.js';
-import { AF_INET6, IF_OPER, IFINFOMSG_LEN, IFLA, IFLA_MAX, RTM_GETLINK, RTM_NEWLINK, RTM_SETLINK, RTNLGRP, RTEXT_FILTER } from './uapi.js';
+import { decodeIfInfoMsg } from '../core/ifinfomsg.js';
+import { IFLA_POLICY } from '../core/ifla-policy.js';
+import { NetOps } from '../core/netdev.js';
+import type { Rtnetlink } from '../core/rtnetlink.js';
+import type { NetworkState } from '../core/state.js';
+import { IFINFOMSG_LEN, IFLA, IFLA_MAX, RTM_GETLINK, RTM_NEWLINK, RTM_SETLINK, RTEXT_FILTER } from '../core/uapi.js';
+import { brFillIfinfo, bridgeSetlink } from './bridge.js';
 
 const EMSGSIZE = -90;
 /** AF_BRIDGE (PF_BRIDGE). */
 const AF_BRIDGE = 7;
-/** INET6_IF_NLMSG_SIZE stands for nlmsg_new(inet6_if_nlmsg_size()). */
-const INET6_IF_NLMSG_SIZE = 16 + 1024;
-
-/** fillInet6Ifinfo mirrors inet6_fill_ifinfo(). */
-export function fillInet6Ifinfo(w: AttrWriter, dev: NetDevice): void {
-  w.raw(encodeIfInfoMsg({ family: AF_INET6, type: dev.type, index: dev.ifindex, flags: devGetFlags(dev), change: 0 }));
-  w.string(IFLA.IFLA_IFNAME, dev.name);
-  if (dev.address.length) w.bytes(IFLA.IFLA_ADDRESS, dev.address);
-  w.u32(IFLA.IFLA_MTU, dev.mtu);
-  const iflink = devGetIflink(dev);
-  if (iflink !== dev.ifindex) w.u32(IFLA.IFLA_LINK, iflink);
-  w.u8(IFLA.IFLA_OPERSTATE, running(dev) ? dev.operstate : IF_OPER.IF_OPER_DOWN);
-  const n = w.beginNest(IFLA.IFLA_PROTINFO, false);
-  fillInet6(w, dev.inet6!, 0);
-  w.endNest(n);
-}
-
-/** inet6IfinfoNotify mirrors inet6_ifinfo_notify(RTM_NEWLINK): to RTNLGRP_IPV6_IFINFO, seq 0. */
-export function inet6IfinfoNotify(ks: KernelSocket, dev: NetDevice): void {
-  notify({ ks }, RTM_NEWLINK, 0, RTNLGRP.RTNLGRP_IPV6_IFINFO, (w) => fillInet6Ifinfo(w, dev), INET6_IF_NLMSG_SIZE);
-}
 
 /** fail ends a dump round with a KernelError's errno and extack. */
 function fail(d: DumpState, e: unknown): number {
@@ -54,11 +29,10 @@ function fail(d: DumpState, e: unknown): number {
   return e.errno;
 }
 
-/** registerLinkFamilyDumps installs the AF_INET6 and AF_BRIDGE RTM_GETLINK dumps. */
-export function registerLinkFamilyDumps(rtnl: Rtnetlink, state: NetworkState): void {
-  // Measured on 6.18: the AF_INET6 dump coalesces NLMSG_DONE; the bridge dump returns
-  // skb->len, so its DONE comes alone after a round that found nothing more.
-  rtnl.register(AF_INET6, RTM_GETLINK, { dumpit: (ctx) => inet6Dump(ctx, state) });
+/** registerBridgeLink installs the AF_BRIDGE RTM_GETLINK dump and RTM_SETLINK (rtnetlink_init()). */
+export function registerBridgeLink(rtnl: Rtnetlink, state: NetworkState): void {
+  // Measured on 6.18: the bridge dump returns skb->len, so its DONE comes alone after a
+  // round that found nothing more.
   rtnl.register(AF_BRIDGE, RTM_GETLINK, { dumpit: (ctx) => bridgeDump(ctx, state) });
   rtnl.register(AF_BRIDGE, RTM_SETLINK, { doit: (ctx) => bridgeSetlinkDoit(ctx, state) });
 }
@@ -106,37 +80,6 @@ function bridgeSetlinkDoit(ctx: RequestContext, state: NetworkState): void {
   } finally {
     while (net.links.linkwatch.length) net.flushLinkwatch();
   }
-}
-
-/** inet6Dump mirrors inet6_dump_ifinfo() with inet6_valid_dump_ifinfo() for strict requests. */
-function inet6Dump(ctx: RequestContext, state: NetworkState): DumpControl {
-  const links = state.links(ctx.skb.sock.netns);
-  let validated = false;
-  return {
-    dump: (chunk, d) => {
-      if (!validated) {
-        validated = true;
-        if (d.strictCheck) {
-          try {
-            const len = d.requestMessage.length - 16;
-            if (len < IFINFOMSG_LEN) throw new KernelError('EINVAL', 'ipv6: Invalid header for link dump request');
-            if (len > IFINFOMSG_LEN) throw new KernelError('EINVAL', 'ipv6: Invalid data after header');
-            const ifm = decodeIfInfoMsg(d.requestMessage, 16);
-            if (ifm.pad || ifm.type || ifm.flags || ifm.change || ifm.index) throw new KernelError('EINVAL', 'ipv6: Invalid values in header for dump request');
-          } catch (e) {
-            return fail(d, e);
-          }
-        }
-      }
-      const after = (d.args[0] as number | undefined) ?? 0;
-      for (const dev of links.list()) {
-        if (dev.ifindex <= after || !dev.inet6) continue;
-        if (!chunk.put(RTM_NEWLINK, (w) => fillInet6Ifinfo(w, dev))) return chunk.length ? chunk.length : EMSGSIZE;
-        d.args[0] = dev.ifindex;
-      }
-      return 0;
-    },
-  };
 }
 
 /**
