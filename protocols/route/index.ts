@@ -30,6 +30,8 @@ import { Rtnetlink } from './core/rtnetlink.js';
 import { registerTc } from './sched/index.js';
 import { NetworkState } from './core/state.js';
 import { linkOps } from './link-kinds/index.js';
+import { inet4Pernet } from './ipv4/netdev-events.js';
+import { inet6Pernet } from './ipv6/netdev-events.js';
 import { RTNLGRP_IPV4_MROUTE_R, RTNLGRP_IPV6_MROUTE_R, RTNLGRP_MAX } from './core/uapi.js';
 
 /** RouteOptions configure registerRoute(). */
@@ -65,6 +67,8 @@ export function registerRoute(kernel: VirtualKernel, options: RouteOptions = {})
     setTimer: (delayMs, callback) => clock.setTimer(delayMs, callback),
     config: kernel.profile.config,
     linkOps: linkOps(kernel.profile.config),
+    // IPv4 before IPv6, as inet_init() runs before inet6_init().
+    pernet: [inet4Pernet, inet6Pernet],
   });
   const rtnl = new Rtnetlink();
   new LinkOps(state).register(rtnl);

@@ -13,16 +13,14 @@ import type { KernelSocket } from '../../../sim/kernel-socket.js';
 import { NLM_F_ECHO } from '../../../sim/uapi/netlink.js';
 import { writeHeader } from '../../../sim/wire/header.js';
 import type { Requester } from './rtnl-notify.js';
-import { devGetFlags, devGetIflink, DEVCONF_MTU6, etherInet6Conf, IPV4_MIN_MTU, IPV6_MIN_MTU, type NetDevice, netifOperUp, newInet6Dev, running } from './device.js';
+import { devGetFlags, devGetIflink, etherInet6Conf, IPV4_MIN_MTU, IPV6_MIN_MTU, type NetDevice, newInet6Dev, running } from './device.js';
 import { fillIfInfo, ifNlmsgSize } from './link-fill.js';
-import { IF_RS_SENT } from './uapi.js';
 import { defaultRootKind } from './sch-generic.js';
 import { neighIfdown } from './neighbour.js';
-import { ipv6McDown, ipv6McUp, syncMc } from './dev-addr-lists.js';
-import { netconfNotifyRegister, netconfNotifyUnregister, sysctlDevNameAllowed } from './netconf.js';
+import { netconfNotifyRegister, sysctlDevNameAllowed } from './netconf.js';
 import type { LinkKind, LowerEvent } from './link-kind.js';
 import type { LinkTable, NetworkStateOptions } from './state.js';
-import { AF_INET, AF_INET6, IF_OPER, IF_READY, IFF, IFF_VOLATILE, IFNAMSIZ, RTM_DELLINK, RTM_NEWLINK, RTNLGRP_LINK } from './uapi.js';
+import { AF_INET, AF_INET6, IF_OPER, IFF, IFF_VOLATILE, IFNAMSIZ, RTM_DELLINK, RTM_NEWLINK, RTNLGRP_LINK } from './uapi.js';
 
 
 /** validName mirrors dev_valid_name(): 1–15 bytes, not "." or "..", no '/', ':' or whitespace. */
@@ -188,41 +186,11 @@ export class NetOps {
     if (!(changes & IFF.IFF_UP)) return;
     // The netdevice notifier chain in registration order: inetdev_event and
     // fib_netdev_event (IPv4), then addrconf_notify (IPv6).
-    if (running(dev)) {
-      this.links.inet4.devUp(this.ks, dev);
-      syncMc(dev); // ip_mc_up(): 224.0.0.1 in dev->mc
-      // addrconf_link_ready(): the operstate must be up too (a veth whose carrier just came
-      // on waits for linkwatch).
-      if (dev.inet6 && txActive.has(dev) && netifOperUp(dev)) this.#addrconfReady(dev);
-    } else {
-      this.links.inet4.devDown(this.ks, dev); // fib_disable_ip(), arp_ifdown() included
-      syncMc(dev); // ip_mc_down()
-      if (dev.inet6) {
-        this.links.inet6.devDown(this.ks, dev);
-        if (dev.inet6.flags & IF_READY) ipv6McDown(dev);
-        dev.inet6.flags = (dev.inet6.flags & ~(IF_READY | IF_RS_SENT)) >>> 0;
-      }
-    }
+    this.links.netdevChain.call(running(dev) ? 'up' : 'down', this, dev);
     // br_device_event(), registered after the inet notifiers; then the upper devices' own
     // notifiers (vlan_device_event()).
     dev.master?.kind?.portEvent?.(dev.master, dev, running(dev) ? 'up' : 'down', this);
     this.lowerEvent(dev, running(dev) ? 'up' : 'down');
-  }
-
-  /**
-   * #addrconfReady mirrors addrconf_notify() making an inet6_dev IF_READY (its link-local
-   * address, DAD, then router solicitations run from inet6.ts). A device that was ready
-   * already (its carrier came back) only sends its MLD reports again.
-   */
-  #addrconfReady(dev: NetDevice): void {
-    ipv6McUp(dev);
-    const idev = dev.inet6!;
-    if (idev.flags & IF_READY) {
-      this.links.inet6.mcUp(dev);
-      return;
-    }
-    idev.flags = (idev.flags | IF_READY) >>> 0;
-    this.links.inet6.devReady(this.ks, dev);
   }
 
   /** carrierOn mirrors netif_carrier_on(): counts the change and fires a linkwatch event. */
@@ -256,18 +224,9 @@ export class NetOps {
       if (!running(dev)) continue;
       if (dev.carrier) txActive.add(dev);
       else txActive.delete(dev);
-      // NETDEV_CHANGE, in notifier order: fib_sync_down_dev()/fib_sync_up() and
-      // rt6_sync_down_dev()/rt6_sync_up() flag the nexthops (silently), arp and ndisc drop
-      // what is not permanent when the carrier is gone (neigh_carrier_down()), addrconf
-      // gets ready or resends its MLD reports. First of all nh_netdev_event(): a device
-      // without carrier loses its nexthop objects, blackholes excepted (nexthop_flush_dev()).
-      if (!dev.carrier) this.links.inet4.nexthops.flushDev(dev, false);
-      dev.nhLinkdown = !dev.carrier;
-      if (!dev.carrier) {
-        neighIfdown(this.links, this.ks, dev, AF_INET, true);
-        neighIfdown(this.links, this.ks, dev, AF_INET6, true);
-      }
-      if (dev.carrier && dev.inet6) this.#addrconfReady(dev);
+      // NETDEV_CHANGE, in notifier order: the nexthops flagged or flushed and the ARP
+      // entries dropped (IPv4), the ND entries dropped and addrconf ready (IPv6).
+      this.links.netdevChain.call('change', this, dev);
       dev.master?.kind?.portEvent?.(dev.master, dev, 'change', this); // NETDEV_CHANGE
       this.lowerEvent(dev, 'change');
       this.rtmsgIfinfo(RTM_NEWLINK, dev, 0);
@@ -311,12 +270,7 @@ export class NetOps {
       d.flags &= ~IFF.IFF_UP;
       txActive.delete(d);
       this.rtmsgIfinfo(RTM_NEWLINK, d, IFF.IFF_UP | IFF.IFF_RUNNING);
-      // NETDEV_DOWN
-      this.links.inet4.devDown(this.ks, d); // fib_disable_ip(), arp_ifdown() included
-      if (d.inet6) {
-        this.links.inet6.devDown(this.ks, d);
-        d.inet6.flags = (d.inet6.flags & ~(IF_READY | IF_RS_SENT)) >>> 0;
-      }
+      this.links.netdevChain.call('down', this, d);
       d.master?.kind?.portEvent?.(d.master, d, 'down', this);
       this.lowerEvent(d, 'down');
     }
@@ -329,14 +283,7 @@ export class NetOps {
       // (br_del_if()), inetdev and addrconf drop their state.
       d.qdisc = 'noop';
       if (d.master?.kind?.delSlave) d.master.kind.delSlave(d.master, d, this);
-      // inetdev_destroy(): the addresses go (the last one disables IP: fib_disable_ip(), ARP
-      // flushed), RTM_DELNETCONF, arp_ifdown() for what is left; then fib_netdev_event().
-      this.links.inet4.devUnregister(this.ks, d);
-      netconfNotifyUnregister(this.ks, d, AF_INET);
-      neighIfdown(this.links, this.ks, d, AF_INET);
-      this.links.inet4.disableIp(d, true);
-      this.links.inet6.devDown(this.ks, d);
-      netconfNotifyUnregister(this.ks, d, AF_INET6);
+      this.links.netdevChain.call('unregister', this, d);
       d.inet = null;
       d.inet6 = null;
       // The upper devices' notifiers (vlan_device_event() unregisters the vlans, nested).
@@ -379,39 +326,8 @@ export class NetOps {
       throw e;
     }
     this.rtmsgIfinfo(RTM_NEWLINK, dev, 0);
-    // inetdev_event(): below 68 bytes IPv4 leaves the device as at unregistration
-    // (inetdev_destroy(): its addresses, RTM_DELNETCONF, arp_ifdown()); above, it comes back
-    // without addresses (inetdev_init()).
-    if (mtu < IPV4_MIN_MTU) {
-      if (dev.inet) {
-        this.links.inet4.devUnregister(this.ks, dev);
-        netconfNotifyUnregister(this.ks, dev, AF_INET);
-        neighIfdown(this.links, this.ks, dev, AF_INET);
-        dev.inet = null;
-      }
-    } else if (!dev.inet) {
-      dev.inet = [...dev.inetDefault];
-      netconfNotifyRegister(this.ks, dev, AF_INET);
-      if (dev.flags & IFF.IFF_UP) this.links.inet4.mcUp(dev); // inetdev_init() → ip_mc_up()
-    }
-    // addrconf_notify(): below 1280 bytes IPv6 stops (addrconf_ifdown(); lo keeps its
-    // inet6_dev, others lose it with RTM_DELNETCONF); above, mtu6 follows, or a new inet6_dev
-    // (ipv6_add_dev()) configures itself at once on a device that is ready.
-    if (mtu < IPV6_MIN_MTU) {
-      if (dev.inet6) {
-        this.links.inet6.devDown(this.ks, dev);
-        dev.inet6.flags = (dev.inet6.flags & ~(IF_READY | IF_RS_SENT)) >>> 0;
-        if (!(dev.flags & IFF.IFF_LOOPBACK)) {
-          netconfNotifyUnregister(this.ks, dev, AF_INET6);
-          dev.inet6 = null;
-        }
-      }
-    } else if (dev.inet6) dev.inet6.conf[DEVCONF_MTU6] = mtu;
-    else {
-      dev.inet6 = newInet6Dev(etherInet6Conf(dev.mtu, (dev.flags & IFF.IFF_NOARP) !== 0), this.options);
-      netconfNotifyRegister(this.ks, dev, AF_INET6);
-      if (running(dev) && txActive.has(dev) && netifOperUp(dev)) this.#addrconfReady(dev);
-    }
+    // inetdev_event(), then addrconf_notify(): each family leaves or comes back.
+    this.links.netdevChain.call('changeMtu', this, dev);
     // br_device_event(), after the inet notifiers: the bridge MTU follows its ports.
     dev.master?.kind?.portEvent?.(dev.master, dev, 'changemtu', this);
     this.lowerEvent(dev, 'changemtu');
@@ -486,6 +402,11 @@ export function ethMacAddr(dev: NetDevice, addr: Uint8Array): void {
 
 /** txActive holds the devices whose tx queues have a real qdisc (!qdisc_tx_is_noop(): addrconf_link_ready()). */
 const txActive = new WeakSet<NetDevice>();
+
+/** netifTxActive says whether dev_activate() gave `dev`'s queues a real qdisc (!qdisc_tx_is_noop()). */
+export function netifTxActive(dev: NetDevice): boolean {
+  return txActive.has(dev);
+}
 
 /** combineFlags mirrors rtnl_dev_combine_flags(): "ifi_change == 0 is treated as ~0". */
 export function combineFlags(dev: NetDevice, ifm: { flags: number; change: number }): number {

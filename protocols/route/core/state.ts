@@ -9,9 +9,7 @@ import type { KernelConfig } from '../../../sim/profile.js';
 import type { Random } from '../../../sim/random.js';
 import { createLoopback, type NetDevice } from './device.js';
 import type { LinkKind } from './link-kind.js';
-import { Inet4 } from '../ipv4/inet4.js';
-import { Inet6 } from '../ipv6/inet6.js';
-import { neighIfdown, neighMcastOutput } from './neighbour.js';
+import { NetdevChain } from './netdev-notifier.js';
 
 /** LinkTable is one namespace's devices, in ifindex order. */
 export class LinkTable {
@@ -25,10 +23,13 @@ export class LinkTable {
   devBaseSeq = 1;
   /** Devices with a pending linkwatch event (lweventlist). */
   readonly linkwatch: NetDevice[] = [];
-  /** The namespace's IPv4 addresses and FIB. */
-  readonly inet4: Inet4;
-  /** The namespace's IPv6 addresses and FIB. */
-  readonly inet6: Inet6;
+  /**
+   * The netdevice notifier chain the address families registered on (netdev-notifier.ts).
+   * Their per-namespace state (net->ipv4, net->ipv6) hangs off this table too: ipv4/ and
+   * ipv6/ declare it by declaration merging (`links.inet4`, `links.inet6`) and set it in
+   * their pernet init, so that core code never names it.
+   */
+  readonly netdevChain = new NetdevChain();
   /** The build options of the kernel (its profile's). */
   readonly config: KernelConfig;
   /** The registered link kinds (link_ops). */
@@ -37,12 +38,7 @@ export class LinkTable {
   constructor(options: NetworkStateOptions) {
     this.config = options.config;
     this.linkOps = options.linkOps;
-    this.inet4 = new Inet4(() => this.list(), options.now);
-    this.inet6 = new Inet6(() => this.list(), options);
-    this.inet4.arpIfdown = (dev) => neighIfdown(this, this.inet4.ks!, dev, 2);
-    this.inet4.setTimer = options.setTimer;
-    this.inet6.ndIfdown = (dev) => neighIfdown(this, this.inet6.ks!, dev, 10);
-    this.inet6.ndMcastOutput = (dev, group) => neighMcastOutput(this, dev, group);
+    for (const init of options.pernet) init(this, options);
   }
 
   /**
@@ -118,7 +114,15 @@ export interface NetworkStateOptions {
    * build has). Filled from outside core, which knows no driver.
    */
   linkOps: ReadonlyMap<string, LinkKind>;
+  /**
+   * The subsystems' pernet_operations .init, in registration order: each adds its state to a
+   * namespace's table when the table is made (IPv4, then IPv6).
+   */
+  pernet: readonly PernetInit[];
 }
+
+/** PernetInit sets up one subsystem's state in a new namespace's table. */
+export type PernetInit = (links: LinkTable, options: NetworkStateOptions) => void;
 
 /** NetworkState is the route protocol's view of every namespace of one kernel. */
 export class NetworkState {
