@@ -1,13 +1,13 @@
 /**
  * DEV_IOCTL: a device ioctl a program made on one of its sockets (any family), answered by
- * the virtual kernel's devices (protocols/route/dev-ioctl.ts) and laid out as
+ * the virtual kernel's devices (protocols/route/core/dev-ioctl.ts) and laid out as
  * native/preload/nlsim-bridge.h says for the shim to copy back.
  */
 import type { Credentials } from '../sim/credentials.js';
 import type { VirtualKernel } from '../sim/kernel.js';
 import type { NetNamespace } from '../sim/netns.js';
 import { HOST_LE, viewOf } from '../sim/wire/header.js';
-import { devIoctl, listDevices, SIOC } from '../protocols/route/core/dev-ioctl.js';
+import { devIoctl, listDevices, SIOC } from '../protocols/route/index.js';
 import { PROTOCOL_ERROR, type CallResult } from './bridge-calls.js';
 import { decodeDevIoctlBody, DEV_IOCTL_NULL_BUF, DEV_IOCTL_VERSION, DEV_LIST } from './bridge-protocol.js';
 

@@ -5,6 +5,7 @@
  * rtnetlink_bind()) and rtnetlink_init().
  */
 import type { ProtocolHandle, VirtualKernel } from '../../sim/kernel.js';
+import type { NetNamespace } from '../../sim/netns.js';
 import { capable } from '../../sim/credentials.js';
 import { createRandom } from '../../sim/random.js';
 import { requestLoop } from '../../sim/request-loop.js';
@@ -29,6 +30,9 @@ import { registerNsid } from './core/nsid.js';
 import { Rtnetlink } from './core/rtnetlink.js';
 import { registerTc } from './sched/index.js';
 import { NetworkState } from './core/state.js';
+import { devIoctl as coreDevIoctl, type DevIoctlCall, type DevIoctlResult, listDevices as coreListDevices, type Net } from './core/dev-ioctl.js';
+import { NetOps } from './core/netdev.js';
+import { devinetIoctl } from './ipv4/devinet-ioctl.js';
 import { linkOps } from './link-kinds/index.js';
 import { inet4Pernet } from './ipv4/netdev-events.js';
 import { inet6Pernet } from './ipv6/netdev-events.js';
@@ -108,6 +112,29 @@ export function registerRoute(kernel: VirtualKernel, options: RouteOptions = {})
   return route;
 }
 
+/** netOf returns `netns`'s devices for an ioctl, or undefined on a kernel without NETLINK_ROUTE (no devices). */
+function netOf(kernel: VirtualKernel, netns: NetNamespace): Net | undefined {
+  if (!kernel.table(NETLINK_ROUTE)) return undefined;
+  const route = registerRoute(kernel);
+  const links = route.state.links(netns);
+  return { links, ops: () => new NetOps(links, route.kernelSocket(netns), route.state.options) };
+}
+
+/**
+ * devIoctl performs one device ioctl on a socket (sock_ioctl()) against the virtual kernel's
+ * devices, the AF_INET requests through IPv4's devinet_ioctl(); see core/dev-ioctl.ts.
+ */
+export function devIoctl(kernel: VirtualKernel, call: DevIoctlCall): DevIoctlResult {
+  return coreDevIoctl(netOf(kernel, call.netns), call, devinetIoctl);
+}
+
+/** listDevices answers if_nameindex() in `netns`: every device by index. */
+export function listDevices(kernel: VirtualKernel, netns: NetNamespace): Uint8Array {
+  return coreListDevices(netOf(kernel, netns));
+}
+
+export { SIOC } from './core/dev-ioctl.js';
+export type { DevIoctlCall, DevIoctlResult } from './core/dev-ioctl.js';
 export { RTNL_FLAG, Rtnetlink } from './core/rtnetlink.js';
 export type { RtnlDoit, RtnlDumpit, RtnlHandler } from './core/rtnetlink.js';
 export { LinkTable, NetworkState } from './core/state.js';

@@ -19,19 +19,13 @@
  */
 import { capable, type Credentials } from '../../../sim/credentials.js';
 import { KernelError } from '../../../sim/errors.js';
-import type { VirtualKernel } from '../../../sim/kernel.js';
 import type { NetNamespace } from '../../../sim/netns.js';
 import { errnoNumber, type ErrnoName } from '../../../sim/uapi/errno.js';
-import { NETLINK_ROUTE } from '../../../sim/uapi/netlink.js';
 import { devGetFlags, type NetDevice } from './device.js';
-import { registerRoute } from '../index.js';
-import type { InAddr } from './ifaddr.js';
-import { newInAddr } from '../ipv4/inet4.js';
-import { inetMask, inetMaskLen } from './ipv4-addr.js';
 import { changeName } from './links.js';
 import { NetOps } from './netdev.js';
 import type { LinkTable } from './state.js';
-import { AF_INET, IFA_F, IFF, IFNAMSIZ, RT_SCOPE, RTM_NEWLINK } from './uapi.js';
+import { AF_INET, IFF, IFNAMSIZ, RTM_NEWLINK } from './uapi.js';
 
 /** The ioctl request numbers (linux/sockios.h). */
 export const SIOC = {
@@ -108,7 +102,8 @@ const AF_INET6 = 10;
 const AF_PACKET = 17;
 /** sizeof(struct ifreq) on LP64; the union starts at 16. */
 export const IFREQ_SIZE = 40;
-const U = 16;
+/** U is the offset of the ifreq's union (ifr_addr, ifr_flags, …) after ifr_name. */
+export const U = 16;
 
 /** DevIoctlCall is one device ioctl as the shim saw it. */
 export interface DevIoctlCall {
@@ -139,36 +134,18 @@ export interface DevIoctlResult {
 const utf8 = new TextEncoder();
 const fromUtf8 = new TextDecoder();
 
-function failure(code: ErrnoName): DevIoctlResult {
+export function failure(code: ErrnoName): DevIoctlResult {
   return { result: -errnoNumber(code) };
 }
 
-/** Context of one call: the namespace's devices and their operations. */
-interface Net {
+/** Context of one call: the namespace's devices and their operations (route/index.ts makes it). */
+export interface Net {
   readonly links: LinkTable;
   readonly ops: () => NetOps;
 }
 
-/** netOf returns `netns`'s devices, or undefined on a kernel without NETLINK_ROUTE (no devices). */
-function netOf(kernel: VirtualKernel, netns: NetNamespace): Net | undefined {
-  if (!kernel.table(NETLINK_ROUTE)) return undefined;
-  const route = registerRoute(kernel);
-  const links = route.state.links(netns);
-  return {
-    links,
-    ops: () => {
-      // As a request would (addr-ops.ts): the address code's timers notify through it.
-      const ks = route.kernelSocket(netns);
-      links.inet4.ks = ks;
-      links.inet6.ks = ks;
-      return new NetOps(links, ks, route.state.options);
-    },
-  };
-}
-
 /** listDevices answers if_nameindex(): every device by index, as RTM_GETLINK dumps them. */
-export function listDevices(kernel: VirtualKernel, netns: NetNamespace): Uint8Array {
-  const net = netOf(kernel, netns);
+export function listDevices(net: Net | undefined): Uint8Array {
   const devs = net ? net.links.list() : [];
   const out = new Uint8Array(devs.length * (4 + IFNAMSIZ));
   const v = new DataView(out.buffer);
@@ -179,11 +156,16 @@ export function listDevices(kernel: VirtualKernel, netns: NetNamespace): Uint8Ar
   return out;
 }
 
-/** devIoctl performs one device ioctl on the virtual kernel. */
-export function devIoctl(kernel: VirtualKernel, call: DevIoctlCall): DevIoctlResult {
-  const net = netOf(kernel, call.netns);
+/**
+ * FamilyIoctl is a family's socket ioctl for the device requests it takes (inet_ioctl() →
+ * devinet_ioctl()), which the core hands on and does not know.
+ */
+export type FamilyIoctl = (net: Net | undefined, call: DevIoctlCall) => DevIoctlResult;
+
+/** devIoctl performs one device ioctl in namespace `net` (undefined: a kernel without NETLINK_ROUTE). */
+export function devIoctl(net: Net | undefined, call: DevIoctlCall, inetIoctl: FamilyIoctl): DevIoctlResult {
   try {
-    return dispatch(net, call);
+    return dispatch(net, call, inetIoctl);
   } catch (e) {
     if (e instanceof KernelError) return { result: e.errno };
     throw e;
@@ -193,7 +175,7 @@ export function devIoctl(kernel: VirtualKernel, call: DevIoctlCall): DevIoctlRes
 }
 
 /** dispatch mirrors sock_ioctl() and the family's ioctl before sock_do_ioctl(). */
-function dispatch(net: Net | undefined, call: DevIoctlCall): DevIoctlResult {
+function dispatch(net: Net | undefined, call: DevIoctlCall, devinetIoctl: FamilyIoctl): DevIoctlResult {
   const { cmd, family } = call;
   if (cmd === SIOC.SIOCGIFCONF) return devIfconf(net, call.ifcLen ?? 0, call.ifcNull ?? false);
   if (cmd >= SIOC.SIOCDEVPRIVATE && cmd <= SIOC.SIOCDEVPRIVATE + 15) return devIoctlGeneric(net, call);
@@ -249,7 +231,7 @@ function dispatch(net: Net | undefined, call: DevIoctlCall): DevIoctlResult {
 }
 
 /** IfreqName is the name part of an ifreq after the kernel's fix-ups. */
-interface IfreqName {
+export interface IfreqName {
   /** The whole name (an alias keeps its ':label'). */
   full: string;
   /** The device name: up to the first ':'. */
@@ -257,7 +239,7 @@ interface IfreqName {
 }
 
 /** ifreqName mirrors `ifr_name[IFNAMSIZ-1] = 0` and the strchr(':') split. */
-function ifreqName(ifr: Uint8Array): IfreqName {
+export function ifreqName(ifr: Uint8Array): IfreqName {
   ifr[IFNAMSIZ - 1] = 0;
   const end = ifr.indexOf(0);
   const full = fromUtf8.decode(ifr.subarray(0, end < 0 ? IFNAMSIZ : end));
@@ -266,28 +248,28 @@ function ifreqName(ifr: Uint8Array): IfreqName {
 }
 
 /** putName writes a NUL-terminated name at `at` (strcpy: bytes after the NUL stay). */
-function putName(buf: Uint8Array, at: number, name: string): void {
+export function putName(buf: Uint8Array, at: number, name: string): void {
   const bytes = utf8.encode(name).subarray(0, IFNAMSIZ - 1);
   buf.set(bytes, at);
   buf[at + bytes.length] = 0;
 }
 
-function view(ifr: Uint8Array): DataView {
+export function view(ifr: Uint8Array): DataView {
   return new DataView(ifr.buffer, ifr.byteOffset, ifr.byteLength);
 }
 
 /** devByName mirrors __dev_get_by_name() (the name hash holds alternative names too). */
-function devByName(net: Net | undefined, name: string): NetDevice | undefined {
+export function devByName(net: Net | undefined, name: string): NetDevice | undefined {
   return name ? net?.links.byAnyName(name) : undefined;
 }
 
-function needDev(net: Net | undefined, name: string): NetDevice {
+export function needDev(net: Net | undefined, name: string): NetDevice {
   const dev = devByName(net, name);
   if (!dev) throw new KernelError('ENODEV');
   return dev;
 }
 
-function needAdmin(call: DevIoctlCall): void {
+export function needAdmin(call: DevIoctlCall): void {
   if (!capable(call.credentials, 'CAP_NET_ADMIN')) throw new KernelError('EPERM');
 }
 
@@ -322,170 +304,11 @@ function devIfconf(net: Net | undefined, len: number, nullBuf: boolean): DevIoct
 }
 
 /** putSockaddrIn writes a struct sockaddr_in at the union: AF_INET, port 0, the address, zeros. */
-function putSockaddrIn(ifr: Uint8Array, addr: number): void {
+export function putSockaddrIn(ifr: Uint8Array, addr: number): void {
   ifr.fill(0, U, U + 16);
   const v = view(ifr);
   v.setUint16(U, AF_INET, true);
   v.setUint32(U + 4, addr >>> 0, false);
-}
-
-/**
- * devinetIoctl mirrors devinet_ioctl(): the address getters (with the 4.4BSD match on the
- * address the caller passed, then the label alone), SIOCSIFFLAGS (an alias label's address
- * goes when IFF_UP is cleared; a device name changes the device's flags), and the address
- * setters, which take the address out of the list and insert it again changed.
- */
-function devinetIoctl(net: Net | undefined, call: DevIoctlCall): DevIoctlResult {
-  const ifr = call.ifr.slice();
-  const v = view(ifr);
-  const name = ifreqName(ifr);
-  const origFamily = v.getUint16(U, true);
-  const origAddr = v.getUint32(U + 4, false);
-  const { cmd } = call;
-  let tryAddrMatch = false;
-  switch (cmd) {
-    case SIOC.SIOCGIFADDR:
-    case SIOC.SIOCGIFBRDADDR:
-    case SIOC.SIOCGIFDSTADDR:
-    case SIOC.SIOCGIFNETMASK:
-      tryAddrMatch = origFamily === AF_INET;
-      putSockaddrIn(ifr, 0);
-      break;
-    case SIOC.SIOCSIFFLAGS:
-      needAdmin(call);
-      break;
-    case SIOC.SIOCSIFADDR:
-    case SIOC.SIOCSIFBRDADDR:
-    case SIOC.SIOCSIFDSTADDR:
-    case SIOC.SIOCSIFNETMASK:
-      needAdmin(call);
-      if (origFamily !== AF_INET) return failure('EINVAL');
-      break;
-    default:
-      return failure('EINVAL');
-  }
-  const dev = needDev(net, name.device);
-  let ifa: InAddr | undefined;
-  if (dev.inet) {
-    if (tryAddrMatch) ifa = dev.ifa4.find((a) => a.label === name.full && a.local >>> 0 === origAddr);
-    ifa ??= dev.ifa4.find((a) => a.label === name.full);
-  }
-  if (cmd === SIOC.SIOCSIFADDR || cmd === SIOC.SIOCSIFBRDADDR || cmd === SIOC.SIOCSIFDSTADDR || cmd === SIOC.SIOCSIFNETMASK) {
-    if (!ifa && cmd !== SIOC.SIOCSIFADDR) return failure('EADDRNOTAVAIL');
-    return setInetAddr(net!, dev, cmd, name, ifa, origAddr);
-  }
-  if (cmd === SIOC.SIOCSIFFLAGS) {
-    const flags = v.getInt16(U, true) >>> 0;
-    if (name.full !== name.device) {
-      if (!ifa) return failure('EADDRNOTAVAIL');
-      if (!(flags & IFF.IFF_UP)) net!.links.inet4.deleteIfa({ ks: net!.ops().ks }, ifa);
-      return { result: 0 };
-    }
-    net!.ops().changeFlags(dev, flags);
-    return { result: 0 };
-  }
-  if (!ifa) return failure('EADDRNOTAVAIL');
-  const value = cmd === SIOC.SIOCGIFADDR ? ifa.local : cmd === SIOC.SIOCGIFBRDADDR ? ifa.broadcast : cmd === SIOC.SIOCGIFDSTADDR ? ifa.address : ifa.mask;
-  v.setUint32(U + 4, value >>> 0, false);
-  return { result: 0, ifr };
-}
-
-/**
- * setInetAddr performs devinet_ioctl()'s address setters on the address `ifa` labelled as
- * the caller named it (none yet for a SIOCSIFADDR that creates one).
- */
-function setInetAddr(net: Net, dev: NetDevice, cmd: number, name: IfreqName, ifa: InAddr | undefined, addr: number): DevIoctlResult {
-  const inet4 = net.links.inet4;
-  const n = { ks: net.ops().ks };
-  switch (cmd) {
-    case SIOC.SIOCSIFADDR: {
-      if (inetAbcLen(addr) < 0) return failure('EINVAL');
-      if (!ifa) {
-        if (!dev.inet) return failure('ENOBUFS');
-        ifa = newInAddr(dev, addr, 0, 0, inet4.nowCs); // inet_alloc_ifa()
-        ifa.label = name.full !== name.device ? name.full : dev.name;
-      } else {
-        if (ifa.local >>> 0 === addr) return { result: 0 };
-        inet4.deleteIfa(n, ifa); // inet_del_ifa(…, 0): the same ifa goes back in below
-        ifa.broadcast = 0;
-        ifa.scope = 0;
-      }
-      ifa.address = ifa.local = addr;
-      if (!(dev.flags & IFF.IFF_POINTOPOINT)) {
-        ifa.prefixlen = inetAbcLen(addr);
-        ifa.mask = inetMask(ifa.prefixlen);
-        if (dev.flags & IFF.IFF_BROADCAST && ifa.prefixlen < 31) ifa.broadcast = (ifa.address | ~ifa.mask) >>> 0;
-      } else {
-        ifa.prefixlen = 32;
-        ifa.mask = inetMask(32);
-      }
-      // set_ifa_lifetime(INFINITY_LIFE_TIME, INFINITY_LIFE_TIME)
-      ifa.flags = (ifa.flags & ~(IFA_F.IFA_F_PERMANENT | IFA_F.IFA_F_DEPRECATED)) | IFA_F.IFA_F_PERMANENT;
-      ifa.validLft = ifa.preferredLft = 0xffffffff;
-      ifa.tstamp = inet4.nowCs;
-      // inet_set_ifa(): a loopback address has host scope.
-      if (addr >>> 24 === 127) ifa.scope = RT_SCOPE.RT_SCOPE_HOST;
-      insertInetAddr(net, ifa);
-      return { result: 0 };
-    }
-    case SIOC.SIOCSIFBRDADDR:
-      if (ifa!.broadcast >>> 0 !== addr) {
-        inet4.deleteIfa(n, ifa!);
-        ifa!.broadcast = addr;
-        ignoreInsertError(net, ifa!);
-      }
-      return { result: 0 };
-    case SIOC.SIOCSIFDSTADDR:
-      if (ifa!.address >>> 0 === addr) return { result: 0 };
-      if (inetAbcLen(addr) < 0) return failure('EINVAL');
-      inet4.deleteIfa(n, ifa!);
-      ifa!.address = addr;
-      ignoreInsertError(net, ifa!);
-      return { result: 0 };
-    default: {
-      // SIOCSIFNETMASK: the mask must be contiguous (bad_mask()).
-      const host = ~addr >>> 0;
-      if ((host & (host + 1)) >>> 0 !== 0) return failure('EINVAL');
-      if (ifa!.mask >>> 0 !== addr) {
-        const oldMask = ifa!.mask;
-        inet4.deleteIfa(n, ifa!);
-        ifa!.mask = addr;
-        ifa!.prefixlen = inetMaskLen(addr);
-        // A broadcast address that matched the old mask follows the new one.
-        if (dev.flags & IFF.IFF_BROADCAST && ifa!.prefixlen < 31 && ifa!.broadcast >>> 0 === (ifa!.local | ~oldMask) >>> 0) {
-          ifa!.broadcast = (ifa!.local | ~addr) >>> 0;
-        }
-        ignoreInsertError(net, ifa!);
-      }
-      return { result: 0 };
-    }
-  }
-}
-
-/** insertInetAddr mirrors inet_insert_ifa(): an address 0.0.0.0 is dropped (the deletion idiom). */
-function insertInetAddr(net: Net, ifa: InAddr): void {
-  if (!ifa.local) return;
-  net.links.inet4.insertIfa({ ks: net.ops().ks }, ifa);
-  net.links.inet4.checkLifetimes(); // __inet_insert_ifa() queues check_lifetime at once
-}
-
-/** ignoreInsertError: the setters other than SIOCSIFADDR ignore what inet_insert_ifa() returns. */
-function ignoreInsertError(net: Net, ifa: InAddr): void {
-  try {
-    insertInetAddr(net, ifa);
-  } catch (e) {
-    if (!(e instanceof KernelError)) throw e;
-  }
-}
-
-/** inetAbcLen mirrors inet_abc_len(): the classful prefix of an address, −1 for multicast. */
-function inetAbcLen(addr: number): number {
-  if (addr >>> 24 === 0 || addr >>> 0 === 0xffffffff) return 0;
-  if (!(addr & 0x80000000)) return 8;
-  if (addr >>> 30 === 2) return 16;
-  if (addr >>> 29 === 6) return 24;
-  if (addr >>> 28 === 0xf) return 32;
-  return -1;
 }
 
 /** devIoctlGeneric mirrors dev_ioctl(). */

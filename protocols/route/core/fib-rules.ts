@@ -50,7 +50,7 @@ export const FRA = {
 /** FRA_MAX on 6.18. */
 export const FRA_MAX = 30;
 /** FR_ACT_TO_TBL / FR_ACT_GOTO. */
-const FR_ACT_TO_TBL = 1;
+export const FR_ACT_TO_TBL = 1;
 const FR_ACT_GOTO = 2;
 /** FIB_RULE_IIF_DETACHED / FIB_RULE_OIF_DETACHED: the named device does not exist. */
 const FIB_RULE_IIF_DETACHED = 0x8;
@@ -154,6 +154,17 @@ export class FibRules {
   }
 }
 
+/**
+ * FibRulesFamilyOps are the hooks a family registers with its rules (fib_rules_ops):
+ * ipv4/'s fib4_rule_configure() and fib4_rule_delete().
+ */
+export interface FibRulesFamilyOps {
+  /** configure checks a new rule the family's way and notes that rules are in use. */
+  configure(rule: FibRule): void;
+  /** delete is told of a rule that went. */
+  delete(rule: FibRule): void;
+}
+
 const rulesOf = new WeakMap<LinkTable, FibRules>();
 
 /** rulesFor returns a namespace's rules, creating the defaults (fib_rules_net_init) on first use. */
@@ -163,7 +174,6 @@ export function rulesFor(links: LinkTable): FibRules {
     const rules = new FibRules(links.config);
     r = rules;
     rulesOf.set(links, rules);
-    links.inet4.rules = () => rules.ops[0]!.rules;
   }
   return r;
 }
@@ -263,13 +273,7 @@ export class RuleOps {
     const { ops, rule, tb, links } = this.#parse(ctx);
     if (!tb[FRA.FRA_PRIORITY]) rule.pref = ops.defaultPref();
     if (ctx.header.flags & NLM_F_EXCL && ops.rules.some((r) => sameRule(r, rule))) throw new KernelError('EEXIST');
-    if (ops.family === 2) {
-      // fib4_rule_configure()
-      if (rule.tos & 3) throw new KernelError('EINVAL', 'Invalid dsfield (tos): ECN bits must be 0');
-      if (rule.tos & ~0x1e) throw new KernelError('EINVAL', 'Invalid tos');
-      if (!rule.table && rule.action === FR_ACT_TO_TBL) throw new KernelError('EOPNOTSUPP', 'nlsim: allocating an empty table for a rule is not modelled yet');
-      links.inet4.fib.hasCustomRules = true;
-    }
+    links.fibRulesOps.get(ops.family)?.configure(rule);
     ops.insert(rule);
     this.#notify(ctx, RTM.RTM_NEWRULE, ops, rule, links);
   }
@@ -295,7 +299,7 @@ export class RuleOps {
     );
     if (!found) throw new KernelError('ENOENT');
     ops.rules.splice(ops.rules.indexOf(found), 1);
-    if (ops.family === 2) links.inet4.fib.hasCustomRules = true;
+    links.fibRulesOps.get(ops.family)?.delete(found);
     this.#notify(ctx, RTM.RTM_DELRULE, ops, found, links);
   }
 

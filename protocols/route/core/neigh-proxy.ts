@@ -62,7 +62,7 @@ export function pneighCreate(links: LinkTable, family: number, key: Uint8Array, 
   if (!n) {
     n = { family, key: key.slice(), dev, flags: 0, protocol: 0, permanent: false };
     buckets(links, family)[pneighHash(key)]!.unshift(n);
-    if (family === 10 && dev) links.inet6.proxyJoin(dev, key);
+    if (dev) links.neighOps.get(family)?.pconstructor?.(dev, key);
   }
   n.flags = flags;
   n.protocol = protocol;
@@ -75,7 +75,7 @@ export function pneighDelete(links: LinkTable, family: number, key: Uint8Array, 
   const i = b.findIndex((n) => same(n.key, key) && n.dev === dev);
   if (i < 0) return false;
   const [n] = b.splice(i, 1);
-  if (family === 10 && n!.dev) links.inet6.proxyLeave(n!.dev, n!.key);
+  if (n!.dev) links.neighOps.get(family)?.pdestructor?.(n!.dev, n!.key);
   return true;
 }
 
@@ -91,7 +91,7 @@ export function pneighIfdown(links: LinkTable, dev: NetDevice, family: number, s
     for (let i = b.length - 1; i >= 0; i--) {
       if (b[i]!.dev !== dev || (skipPermanent && b[i]!.permanent)) continue;
       const [n] = b.splice(i, 1);
-      if (family === 10) links.inet6.proxyLeave(dev, n!.key);
+      links.neighOps.get(family)?.pdestructor?.(dev, n!.key);
     }
   }
 }

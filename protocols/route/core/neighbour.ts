@@ -32,10 +32,9 @@ import { type AttrView, NLA, NL_VALIDATE, nlmsgParse, type Policy } from '../../
 import type { NetDevice } from './device.js';
 import { notify } from './rtnl-notify.js';
 import { fillPneigh, pneighCreate, pneighDelete, pneighEntries, pneighIfdown, pneighLookup } from './neigh-proxy.js';
-import { ipv4Read } from './ipv4-addr.js';
 import type { Rtnetlink } from './rtnetlink.js';
 import type { LinkTable, NetworkState, NetworkStateOptions } from './state.js';
-import { IFA_F, IFF, NDMSG_LEN, RT_TABLE, RTM, RTN, RTNLGRP } from './uapi.js';
+import { AF_INET, IFA_F, IFF, NDMSG_LEN, RTM, RTN, RTNLGRP } from './uapi.js';
 
 /** NDA holds the neighbour attributes (linux/neighbour.h). */
 export const NDA = {
@@ -217,7 +216,7 @@ export function neighIfdown(links: LinkTable, ks: KernelSocket, dev: NetDevice, 
       delTimer(n);
       n.dead = true;
       t.entries.delete(k);
-      neighNotify(ks, RTM.RTM_DELNEIGH, n, 0, 0, links.inet6.nowMs);
+      neighNotify(ks, RTM.RTM_DELNEIGH, n, 0, 0, links.now());
     }
   }
 }
@@ -259,7 +258,7 @@ function addMcastEntry(links: LinkTable, family: 2 | 10, dev: NetDevice, group: 
   const t = neighTables(links).find((x) => x.family === family)!;
   const key = NeighTable.key(dev, group);
   if (t.entries.has(key)) return;
-  const n = newEntry(family, dev, group.slice(), RTN.RTN_MULTICAST, links.inet6.nowMs);
+  const n = newEntry(family, dev, group.slice(), RTN.RTN_MULTICAST, links.now());
   n.state = NUD.NUD_NOARP;
   n.ha = ha;
   t.entries.set(key, n);
@@ -274,7 +273,7 @@ export function neighForget(links: LinkTable, ks: KernelSocket, dev: NetDevice, 
   delTimer(n);
   n.dead = true;
   t.entries.delete(key);
-  neighNotify(ks, RTM.RTM_DELNEIGH, n, 0, 0, links.inet6.nowMs);
+  neighNotify(ks, RTM.RTM_DELNEIGH, n, 0, 0, links.now());
 }
 
 /** Env is what a neighbour timer needs: the namespace, its kernel socket and the kernel's clock and randomness. */
@@ -509,7 +508,25 @@ function broadcastUnanswered(links: LinkTable, dev: NetDevice, family: number, d
   if (family === 10) return !peer.inet6 || !peer.ifa6.some((a) => eq(a.addr, dst));
   if (!peer.inet || peer.flags & IFF.IFF_NOARP) return true;
   if ([...neighTables(links)[0]!.entries.values()].some((e) => e.dev === peer)) return false;
-  return links.inet4.addrTypeTable(ipv4Read(dst), RT_TABLE.RT_TABLE_LOCAL, peer) !== RTN.RTN_LOCAL;
+  return localAddrType(links, peer, dst) !== RTN.RTN_LOCAL;
+}
+
+/**
+ * NeighTableOps are what a family's neighbour table brings to the core (struct neigh_table):
+ * ipv4/ registers arp_tbl's, ipv6/ nd_tbl's, in their pernet init.
+ */
+export interface NeighTableOps {
+  /** The type of `addr` in the local table as `dev` sees it (arp_constructor()'s inet_addr_type_dev_table()). */
+  localAddrType?(dev: NetDevice, addr: Uint8Array): number;
+  /** pconstructor: a proxy entry for `key` on `dev` was made (pndisc_constructor()). */
+  pconstructor?(dev: NetDevice, key: Uint8Array): void;
+  /** pdestructor: a proxy entry for `key` on `dev` went (pndisc_destructor()). */
+  pdestructor?(dev: NetDevice, key: Uint8Array): void;
+}
+
+/** localAddrType asks arp_tbl's owner (IPv4) for the type of an IPv4 address on `dev`. */
+function localAddrType(links: LinkTable, dev: NetDevice, addr: Uint8Array): number {
+  return links.neighOps.get(AF_INET)!.localAddrType!(dev, addr);
 }
 
 /**
@@ -523,7 +540,7 @@ function construct(links: LinkTable, family: number, dev: NetDevice, dst: Uint8A
   if (family === 2) {
     const key = dev.flags & (IFF.IFF_LOOPBACK | IFF.IFF_POINTOPOINT) ? new Uint8Array(4) : dst.slice();
     if (!dev.inet) return new KernelError('EINVAL');
-    const type = links.inet4.addrTypeTable(ipv4Read(key), RT_TABLE.RT_TABLE_LOCAL, dev);
+    const type = localAddrType(links, dev, key);
     const n = newEntry(2, dev, key, type, now);
     if (type === RTN.RTN_MULTICAST) {
       n.state = NUD.NUD_NOARP;

@@ -3,13 +3,17 @@
  * dev_base_head, ifindex allocator and dev_base_seq). Namespaces get their loopback device
  * on first use, as loopback_net_init() gives every new struct net one.
  */
+import type { KernelSocket } from '../../../sim/kernel-socket.js';
 import type { NetNamespace } from '../../../sim/netns.js';
+import { NETLINK_ROUTE } from '../../../sim/uapi/netlink.js';
 import type { KernelTimer } from '../../../sim/clock.js';
 import type { KernelConfig } from '../../../sim/profile.js';
 import type { Random } from '../../../sim/random.js';
 import { createLoopback, type NetDevice } from './device.js';
 import type { LinkKind } from './link-kind.js';
 import { NetdevChain } from './netdev-notifier.js';
+import type { NeighTableOps } from './neighbour.js';
+import type { FibRulesFamilyOps } from './fib-rules.js';
 
 /** LinkTable is one namespace's devices, in ifindex order. */
 export class LinkTable {
@@ -30,14 +34,27 @@ export class LinkTable {
    * their pernet init, so that core code never names it.
    */
   readonly netdevChain = new NetdevChain();
+  /**
+   * The families' neighbour table hooks (struct neigh_table's constructor and proxy
+   * constructor/destructor), by family: arp_tbl from ipv4/, nd_tbl from ipv6/.
+   */
+  readonly neighOps = new Map<number, NeighTableOps>();
+  /** The families' fib rules hooks (fib_rules_register()'s ops: configure, delete), by family. */
+  readonly fibRulesOps = new Map<number, FibRulesFamilyOps>();
   /** The build options of the kernel (its profile's). */
   readonly config: KernelConfig;
   /** The registered link kinds (link_ops). */
   readonly linkOps: ReadonlyMap<string, LinkKind>;
+  /** The namespace's rtnetlink kernel socket, which the families notify through (null: none yet). */
+  readonly ks: KernelSocket | null;
+  /** Kernel time in ms. */
+  readonly now: () => number;
 
-  constructor(options: NetworkStateOptions) {
+  constructor(options: NetworkStateOptions, ks: KernelSocket | null = null) {
     this.config = options.config;
     this.linkOps = options.linkOps;
+    this.ks = ks;
+    this.now = options.now;
     for (const init of options.pernet) init(this, options);
   }
 
@@ -137,7 +154,7 @@ export class NetworkState {
   links(ns: NetNamespace): LinkTable {
     let t = this.#tables.get(ns);
     if (!t) {
-      t = new LinkTable(this.options);
+      t = new LinkTable(this.options, ns.protocols[NETLINK_ROUTE]?.kernelSocket ?? null);
       this.#tables.set(ns, t);
       const lo = createLoopback(t.nextIndex(), this.options);
       t.add(lo);

@@ -2,15 +2,19 @@
  * IPv4 on the netdevice notifier chain and in each namespace: inetdev_event() (the in_device
  * comes and goes with the MTU, ip_mc_up()/ip_mc_down()), fib_netdev_event() (fib_disable_ip()
  * and the carrier flags on nexthops), nh_netdev_event() and arp_netdev_event(), and the
- * pernet init that gives a namespace its IPv4 state.
+ * pernet init that gives a namespace its IPv4 state and registers arp_tbl's and the IPv4
+ * rules' hooks.
  */
+import { KernelError } from '../../../sim/errors.js';
 import { IPV4_MIN_MTU } from '../core/device.js';
+import { FR_ACT_TO_TBL, rulesFor } from '../core/fib-rules.js';
+import { ipv4Read } from '../core/ipv4-addr.js';
 import { syncMc } from '../core/dev-addr-lists.js';
 import type { LinkTable, NetworkStateOptions } from '../core/state.js';
 import { neighIfdown } from '../core/neighbour.js';
 import type { NetdevNotifier } from '../core/netdev-notifier.js';
 import { netconfNotifyRegister, netconfNotifyUnregister } from '../core/netconf.js';
-import { AF_INET, IFF } from '../core/uapi.js';
+import { AF_INET, IFF, RT_TABLE } from '../core/uapi.js';
 import { Inet4 } from './inet4.js';
 
 declare module '../core/state.js' {
@@ -69,8 +73,24 @@ const inet4Netdev: NetdevNotifier = {
 /** inet4Pernet gives a new namespace its IPv4 state (ipv4_net_init and friends) and notifier. */
 export function inet4Pernet(links: LinkTable, options: NetworkStateOptions): void {
   const inet4 = new Inet4(() => links.list(), options.now);
+  inet4.ks = links.ks;
   inet4.arpIfdown = (dev) => neighIfdown(links, inet4.ks!, dev, AF_INET);
   inet4.setTimer = options.setTimer;
+  inet4.rules = () => rulesFor(links).lookup(AF_INET)!.rules;
   links.inet4 = inet4;
   links.netdevChain.register(inet4Netdev);
+  // arp_tbl's constructor classifies the address in the local table.
+  links.neighOps.set(AF_INET, { localAddrType: (dev, addr) => inet4.addrTypeTable(ipv4Read(addr), RT_TABLE.RT_TABLE_LOCAL, dev) });
+  links.fibRulesOps.set(AF_INET, {
+    configure(rule) {
+      // fib4_rule_configure()
+      if (rule.tos & 3) throw new KernelError('EINVAL', 'Invalid dsfield (tos): ECN bits must be 0');
+      if (rule.tos & ~0x1e) throw new KernelError('EINVAL', 'Invalid tos');
+      if (!rule.table && rule.action === FR_ACT_TO_TBL) throw new KernelError('EOPNOTSUPP', 'nlsim: allocating an empty table for a rule is not modelled yet');
+      inet4.fib.hasCustomRules = true;
+    },
+    delete() {
+      inet4.fib.hasCustomRules = true; // fib4_rule_delete()
+    },
+  });
 }

@@ -88,8 +88,11 @@ const inet6Netdev: NetdevNotifier = {
 /** inet6Pernet gives a new namespace its IPv6 state (inet6_net_init and friends) and notifier. */
 export function inet6Pernet(links: LinkTable, options: NetworkStateOptions): void {
   const inet6 = new Inet6(() => links.list(), options);
+  inet6.ks = links.ks;
   inet6.ndIfdown = (dev) => neighIfdown(links, inet6.ks!, dev, AF_INET6);
   inet6.ndMcastOutput = (dev, group) => neighMcastOutput(links, dev, group);
   links.inet6 = inet6;
   links.netdevChain.register(inet6Netdev);
+  // nd_tbl's proxy entries join and leave their solicited-node groups.
+  links.neighOps.set(AF_INET6, { pconstructor: (dev, key) => inet6.proxyJoin(dev, key), pdestructor: (dev, key) => inet6.proxyLeave(dev, key) });
 }
