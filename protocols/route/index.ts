@@ -11,10 +11,12 @@ import { createRandom } from '../../sim/random.js';
 import { requestLoop } from '../../sim/request-loop.js';
 import { NETLINK_ROUTE, NL_CFG_F_NONROOT_RECV } from '../../sim/uapi/netlink.js';
 import { AddrOps } from './ipv4/addr-ops.js';
+import { Addr6Ops } from './ipv6/addr-ops.js';
 import { registerInet6Ifinfo } from './ipv6/ifinfo.js';
 import { registerBridgeLink } from './bridge/link.js';
 import { LinkOps } from './core/links.js';
 import { RouteOps } from './ipv4/route-ops.js';
+import { Route6Ops } from './ipv6/route-ops.js';
 import { RuleOps } from './core/fib-rules.js';
 import { NeighOps } from './core/neighbour.js';
 import { registerBridgeFdb } from './bridge/fdb.js';
@@ -27,7 +29,7 @@ import { registerLinkProp } from './core/link-prop.js';
 import { registerMdb } from './bridge/mdb.js';
 import { registerNexthop } from './ipv4/nexthop.js';
 import { registerNsid } from './core/nsid.js';
-import { Rtnetlink } from './core/rtnetlink.js';
+import { RTNL_FLAG, Rtnetlink } from './core/rtnetlink.js';
 import { registerTc } from './sched/index.js';
 import { NetworkState } from './core/state.js';
 import { devIoctl as coreDevIoctl, type DevIoctlCall, type DevIoctlResult, listDevices as coreListDevices, type Net } from './core/dev-ioctl.js';
@@ -36,7 +38,7 @@ import { devinetIoctl } from './ipv4/devinet-ioctl.js';
 import { linkOps } from './link-kinds/index.js';
 import { inet4Pernet } from './ipv4/netdev-events.js';
 import { inet6Pernet } from './ipv6/netdev-events.js';
-import { RTNLGRP_IPV4_MROUTE_R, RTNLGRP_IPV6_MROUTE_R, RTNLGRP_MAX } from './core/uapi.js';
+import { AF_INET, AF_INET6, RTM, RTNLGRP_IPV4_MROUTE_R, RTNLGRP_IPV6_MROUTE_R, RTNLGRP_MAX } from './core/uapi.js';
 
 /** RouteOptions configure registerRoute(). */
 export interface RouteOptions {
@@ -79,7 +81,11 @@ export function registerRoute(kernel: VirtualKernel, options: RouteOptions = {})
   registerInet6Ifinfo(rtnl, state);
   registerBridgeLink(rtnl, state);
   new AddrOps(state).register(rtnl);
+  new Addr6Ops(state).register(rtnl);
+  rtnl.registerDumpAll(RTM.RTM_GETADDR, [AF_INET, AF_INET6], RTNL_FLAG.RTNL_FLAG_DUMP_SPLIT_NLM_DONE);
   new RouteOps(state).register(rtnl);
+  new Route6Ops(state).register(rtnl);
+  rtnl.registerDumpAll(RTM.RTM_GETROUTE, [AF_INET, AF_INET6], RTNL_FLAG.RTNL_FLAG_DUMP_SPLIT_NLM_DONE);
   new RuleOps(state).register(rtnl);
   new NeighOps(state).register(rtnl);
   registerBridgeFdb(rtnl, state);

@@ -19,6 +19,7 @@ import { mcJoin, mcLeave, type NetDevice } from '../core/device.js';
 import { syncMc } from '../core/dev-addr-lists.js';
 import { arpMcastOutput, neighForget, neighMcastOutput } from '../core/neighbour.js';
 import type { NetOps } from '../core/netdev.js';
+import { mldReport } from '../ipv6/netdev-events.js';
 
 /** 224.0.0.106 and ff02::6a: all snoopers. */
 const IGMP_ALL_SNOOPERS = Uint8Array.of(224, 0, 0, 106);
@@ -47,7 +48,7 @@ export function joinSnoopers(br: NetDevice, net: NetOps): void {
   if (newV4) igmpReport(br, net, 2);
   // On an open bridge (IFLA_BR_MCAST_SNOOPING turned on) MLD reports the new group at once;
   // at br_dev_open() the device is not up yet and ipv6_mc_up() reports it.
-  if (br.inet6 && br.flags & 1) net.links.inet6.mcUp(br);
+  if (br.inet6 && br.flags & 1) mldReport(net.links, br);
 }
 
 /**

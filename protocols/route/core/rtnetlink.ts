@@ -7,6 +7,7 @@ import type { DumpControl } from '../../../sim/dump.js';
 import type { RequestContext } from '../../../sim/request-loop.js';
 import type { ErrnoName } from '../../../sim/uapi/errno.js';
 import { NLM_F_DUMP } from '../../../sim/uapi/netlink.js';
+import { dumpAll } from './dump-all.js';
 import { RTM_BASE, RTM_MAX, RTNL_FAMILY_MAX, RTNL_KIND, RTGENMSG_LEN } from './uapi.js';
 
 /** NLM_F_BULK (0x200 on DEL requests): bulk delete. */
@@ -54,6 +55,19 @@ export class Rtnetlink {
     const key = family * 256 + type;
     const old = this.#handlers.get(key);
     this.#handlers.set(key, { ...old, ...handler, flags: (old?.flags ?? 0) | (handler.flags ?? 0) });
+  }
+
+  /**
+   * registerDumpAll mirrors rtnetlink_init()'s rtnl_register(PF_UNSPEC, type, NULL,
+   * rtnl_dump_all): an AF_UNSPEC dump of `type` runs `families`' dumpits in turn (dump-all.ts),
+   * each made when the request comes. Linux's loop visits every family with a dumpit for the
+   * type; the caller names those that take part (IPMR/IP6MR have none nlsim fills there).
+   */
+  registerDumpAll(type: number, families: readonly number[], flags = 0): void {
+    this.register(0, type, {
+      dumpit: (ctx) => dumpAll(families.map((family) => this.#lookup(family, type)!.dumpit!(ctx).dump)),
+      flags,
+    });
   }
 
   /** #lookup mirrors rtnl_get_link(): families above RTNL_FAMILY_MAX have no table. */

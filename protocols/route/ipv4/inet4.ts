@@ -21,6 +21,7 @@ import { type InAddr } from '../core/ifaddr.js';
 import { inetMask, INADDR_LOOPBACK, ipv4Read, isLbcast, isMulticast, isZeronet } from '../core/ipv4-addr.js';
 import type { FibRule } from '../core/fib-rules.js';
 import { notify, type Notifier } from '../core/rtnl-notify.js';
+import type { Ipv6Stub } from './ipv6-stub.js';
 import { ageAddresses } from '../core/addr-lifetime.js';
 import { IFA_F, IFF, RT_SCOPE, RT_TABLE, RTA, RTM, RTN, RTNH_F, RTNLGRP, RTPROT } from '../core/uapi.js';
 
@@ -473,8 +474,10 @@ export class Inet4 {
     return fa;
   }
 
-  /** nhInit6 is IPv6's fib6_nh_init() for an IPv6 gateway under an IPv4 route (nexthop.ts wires it). */
+  /** nhInit6 is IPv6's fib6_nh_init() for an IPv6 gateway under an IPv4 route (IPv6's pernet init sets it). */
   nhInit6: ((oif: number, gw: Uint8Array) => NetDevice) | null = null;
+  /** ipv6Stub is what IPv4's nexthop code reaches IPv6 through (IPv6's pernet init sets it). */
+  ipv6Stub: Ipv6Stub | null = null;
 
   /** checkNexthop is nh_create_ipv4()'s fib_check_nh() (main table, scope 0) for a nexthop object. */
   checkNexthop(gw: number, oif: number, flags: number): { dev: NetDevice; nhScope: number } {

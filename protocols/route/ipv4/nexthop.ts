@@ -121,19 +121,18 @@ export function bindNexthopState(rtnl: Rtnetlink, state: NetworkState): void {
   states.set(rtnl, state);
 }
 
-/** nexthopsOf is the namespace's nexthop table, wired to its IPv4 and IPv6 routes. */
+/** nexthopsOf is the namespace's nexthop table, wired to its IPv4 and (through the IPv6 stub) IPv6 routes. */
 export function nexthopsOf(links: LinkTable): NexthopTable {
   const table = links.inet4.nexthops;
-  links.inet6.nexthops = table;
-  links.inet4.nhInit6 ??= (oif, gw) => links.inet6.nhInit(oif, gw, false);
+  const ipv6 = links.inet4.ipv6Stub!;
   table.hooks ??= {
     flush4: (nh) => links.inet4.flushNexthopRoutes(nh),
-    delete6: (nh) => links.inet6.deleteNexthopRoutes(nh),
+    delete6: (nh) => ipv6.deleteNexthopRoutes(nh),
     scopes4: (nh) => links.inet4.nexthopScopes(nh),
-    used6: (nh) => links.inet6.nexthopRoutes(nh).length > 0,
+    used6: (nh) => ipv6.nexthopRoutes(nh).length > 0,
     replaced: (nh, n) => {
       links.inet4.notifyNexthopRoutes(nh, n);
-      links.inet6.notifyNexthopRoutes(nh, n);
+      ipv6.notifyNexthopRoutes(nh, n);
     },
   };
   return table;
@@ -143,8 +142,6 @@ export function nexthopsOf(links: LinkTable): NexthopTable {
 export function registerNexthop(rtnl: Rtnetlink): void {
   const table = (ctx: { skb: { sock: { netns: never } }; kernelSocket: RequestContext['kernelSocket'] }) => {
     const links = states.get(rtnl)!.links(ctx.skb.sock.netns);
-    links.inet4.ks = ctx.kernelSocket;
-    links.inet6.ks = ctx.kernelSocket;
     return { links, nexthops: nexthopsOf(links) };
   };
   rtnl.register(0, RTM.RTM_NEWNEXTHOP, { doit: (ctx) => newNexthop(ctx, table(ctx as never).links) });
@@ -401,7 +398,7 @@ function createInfo(links: LinkTable, family: number, blackhole: boolean, dev: N
     };
   }
   const gw = gwBytes && gwBytes.some((b) => b !== 0) ? gwBytes.slice(0, 16) : null;
-  const d = links.inet6.nhInit(oif, gw, blackhole);
+  const d = links.inet4.ipv6Stub!.nhInit(oif, gw, blackhole);
   return { info: { family, dev: d, gw, reject: blackhole, scope: RT_SCOPE.RT_SCOPE_LINK, nhScope: RT_SCOPE.RT_SCOPE_LINK }, flags };
 }
 

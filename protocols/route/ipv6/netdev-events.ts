@@ -85,6 +85,14 @@ const inet6Netdev: NetdevNotifier = {
   },
 };
 
+/**
+ * mldReport sends MLD reports of `dev`'s groups as a device coming up does (Inet6.mcUp()):
+ * for the bridge, which joins a group on an open device (ipv6_dev_mc_inc()).
+ */
+export function mldReport(links: LinkTable, dev: NetDevice): void {
+  links.inet6.mcUp(dev);
+}
+
 /** inet6Pernet gives a new namespace its IPv6 state (inet6_net_init and friends) and notifier. */
 export function inet6Pernet(links: LinkTable, options: NetworkStateOptions): void {
   const inet6 = new Inet6(() => links.list(), options);
@@ -93,6 +101,11 @@ export function inet6Pernet(links: LinkTable, options: NetworkStateOptions): voi
   inet6.ndMcastOutput = (dev, group) => neighMcastOutput(links, dev, group);
   links.inet6 = inet6;
   links.netdevChain.register(inet6Netdev);
+  // The nexthop objects are IPv4's (nexthop.c); IPv6 routes use them and they reach IPv6
+  // through the stub.
+  inet6.nexthops = links.inet4.nexthops;
+  links.inet4.ipv6Stub = inet6;
+  links.inet4.nhInit6 = (oif, gw) => inet6.nhInit(oif, gw, false);
   // nd_tbl's proxy entries join and leave their solicited-node groups.
   links.neighOps.set(AF_INET6, { pconstructor: (dev, key) => inet6.proxyJoin(dev, key), pdestructor: (dev, key) => inet6.proxyLeave(dev, key) });
 }

@@ -1,0 +1,114 @@
+/**
+ * IPv6 address requests: RTM_NEWADDR, RTM_DELADDR and RTM_GETADDR / RTM_GETMULTICAST /
+ * RTM_GETANYCAST dumps for AF_INET6 (inet6_rtm_newaddr(), inet6_rtm_deladdr(),
+ * inet6_dump_ifaddr(), inet6_dump_ifmcaddr(), inet6_dump_ifacaddr()).
+ */
+import { KernelError } from '../../../sim/errors.js';
+import type { RequestContext } from '../../../sim/request-loop.js';
+import { NLM_F_EXCL, NLM_F_REPLACE } from '../../../sim/uapi/netlink.js';
+import { IFA_IPV6_POLICY } from '../core/addr-policy.js';
+import type { McGroup } from '../core/device.js';
+import type { FamilyDump } from '../core/dump-all.js';
+import { decodeIfAddrMsg } from '../core/ifaddrmsg.js';
+import { fillMcAddr } from '../core/mcaddr.js';
+import type { Rtnetlink } from '../core/rtnetlink.js';
+import type { LinkTable, NetworkState } from '../core/state.js';
+import { AF_INET6, IFA, IFA_F, RTM } from '../core/uapi.js';
+import { addrFamilyDump, lifetimes, parse, type Tb } from '../ipv4/addr-ops.js';
+import { fillInet6Addr } from './inet6-addr.js';
+
+/** Addr6Ops binds the IPv6 address handlers to one kernel's network state. */
+export class Addr6Ops {
+  readonly #state: NetworkState;
+
+  constructor(state: NetworkState) {
+    this.#state = state;
+  }
+
+  /** register installs the AF_INET6 handlers (addrconf_init()). */
+  register(rtnl: Rtnetlink): void {
+    rtnl.register(AF_INET6, RTM.RTM_NEWADDR, { doit: (ctx) => this.newAddr6(ctx) });
+    rtnl.register(AF_INET6, RTM.RTM_DELADDR, { doit: (ctx) => this.delAddr6(ctx) });
+    // addrconf registers its dump without RTNL_FLAG_DUMP_SPLIT_NLM_DONE: DONE shares the last datagram.
+    rtnl.register(AF_INET6, RTM.RTM_GETADDR, { dumpit: (ctx) => ({ dump: this.#dump6(ctx) }) });
+    // The groups devices joined and the anycast addresses (none: nlsim does not forward, so
+    // no subnet-router anycast).
+    rtnl.register(AF_INET6, RTM.RTM_GETMULTICAST, {
+      dumpit: (ctx) => ({
+        dump: addrFamilyDump(this.#links(ctx), ctx, IFA_IPV6_POLICY, 'ipv6: ', (dev) => dev.inet6?.mc ?? [], (chunk, g, flags, dev) =>
+          chunk.put(RTM.RTM_GETMULTICAST, (w) => fillMcAddr(w, dev, g as McGroup), flags),
+        ),
+      }),
+    });
+    rtnl.register(AF_INET6, RTM.RTM_GETANYCAST, { dumpit: (ctx) => ({ dump: addrFamilyDump(this.#links(ctx), ctx, IFA_IPV6_POLICY, 'ipv6: ', () => [], () => true) }) });
+  }
+
+  #links(ctx: RequestContext): LinkTable {
+    return this.#state.links(ctx.skb.sock.netns);
+  }
+
+  #dump6(ctx: RequestContext): FamilyDump {
+    const inet6 = this.#links(ctx).inet6;
+    return addrFamilyDump(this.#links(ctx), ctx, IFA_IPV6_POLICY, 'ipv6: ', (dev) => (dev.inet6 ? dev.ifa6 : []), (chunk, ifa, flags) =>
+      chunk.put(RTM.RTM_NEWADDR, (w) => fillInet6Addr(w, ifa as never, inet6.nowCs), flags),
+    );
+  }
+
+  /** #addr6 mirrors extract_addr(): IFA_LOCAL wins over IFA_ADDRESS (then a peer). */
+  #addr6(tb: Tb): Uint8Array | undefined {
+    const a = tb[IFA.IFA_LOCAL] ?? tb[IFA.IFA_ADDRESS];
+    return a?.payload.slice(0, 16);
+  }
+
+  /** newAddr6 mirrors inet6_rtm_newaddr() → inet6_addr_add(). */
+  newAddr6(ctx: RequestContext): void {
+    const tb = parse(ctx, IFA_IPV6_POLICY);
+    const ifm = decodeIfAddrMsg(ctx.payload);
+    const pfx = this.#addr6(tb);
+    if (!pfx) throw new KernelError('EINVAL');
+    // extract_addr(): IFA_ADDRESS differing from IFA_LOCAL is the peer (all zeroes: none).
+    let peer: Uint8Array | undefined;
+    if (tb[IFA.IFA_LOCAL] && tb[IFA.IFA_ADDRESS] && !tb[IFA.IFA_LOCAL]!.payload.subarray(0, 16).every((b, i) => b === tb[IFA.IFA_ADDRESS]!.payload[i])) {
+      peer = tb[IFA.IFA_ADDRESS]!.payload.slice(0, 16);
+    }
+    if (ifm.prefixlen > 128) throw new KernelError('EINVAL', 'ipv6: Invalid prefix length');
+    const links = this.#links(ctx);
+    const dev = links.byIndex(ifm.index);
+    if (!dev) throw new KernelError('ENODEV', 'ipv6: Unable to find the interface');
+    let flags = tb[IFA.IFA_FLAGS] ? tb[IFA.IFA_FLAGS]!.u32() : ifm.flags;
+    flags &= IFA_F.IFA_F_NODAD | IFA_F.IFA_F_HOMEADDRESS | IFA_F.IFA_F_MANAGETEMPADDR | IFA_F.IFA_F_NOPREFIXROUTE | IFA_F.IFA_F_MCAUTOJOIN | IFA_F.IFA_F_OPTIMISTIC;
+    flags &= ~IFA_F.IFA_F_OPTIMISTIC; // optimistic_dad is off by default
+    if (flags & (IFA_F.IFA_F_MANAGETEMPADDR | IFA_F.IFA_F_MCAUTOJOIN | IFA_F.IFA_F_HOMEADDRESS)) {
+      throw new KernelError('EOPNOTSUPP', 'nlsim: mngtmpaddr, autojoin and home addresses are not modelled yet');
+    }
+    const existing = dev.ifa6.find((x) => x.addr.every((b, i) => b === pfx[i]));
+    if (existing) {
+      if (ctx.header.flags & NLM_F_EXCL || !(ctx.header.flags & NLM_F_REPLACE)) throw new KernelError('EEXIST', 'ipv6: address already assigned');
+    }
+    const lft = lifetimes(tb) ?? { valid: 0xffffffff, preferred: 0xffffffff };
+    if (!lft.valid || lft.preferred > lft.valid) throw new KernelError('EINVAL', 'ipv6: address lifetime invalid');
+    const proto = tb[IFA.IFA_PROTO]?.u8() ?? 0;
+    if (existing) {
+      links.inet6.modifyAddr(existing, flags, lft, tb[IFA.IFA_RT_PRIORITY]?.u32() ?? 0, proto, peer);
+      return;
+    }
+    links.inet6.addAddr(dev, pfx, ifm.prefixlen, flags, lft, tb[IFA.IFA_RT_PRIORITY]?.u32() ?? 0, proto, peer);
+  }
+
+  /** delAddr6 mirrors inet6_rtm_deladdr() → inet6_addr_del(). */
+  delAddr6(ctx: RequestContext): void {
+    const tb = parse(ctx, IFA_IPV6_POLICY);
+    const ifm = decodeIfAddrMsg(ctx.payload);
+    const pfx = this.#addr6(tb);
+    if (!pfx) throw new KernelError('EINVAL');
+    if (ifm.prefixlen > 128) throw new KernelError('EINVAL', 'ipv6: Invalid prefix length');
+    if (!ifm.index) throw new KernelError('ENODEV', 'ipv6: Invalid ifindex');
+    const links = this.#links(ctx);
+    const dev = links.byIndex(ifm.index);
+    if (!dev) throw new KernelError('ENODEV', 'ipv6: Unable to find the interface');
+    if (!dev.inet6) throw new KernelError('ENXIO', 'ipv6: IPv6 is disabled on this device');
+    const ifa = dev.ifa6.find((x) => x.prefixlen === ifm.prefixlen && x.addr.every((b, i) => b === pfx[i]));
+    if (!ifa) throw new KernelError('EADDRNOTAVAIL', 'ipv6: address not found');
+    links.inet6.delAddr(ifa);
+  }
+}
