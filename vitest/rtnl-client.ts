@@ -4,8 +4,8 @@
  * is exactly what a client would see, notifications included. It is the topology code's
  * RtnlConnection (request, dump, ifindex) on a bound socket of the fixture's namespace.
  */
-import { encodeIfInfoMsg, type IfInfoMsg } from '../protocols/route/core/ifinfomsg.js';
-import { RtnlConnection } from '../protocols/route/topology/rtnl-conn.js';
+import { encodeIfInfoMsg, type IfInfoMsg } from '../protocols/route/core/index.js';
+import { RtnlConnection } from '../protocols/route/topology/index.js';
 import type { VirtualKernel } from '../sim/kernel.js';
 import type { NetNamespace } from '../sim/netns.js';
 import type { SimSocket } from '../sim/socket.js';

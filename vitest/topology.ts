@@ -5,12 +5,12 @@
  * applies; here a refused request throws its NetlinkError (extack included), so a test
  * never starts from a state the kernel would not have reached.
  */
-import { applyTopology as applyShared } from '../protocols/route/topology/apply.js';
-import type { Topology } from '../protocols/route/topology/format.js';
-import { TopologyError } from '../protocols/route/topology/parse.js';
+import { applyTopology as applyShared } from '../protocols/route/topology/index.js';
+import type { Topology } from '../protocols/route/topology/index.js';
+import { TopologyError } from '../protocols/route/topology/index.js';
 import type { RtnlClient } from './rtnl-client.js';
 
-export type { AddressSpec, LinkSpec, NeighbourSpec, RouteSpec, Topology } from '../protocols/route/topology/format.js';
+export type { AddressSpec, LinkSpec, NeighbourSpec, RouteSpec, Topology } from '../protocols/route/topology/index.js';
 
 /**
  * applyTopology creates `topology` through `client`. A refused request throws its

@@ -6,7 +6,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { formatTopology, type Snapshot, snapshotTopology } from '../../protocols/route/topology/snapshot.js';
+import { formatTopology, type Snapshot, snapshotTopology } from '../../protocols/route/topology/index.js';
 import type { SocketFactory } from '../../sim/socket-api.js';
 import { NETLINK_ROUTE, SOCK_RAW } from '../../sim/uapi/netlink.js';
 

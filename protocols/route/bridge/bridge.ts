@@ -17,7 +17,7 @@
  * @note The attribute set is that of the 6.18 test kernel: IGMP snooping and bridge netfilter
  * built in, VLAN filtering not (no IFLA_BR_VLAN_* attributes; IFLA_BR_VLAN_FILTERING is
  * refused with EOPNOTSUPP). Kernel STP (IFLA_BR_STP_STATE 1) and the multicast snooping
- * options but MCAST_SNOOPING itself (bridge-snoopers.ts) are not modelled and refused.
+ * options but MCAST_SNOOPING itself (snoopers.ts) are not modelled and refused.
  * The forward-delay timer runs on the kernel clock: when it expires (15 s after a port
  * started forwarding, by default) the port is reported once more
  * (br_forward_delay_timer_expired()), its state unchanged with STP off.
@@ -26,13 +26,13 @@ import { KernelError } from '../../../sim/errors.js';
 import { AttrWriter } from '../../../sim/wire/attr-writer.js';
 import { writeHeader } from '../../../sim/wire/header.js';
 import { type AttrView, NLA, type Policy } from '../../../sim/wire/policy.js';
-import { devGetFlags, devGetIflink, type NetDevice, netifOperUp, running } from '../core/device.js';
-import { encodeIfInfoMsg } from '../core/ifinfomsg.js';
+import { devGetFlags, devGetIflink, type NetDevice, netifOperUp, running } from '../core/index.js';
+import { encodeIfInfoMsg } from '../core/index.js';
 import { fdbAddLocal, fdbChangeAddr, fdbChangeMacAddress, fdbDeleteByPort, fdbFlush } from './fdb.js';
 import { joinSnoopers, leaveSnoopers, snoopingOff } from './snoopers.js';
-import type { LinkKind, NewLinkRequest, PortEvent } from '../core/link-kind.js';
+import type { LinkKind, NewLinkRequest, PortEvent } from '../core/index.js';
 import type { KernelTimer } from '../../../sim/clock.js';
-import type { NetOps } from '../core/netdev.js';
+import type { NetOps } from '../core/index.js';
 import { IF_OPER, IFLA, RTM_DELLINK, RTM_NEWLINK, RTNLGRP_LINK } from '../core/uapi.js';
 
 /** AF_BRIDGE: the family of br_ifinfo_notify()'s messages. */

@@ -25,12 +25,12 @@ import { NLM_F_CREATE, NLM_F_EXCL } from '../../../sim/uapi/netlink.js';
 import type { AttrWriter } from '../../../sim/wire/attr-writer.js';
 import { HOST_LE, viewOf } from '../../../sim/wire/header.js';
 import { type AttrView, NLA, NL_VALIDATE, nlmsgParse, type Policy } from '../../../sim/wire/policy.js';
-import { devMcAddExcl, devMcDel, devMcList, devUcAddExcl, devUcDel, devUcList } from '../core/dev-addr-lists.js';
-import type { NetDevice } from '../core/device.js';
-import { IFLA_POLICY } from '../core/ifla-policy.js';
-import { notify } from '../core/rtnl-notify.js';
-import { RTNL_FLAG, type Rtnetlink } from '../core/rtnetlink.js';
-import type { NetworkState } from '../core/state.js';
+import { devMcAddExcl, devMcDel, devMcList, devUcAddExcl, devUcDel, devUcList } from '../core/index.js';
+import type { NetDevice } from '../core/index.js';
+import { IFLA_POLICY } from '../core/index.js';
+import { notify } from '../core/index.js';
+import { RTNL_FLAG, type Rtnetlink } from '../core/index.js';
+import type { NetworkState } from '../core/index.js';
 import { IFLA, NDMSG_LEN, RTM, RTNLGRP } from '../core/uapi.js';
 
 const AF_BRIDGE = 7;

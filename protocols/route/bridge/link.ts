@@ -10,11 +10,11 @@ import { KernelError } from '../../../sim/errors.js';
 import type { RequestContext } from '../../../sim/request-loop.js';
 import { attrsToArray } from '../../../sim/wire/attr-reader.js';
 import { AttrView, NL_VALIDATE, nlmsgParse, parseAttrs } from '../../../sim/wire/policy.js';
-import { decodeIfInfoMsg } from '../core/ifinfomsg.js';
-import { IFLA_POLICY } from '../core/ifla-policy.js';
-import { NetOps } from '../core/netdev.js';
-import type { Rtnetlink } from '../core/rtnetlink.js';
-import type { NetworkState } from '../core/state.js';
+import { decodeIfInfoMsg } from '../core/index.js';
+import { IFLA_POLICY } from '../core/index.js';
+import { NetOps } from '../core/index.js';
+import type { Rtnetlink } from '../core/index.js';
+import type { NetworkState } from '../core/index.js';
 import { IFINFOMSG_LEN, IFLA, IFLA_MAX, RTM_GETLINK, RTM_NEWLINK, RTM_SETLINK, RTEXT_FILTER } from '../core/uapi.js';
 import { brFillIfinfo, bridgeSetlink } from './bridge.js';
 

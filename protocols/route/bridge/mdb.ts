@@ -15,9 +15,9 @@ import { KernelError } from '../../../sim/errors.js';
 import type { RequestContext } from '../../../sim/request-loop.js';
 import { HOST_LE, viewOf } from '../../../sim/wire/header.js';
 import { type AttrView, NLA, NL_VALIDATE, nlmsgParse, type Policy } from '../../../sim/wire/policy.js';
-import type { NetDevice } from '../core/device.js';
-import type { Rtnetlink } from '../core/rtnetlink.js';
-import type { NetworkState } from '../core/state.js';
+import type { NetDevice } from '../core/index.js';
+import type { Rtnetlink } from '../core/index.js';
+import type { NetworkState } from '../core/index.js';
 import { RTM } from '../core/uapi.js';
 
 /** sizeof(struct br_port_msg): u8 family, 3 bytes of padding, u32 ifindex. */

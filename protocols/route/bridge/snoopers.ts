@@ -15,11 +15,11 @@
  * leave report at close.
  */
 import type { KernelTimer } from '../../../sim/clock.js';
-import { mcJoin, mcLeave, type NetDevice } from '../core/device.js';
-import { syncMc } from '../core/dev-addr-lists.js';
-import { arpMcastOutput, neighForget, neighMcastOutput } from '../core/neighbour.js';
-import type { NetOps } from '../core/netdev.js';
-import { mldReport } from '../ipv6/netdev-events.js';
+import { mcJoin, mcLeave, type NetDevice } from '../core/index.js';
+import { syncMc } from '../core/index.js';
+import { arpMcastOutput, neighForget, neighMcastOutput } from '../core/index.js';
+import type { NetOps } from '../core/index.js';
+import { mldReport } from '../ipv6/index.js';
 
 /** 224.0.0.106 and ff02::6a: all snoopers. */
 const IGMP_ALL_SNOOPERS = Uint8Array.of(224, 0, 0, 106);

@@ -246,7 +246,7 @@ export function neighMcastOutput(links: LinkTable, dev: NetDevice, group: Uint8A
  * arpMcastOutput is neighMcastOutput()'s IPv4 counterpart (ip_finish_output2() →
  * arp_constructor()): a packet to an IPv4 multicast group leaves a NOARP entry with the
  * group's multicast MAC (ip_eth_mc_map()), silently; IGMPv3 reports to 224.0.0.22 are the
- * ones nlsim "sends" (bridge-snoopers.ts).
+ * ones nlsim "sends" (bridge/snoopers.ts).
  */
 export function arpMcastOutput(links: LinkTable, dev: NetDevice, group: Uint8Array): void {
   addMcastEntry(links, 2, dev, group, Uint8Array.of(0x01, 0x00, 0x5e, group[1]! & 0x7f, group[2]!, group[3]!));
@@ -603,7 +603,7 @@ export class NeighOps {
 
   /** register installs neigh_init()'s PF_UNSPEC handlers. */
   register(rtnl: Rtnetlink): void {
-    // PF_BRIDGE has its own handlers (rtnl_fdb_add/del/get/dump): bridge-fdb.ts.
+    // PF_BRIDGE has its own handlers (rtnl_fdb_add/del/get/dump): bridge/fdb.ts.
     rtnl.register(0, RTM.RTM_NEWNEIGH, { doit: (ctx) => this.add(ctx) });
     rtnl.register(0, RTM.RTM_DELNEIGH, { doit: (ctx) => this.del(ctx) });
     rtnl.register(0, RTM.RTM_GETNEIGH, { doit: (ctx) => this.get(ctx), dumpit: (ctx) => this.dump(ctx) });

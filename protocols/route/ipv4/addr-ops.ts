@@ -9,24 +9,24 @@ import type { RequestContext } from '../../../sim/request-loop.js';
 import { NLM_F_DUMP_FILTERED, NLM_F_EXCL, NLM_F_REPLACE } from '../../../sim/uapi/netlink.js';
 import { HOST_LE, viewOf } from '../../../sim/wire/header.js';
 import { type AttrView, NL_VALIDATE, nlmsgParse, type Policy } from '../../../sim/wire/policy.js';
-import { IFA_IPV4_POLICY } from '../core/addr-policy.js';
-import type { McGroup, NetDevice } from '../core/device.js';
-import type { FamilyDump } from '../core/dump-all.js';
-import { decodeIfAddrMsg } from '../core/ifaddrmsg.js';
+import { IFA_IPV4_POLICY } from '../core/index.js';
+import type { McGroup, NetDevice } from '../core/index.js';
+import type { FamilyDump } from '../core/index.js';
+import { decodeIfAddrMsg } from '../core/index.js';
 import { newInAddr } from './inet4.js';
-import { type Notifier } from '../core/rtnl-notify.js';
+import { type Notifier } from '../core/index.js';
 import { fillInAddr } from './inet4-addr.js';
-import { inetMask, ipv4Read } from '../core/ipv4-addr.js';
-import { fillMcAddr } from '../core/mcaddr.js';
-import { RTNL_FLAG, type Rtnetlink } from '../core/rtnetlink.js';
-import type { LinkTable, NetworkState } from '../core/state.js';
+import { inetMask, ipv4Read } from '../core/index.js';
+import { fillMcAddr } from '../core/index.js';
+import { RTNL_FLAG, type Rtnetlink } from '../core/index.js';
+import type { LinkTable, NetworkState } from '../core/index.js';
 import { AF_INET, IFA, IFA_F, IFA_MAX, IFADDRMSG_LEN, RTM } from '../core/uapi.js';
 
 export type Tb = (AttrView | undefined)[];
 const EMSGSIZE = -90;
 
 /** parse mirrors nlmsg_parse_deprecated() with an ifaddrmsg header. */
-export function parse(ctx: { message: Uint8Array; extack: object }, policy: Policy, level: number = NL_VALIDATE.NL_VALIDATE_LIBERAL): Tb {
+export function parseIfaddrMsg(ctx: { message: Uint8Array; extack: object }, policy: Policy, level: number = NL_VALIDATE.NL_VALIDATE_LIBERAL): Tb {
   const r = nlmsgParse(ctx.message, IFADDRMSG_LEN, policy, IFA_MAX, level);
   if (r.warning) Object.assign(ctx.extack, { message: r.warning });
   return r.attrs;
@@ -70,7 +70,7 @@ export class AddrOps {
 
   /** newAddr4 mirrors inet_rtm_newaddr() with rtm_to_ifa(). */
   newAddr4(ctx: RequestContext): void {
-    const tb = parse(ctx, IFA_IPV4_POLICY);
+    const tb = parseIfaddrMsg(ctx, IFA_IPV4_POLICY);
     const ifm = decodeIfAddrMsg(ctx.payload);
     if (ifm.prefixlen > 32) throw new KernelError('EINVAL', 'ipv4: Invalid prefix length');
     if (!tb[IFA.IFA_LOCAL]) throw new KernelError('EINVAL', 'ipv4: Local address is not supplied');
@@ -109,7 +109,7 @@ export class AddrOps {
 
   /** delAddr4 mirrors inet_rtm_deladdr(). */
   delAddr4(ctx: RequestContext): void {
-    const tb = parse(ctx, IFA_IPV4_POLICY);
+    const tb = parseIfaddrMsg(ctx, IFA_IPV4_POLICY);
     const ifm = decodeIfAddrMsg(ctx.payload);
     const links = this.#links(ctx);
     const dev = links.byIndex(ifm.index);
@@ -143,7 +143,7 @@ function validateAddrDump(d: DumpState, policy: Policy, prefix: string): number 
   const ifm = decodeIfAddrMsg(d.requestMessage, 16);
   if (ifm.prefixlen || ifm.flags || ifm.scope) throw new KernelError('EINVAL', `${prefix}Invalid values in header for address dump request`);
   if (ifm.index) d.answerFlags |= NLM_F_DUMP_FILTERED;
-  const tb = parse({ message: d.requestMessage, extack: d.extack }, policy, NL_VALIDATE.NL_VALIDATE_DEPRECATED_STRICT);
+  const tb = parseIfaddrMsg({ message: d.requestMessage, extack: d.extack }, policy, NL_VALIDATE.NL_VALIDATE_DEPRECATED_STRICT);
   for (let i = 0; i <= IFA_MAX; i++) {
     if (!tb[i]) continue;
     if (i === IFA.IFA_TARGET_NETNSID) throw new KernelError('EOPNOTSUPP', 'nlsim: IFA_TARGET_NETNSID is not modelled yet');

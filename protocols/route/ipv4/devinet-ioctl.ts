@@ -4,10 +4,10 @@
  * delete an in_ifaddr as `ifconfig` does. core/dev-ioctl.ts dispatches to it.
  */
 import { KernelError } from '../../../sim/errors.js';
-import { type DevIoctlCall, type DevIoctlResult, failure, type IfreqName, ifreqName, needAdmin, needDev, type Net, putSockaddrIn, SIOC, U, view } from '../core/dev-ioctl.js';
-import { type NetDevice } from '../core/device.js';
-import type { InAddr } from '../core/ifaddr.js';
-import { inetMask, inetMaskLen } from '../core/ipv4-addr.js';
+import { type DevIoctlCall, type DevIoctlResult, failure, type IfreqName, ifreqName, needAdmin, needDev, type Net, putSockaddrIn, SIOC, U, view } from '../core/index.js';
+import { type NetDevice } from '../core/index.js';
+import type { InAddr } from '../core/index.js';
+import { inetMask, inetMaskLen } from '../core/index.js';
 import { AF_INET, IFA_F, IFF, RT_SCOPE } from '../core/uapi.js';
 import { newInAddr } from './inet4.js';
 

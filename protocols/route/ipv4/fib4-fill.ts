@@ -6,7 +6,7 @@
 import type { AttrWriter } from '../../../sim/wire/attr-writer.js';
 import { HOST_LE, viewOf } from '../../../sim/wire/header.js';
 import { type FibAlias, type FibNh, syncCarrier } from './fib4.js';
-import { ipv4Bytes } from '../core/ipv4-addr.js';
+import { ipv4Bytes } from '../core/index.js';
 import { putMultipath, putVia } from './rtnh.js';
 import { isBlackhole, paths, type NhInfo, type Nexthop } from './nexthop-table.js';
 import { AF_INET, RT_TABLE, RTA, RTM_F, RTNH_F, RT_SCOPE } from '../core/uapi.js';

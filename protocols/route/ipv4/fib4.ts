@@ -12,9 +12,9 @@
  * (fib_new_table() with an alias); nlsim keeps them apart, which gives the same dumps, and
  * reports lookups from table main in that state as Linux does.
  */
-import type { NetDevice } from '../core/device.js';
+import type { NetDevice } from '../core/index.js';
 import type { Nexthop } from './nexthop-table.js';
-import { inetMask } from '../core/ipv4-addr.js';
+import { inetMask } from '../core/index.js';
 import { RT_TABLE } from '../core/uapi.js';
 
 /** FibNh is one nexthop of a multipath route (struct fib_nh). */

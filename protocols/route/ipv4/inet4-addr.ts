@@ -1,9 +1,9 @@
 /** struct in_ifaddr and inet_fill_ifaddr(): one IPv4 address and its RTM_NEWADDR body. */
 import type { AttrWriter } from '../../../sim/wire/attr-writer.js';
-import { addrCacheinfo } from '../core/addr-lifetime.js';
-import type { InAddr } from '../core/ifaddr.js';
-import { encodeIfAddrMsg } from '../core/ifaddrmsg.js';
-import { ipv4Bytes } from '../core/ipv4-addr.js';
+import { addrCacheinfo } from '../core/index.js';
+import type { InAddr } from '../core/index.js';
+import { encodeIfAddrMsg } from '../core/index.js';
+import { ipv4Bytes } from '../core/index.js';
 import { AF_INET, IFA } from '../core/uapi.js';
 
 /** INET_NLMSG_SIZE stands for nlmsg_new(inet_nlmsg_size()). */

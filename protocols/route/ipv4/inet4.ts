@@ -8,7 +8,7 @@ import { KernelError } from '../../../sim/errors.js';
 import type { KernelTimer } from '../../../sim/clock.js';
 import type { KernelSocket } from '../../../sim/kernel-socket.js';
 import { NLM_F_APPEND, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE } from '../../../sim/uapi/netlink.js';
-import { mcJoin, mcLeave, type NetDevice } from '../core/device.js';
+import { mcJoin, mcLeave, type NetDevice } from '../core/index.js';
 
 /** 224.0.0.1, the all-hosts group (IGMP_ALL_HOSTS). */
 const IGMP_ALL_HOSTS = Uint8Array.of(224, 0, 0, 1);
@@ -17,12 +17,12 @@ import { FIB_NH_SIZE, FIB_NLMSG_SIZE, fillFibAlias } from './fib4-fill.js';
 import { nlaFind, walkRtnh } from './rtnh.js';
 import { fibCheckNexthop, isBlackhole, type Nexthop, NexthopTable, paths } from './nexthop-table.js';
 import { fillInAddr, INET_NLMSG_SIZE } from './inet4-addr.js';
-import { type InAddr } from '../core/ifaddr.js';
-import { inetMask, INADDR_LOOPBACK, ipv4Read, isLbcast, isMulticast, isZeronet } from '../core/ipv4-addr.js';
-import type { FibRule } from '../core/fib-rules.js';
-import { notify, type Notifier } from '../core/rtnl-notify.js';
+import { type InAddr } from '../core/index.js';
+import { inetMask, INADDR_LOOPBACK, ipv4Read, isLbcast, isMulticast, isZeronet } from '../core/index.js';
+import type { FibRule } from '../core/index.js';
+import { notify, type Notifier } from '../core/index.js';
 import type { Ipv6Stub } from './ipv6-stub.js';
-import { ageAddresses } from '../core/addr-lifetime.js';
+import { ageAddresses } from '../core/index.js';
 import { IFA_F, IFF, RT_SCOPE, RT_TABLE, RTA, RTM, RTN, RTNH_F, RTNLGRP, RTPROT } from '../core/uapi.js';
 
 /** FIB_PROPS_SCOPE / FIB_PROPS_ERROR mirror fib_props[]: each type's widest scope and lookup error. */
@@ -314,9 +314,9 @@ export class Inet4 {
     }
   }
 
-  /** arpIfdown flushes the device's ARP entries (neighbour.ts; state.ts wires it). */
+  /** arpIfdown flushes the device's ARP entries (core/neighbour.ts; inet4Pernet() wires it). */
   arpIfdown: ((dev: NetDevice) => void) | null = null;
-  /** setTimer runs work on the kernel's clock (state.ts wires it). */
+  /** setTimer runs work on the kernel's clock (inet4Pernet() wires it). */
   setTimer: ((delayMs: number, callback: () => void) => KernelTimer) | null = null;
   #lifetimeWork: KernelTimer | null = null;
 
@@ -650,7 +650,7 @@ export class Inet4 {
     return undefined;
   }
 
-  /** rules is the AF_INET rules list, once the namespace has one (fib-rules.ts sets it). */
+  /** rules is the AF_INET rules list (inet4Pernet() wires it to the namespace's fib rules). */
   rules: (() => readonly FibRule[]) | null = null;
 
   /**

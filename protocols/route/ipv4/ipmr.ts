@@ -22,10 +22,10 @@ import type { RequestContext } from '../../../sim/request-loop.js';
 import { NLM_F_DUMP_FILTERED } from '../../../sim/uapi/netlink.js';
 import { type AttrView, NL_VALIDATE, nlmsgParse, NLA, type Policy } from '../../../sim/wire/policy.js';
 import { HOST_LE, viewOf } from '../../../sim/wire/header.js';
-import { decodeRtMsg } from '../core/rtmsg.js';
+import { decodeRtMsg } from '../core/index.js';
 import { RTM_IPV4_POLICY } from './route-policy.js';
-import type { Rtnetlink } from '../core/rtnetlink.js';
-import type { NetworkState } from '../core/state.js';
+import type { Rtnetlink } from '../core/index.js';
+import type { NetworkState } from '../core/index.js';
 import { IFINFOMSG_LEN, IFLA, RT_TABLE, RTA, RTM, RTMSG_LEN, RTN, RTNL_FAMILY_IP6MR, RTNL_FAMILY_IPMR, RTPROT } from '../core/uapi.js';
 
 const RTA_MAX = 30;

@@ -4,8 +4,8 @@
  * IPv6 nexthop's device and for the IPv6 routes that use a nexthop; ipv6/ fills it in at its
  * pernet init.
  */
-import type { NetDevice } from '../core/device.js';
-import type { Notifier } from '../core/rtnl-notify.js';
+import type { NetDevice } from '../core/index.js';
+import type { Notifier } from '../core/index.js';
 import type { Nexthop } from './nexthop-table.js';
 
 /** Ipv6Stub is the part of IPv6 that IPv4's nexthop code calls. */

@@ -6,14 +6,14 @@
  * rules' hooks.
  */
 import { KernelError } from '../../../sim/errors.js';
-import { IPV4_MIN_MTU } from '../core/device.js';
-import { FR_ACT_TO_TBL, rulesFor } from '../core/fib-rules.js';
-import { ipv4Read } from '../core/ipv4-addr.js';
-import { syncMc } from '../core/dev-addr-lists.js';
-import type { LinkTable, NetworkStateOptions } from '../core/state.js';
-import { neighIfdown } from '../core/neighbour.js';
-import type { NetdevNotifier } from '../core/netdev-notifier.js';
-import { netconfNotifyRegister, netconfNotifyUnregister } from '../core/netconf.js';
+import { IPV4_MIN_MTU } from '../core/index.js';
+import { FR_ACT_TO_TBL, rulesFor } from '../core/index.js';
+import { ipv4Read } from '../core/index.js';
+import { syncMc } from '../core/index.js';
+import type { LinkTable, NetworkStateOptions } from '../core/index.js';
+import { neighIfdown } from '../core/index.js';
+import type { NetdevNotifier } from '../core/index.js';
+import { netconfNotifyRegister, netconfNotifyUnregister } from '../core/index.js';
 import { AF_INET, IFF, RT_TABLE } from '../core/uapi.js';
 import { Inet4 } from './inet4.js';
 

@@ -10,8 +10,8 @@
 import { KernelError } from '../../../sim/errors.js';
 import type { AttrWriter } from '../../../sim/wire/attr-writer.js';
 import { HOST_LE, viewOf } from '../../../sim/wire/header.js';
-import type { NetDevice } from '../core/device.js';
-import { notify, type Notifier } from '../core/rtnl-notify.js';
+import type { NetDevice } from '../core/index.js';
+import { notify, type Notifier } from '../core/index.js';
 import { AF_INET, RTM, RTNLGRP } from '../core/uapi.js';
 
 /** NHA holds the nexthop attributes (linux/nexthop.h). */

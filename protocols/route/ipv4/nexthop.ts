@@ -16,13 +16,13 @@ import type { RequestContext } from '../../../sim/request-loop.js';
 import { HOST_LE, viewOf } from '../../../sim/wire/header.js';
 import { type AttrView, NLA, NL_VALIDATE, nlmsgParse, parseAttrs, type Policy } from '../../../sim/wire/policy.js';
 import { NLM_F_CREATE, NLM_F_REPLACE } from '../../../sim/uapi/netlink.js';
-import type { NetDevice } from '../core/device.js';
-import type { Rtnetlink } from '../core/rtnetlink.js';
-import type { NetworkState } from '../core/state.js';
+import type { NetDevice } from '../core/index.js';
+import type { Rtnetlink } from '../core/index.js';
+import type { NetworkState } from '../core/index.js';
 import { AF_INET, AF_INET6, IFF, RT_SCOPE, RTM, RTNH_F } from '../core/uapi.js';
 import { fibCheckNexthop, fillNexthop, hasV4, NHA, numPaths, type Nexthop, type NexthopTable, type NhInfo } from './nexthop-table.js';
-import type { Notifier } from '../core/rtnl-notify.js';
-import type { LinkTable } from '../core/state.js';
+import type { Notifier } from '../core/index.js';
+import type { LinkTable } from '../core/index.js';
 import type { DumpChunk } from '../../../sim/dump.js';
 
 export { NHA } from './nexthop-table.js';

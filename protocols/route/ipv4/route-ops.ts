@@ -8,25 +8,25 @@ import { KernelError } from '../../../sim/errors.js';
 import type { RequestContext } from '../../../sim/request-loop.js';
 import { NLM_F_DUMP_FILTERED } from '../../../sim/uapi/netlink.js';
 import { type AttrView, NL_VALIDATE, nlmsgParse, parseAttrs, type Policy } from '../../../sim/wire/policy.js';
-import type { NetDevice } from '../core/device.js';
-import type { FamilyDump } from '../core/dump-all.js';
+import type { NetDevice } from '../core/index.js';
+import type { FamilyDump } from '../core/index.js';
 import type { FibAlias, FibNh } from './fib4.js';
 import { bindNexthopState, nexthopsOf } from './nexthop.js';
 import { paths } from './nexthop-table.js';
 import { fillFibAlias, fillRouteAnswer, RTCF_BROADCAST, RTCF_LOCAL } from './fib4-fill.js';
 import { type FibConfig, gwFromVia } from './inet4.js';
-import { INADDR_LOOPBACK, ipv4Read, isLbcast, isLoopback, isMulticast, isZeronet } from '../core/ipv4-addr.js';
-import { decodeRtMsg, type RtMsg } from '../core/rtmsg.js';
-import { RTNL_FLAG, type Rtnetlink } from '../core/rtnetlink.js';
+import { INADDR_LOOPBACK, ipv4Read, isLbcast, isLoopback, isMulticast, isZeronet } from '../core/index.js';
+import { decodeRtMsg, type RtMsg } from '../core/index.js';
+import { RTNL_FLAG, type Rtnetlink } from '../core/index.js';
 import { RTM_IPV4_POLICY } from './route-policy.js';
-import type { LinkTable, NetworkState } from '../core/state.js';
+import type { LinkTable, NetworkState } from '../core/index.js';
 import { AF_INET, IFA_F, RT_SCOPE, RT_TABLE, RTA, RTA_MAX, RTAX_MAX, RTM, RTM_F, RTMSG_LEN, RTN, RTNH_F } from '../core/uapi.js';
 
 export type Tb = (AttrView | undefined)[];
 const EMSGSIZE = -90;
 
 /** parse mirrors nlmsg_parse_deprecated() (or _strict) with an rtmsg header. */
-export function parse(ctx: { message: Uint8Array; extack: object }, policy: Policy, level: number = NL_VALIDATE.NL_VALIDATE_LIBERAL): Tb {
+export function parseRtMsg(ctx: { message: Uint8Array; extack: object }, policy: Policy, level: number = NL_VALIDATE.NL_VALIDATE_LIBERAL): Tb {
   const r = nlmsgParse(ctx.message, RTMSG_LEN, policy, RTA_MAX, level);
   if (r.warning) Object.assign(ctx.extack, { message: r.warning });
   return r.attrs;
@@ -81,7 +81,7 @@ export class RouteOps {
 
   /** #config4 mirrors rtm_to_fib_config(). */
   #config4(ctx: RequestContext): FibConfig {
-    const tb = parse(ctx, RTM_IPV4_POLICY);
+    const tb = parseRtMsg(ctx, RTM_IPV4_POLICY);
     const rtm = decodeRtMsg(ctx.payload);
     if (rtm.tos & 3) throw new KernelError('EINVAL', 'Invalid dsfield (tos): ECN bits must be 0');
     if (rtm.type > RTN.RTN_XRESOLVE) throw new KernelError('EINVAL', 'Invalid route type');
@@ -138,7 +138,7 @@ export class RouteOps {
 
   /** getRoute4 mirrors inet_rtm_getroute() for output lookups (ip_route_output_key_hash_rcu()). */
   getRoute4(ctx: RequestContext): number {
-    const tb = ctx.strictCheck ? this.#validGetroute(ctx) : parse(ctx, RTM_IPV4_POLICY);
+    const tb = ctx.strictCheck ? this.#validGetroute(ctx) : parseRtMsg(ctx, RTM_IPV4_POLICY);
     if (ctx.payload.length < RTMSG_LEN) throw new KernelError('EINVAL', 'Invalid header length');
     const rtm = decodeRtMsg(ctx.payload);
     if (tb[RTA.RTA_IIF]?.u32()) throw new KernelError('EOPNOTSUPP', { message: 'nlsim: input route lookups (RTA_IIF) are not modelled yet', offset: tb[RTA.RTA_IIF]!.offset });
@@ -232,7 +232,7 @@ export class RouteOps {
       throw new KernelError('EINVAL', 'ipv4: Invalid values in header for route get request');
     }
     if (rtm.flags & ~(RTM_F.RTM_F_NOTIFY | RTM_F.RTM_F_LOOKUP_TABLE | RTM_F.RTM_F_FIB_MATCH)) throw new KernelError('EINVAL', 'ipv4: Invalid flags for route get request');
-    const tb = parse(ctx, RTM_IPV4_POLICY, NL_VALIDATE.NL_VALIDATE_DEPRECATED_STRICT);
+    const tb = parseRtMsg(ctx, RTM_IPV4_POLICY, NL_VALIDATE.NL_VALIDATE_DEPRECATED_STRICT);
     if ((tb[RTA.RTA_SRC] && !rtm.srcLen) || (tb[RTA.RTA_DST] && !rtm.dstLen)) throw new KernelError('EINVAL', 'ipv4: rtm_src_len and rtm_dst_len must be 32 for IPv4');
     const ok = [RTA.RTA_IIF, RTA.RTA_OIF, RTA.RTA_SRC, RTA.RTA_DST, RTA.RTA_IP_PROTO, RTA.RTA_SPORT, RTA.RTA_DPORT, RTA.RTA_MARK, RTA.RTA_UID, RTA.RTA_FLOWLABEL];
     for (let i = 0; i <= RTA_MAX; i++) if (tb[i] && !ok.includes(i as never)) throw new KernelError('EINVAL', 'ipv4: Unsupported attribute in route get request');
@@ -273,7 +273,7 @@ export function fibDumpFilter(d: DumpState, policy: Policy, links: LinkTable): F
   f.protocol = rtm.protocol;
   f.type = rtm.type;
   f.table = rtm.table;
-  const tb = parse({ message: d.requestMessage, extack: d.extack }, policy, NL_VALIDATE.NL_VALIDATE_DEPRECATED_STRICT);
+  const tb = parseRtMsg({ message: d.requestMessage, extack: d.extack }, policy, NL_VALIDATE.NL_VALIDATE_DEPRECATED_STRICT);
   let ifindex = 0;
   for (let i = 0; i <= RTA_MAX; i++) {
     if (!tb[i]) continue;

@@ -4,18 +4,21 @@
  * inet6_dump_ifaddr(), inet6_dump_ifmcaddr(), inet6_dump_ifacaddr()).
  */
 import { KernelError } from '../../../sim/errors.js';
+import type { AttrView } from '../../../sim/wire/policy.js';
 import type { RequestContext } from '../../../sim/request-loop.js';
 import { NLM_F_EXCL, NLM_F_REPLACE } from '../../../sim/uapi/netlink.js';
-import { IFA_IPV6_POLICY } from '../core/addr-policy.js';
-import type { McGroup } from '../core/device.js';
-import type { FamilyDump } from '../core/dump-all.js';
-import { decodeIfAddrMsg } from '../core/ifaddrmsg.js';
-import { fillMcAddr } from '../core/mcaddr.js';
-import type { Rtnetlink } from '../core/rtnetlink.js';
-import type { LinkTable, NetworkState } from '../core/state.js';
+import { IFA_IPV6_POLICY } from '../core/index.js';
+import type { McGroup } from '../core/index.js';
+import type { FamilyDump } from '../core/index.js';
+import { decodeIfAddrMsg } from '../core/index.js';
+import { fillMcAddr } from '../core/index.js';
+import type { Rtnetlink } from '../core/index.js';
+import type { LinkTable, NetworkState } from '../core/index.js';
 import { AF_INET6, IFA, IFA_F, RTM } from '../core/uapi.js';
-import { addrFamilyDump, lifetimes, parse, type Tb } from '../ipv4/addr-ops.js';
+import { addrFamilyDump, lifetimes, parseIfaddrMsg } from '../ipv4/index.js';
 import { fillInet6Addr } from './inet6-addr.js';
+
+type Tb = (AttrView | undefined)[];
 
 /** Addr6Ops binds the IPv6 address handlers to one kernel's network state. */
 export class Addr6Ops {
@@ -62,7 +65,7 @@ export class Addr6Ops {
 
   /** newAddr6 mirrors inet6_rtm_newaddr() → inet6_addr_add(). */
   newAddr6(ctx: RequestContext): void {
-    const tb = parse(ctx, IFA_IPV6_POLICY);
+    const tb = parseIfaddrMsg(ctx, IFA_IPV6_POLICY);
     const ifm = decodeIfAddrMsg(ctx.payload);
     const pfx = this.#addr6(tb);
     if (!pfx) throw new KernelError('EINVAL');
@@ -97,7 +100,7 @@ export class Addr6Ops {
 
   /** delAddr6 mirrors inet6_rtm_deladdr() → inet6_addr_del(). */
   delAddr6(ctx: RequestContext): void {
-    const tb = parse(ctx, IFA_IPV6_POLICY);
+    const tb = parseIfaddrMsg(ctx, IFA_IPV6_POLICY);
     const ifm = decodeIfAddrMsg(ctx.payload);
     const pfx = this.#addr6(tb);
     if (!pfx) throw new KernelError('EINVAL');

@@ -11,8 +11,8 @@ import { NLM_F_REPLACE } from '../../../sim/uapi/netlink.js';
 import type { AttrWriter } from '../../../sim/wire/attr-writer.js';
 import { HOST_LE, viewOf } from '../../../sim/wire/header.js';
 import { type AttrView, NLA, NL_VALIDATE, nlmsgParse, type Policy } from '../../../sim/wire/policy.js';
-import type { Rtnetlink } from '../core/rtnetlink.js';
-import type { LinkTable, NetworkState } from '../core/state.js';
+import type { Rtnetlink } from '../core/index.js';
+import type { LinkTable, NetworkState } from '../core/index.js';
 import { AF_INET6, RTM } from '../core/uapi.js';
 
 /** sizeof(struct ifaddrlblmsg): family, reserved, prefixlen, flags, u32 index, u32 seq. */

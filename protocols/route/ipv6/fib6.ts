@@ -6,8 +6,8 @@
  *
  * @note Kept as a flat array sorted lazily, like the IPv4 FIB (fib4.ts).
  */
-import type { NetDevice } from '../core/device.js';
-import type { Nexthop } from '../ipv4/nexthop-table.js';
+import type { NetDevice } from '../core/index.js';
+import type { Nexthop } from '../ipv4/index.js';
 import { RT_TABLE } from '../core/uapi.js';
 
 /** Rt6 is one IPv6 route: a fib6_info with its single fib6_nh (multipath routes are sibling fib6_infos). */

@@ -8,12 +8,12 @@ import { KernelError } from '../../../sim/errors.js';
 import type { KernelSocket } from '../../../sim/kernel-socket.js';
 import type { RequestContext } from '../../../sim/request-loop.js';
 import type { AttrWriter } from '../../../sim/wire/attr-writer.js';
-import { devGetFlags, devGetIflink, type NetDevice, running } from '../core/device.js';
-import { decodeIfInfoMsg, encodeIfInfoMsg } from '../core/ifinfomsg.js';
-import { fillInet6 } from '../core/link-fill.js';
-import { notify } from '../core/rtnl-notify.js';
-import type { Rtnetlink } from '../core/rtnetlink.js';
-import type { NetworkState } from '../core/state.js';
+import { devGetFlags, devGetIflink, type NetDevice, running } from '../core/index.js';
+import { decodeIfInfoMsg, encodeIfInfoMsg } from '../core/index.js';
+import { fillInet6 } from '../core/index.js';
+import { notify } from '../core/index.js';
+import type { Rtnetlink } from '../core/index.js';
+import type { NetworkState } from '../core/index.js';
 import { AF_INET6, IF_OPER, IFINFOMSG_LEN, IFLA, RTM_GETLINK, RTM_NEWLINK, RTNLGRP } from '../core/uapi.js';
 
 const EMSGSIZE = -90;

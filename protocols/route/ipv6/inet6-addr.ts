@@ -1,8 +1,8 @@
 /** struct inet6_ifaddr and inet6_fill_ifaddr(): one IPv6 address and its RTM_NEWADDR body. */
 import type { AttrWriter } from '../../../sim/wire/attr-writer.js';
-import type { Inet6Ifaddr } from '../core/ifaddr.js';
-import { addrCacheinfo } from '../core/addr-lifetime.js';
-import { encodeIfAddrMsg } from '../core/ifaddrmsg.js';
+import type { Inet6Ifaddr } from '../core/index.js';
+import { addrCacheinfo } from '../core/index.js';
+import { encodeIfAddrMsg } from '../core/index.js';
 import { AF_INET6, IFA } from '../core/uapi.js';
 
 /** IFAPROT holds IFA_PROTO values the kernel sets (linux/if_addr.h). */

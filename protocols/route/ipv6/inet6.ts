@@ -17,19 +17,19 @@ import { NLM_F_APPEND, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE } from '../../../
 import type { AttrWriter } from '../../../sim/wire/attr-writer.js';
 import { HOST_LE } from '../../../sim/wire/header.js';
 import type { KernelTimer } from '../../../sim/clock.js';
-import { DEVCONF_ACCEPT_DAD, IN6ADDR_LINKLOCAL_ALLNODES, mcJoin, mcLeave, type NetDevice } from '../core/device.js';
+import { DEVCONF_ACCEPT_DAD, IN6ADDR_LINKLOCAL_ALLNODES, mcJoin, mcLeave, type NetDevice } from '../core/index.js';
 import { Fib6, type Fib6Table, type Rt6 } from './fib6.js';
-import { notify, type Notifier } from '../core/rtnl-notify.js';
+import { notify, type Notifier } from '../core/index.js';
 import { fillInet6Addr, IFAPROT, INET6_NLMSG_SIZE } from './inet6-addr.js';
-import { type Inet6Ifaddr } from '../core/ifaddr.js';
-import { putMetrics, rtmsgHeader } from '../ipv4/fib4-fill.js';
+import { type Inet6Ifaddr } from '../core/index.js';
+import { putMetrics, rtmsgHeader } from '../ipv4/index.js';
 import { inet6IfinfoNotify } from './ifinfo.js';
-import type { NetworkStateOptions } from '../core/state.js';
-import { ageAddresses } from '../core/addr-lifetime.js';
+import type { NetworkStateOptions } from '../core/index.js';
+import { ageAddresses } from '../core/index.js';
 import { AF_INET6, IF_READY, IF_RS_SENT, IFA_F, IFF, RT_SCOPE, RT_TABLE, RTA, RTM, RTN, RTNH_F, RTNLGRP, RTPROT } from '../core/uapi.js';
-import { nlaFind, putMultipath, walkRtnh } from '../ipv4/rtnh.js';
-import { hasV4, isBlackhole, type Nexthop, type NexthopTable, paths } from '../ipv4/nexthop-table.js';
-import { nhInfoFlags } from '../ipv4/fib4-fill.js';
+import { nlaFind, putMultipath, walkRtnh } from '../ipv4/index.js';
+import { hasV4, isBlackhole, type Nexthop, type NexthopTable, paths } from '../ipv4/index.js';
+import { nhInfoFlags } from '../ipv4/index.js';
 
 /** RTF holds the fib6 route flags nlsim uses (linux/ipv6_route.h). */
 export const RTF = { RTF_UP: 0x1, RTF_GATEWAY: 0x2, RTF_REJECT: 0x200, RTF_NONEXTHOP: 0x200000, RTF_ADDRCONF: 0x40000, RTF_LOCAL: 0x80000000 } as const;
@@ -231,9 +231,9 @@ export class Inet6 {
   readonly #devices: () => readonly NetDevice[];
   readonly #options: NetworkStateOptions;
   ks: KernelSocket | null = null;
-  /** ndIfdown flushes the device's ND entries (neighbour.ts; state.ts wires it). */
+  /** ndIfdown flushes the device's ND entries (core/neighbour.ts; inet6Pernet() wires it). */
   ndIfdown: ((dev: NetDevice) => void) | null = null;
-  /** ndMcastOutput records a packet sent to an IPv6 multicast group (neighbour.ts; state.ts wires it). */
+  /** ndMcastOutput records a packet sent to an IPv6 multicast group (core/neighbour.ts; inet6Pernet() wires it). */
   ndMcastOutput: ((dev: NetDevice, group: Uint8Array) => void) | null = null;
   /** Each tentative address's pending DAD work (ifp->dad_work). */
   readonly #dadWork = new WeakMap<Inet6Ifaddr, KernelTimer>();

@@ -3,13 +3,13 @@
  * inet6_dev gets ready, goes down with addrconf_ifdown(), comes and goes with the MTU),
  * ndisc_netdev_event(), and the pernet init that gives a namespace its IPv6 state.
  */
-import { DEVCONF_MTU6, etherInet6Conf, IPV6_MIN_MTU, type NetDevice, netifOperUp, newInet6Dev, running } from '../core/device.js';
-import { ipv6McDown, ipv6McUp } from '../core/dev-addr-lists.js';
-import type { LinkTable, NetworkStateOptions } from '../core/state.js';
-import { neighIfdown, neighMcastOutput } from '../core/neighbour.js';
-import { type NetOps, netifTxActive } from '../core/netdev.js';
-import type { NetdevNotifier } from '../core/netdev-notifier.js';
-import { netconfNotifyRegister, netconfNotifyUnregister } from '../core/netconf.js';
+import { DEVCONF_MTU6, etherInet6Conf, IPV6_MIN_MTU, type NetDevice, netifOperUp, newInet6Dev, running } from '../core/index.js';
+import { ipv6McDown, ipv6McUp } from '../core/index.js';
+import type { LinkTable, NetworkStateOptions } from '../core/index.js';
+import { neighIfdown, neighMcastOutput } from '../core/index.js';
+import { type NetOps, netifTxActive } from '../core/index.js';
+import type { NetdevNotifier } from '../core/index.js';
+import { netconfNotifyRegister, netconfNotifyUnregister } from '../core/index.js';
 import { AF_INET6, IF_READY, IF_RS_SENT, IFF } from '../core/uapi.js';
 import { Inet6 } from './inet6.js';
 

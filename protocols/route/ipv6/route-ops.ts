@@ -4,18 +4,21 @@
  * inet6_dump_fib(), which filters as IPv4's does).
  */
 import { KernelError } from '../../../sim/errors.js';
+import type { AttrView } from '../../../sim/wire/policy.js';
 import type { RequestContext } from '../../../sim/request-loop.js';
 import { NL_VALIDATE } from '../../../sim/wire/policy.js';
 import { HOST_LE, viewOf } from '../../../sim/wire/header.js';
-import type { FamilyDump } from '../core/dump-all.js';
-import { decodeRtMsg } from '../core/rtmsg.js';
-import { RTNL_FLAG, type Rtnetlink } from '../core/rtnetlink.js';
-import type { LinkTable, NetworkState } from '../core/state.js';
+import type { FamilyDump } from '../core/index.js';
+import { decodeRtMsg } from '../core/index.js';
+import { RTNL_FLAG, type Rtnetlink } from '../core/index.js';
+import type { LinkTable, NetworkState } from '../core/index.js';
 import { AF_INET6, RTA, RTA_MAX, RTM, RTM_F, RTMSG_LEN, RTN } from '../core/uapi.js';
-import { paths } from '../ipv4/nexthop-table.js';
-import { fibFamilyDump, metricsOf, parse, routeLinks, type Tb } from '../ipv4/route-ops.js';
-import { RTM_IPV6_POLICY } from '../ipv4/route-policy.js';
+import { paths } from '../ipv4/index.js';
+import { fibFamilyDump, metricsOf, parseRtMsg, routeLinks } from '../ipv4/index.js';
+import { RTM_IPV6_POLICY } from '../ipv4/index.js';
 import { fillRt6, fillRt6Answer, RTF, type Rt6Config } from './inet6.js';
+
+type Tb = (AttrView | undefined)[];
 
 /** Route6Ops binds the IPv6 route handlers to one kernel's network state. */
 export class Route6Ops {
@@ -47,11 +50,11 @@ export class Route6Ops {
         throw new KernelError('EINVAL', 'ipv6: Invalid values in header for get route request');
       }
       if (rtm.flags & ~RTM_F.RTM_F_FIB_MATCH) throw new KernelError('EINVAL', 'ipv6: Invalid flags for get route request');
-      tb = parse(ctx, RTM_IPV6_POLICY, NL_VALIDATE.NL_VALIDATE_DEPRECATED_STRICT);
+      tb = parseRtMsg(ctx, RTM_IPV6_POLICY, NL_VALIDATE.NL_VALIDATE_DEPRECATED_STRICT);
       if ((tb[RTA.RTA_SRC] && !rtm.srcLen) || (tb[RTA.RTA_DST] && !rtm.dstLen)) throw new KernelError('EINVAL', 'ipv6: rtm_src_len and rtm_dst_len must be 128 for IPv6');
       const ok = [RTA.RTA_SRC, RTA.RTA_DST, RTA.RTA_IIF, RTA.RTA_OIF, RTA.RTA_MARK, RTA.RTA_UID, RTA.RTA_IP_PROTO, RTA.RTA_SPORT, RTA.RTA_DPORT];
       for (let i = 0; i <= RTA_MAX; i++) if (tb[i] && !ok.includes(i as never)) throw new KernelError('EINVAL', 'ipv6: Unsupported attribute in get route request');
-    } else tb = parse(ctx, RTM_IPV6_POLICY);
+    } else tb = parseRtMsg(ctx, RTM_IPV6_POLICY);
     for (const t of [RTA.RTA_IIF, RTA.RTA_SRC, RTA.RTA_MARK]) {
       if (tb[t]) throw new KernelError('EOPNOTSUPP', { message: 'nlsim: input lookups, RTA_SRC and marks in IPv6 route lookups are not modelled yet', offset: tb[t]!.offset });
     }
@@ -89,7 +92,7 @@ export class Route6Ops {
 
   /** #config6 mirrors rtm_to_fib6_config(). */
   #config6(ctx: RequestContext): Rt6Config {
-    const tb = parse(ctx, RTM_IPV6_POLICY);
+    const tb = parseRtMsg(ctx, RTM_IPV6_POLICY);
     const rtm = decodeRtMsg(ctx.payload);
     if (tb[RTA.RTA_VIA]) throw new KernelError('EINVAL', 'IPv6 does not support RTA_VIA attribute');
     if (tb[RTA.RTA_NH_ID] && (tb[RTA.RTA_GATEWAY] || tb[RTA.RTA_OIF] || tb[RTA.RTA_MULTIPATH] || tb[RTA.RTA_ENCAP])) {

@@ -3,8 +3,8 @@
  * kernel built with its driver (a module counts: __rtnl_newlink() loads "rtnl-link-KIND").
  */
 import type { ConfigOption, KernelConfig } from '../../../sim/profile.js';
-import type { LinkKind } from '../core/link-kind.js';
-import { bridge } from '../bridge/bridge.js';
+import type { LinkKind } from '../core/index.js';
+import { bridge } from '../bridge/index.js';
 import { dummy, ifb } from './simple.js';
 import { veth } from './veth.js';
 import { vlan } from './vlan.js';

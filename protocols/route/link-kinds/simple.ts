@@ -1,8 +1,8 @@
 /**
  * The kinds that are only a setup(): ifb (drivers/net/ifb.c) and dummy (drivers/net/dummy.c).
  */
-import type { LinkKind } from '../core/link-kind.js';
-import { ethMacAddr } from '../core/netdev.js';
+import type { LinkKind } from '../core/index.js';
+import { ethMacAddr } from '../core/index.js';
 import { IFF } from '../core/uapi.js';
 
 /** ifb is ifb_link_ops: ifb_setup() makes a NOARP, non-multicast device with a 32-packet queue. */

@@ -5,13 +5,13 @@
 import { availableParallelism } from 'node:os';
 import { KernelError } from '../../../sim/errors.js';
 import { NLA, parseAttrs, type Policy } from '../../../sim/wire/policy.js';
-import { type NetDevice, running } from '../core/device.js';
-import { decodeIfInfoMsg } from '../core/ifinfomsg.js';
-import type { LinkKind, NewLinkRequest } from '../core/link-kind.js';
-import { ethMacAddr, type NetOps } from '../core/netdev.js';
+import { type NetDevice, running } from '../core/index.js';
+import { decodeIfInfoMsg } from '../core/index.js';
+import type { LinkKind, NewLinkRequest } from '../core/index.js';
+import { ethMacAddr, type NetOps } from '../core/index.js';
 import { IFINFOMSG_LEN, IFLA, IFLA_MAX, VETH_INFO_PEER } from '../core/uapi.js';
-import { IFLA_POLICY } from '../core/ifla-policy.js';
-import { createLink } from '../core/link-create.js';
+import { IFLA_POLICY } from '../core/index.js';
+import { createLink } from '../core/index.js';
 
 /** VethPriv is struct veth_priv: the other end. */
 interface VethPriv {

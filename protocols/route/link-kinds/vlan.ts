@@ -13,9 +13,9 @@
 import { KernelError } from '../../../sim/errors.js';
 import type { AttrWriter } from '../../../sim/wire/attr-writer.js';
 import { type AttrView, NL_VALIDATE, NLA, parseAttrs, type Policy } from '../../../sim/wire/policy.js';
-import { devGetFlags, type NetDevice, running } from '../core/device.js';
-import type { LinkKind, LowerEvent } from '../core/link-kind.js';
-import { type NetOps, validEtherAddr } from '../core/netdev.js';
+import { devGetFlags, type NetDevice, running } from '../core/index.js';
+import type { LinkKind, LowerEvent } from '../core/index.js';
+import { type NetOps, validEtherAddr } from '../core/index.js';
 import { ARPHRD, IFF, IFLA, IFLA_INFO, IFLA_VLAN, RTM_NEWLINK } from '../core/uapi.js';
 
 /** ETH_P_8021Q and ETH_P_8021AD: the protocols a vlan may use. */

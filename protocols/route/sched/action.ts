@@ -9,7 +9,7 @@ import type { RequestContext } from '../../../sim/request-loop.js';
 import { NLMSG_GOODSIZE } from '../../../sim/skb.js';
 import { NLM_F_ROOT } from '../../../sim/uapi/netlink.js';
 import { NLA, NL_VALIDATE, nlmsgParse, parseAttrs, type Policy } from '../../../sim/wire/policy.js';
-import type { Rtnetlink } from '../core/rtnetlink.js';
+import type { Rtnetlink } from '../core/index.js';
 import { RTM } from '../core/uapi.js';
 import { nlaStrcmp } from './qdisc-api.js';
 import { TC_COOKIE_MAX_SIZE, TCA_ACT, TCA_ACT_FLAGS_VALID, TCA_ACT_HW_STATS_ANY, TCA_ACT_MAX, TCA_ACT_MAX_PRIO, TCA_ROOT, TCA_ROOT_FLAGS_VALID, TCA_ROOT_MAX, TCAMSG_LEN } from './uapi.js';

@@ -5,13 +5,11 @@
  * goes down or away, grafted qdiscs included (measured on 6.18 with a socket on RTNLGRP_TC),
  * so only requests notify.
  */
-import type { Rtnetlink } from '../core/rtnetlink.js';
-import type { NetworkState } from '../core/state.js';
+import type { Rtnetlink } from '../core/index.js';
+import type { NetworkState } from '../core/index.js';
 import { registerActionApi } from './action.js';
 import { registerFilterApi } from './filter.js';
 import { registerQdiscApi } from './qdisc-api.js';
-
-export { defaultRootKind } from '../core/sch-generic.js';
 
 /** registerTc installs the traffic-control handlers (pktsched_init(), tc_filter_init(), tc_action_init()). */
 export function registerTc(rtnl: Rtnetlink, state: NetworkState): void {

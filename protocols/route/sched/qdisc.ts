@@ -14,8 +14,8 @@
  * @note The default qdisc is the sysctl net.core.default_qdisc, pfifo_fast on a kernel built
  * without CONFIG_NET_SCH_DEFAULT; a host that set it to fq_codel shows fq_codel instead.
  */
-import type { NetDevice } from '../core/device.js';
-import { defaultRootKind } from '../core/sch-generic.js';
+import type { NetDevice } from '../core/index.js';
+import { defaultRootKind } from '../core/index.js';
 import { TC_H_INGRESS, TC_H_ROOT, tcHMake } from './uapi.js';
 
 /** Qdisc is the part of struct Qdisc that tc_fill_qdisc() reports. */

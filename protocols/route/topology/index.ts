@@ -19,6 +19,7 @@ export { applyTopology, type ApplyOptions } from './apply.js';
 export * from './format.js';
 export { parseTopology, readTopologyFile, TopologyError, validateTopology } from './parse.js';
 export { formatTopology, snapshotTopology, type Snapshot } from './snapshot.js';
+export { RtnlConnection } from './rtnl-conn.js';
 
 /** LoadOptions say where to load a topology. */
 export interface LoadOptions {

@@ -14,7 +14,7 @@ import { AttrWriter } from '../../../sim/wire/attr-writer.js';
 import { encodeMessage, HOST_LE, viewOf } from '../../../sim/wire/header.js';
 import { decodeMessages, type NlMessage } from '../../../sim/wire/messages.js';
 import { decodeError } from '../../../sim/wire/nlmsgerr.js';
-import { encodeIfInfoMsg } from '../core/ifinfomsg.js';
+import { encodeIfInfoMsg } from '../core/index.js';
 import { IFLA, RTM } from '../core/uapi.js';
 import { concat } from '../../../sim/wire/concat.js';
 

@@ -15,9 +15,9 @@ import type { NetlinkSocket } from '../../../sim/socket-api.js';
 import { parseAttrs } from '../../../sim/wire/attr-reader.js';
 import { HOST_LE, viewOf } from '../../../sim/wire/header.js';
 import type { NlMessage } from '../../../sim/wire/messages.js';
-import { decodeIfAddrMsg, encodeIfAddrMsg } from '../core/ifaddrmsg.js';
-import { decodeIfInfoMsg, encodeIfInfoMsg } from '../core/ifinfomsg.js';
-import { decodeRtMsg, encodeRtMsg } from '../core/rtmsg.js';
+import { decodeIfAddrMsg, encodeIfAddrMsg } from '../core/index.js';
+import { decodeIfInfoMsg, encodeIfInfoMsg } from '../core/index.js';
+import { decodeRtMsg, encodeRtMsg } from '../core/index.js';
 import {
   AF_INET,
   AF_INET6,
