@@ -17,6 +17,7 @@ import type { Address, NetlinkSocket, RecvOptions, RecvResult, SockaddrNl, Socke
 import { errnoName } from '../sim/uapi/errno.js';
 import { AF_NETLINK, MSG_DONTWAIT, SOCK_NONBLOCK, SOCKADDR_NL_LEN } from '../sim/uapi/netlink.js';
 import { HOST_LE } from '../sim/wire/header.js';
+import { sweepLeakedProxyNeighbours } from './netns-leaks.js';
 
 /** NativeAddress is what the addon returns for a sockaddr_nl. */
 type NativeAddress = Required<SockaddrNl>;
@@ -376,10 +377,16 @@ export class NativeNamespace implements NativeSocketFactory {
     this.#fd = fd;
   }
 
-  /** create unshares a new network namespace and returns it; the caller stays where it was. */
+  /**
+   * create unshares a new network namespace and returns it; the caller stays where it was.
+   * What dead namespaces leaked into it (netns-leaks.ts) is swept first, so it is as fresh
+   * as the simulator's.
+   */
   static create(): NativeNamespace {
     const native = binding();
-    return new NativeNamespace(native, sys('unshare', () => native.createNetns()));
+    const ns = new NativeNamespace(native, sys('unshare', () => native.createNetns()));
+    sweepLeakedProxyNeighbours(ns);
+    return ns;
   }
 
   /** fd is the namespace's file descriptor (/proc/thread-self/ns/net of the new namespace). */

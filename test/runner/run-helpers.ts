@@ -102,10 +102,17 @@ export async function runSim(argv: string[], options: { unprivileged?: boolean; 
   }
 }
 
-/** runKernel runs argv on the real kernel in a fresh network namespace. */
+/**
+ * runKernel runs argv on the real kernel in a fresh network namespace. The device-less proxy
+ * neighbours that dead namespaces leak into new ones (native/netns-leaks.ts) are deleted
+ * before argv starts, so the namespace is as fresh as runSim()'s kernel.
+ */
 export function runKernel(argv: string[]): Promise<RunOutput> {
-  return start(['unshare', '-n', ...argv]).done;
+  return start(['unshare', '-n', 'sh', '-c', SWEEP_LEAKED_PROXIES, 'sh', ...argv]).done;
 }
+
+/** A device-less entry is a line `ADDRESS proxy` (an entry with a device names it: `dev X`). */
+const SWEEP_LEAKED_PROXIES = 'ip -4 neigh show proxy | while read -r a rest; do [ "$rest" = proxy ] && ip -4 neigh del proxy "$a"; done; exec "$@"';
 
 /**
  * kernelUnavailable says why the real-kernel oracle cannot run here ('' when it can): it

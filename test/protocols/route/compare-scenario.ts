@@ -58,6 +58,26 @@ export function byMessage(lines: string[]): string[] {
   return out;
 }
 
+/**
+ * sortRuns sorts each run of consecutive messages that `member` accepts, leaving the rest in
+ * place: for events Linux emits in an order that is its own dice (a hash walk, or entries
+ * that random timers created), while the messages themselves and their place among the
+ * others are still compared.
+ */
+export function sortRuns(messages: string[], member: (m: string) => boolean): string[] {
+  const out: string[] = [];
+  let run: string[] = [];
+  for (const m of messages) {
+    if (member(m)) {
+      run.push(m);
+      continue;
+    }
+    out.push(...run.sort(), m);
+    run = [];
+  }
+  return [...out, ...run.sort()];
+}
+
 /** sortedMessages is byMessage() sorted: for dumps Linux walks in hash order, or entries named after random addresses. */
 export const sortedMessages = (lines: string[]): string[] => byMessage(lines).sort();
 
