@@ -135,9 +135,14 @@ export class AttrWriter {
     writeU16(this.#buf, at, v);
   }
 
-  /** u32 writes an NLA_U32 attribute in host byte order. Mirrors `nla_put_u32()`. */
+  /**
+   * u32 writes an NLA_U32 attribute in host byte order. Mirrors `nla_put_u32()`. `v` is an
+   * integer in [0, 2^32) or, with the same bits, in [-2^31, 0): what JavaScript's bitwise
+   * operators give for a u32 whose top bit is set (`flags | IFA_F_PERMANENT`), as C's u32
+   * arithmetic would keep it.
+   */
   u32(type: number, v: number): void {
-    checkInt(v, 0, 0xffffffff, 'u32');
+    checkInt(v, -0x80000000, 0xffffffff, 'u32');
     const at = this.#put(type, 4);
     writeU32(this.#buf, at, v);
   }
@@ -196,7 +201,7 @@ export class AttrWriter {
    * Mirrors `nla_put_net32()`.
    */
   be32(type: number, v: number): void {
-    checkInt(v, 0, 0xffffffff, 'be32');
+    checkInt(v, -0x80000000, 0xffffffff, 'be32'); // the bits of a u32, as u32() takes them
     this.#checkType(type);
     const at = this.#put(type | NLA_F_NET_BYTEORDER, 4);
     this.#view.setUint32(at, v, false);

@@ -27,6 +27,7 @@ export { INADDR_LOOPBACK, inetMask, inetMaskLen, ipv4Bytes, ipv4Read, isLbcast, 
 export { createLink } from './link-create.js';
 export { fillInet6 } from './link-fill.js';
 export type { LinkKind, LowerEvent, NewLinkRequest, PortEvent } from './link-kind.js';
+export { parseLinkPeer } from './link-peer.js';
 export { registerLinkProp } from './link-prop.js';
 export { registerLinkStats } from './link-stats.js';
 export { LinkOps } from './links.js';

@@ -26,6 +26,11 @@ export interface LinkKind {
   /** .policy and .maxtype for IFLA_INFO_DATA. */
   readonly policy?: Policy;
   readonly maxtype?: number;
+  /**
+   * peerType mirrors ops->peer_type: the IFLA_INFO_DATA attribute that holds the peer of a
+   * paired kind (veth's VETH_INFO_PEER), parsed and validated before anything is created.
+   */
+  readonly peerType?: number;
   /** setup mirrors ops->setup(): the kind's defaults on a freshly allocated device. */
   setup(dev: NetDevice, net: NetOps): void;
   /** validate mirrors ops->validate(): refuse bad attributes before anything is allocated. */

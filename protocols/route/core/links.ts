@@ -15,6 +15,7 @@ import { validateAfSpec } from './link-af.js';
 import { newLinkCreate } from './link-create.js';
 import { fillIfInfo, fillIfInfoInto, ifNlmsgSize } from './link-fill.js';
 import type { LinkKind } from './link-kind.js';
+import { parseLinkPeer } from './link-peer.js';
 import { combineFlags, NetOps } from './netdev.js';
 import { netconfNotifyRegister, netconfNotifyUnregister, sysctlDevNameAllowed } from './netconf.js';
 import { RTNL_FLAG, type Rtnetlink } from './rtnetlink.js';
@@ -239,9 +240,13 @@ export class LinkOps {
       const d = linkinfo[IFLA_INFO.IFLA_INFO_DATA];
       if (kind.maxtype && d) data = parseNested(ctx.message, d, kind.policy ?? null, kind.maxtype);
       kind.validate?.(tb, data, net);
+      // rtnl_add_peer_net(): the peer's ifinfomsg and attributes, validated as the kind's own.
+      const peer = kind.peerType ? data[kind.peerType] : undefined;
+      if (peer) kind.validate?.(parseLinkPeer(ctx.message, peer).tb, [], net);
     }
     let dev: NetDevice | undefined;
     if (ifm.index > 0) dev = net.links.byIndex(ifm.index);
+    else if (ifm.index < 0) throw new KernelError('EINVAL', "ifindex can't be negative");
     else if (tb[IFLA.IFLA_IFNAME] || tb[IFLA.IFLA_ALT_IFNAME]) dev = devByAttrs(net.links, tb);
     try {
       if (dev) {

@@ -191,8 +191,8 @@ export class FibTable {
     if (!gone.length) return gone;
     const set = new Set(gone);
     this.#list = this.#list.filter((fa) => !set.has(fa));
-    for (const fa of gone) {
-      const k = prefixKey(fa.key, fa.plen);
+    for (const k of new Set(gone.map((fa) => prefixKey(fa.key, fa.plen)))) {
+      // Several of the routes can share a prefix (two addresses' broadcast routes): each prefix once.
       const group = this.#byPrefix.get(k)!.filter((x) => !set.has(x));
       if (group.length) this.#byPrefix.set(k, group);
       else this.#byPrefix.delete(k);

@@ -4,14 +4,9 @@
  */
 import { availableParallelism } from 'node:os';
 import { KernelError } from '../../../sim/errors.js';
-import { NLA, parseAttrs, type Policy } from '../../../sim/wire/policy.js';
-import { type NetDevice, running } from '../core/index.js';
-import { decodeIfInfoMsg } from '../core/index.js';
-import type { LinkKind, NewLinkRequest } from '../core/index.js';
-import { ethMacAddr, type NetOps } from '../core/index.js';
-import { IFINFOMSG_LEN, IFLA, IFLA_MAX, VETH_INFO_PEER } from '../core/uapi.js';
-import { IFLA_POLICY } from '../core/index.js';
-import { createLink } from '../core/index.js';
+import { NLA, type Policy } from '../../../sim/wire/policy.js';
+import { createLink, ethMacAddr, type LinkKind, type NetDevice, type NetOps, type NewLinkRequest, parseLinkPeer, running } from '../core/index.js';
+import { IFINFOMSG_LEN, IFLA, VETH_INFO_PEER } from '../core/uapi.js';
 
 /** VethPriv is struct veth_priv: the other end. */
 interface VethPriv {
@@ -34,6 +29,7 @@ export const veth: LinkKind = {
   kind: 'veth',
   policy: VETH_POLICY,
   maxtype: 1,
+  peerType: VETH_INFO_PEER,
   setup(dev) {
     // veth_setup(): ether_setup, IFF_NO_QUEUE, max_mtu ETH_MAX_MTU.
     dev.defaultQdisc = 'noqueue';
@@ -54,16 +50,11 @@ export const veth: LinkKind = {
   },
   newlink(req: NewLinkRequest, net: NetOps) {
     // veth_newlink(): create and register the peer first.
+    // rtnl_newlink() parsed and validated the peer already (peerType).
     const peerAttr = req.data[VETH_INFO_PEER];
-    let tbp = req.tb;
-    let ifmp: ReturnType<typeof decodeIfInfoMsg> | null = null;
-    if (peerAttr) {
-      ifmp = decodeIfInfoMsg(peerAttr.payload);
-      // rtnl_nla_parse_ifinfomsg(): the peer's attributes follow its ifinfomsg (liberal parse).
-      const end = peerAttr.offset + 4 + peerAttr.length;
-      tbp = parseAttrs(req.message.subarray(0, end), peerAttr.offset + 4 + IFINFOMSG_LEN, IFLA_POLICY, IFLA_MAX, 0).attrs;
-      veth.validate!(tbp, [], net);
-    }
+    const parsed = peerAttr ? parseLinkPeer(req.message, peerAttr) : null;
+    const tbp = parsed?.tb ?? req.tb;
+    const ifmp = parsed?.ifm ?? null;
     const peerName = ifmp && tbp[IFLA.IFLA_IFNAME] ? tbp[IFLA.IFLA_IFNAME]!.string() : 'veth%d';
     const peer = createLink(net, veth, peerName, tbp);
     if (ifmp && req.dev.ifindex !== 0) peer.ifindex = ifmp.index;

@@ -24,6 +24,16 @@ describe.runIf(HOST_LE)('AttrWriter bytes', () => {
       want: '0800 0300 | efbeadde',
     },
     {
+      name: 'u32 from the int32 that bitwise operators give for a top bit set (0x80000000 | 0x80)',
+      write: (w) => w.u32(3, 0x80000000 | 0x80),
+      want: '0800 0300 | 80000080',
+    },
+    {
+      name: 'be32 from an int32 with the top bit set',
+      write: (w) => w.be32(10, 0xff000000 | 1),
+      want: '0800 0a40 | ff000001',
+    },
+    {
       name: 'u64 from a bigint',
       write: (w) => w.u64(4, 0x0102030405060708n),
       want: '0c00 0400 | 0807060504030201',
@@ -224,6 +234,8 @@ describe('AttrWriter behaviour', () => {
     ['u8 out of range', (w) => w.u8(1, 256)],
     ['u16 negative', (w) => w.u16(1, -1)],
     ['u32 fractional', (w) => w.u32(1, 1.5)],
+    ['u32 beyond 32 bits', (w) => w.u32(1, 2 ** 32)],
+    ['u32 below int32', (w) => w.u32(1, -(2 ** 31) - 1)],
     ['s32 too large', (w) => w.s32(1, 0x80000000)],
     ['u64 unsafe number', (w) => w.u64(1, 2 ** 60)],
     ['u64 negative bigint', (w) => w.u64(1, -1n)],
