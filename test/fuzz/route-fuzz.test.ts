@@ -8,14 +8,12 @@
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
 import { FuzzRun } from './rtnl-check.js';
-import { action } from './rtnl-grammar.js';
+import { sequence } from './rtnl-grammar.js';
 
 const RUNS = Number(process.env.NLSIM_FUZZ_RUNS ?? 40);
 const FIXED_SEEDS = [1, 2, 3, 42, 0x5eed];
 const randomSeed = process.env.NLSIM_FUZZ_SEED !== undefined ? Number(process.env.NLSIM_FUZZ_SEED) : (Math.random() * 0x7fffffff) | 0;
 
-/** sequence is one fuzz case: up to 40 actions against one kernel. */
-const sequence = fc.array(action, { minLength: 1, maxLength: 40 });
 
 function check(seed: number): void {
   fc.assert(

@@ -92,8 +92,8 @@ const newlink = (name: string, kind: string, data?: Uint8Array) =>
   cat(ifinfo(0), nla(IFLA.IFLA_IFNAME, str(name)), nla(IFLA.IFLA_LINKINFO, cat(nla(1, str(kind)), ...(data ? [nla(2, data)] : []))));
 
 /**
- * SETUP puts the objects the grammar's pools name in place: lo up (1), a veth pair v0p/v0
- * (2, 3), a bridge b0 (4), a dummy d0 (5), an ifb i0 (6).
+ * SETUP puts the objects the grammar's pools name in place: lo (1), a veth pair v0p/v0
+ * (2, 3), a bridge b0 (4), a dummy d0 (5), an ifb i0 (6), all up.
  */
 const SETUP: [number, number, Uint8Array][] = [
   [RTM.RTM_SETLINK, 0, ifinfo(1, 1, 1)],
@@ -101,6 +101,8 @@ const SETUP: [number, number, Uint8Array][] = [
   [RTM.RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, newlink('b0', 'bridge')],
   [RTM.RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, newlink('d0', 'dummy')],
   [RTM.RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, newlink('i0', 'ifb')],
+  // All up, so addresses make routes at once and a device going down flushes them.
+  ...[2, 3, 4, 5, 6].map((index): [number, number, Uint8Array] => [RTM.RTM_SETLINK, 0, ifinfo(index, 1, 1)]),
 ];
 
 /** isDumpRequest says whether rtnetlink_rcv_msg() would start a dump: a GET with either bit of NLM_F_DUMP. */
@@ -206,7 +208,8 @@ export class FuzzRun {
       for (const x of got) this.#wellFormed(x, `the answer to request ${i}`, r);
       // A broken length ends the walk of the datagram at that message: Linux answers nothing from there on.
       if (r.broken) return;
-      const request = (m.flags & NLM_F_REQUEST) !== 0 && m.type >= NLMSG_MIN_TYPE;
+      // rtnetlink_rcv_msg() ignores a message without even an rtgenmsg (netlink_rcv_skb() still ACKs it).
+      const request = (m.flags & NLM_F_REQUEST) !== 0 && m.type >= NLMSG_MIN_TYPE && m.payloadLength > 0;
       const dump = request && isDumpRequest(m.type, m.flags);
       if (dump) {
         if (ends.length !== 1) this.#fail(`dump request ${i} (type ${m.type}) did not end with exactly one NLMSG_DONE or NLMSG_ERROR`, r);
