@@ -48,7 +48,7 @@ function mutate(payload: Uint8Array, m: readonly ['byte' | 'u32' | 'cut', number
 }
 
 /** message: a plausible request (maybe mutated) four times in five, a chaotic one otherwise. */
-const message = fc.oneof(
+export const message: fc.Arbitrary<readonly [number, number, Uint8Array]> = fc.oneof(
   { weight: 4, arbitrary: fc.tuple(plausibleMessage, mutation).map(([[type, flags, payload], m]) => [type, flags, mutate(payload, m)] as const) },
   { weight: 1, arbitrary: chaosMessage },
 );

@@ -72,6 +72,14 @@ const FIB_RULE_POLICY: Policy = (() => {
   p[FRA.FRA_IP_PROTO] = { type: NLA.NLA_U8 };
   p[FRA.FRA_SPORT_RANGE] = { type: NLA.NLA_UNSPEC, len: 4 };
   p[FRA.FRA_DPORT_RANGE] = { type: NLA.NLA_UNSPEC, len: 4 };
+  // The DSCP, flow label and port mask selectors (6.15 and later): parsed as Linux parses
+  // them, then refused as not modelled yet (the MODELLED check in the request).
+  p[FRA.FRA_DSCP] = { type: NLA.NLA_U8, max: 63 };
+  p[FRA.FRA_FLOWLABEL] = { type: NLA.NLA_BE32 };
+  p[FRA.FRA_FLOWLABEL_MASK] = { type: NLA.NLA_BE32 };
+  p[FRA.FRA_SPORT_MASK] = { type: NLA.NLA_U16 };
+  p[FRA.FRA_DPORT_MASK] = { type: NLA.NLA_U16 };
+  p[FRA.FRA_DSCP_MASK] = { type: NLA.NLA_U8, mask: 63 };
   return p;
 })();
 
@@ -236,7 +244,14 @@ export class RuleOps {
     const links = this.#state.links(ctx.skb.sock.netns);
     const ops = rulesFor(links).lookup(ctx.payload[0]!);
     if (!ops) throw new KernelError('EAFNOSUPPORT', 'Rule family not supported');
-    const r = nlmsgParse(ctx.message, FIB_RULE_HDR_LEN, FIB_RULE_POLICY, FRA_MAX, NL_VALIDATE.NL_VALIDATE_LIBERAL);
+    let r: ReturnType<typeof nlmsgParse>;
+    try {
+      r = nlmsgParse(ctx.message, FIB_RULE_HDR_LEN, FIB_RULE_POLICY, FRA_MAX, NL_VALIDATE.NL_VALIDATE_LIBERAL);
+    } catch (e) {
+      // fib_newrule()/fib_delrule() replace the policy's message, keeping the attribute it named.
+      if (e instanceof KernelError) throw new KernelError(e.code, { ...e.extack, message: 'Error parsing msg' });
+      throw e;
+    }
     if (r.warning) Object.assign(ctx.extack, { message: r.warning });
     const tb = r.attrs;
     for (let i = 1; i <= FRA_MAX; i++) {

@@ -117,6 +117,7 @@ export class LinkOps {
         throw new KernelError('EINVAL', 'Unsupported attribute in get link request');
       }
     }
+    ensureUniqueNetns(tb, true);
     if (tb[IFLA.IFLA_TARGET_NETNSID]) throw new KernelError('EOPNOTSUPP', 'nlsim: IFLA_TARGET_NETNSID is not modelled yet');
     const extMask = tb[IFLA.IFLA_EXT_MASK] ? tb[IFLA.IFLA_EXT_MASK]!.u32() : 0;
     const links = this.#links(ctx);
@@ -207,6 +208,7 @@ export class LinkOps {
   /** setLink mirrors rtnl_setlink(). */
   setLink(ctx: RequestContext): void {
     const { attrs: tb } = parseLinkMsg(ctx, 'liberal');
+    ensureUniqueNetns(tb, false);
     const ifm = decodeIfInfoMsg(ctx.payload);
     const net = this.#net(ctx);
     let dev: NetDevice | undefined;
@@ -229,6 +231,7 @@ export class LinkOps {
    */
   newLink(ctx: RequestContext): void {
     const { attrs: tb } = parseLinkMsg(ctx, 'liberal');
+    ensureUniqueNetns(tb, false);
     const ifm = decodeIfInfoMsg(ctx.payload);
     const net = this.#net(ctx);
     let linkinfo: Tb = [];
@@ -303,6 +306,7 @@ export class LinkOps {
   /** delLink mirrors rtnl_dellink() → rtnl_delete_link(): the kind's dellink list, unregistered together. */
   delLink(ctx: RequestContext): void {
     const { attrs: tb } = parseLinkMsg(ctx, 'liberal');
+    ensureUniqueNetns(tb, false);
     const ifm = decodeIfInfoMsg(ctx.payload);
     const net = this.#net(ctx);
     if (tb[IFLA.IFLA_TARGET_NETNSID]) throw new KernelError('EOPNOTSUPP', 'nlsim: IFLA_TARGET_NETNSID is not modelled yet');
@@ -424,6 +428,21 @@ function linkinfoToKind(message: Uint8Array, nest: AttrView, linkOps: ReadonlyMa
 
 /** MODULE_NAME_LEN: the buffer linkinfo_to_kind_ops() copies the kind into. */
 const MODULE_NAME_LEN = 56;
+
+/**
+ * ensureUniqueNetns mirrors rtnl_ensure_unique_netns(): RTM_GETLINK takes no namespace by pid
+ * or fd at all (`netnsIdOnly`); the other requests at most one of IFLA_NET_NS_PID,
+ * IFLA_NET_NS_FD and IFLA_TARGET_NETNSID.
+ */
+function ensureUniqueNetns(tb: Tb, netnsIdOnly: boolean): void {
+  const pid = tb[IFLA.IFLA_NET_NS_PID] !== undefined;
+  const fd = tb[IFLA.IFLA_NET_NS_FD] !== undefined;
+  if (netnsIdOnly) {
+    if (pid || fd) throw new KernelError('EOPNOTSUPP', 'specified netns attribute not supported');
+    return;
+  }
+  if (Number(pid) + Number(fd) + Number(tb[IFLA.IFLA_TARGET_NETNSID] !== undefined) > 1) throw new KernelError('EINVAL', 'multiple netns identifying attributes specified');
+}
 
 /** parseNested mirrors nla_parse_nested_deprecated(): a liberal parse of one nest's payload. */
 function parseNested(message: Uint8Array, nest: AttrView, policy: Policy | null, maxtype: number): Tb {

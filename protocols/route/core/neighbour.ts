@@ -739,31 +739,31 @@ export class NeighOps {
     const v = viewOf(p);
     if (p[1] || v.getUint16(2, HOST_LE) || v.getUint16(8, HOST_LE) || p[11]) throw new KernelError('EINVAL', 'Invalid values in header for neighbor get request');
     if (p[10]! & ~NTF_PROXY) throw new KernelError('EINVAL', 'Invalid flags in header for neighbor get request');
+    // 6.18 checks the device and the address before RCU (neigh_valid_get_req()): a device
+    // unless NTF_PROXY, then the strict parse, then NDA_DST present, as long as a key.
+    const ifindex = v.getInt32(4, HOST_LE);
+    if (!(p[10]! & NTF_PROXY) && !ifindex) throw new KernelError('EINVAL', 'No device specified');
     const tb = this.#parse(ctx.message, ctx.extack, NL_VALIDATE.NL_VALIDATE_DEPRECATED_STRICT);
     const links = this.#state.links(ctx.skb.sock.netns);
     const tbl = this.#table(links, p[0]!);
     if (!tbl) throw new KernelError('EAFNOSUPPORT', 'Unsupported family in header for neighbor get request');
     for (let i = 0; i <= NDA_MAX; i++) {
-      if (!tb[i]) continue;
-      if (i !== NDA.NDA_DST) throw new KernelError('EINVAL', 'Unsupported attribute in neighbor get request');
-      if (tb[i]!.length !== tbl.keyLen) throw new KernelError('EINVAL', 'Invalid network address in neighbor get request');
+      if (i === NDA.NDA_DST) {
+        if (!tb[i]) throw new KernelError('EINVAL', { missingType: NDA.NDA_DST });
+        if (tb[i]!.length !== tbl.keyLen) throw new KernelError('EINVAL', 'Invalid network address in neighbor get request');
+      } else if (tb[i]) throw new KernelError('EINVAL', 'Unsupported attribute in neighbor get request');
     }
-    const ifindex = v.getInt32(4, HOST_LE);
     let dev: NetDevice | undefined;
     if (ifindex) {
       dev = links.byIndex(ifindex);
       if (!dev) throw new KernelError('ENODEV', 'Unknown device ifindex');
     }
-    // 6.18: a device is needed unless NTF_PROXY; NDA_DST is reported as a missing attribute.
-    if (!dev && !(p[10]! & NTF_PROXY)) throw new KernelError('EINVAL', 'No device specified');
-    if (!tb[NDA.NDA_DST]) throw new KernelError('EINVAL', { missingType: NDA.NDA_DST });
     if (p[10]! & NTF_PROXY) {
       const pn = pneighLookup(links, tbl.family, tb[NDA.NDA_DST]!.payload, dev ?? null);
       if (!pn) throw new KernelError('ENOENT', 'Proxy neighbour entry not found');
       return ctx.reply(ctx.encode(RTM.RTM_NEWNEIGH, (w) => fillPneigh(w, pn)), { allocSize: NEIGH_NLMSG_SIZE });
     }
-    if (!dev) throw new KernelError('EINVAL', 'No device specified');
-    const n = tbl.entries.get(NeighTable.key(dev, tb[NDA.NDA_DST]!.payload));
+    const n = tbl.entries.get(NeighTable.key(dev!, tb[NDA.NDA_DST]!.payload)); // a device, as checked first
     if (!n) throw new KernelError('ENOENT', 'Neighbour entry not found');
     return ctx.reply(ctx.encode(RTM.RTM_NEWNEIGH, (w) => fillNeigh(w, n, 1, this.#state.options.now())), { allocSize: NEIGH_NLMSG_SIZE });
   }

@@ -240,10 +240,16 @@ export class Fib4 {
     return this.#tables.get(id === 0 ? RT_TABLE.RT_TABLE_MAIN : id);
   }
 
-  /** create mirrors fib_new_table(). */
+  /**
+   * create mirrors fib_new_table(). The local table is made with main as its alias while no
+   * custom rule exists (fib_trie_table(RT_TABLE_LOCAL, main)), so main exists from the first
+   * local route on: RTM_DELROUTE in main then fails with ESRCH from the lookup, not from the
+   * table's absence.
+   */
   create(id: number): FibTable {
     const tid = id === 0 ? RT_TABLE.RT_TABLE_MAIN : id;
     let t = this.#tables.get(tid);
+    if (!t && tid === RT_TABLE.RT_TABLE_LOCAL && !this.hasCustomRules) this.create(RT_TABLE.RT_TABLE_MAIN);
     if (!t) {
       t = new FibTable(tid, this.#rank++);
       this.#tables.set(tid, t);

@@ -26,7 +26,7 @@ import { ageAddresses } from '../core/index.js';
 import { IFA_F, IFF, RT_SCOPE, RT_TABLE, RTA, RTM, RTN, RTNH_F, RTNLGRP, RTPROT } from '../core/uapi.js';
 
 /** FIB_PROPS_SCOPE / FIB_PROPS_ERROR mirror fib_props[]: each type's widest scope and lookup error. */
-export const FIB_PROPS_SCOPE = [0, 0, 254, 253, 253, 0, 0, 0, 0, 0, 255, 255];
+export const FIB_PROPS_SCOPE = [255, 0, 254, 253, 253, 0, 0, 0, 0, 0, 255, 255];
 export const FIB_PROPS_ERROR: (string | undefined)[] = [undefined, undefined, undefined, undefined, undefined, 'EAGAIN', 'EINVAL', 'EHOSTUNREACH', 'EACCES', 'EAGAIN', 'EINVAL', 'EINVAL'];
 
 /** FibConfig mirrors struct fib_config (without nexthop objects and encapsulation). */
@@ -689,7 +689,7 @@ export class Inet4 {
 
   /** insertRoute mirrors fib_table_insert(). */
   insertRoute(n: Notifier, tb: FibTable, cfg: FibConfig): void {
-    checkPrefix(cfg.dst, cfg.dstLen);
+    fibValidKeyLen(cfg.dst, cfg.dstLen);
     const fa = this.createInfo(cfg, tb.id);
     let nlflags = NLM_F_EXCL;
     const group = tb.prefix(cfg.dst, cfg.dstLen).filter((x) => x.tos === fa.tos && x.priority === fa.priority);
@@ -721,7 +721,7 @@ export class Inet4 {
 
   /** deleteRoute mirrors fib_table_delete(). */
   deleteRoute(n: Notifier, tb: FibTable, cfg: FibConfig): void {
-    checkPrefix(cfg.dst, cfg.dstLen);
+    fibValidKeyLen(cfg.dst, cfg.dstLen);
     const fa = tb.prefix(cfg.dst, cfg.dstLen).find(
       (x) =>
         x.tos === cfg.tos &&
@@ -817,8 +817,11 @@ function nhMatch(cfg: FibConfig, fa: FibAlias): boolean {
   return true;
 }
 
-/** checkPrefix mirrors fib_table_insert()/delete()'s prefix checks. */
-function checkPrefix(key: number, plen: number): void {
+/**
+ * fibValidKeyLen mirrors fib_valid_key_len(): rtm_to_fib_config() calls it for requests, and
+ * insertRoute()/deleteRoute() for the kernel's own routes and the route ioctls.
+ */
+export function fibValidKeyLen(key: number, plen: number): void {
   if (plen > 32) throw new KernelError('EINVAL', 'Invalid prefix length');
   if (plen < 32 && (key & ~inetMask(plen)) >>> 0) throw new KernelError('EINVAL', 'Invalid prefix for given prefix length');
 }

@@ -14,7 +14,7 @@ import type { FibAlias, FibNh } from './fib4.js';
 import { bindNexthopState, nexthopsOf } from './nexthop.js';
 import { paths } from './nexthop-table.js';
 import { fillFibAlias, fillRouteAnswer, RTCF_BROADCAST, RTCF_LOCAL } from './fib4-fill.js';
-import { type FibConfig, gwFromVia } from './inet4.js';
+import { type FibConfig, fibValidKeyLen, gwFromVia } from './inet4.js';
 import { INADDR_LOOPBACK, ipv4Read, isLbcast, isLoopback, isMulticast, isZeronet } from '../core/index.js';
 import { decodeRtMsg, type RtMsg } from '../core/index.js';
 import { RTNL_FLAG, type Rtnetlink } from '../core/index.js';
@@ -94,6 +94,8 @@ export class RouteOps {
       if (tb[RTA.RTA_GATEWAY]) throw new KernelError('EINVAL', 'Nexthop configuration can not contain both GATEWAY and VIA');
       via = gwFromVia(tb[RTA.RTA_VIA]!.payload);
     }
+    // fib_valid_key_len() comes before the nexthop checks (6.15 moved it from fib_table_insert()).
+    fibValidKeyLen(tb[RTA.RTA_DST] ? ipv4Read(tb[RTA.RTA_DST]!.payload) : 0, rtm.dstLen);
     if (tb[RTA.RTA_NH_ID] && (tb[RTA.RTA_OIF]?.u32() || (tb[RTA.RTA_GATEWAY] && ipv4Read(tb[RTA.RTA_GATEWAY]!.payload)) || via || tb[RTA.RTA_MULTIPATH])) {
       throw new KernelError('EINVAL', 'Nexthop specification and nexthop id are mutually exclusive');
     }
@@ -260,16 +262,20 @@ export class RouteOps {
  * calls it too); nothing for others.
  */
 export function fibDumpFilter(d: DumpState, policy: Policy, links: LinkTable): Filter {
-  const f: Filter = { set: false, table: 0, protocol: 0, type: 0, dev: undefined, cloned: false };
+  const f: Filter = { set: false, table: 0, protocol: 0, type: 0, dev: undefined, noRoutes: false };
   if (!d.strictCheck) {
-    if (d.requestMessage.length - 16 >= RTMSG_LEN) f.cloned = (decodeRtMsg(d.requestMessage, 16).flags & RTM_F.RTM_F_CLONED) !== 0;
+    // Only RTM_F_PREFIX counts here: IPv4 dumps nothing with it, IPv6 only RA prefix
+    // routes (RTF_PREFIX_RT), which nlsim does not make. RTM_F_CLONED dumps routes and
+    // exceptions alike (probed on 6.18).
+    if (d.requestMessage.length - 16 >= RTMSG_LEN) f.noRoutes = (decodeRtMsg(d.requestMessage, 16).flags & RTM_F.RTM_F_PREFIX) !== 0;
     return f;
   }
   if (d.requestMessage.length - 16 < RTMSG_LEN) throw new KernelError('EINVAL', 'Invalid header for FIB dump request');
   const rtm: RtMsg = decodeRtMsg(d.requestMessage, 16);
   if (rtm.dstLen || rtm.srcLen || rtm.tos || rtm.scope) throw new KernelError('EINVAL', 'Invalid values in header for FIB dump request');
   if (rtm.flags & ~(RTM_F.RTM_F_CLONED | RTM_F.RTM_F_PREFIX)) throw new KernelError('EINVAL', 'Invalid flags for FIB dump request');
-  f.cloned = (rtm.flags & RTM_F.RTM_F_CLONED) !== 0;
+  // Strict: RTM_F_CLONED asks for the exceptions alone (dump_routes false), which nlsim has none of.
+  f.noRoutes = (rtm.flags & (RTM_F.RTM_F_CLONED | RTM_F.RTM_F_PREFIX)) !== 0;
   f.protocol = rtm.protocol;
   f.type = rtm.type;
   f.table = rtm.table;
@@ -318,7 +324,7 @@ export function fibFamilyDump<R>(
       }
     }
     const f = filter;
-    if (f.cloned) return 0;
+    if (f.noRoutes) return 0;
     let list = tables();
     if (f.table) {
       list = list.filter((t) => t.id === f.table);
@@ -396,7 +402,8 @@ export interface Filter {
   protocol: number;
   type: number;
   dev: NetDevice | undefined;
-  cloned: boolean;
+  /** No route qualifies (RTM_F_PREFIX, or a strict RTM_F_CLONED: exceptions only). */
+  noRoutes: boolean;
 }
 
 /**

@@ -874,7 +874,7 @@ export class Inet6 {
   addAddr(dev: NetDevice, addr: Uint8Array, plen: number, flags: number, lft: { valid: number; preferred: number }, rtPriority: number, proto: number, peer?: Uint8Array): void {
     if (!dev.inet6) throw new KernelError('EACCES', 'ipv6: IPv6 is disabled on this device');
     const scope = addrScope(addr);
-    if (addr.every((b) => b === 0)) throw new KernelError('EADDRNOTAVAIL', 'ipv6: invalid address');
+    if (addr.every((b) => b === 0)) throw new KernelError('EADDRNOTAVAIL', 'ipv6: Invalid address');
     if (addr[0] === 0xff) throw new KernelError('EADDRNOTAVAIL', 'ipv6: Cannot assign multicast address without "IFA_F_MCAUTOJOIN" flag');
     if (scope === RT_SCOPE.RT_SCOPE_HOST && !(dev.flags & IFF.IFF_LOOPBACK)) throw new KernelError('EADDRNOTAVAIL', 'ipv6: Cannot assign loopback address on this device');
     if (!(dev.flags & IFF.IFF_LOOPBACK)) this.#kernelRoute(dev, MCAST_PREFIX, 8, RT_TABLE.RT_TABLE_LOCAL, RTN.RTN_MULTICAST, IP6_RT_PRIO_ADDRCONF);
