@@ -74,10 +74,13 @@ export class Addr6Ops {
     if (tb[IFA.IFA_LOCAL] && tb[IFA.IFA_ADDRESS] && !tb[IFA.IFA_LOCAL]!.payload.subarray(0, 16).every((b, i) => b === tb[IFA.IFA_ADDRESS]!.payload[i])) {
       peer = tb[IFA.IFA_ADDRESS]!.payload.slice(0, 16);
     }
-    if (ifm.prefixlen > 128) throw new KernelError('EINVAL', 'ipv6: Invalid prefix length');
+    // 6.18's order (probed): the address, its lifetimes, the device, then the prefix length.
+    const lft = lifetimes(tb) ?? { valid: 0xffffffff, preferred: 0xffffffff };
+    if (!lft.valid || lft.preferred > lft.valid) throw new KernelError('EINVAL', 'ipv6: address lifetime invalid');
     const links = this.#links(ctx);
     const dev = links.byIndex(ifm.index);
     if (!dev) throw new KernelError('ENODEV', 'ipv6: Unable to find the interface');
+    if (ifm.prefixlen > 128) throw new KernelError('EINVAL', 'ipv6: Invalid prefix length');
     let flags = tb[IFA.IFA_FLAGS] ? tb[IFA.IFA_FLAGS]!.u32() : ifm.flags;
     flags &= IFA_F.IFA_F_NODAD | IFA_F.IFA_F_HOMEADDRESS | IFA_F.IFA_F_MANAGETEMPADDR | IFA_F.IFA_F_NOPREFIXROUTE | IFA_F.IFA_F_MCAUTOJOIN | IFA_F.IFA_F_OPTIMISTIC;
     flags &= ~IFA_F.IFA_F_OPTIMISTIC; // optimistic_dad is off by default
@@ -88,8 +91,6 @@ export class Addr6Ops {
     if (existing) {
       if (ctx.header.flags & NLM_F_EXCL || !(ctx.header.flags & NLM_F_REPLACE)) throw new KernelError('EEXIST', 'ipv6: address already assigned');
     }
-    const lft = lifetimes(tb) ?? { valid: 0xffffffff, preferred: 0xffffffff };
-    if (!lft.valid || lft.preferred > lft.valid) throw new KernelError('EINVAL', 'ipv6: address lifetime invalid');
     const proto = tb[IFA.IFA_PROTO]?.u8() ?? 0;
     if (existing) {
       links.inet6.modifyAddr(existing, flags, lft, tb[IFA.IFA_RT_PRIORITY]?.u32() ?? 0, proto, peer);

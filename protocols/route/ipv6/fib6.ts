@@ -141,6 +141,12 @@ export class Fib6 {
   readonly #tables = new Map<number, Fib6Table>();
   #rank = 0;
 
+  constructor() {
+    // fib6_net_init(): main and local exist from the start (unlike IPv4's, made on first use).
+    this.create(RT_TABLE.RT_TABLE_MAIN);
+    this.create(RT_TABLE.RT_TABLE_LOCAL);
+  }
+
   /** get mirrors fib6_get_table(). */
   get(id: number): Fib6Table | undefined {
     return this.#tables.get(id === 0 ? RT_TABLE.RT_TABLE_MAIN : id);
