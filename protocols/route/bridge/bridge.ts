@@ -26,14 +26,14 @@ import { KernelError } from '../../../sim/errors.js';
 import { AttrWriter } from '../../../sim/wire/attr-writer.js';
 import { writeHeader } from '../../../sim/wire/header.js';
 import { type AttrView, NLA, type Policy } from '../../../sim/wire/policy.js';
-import { devGetFlags, devGetIflink, type NetDevice, netifOperUp, running } from '../core/index.js';
+import { devGetFlags, devGetIflink, type NetDevice, netifOperUp, running, validEtherAddr } from '../core/index.js';
 import { encodeIfInfoMsg } from '../core/index.js';
 import { fdbAddLocal, fdbChangeAddr, fdbChangeMacAddress, fdbDeleteByPort, fdbFlush } from './fdb.js';
 import { joinSnoopers, leaveSnoopers, snoopingOff } from './snoopers.js';
 import type { LinkKind, NewLinkRequest, PortEvent } from '../core/index.js';
 import type { KernelTimer } from '../../../sim/clock.js';
 import type { NetOps } from '../core/index.js';
-import { IF_OPER, IFLA, RTM_DELLINK, RTM_NEWLINK, RTNLGRP_LINK } from '../core/uapi.js';
+import { ARPHRD, IF_OPER, IFF, IFLA, RTM_DELLINK, RTM_NEWLINK, RTNLGRP_LINK } from '../core/uapi.js';
 
 /** AF_BRIDGE: the family of br_ifinfo_notify()'s messages. */
 const AF_BRIDGE = 7;
@@ -780,7 +780,10 @@ export const bridge: LinkKind = {
   },
   fillSlaveInfo: fillPortAttrs,
   addSlave(br, dev, net) {
-    // br_add_if()
+    // br_add_if(): only ethernet devices with a valid address, no bridge, none with a master.
+    if (dev.flags & IFF.IFF_LOOPBACK || dev.type !== ARPHRD.ARPHRD_ETHER || dev.address.length !== 6 || !validEtherAddr(dev.address)) throw new KernelError('EINVAL');
+    if (dev.kind === bridge) throw new KernelError('ELOOP', 'Can not enslave a bridge to a bridge');
+    if (dev.master) throw new KernelError('EBUSY');
     const priv = privOf(br);
     let portNo = 1;
     while (priv.ports.some((p) => ports.get(p)!.portNo === portNo)) portNo++;

@@ -16,7 +16,7 @@ import type { RequestContext } from '../../../sim/request-loop.js';
 import { HOST_LE, viewOf } from '../../../sim/wire/header.js';
 import { type AttrView, NLA, NL_VALIDATE, nlmsgParse, type Policy } from '../../../sim/wire/policy.js';
 import type { NetDevice } from '../core/index.js';
-import type { Rtnetlink } from '../core/index.js';
+import { RTNL_FLAG, type Rtnetlink } from '../core/index.js';
 import type { NetworkState } from '../core/index.js';
 import { RTM } from '../core/uapi.js';
 
@@ -91,7 +91,7 @@ const MDBA_SET_POLICY = mdbaPolicy((a) => {
 export function registerMdb(rtnl: Rtnetlink, state: NetworkState): void {
   rtnl.register(AF_BRIDGE, RTM.RTM_GETMDB, { doit: (ctx) => request(ctx, state, 'GET'), dumpit: (ctx) => dump(ctx, state) });
   rtnl.register(AF_BRIDGE, RTM.RTM_NEWMDB, { doit: (ctx) => request(ctx, state, 'SET') });
-  rtnl.register(AF_BRIDGE, RTM.RTM_DELMDB, { doit: (ctx) => request(ctx, state, 'SET') });
+  rtnl.register(AF_BRIDGE, RTM.RTM_DELMDB, { doit: (ctx) => request(ctx, state, 'SET'), flags: RTNL_FLAG.RTNL_FLAG_BULK_DEL_SUPPORTED });
 }
 
 /** hasMdbOps is true for devices with ndo_mdb_* operations (bridges; vxlan is not modelled). */
@@ -104,8 +104,9 @@ function hasMdbOps(dev: NetDevice): boolean {
  * strict parse, the header's ifindex, the device, the entry attribute, the device's MDB ops.
  */
 function request(ctx: RequestContext, state: NetworkState, kind: 'GET' | 'SET'): never {
-  // rtnl_mdb_get() parses strictly, rtnl_mdb_add() / rtnl_mdb_del() liberally.
-  const strict = kind === 'GET';
+  // rtnl_mdb_get() and a bulk rtnl_mdb_del() (NLM_F_BULK, 0x200) parse strictly, the others liberally.
+  const bulk = ctx.header.type === RTM.RTM_DELMDB && (ctx.header.flags & 0x200) !== 0;
+  const strict = kind === 'GET' || bulk;
   const level = strict ? NL_VALIDATE.NL_VALIDATE_STRICT : NL_VALIDATE.NL_VALIDATE_LIBERAL;
   const r = nlmsgParse(ctx.message, BR_PORT_MSG_LEN, strict ? MDBA_GET_POLICY : MDBA_SET_POLICY, MDBA_ENTRY_ATTRS, level);
   if (r.warning) Object.assign(ctx.extack, { message: r.warning });

@@ -259,14 +259,15 @@ export class RuleOps {
     }
     const p = ctx.payload;
     const rule = newRule({ dstLen: p[1]!, srcLen: p[2]!, tos: p[3]!, table: tb[FRA.FRA_TABLE]?.u32() ?? p[4]!, action: p[7]!, flags: viewOf(p).getUint32(8, HOST_LE) });
-    const addr = (t: number, len: number, what: string) => {
+    // fib_nl2rule(): an address is read only with its length (and Linux words the two apart).
+    const addr = (t: number, len: number, message: string) => {
       const a = tb[t];
-      if (!len && !a) return null;
-      if (!a || len > ops.addrSize * 8 || a.length !== ops.addrSize) throw new KernelError('EINVAL', `Invalid ${what} address`);
+      if (!len) return null;
+      if (!a || len > ops.addrSize * 8 || a.length !== ops.addrSize) throw new KernelError('EINVAL', message);
       return a.payload.slice(0, ops.addrSize);
     };
-    rule.src = addr(FRA.FRA_SRC, rule.srcLen, 'source');
-    rule.dst = addr(FRA.FRA_DST, rule.dstLen, 'destination');
+    rule.src = addr(FRA.FRA_SRC, rule.srcLen, 'Invalid source address');
+    rule.dst = addr(FRA.FRA_DST, rule.dstLen, 'Invalid dst address');
     if (tb[FRA.FRA_PRIORITY]) rule.pref = tb[FRA.FRA_PRIORITY]!.u32();
     if (tb[FRA.FRA_IIFNAME]) rule.iifname = tb[FRA.FRA_IIFNAME]!.string();
     if (tb[FRA.FRA_OIFNAME]) rule.oifname = tb[FRA.FRA_OIFNAME]!.string();

@@ -209,6 +209,7 @@ export class LinkOps {
   setLink(ctx: RequestContext): void {
     const { attrs: tb } = parseLinkMsg(ctx, 'liberal');
     ensureUniqueNetns(tb, false);
+    linkGetNet(tb);
     const ifm = decodeIfInfoMsg(ctx.payload);
     const net = this.#net(ctx);
     let dev: NetDevice | undefined;
@@ -247,6 +248,7 @@ export class LinkOps {
       const peer = kind.peerType ? data[kind.peerType] : undefined;
       if (peer) kind.validate?.(parseLinkPeer(ctx.message, peer).tb, [], net);
     }
+    linkGetNet(tb);
     let dev: NetDevice | undefined;
     if (ifm.index > 0) dev = net.links.byIndex(ifm.index);
     else if (ifm.index < 0) throw new KernelError('EINVAL', "ifindex can't be negative");
@@ -434,6 +436,15 @@ const MODULE_NAME_LEN = 56;
  * or fd at all (`netnsIdOnly`); the other requests at most one of IFLA_NET_NS_PID,
  * IFLA_NET_NS_FD and IFLA_TARGET_NETNSID.
  */
+/**
+ * linkGetNet stands for rtnl_link_get_net_capable(): the namespace IFLA_NET_NS_PID names is
+ * that task's; no task has pid 0 (ESRCH). Other namespaces than the caller's are refused as
+ * not modelled where the attribute is acted on.
+ */
+function linkGetNet(tb: Tb): void {
+  if (tb[IFLA.IFLA_NET_NS_PID] && tb[IFLA.IFLA_NET_NS_PID]!.u32() === 0) throw new KernelError('ESRCH');
+}
+
 function ensureUniqueNetns(tb: Tb, netnsIdOnly: boolean): void {
   const pid = tb[IFLA.IFLA_NET_NS_PID] !== undefined;
   const fd = tb[IFLA.IFLA_NET_NS_FD] !== undefined;

@@ -832,9 +832,12 @@ export class NeighOps {
       if (p[10]! & ~NTF_PROXY) throw new KernelError('EINVAL', 'Invalid flags in header for neighbor dump request');
       tb = this.#parse(message, extack, NL_VALIDATE.NL_VALIDATE_DEPRECATED_STRICT);
     } else {
+      // neigh_dump_info() goes on unfiltered after a failed parse; its message stays for NLMSG_DONE.
       try {
         tb = this.#parse(message, extack);
-      } catch {
+      } catch (e) {
+        if (!(e instanceof KernelError)) throw e;
+        if (e.extack?.message) Object.assign(extack, { message: e.extack.message });
         tb = [];
       }
     }

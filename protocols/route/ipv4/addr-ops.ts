@@ -83,6 +83,11 @@ export class AddrOps {
     const ifm = decodeIfAddrMsg(ctx.payload);
     if (ifm.prefixlen > 32) throw new KernelError('EINVAL', 'ipv4: Invalid prefix length');
     if (!tb[IFA.IFA_LOCAL]) throw new KernelError('EINVAL', 'ipv4: Local address is not supplied');
+    // inet_validate_rtm(): the lifetimes before the device; then a local address 0.0.0.0 is
+    // accepted and ignored (probed on 6.18: an ACK, nothing added, whatever the ifindex).
+    const lft = lifetimes(tb);
+    if (lft && (lft.valid === 0 || lft.preferred > lft.valid)) throw new KernelError('EINVAL', 'ipv4: address lifetime invalid');
+    if (ipv4Read(tb[IFA.IFA_LOCAL]!.payload) === 0) return;
     const links = this.#links(ctx);
     const dev = links.byIndex(ifm.index);
     if (!dev) throw new KernelError('ENODEV', 'ipv4: Device not found');
@@ -97,8 +102,6 @@ export class AddrOps {
     if (tb[IFA.IFA_LABEL]) ifa.label = tb[IFA.IFA_LABEL]!.string();
     if (tb[IFA.IFA_RT_PRIORITY]) ifa.rtPriority = tb[IFA.IFA_RT_PRIORITY]!.u32();
     if (tb[IFA.IFA_PROTO]) ifa.proto = tb[IFA.IFA_PROTO]!.u8();
-    const lft = lifetimes(tb);
-    if (lft && (lft.valid === 0 || lft.preferred > lft.valid)) throw new KernelError('EINVAL', 'ipv4: address lifetime invalid');
     setLifetime(ifa, lft ?? { valid: 0xffffffff, preferred: 0xffffffff }, inet4.nowCs);
     const n: Notifier = { ks: ctx.kernelSocket, req: { portid: ctx.portid, header: ctx.header } };
     // find_matching_ifa(): same local address in the same subnet.

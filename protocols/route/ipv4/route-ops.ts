@@ -81,6 +81,8 @@ export class RouteOps {
 
   /** #config4 mirrors rtm_to_fib_config(). */
   #config4(ctx: RequestContext): FibConfig {
+    // nlmsg_validate_deprecated(): a short header is a plain EINVAL, without nlmsg_parse()'s message.
+    if (ctx.payload.length < RTMSG_LEN) throw new KernelError('EINVAL');
     const tb = parseRtMsg(ctx, RTM_IPV4_POLICY);
     const rtm = decodeRtMsg(ctx.payload);
     if (rtm.tos & 3) throw new KernelError('EINVAL', 'Invalid dsfield (tos): ECN bits must be 0');
@@ -133,6 +135,7 @@ export class RouteOps {
   delRoute4(ctx: RequestContext): void {
     const cfg = this.#config4(ctx);
     const inet4 = this.#links(ctx).inet4;
+    if (cfg.nhId && !inet4.nexthops.get(cfg.nhId)) throw new KernelError('EINVAL', 'Nexthop id does not exist');
     const tb = inet4.fib.get(cfg.table);
     if (!tb) throw new KernelError('ESRCH', 'FIB table does not exist');
     inet4.deleteRoute({ ks: ctx.kernelSocket, req: { portid: ctx.portid, header: ctx.header } }, tb, cfg);
@@ -140,8 +143,9 @@ export class RouteOps {
 
   /** getRoute4 mirrors inet_rtm_getroute() for output lookups (ip_route_output_key_hash_rcu()). */
   getRoute4(ctx: RequestContext): number {
+    // inet_rtm_valid_getroute_req(): the header's length first, strict or not.
+    if (ctx.payload.length < RTMSG_LEN) throw new KernelError('EINVAL', 'ipv4: Invalid header for route get request');
     const tb = ctx.strictCheck ? this.#validGetroute(ctx) : parseRtMsg(ctx, RTM_IPV4_POLICY);
-    if (ctx.payload.length < RTMSG_LEN) throw new KernelError('EINVAL', 'Invalid header length');
     const rtm = decodeRtMsg(ctx.payload);
     if (tb[RTA.RTA_IIF]?.u32()) throw new KernelError('EOPNOTSUPP', { message: 'nlsim: input route lookups (RTA_IIF) are not modelled yet', offset: tb[RTA.RTA_IIF]!.offset });
     const links = this.#links(ctx);

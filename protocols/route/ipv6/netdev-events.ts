@@ -9,7 +9,8 @@ import type { LinkTable, NetworkStateOptions } from '../core/index.js';
 import { neighIfdown, neighMcastOutput } from '../core/index.js';
 import { type NetOps, netifTxActive } from '../core/index.js';
 import type { NetdevNotifier } from '../core/index.js';
-import { netconfNotifyRegister, netconfNotifyUnregister } from '../core/index.js';
+import { FR_ACT_TO_TBL, netconfNotifyRegister, netconfNotifyUnregister } from '../core/index.js';
+import { KernelError } from '../../../sim/errors.js';
 import { AF_INET6, IF_READY, IF_RS_SENT, IFF } from '../core/uapi.js';
 import { Inet6 } from './inet6.js';
 
@@ -106,6 +107,17 @@ export function inet6Pernet(links: LinkTable, options: NetworkStateOptions): voi
   inet6.nexthops = links.inet4.nexthops;
   links.inet4.ipv6Stub = inet6;
   links.inet4.nhInit6 = (oif, gw) => inet6.nhInit(oif, gw, false);
+  links.fibRulesOps.set(AF_INET6, {
+    configure(rule) {
+      // fib6_rule_configure(): a DSCP without ECN bits; a table to look up, made if new.
+      if (rule.tos & 3) throw new KernelError('EINVAL', 'Invalid dsfield (tos): ECN bits must be 0');
+      if (rule.action === FR_ACT_TO_TBL) {
+        if (!rule.table) throw new KernelError('EINVAL', 'Invalid table');
+        inet6.fib.create(rule.table);
+      }
+    },
+    delete() {},
+  });
   // nd_tbl's proxy entries join and leave their solicited-node groups.
   links.neighOps.set(AF_INET6, { pconstructor: (dev, key) => inet6.proxyJoin(dev, key), pdestructor: (dev, key) => inet6.proxyLeave(dev, key) });
 }

@@ -94,6 +94,7 @@ export class Route6Ops {
   #config6(ctx: RequestContext): Rt6Config {
     const tb = parseRtMsg(ctx, RTM_IPV6_POLICY);
     const rtm = decodeRtMsg(ctx.payload);
+    if (rtm.tos) throw new KernelError('EINVAL', 'Invalid dsfield (tos): option not available for IPv6');
     if (tb[RTA.RTA_VIA]) throw new KernelError('EINVAL', 'IPv6 does not support RTA_VIA attribute');
     if (tb[RTA.RTA_NH_ID] && (tb[RTA.RTA_GATEWAY] || tb[RTA.RTA_OIF] || tb[RTA.RTA_MULTIPATH] || tb[RTA.RTA_ENCAP])) {
       throw new KernelError('EINVAL', 'Nexthop specification and nexthop id are mutually exclusive');
@@ -135,7 +136,7 @@ export class Route6Ops {
   /** newRoute6 mirrors inet6_rtm_newroute() → ip6_route_add(). */
   newRoute6(ctx: RequestContext): void {
     const cfg = this.#config6(ctx);
-    if (cfg.type > RTN.RTN_XRESOLVE) throw new KernelError('EINVAL', 'Invalid route type');
+    // (The route type is checked per route, in ip6_route_info_create(): after the multipath checks.)
     const n = { ks: ctx.kernelSocket, req: { portid: ctx.portid, header: ctx.header } };
     if (cfg.mp) this.#links(ctx).inet6.multipathAdd(n, cfg, (flags) => viewOf(ctx.message).setUint16(6, flags, HOST_LE));
     else this.#links(ctx).inet6.addRoute(n, cfg);
