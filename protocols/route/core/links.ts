@@ -438,11 +438,24 @@ const MODULE_NAME_LEN = 56;
  */
 /**
  * linkGetNet stands for rtnl_link_get_net_capable(): the namespace IFLA_NET_NS_PID names is
- * that task's; no task has pid 0 (ESRCH). Other namespaces than the caller's are refused as
- * not modelled where the attribute is acted on.
+ * that task's, so a pid no process has (0 included) is ESRCH. The pids are the host's, as
+ * they are for the programs `nlsim run` serves. A namespace that exists is refused as not
+ * modelled where the attribute is acted on.
  */
 function linkGetNet(tb: Tb): void {
-  if (tb[IFLA.IFLA_NET_NS_PID] && tb[IFLA.IFLA_NET_NS_PID]!.u32() === 0) throw new KernelError('ESRCH');
+  const pid = tb[IFLA.IFLA_NET_NS_PID]?.u32();
+  if (pid !== undefined && !pidExists(pid)) throw new KernelError('ESRCH');
+}
+
+/** pidExists asks the host whether a process has `pid` (kill(pid, 0); EPERM means it does). */
+function pidExists(pid: number): boolean {
+  if (pid === 0 || pid > 0x3fffffff) return false; // PID_MAX_LIMIT
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 function ensureUniqueNetns(tb: Tb, netnsIdOnly: boolean): void {

@@ -28,7 +28,7 @@ import type { RequestContext } from '../../../sim/request-loop.js';
 import { NLM_F_CREATE, NLM_F_DUMP_FILTERED, NLM_F_EXCL, NLM_F_REPLACE } from '../../../sim/uapi/netlink.js';
 import type { AttrWriter } from '../../../sim/wire/attr-writer.js';
 import { HOST_LE, viewOf } from '../../../sim/wire/header.js';
-import { type AttrView, NLA, NL_VALIDATE, nlmsgParse, type Policy } from '../../../sim/wire/policy.js';
+import { AttrView, NLA, NL_VALIDATE, nlmsgParse, type Policy } from '../../../sim/wire/policy.js';
 import type { NetDevice } from './device.js';
 import { notify } from './rtnl-notify.js';
 import { fillPneigh, pneighCreate, pneighDelete, pneighEntries, pneighIfdown, pneighLookup } from './neigh-proxy.js';
@@ -705,8 +705,13 @@ export class NeighOps {
 
   /** del mirrors neigh_delete(): __neigh_update() to NUD_FAILED (notified if it was valid, INCOMPLETE or PROBE), then the entry goes (RTM_DELNEIGH). */
   del(ctx: RequestContext): void {
-    const tb = this.#parse(ctx.message, ctx.extack);
-    if (!tb[NDA.NDA_DST]) throw new KernelError('EINVAL', 'Network address not specified');
+    if (ctx.payload.length < NDMSG_LEN) throw new KernelError('EINVAL');
+    // neigh_delete() only looks for NDA_DST (nlmsg_find_attr()): no policy, other attributes
+    // ignored whatever their length (probed on 6.18).
+    const dst = findAttr(ctx.message, 16 + NDMSG_LEN, NDA.NDA_DST);
+    if (!dst) throw new KernelError('EINVAL', 'Network address not specified');
+    const tb: Tb = [];
+    tb[NDA.NDA_DST] = dst;
     const p = ctx.payload;
     const ifindex = viewOf(p).getInt32(4, HOST_LE);
     const links = this.#state.links(ctx.skb.sock.netns);
@@ -855,4 +860,17 @@ export class NeighOps {
 
 function eq(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/** findAttr mirrors nla_find(): the first attribute of `type` from `offset` on, walking while nla_ok(). */
+function findAttr(message: Uint8Array, offset: number, type: number): AttrView | undefined {
+  const v = viewOf(message);
+  for (let o = offset; message.length - o >= 4; ) {
+    const len = v.getUint16(o, HOST_LE);
+    if (len < 4 || len > message.length - o) return undefined;
+    const raw = v.getUint16(o + 2, HOST_LE);
+    if ((raw & 0x3fff) === type) return new AttrView(raw, o, message.subarray(o + 4, o + len));
+    o += (len + 3) & ~3;
+  }
+  return undefined;
 }

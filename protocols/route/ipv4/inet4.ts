@@ -27,7 +27,7 @@ import { IFA_F, IFF, RT_SCOPE, RT_TABLE, RTA, RTM, RTN, RTNH_F, RTNLGRP, RTPROT 
 
 /** FIB_PROPS_SCOPE / FIB_PROPS_ERROR mirror fib_props[]: each type's widest scope and lookup error. */
 export const FIB_PROPS_SCOPE = [255, 0, 254, 253, 253, 0, 0, 0, 0, 0, 255, 255];
-export const FIB_PROPS_ERROR: (string | undefined)[] = [undefined, undefined, undefined, undefined, undefined, 'EAGAIN', 'EINVAL', 'EHOSTUNREACH', 'EACCES', 'EAGAIN', 'EINVAL', 'EINVAL'];
+export const FIB_PROPS_ERROR: (string | undefined)[] = [undefined, undefined, undefined, undefined, undefined, undefined, 'EINVAL', 'EHOSTUNREACH', 'EACCES', 'EAGAIN', 'EINVAL', 'EINVAL'];
 
 /** FibConfig mirrors struct fib_config (without nexthop objects and encapsulation). */
 export interface FibConfig {
@@ -403,7 +403,8 @@ export class Inet4 {
       if (cfg.gw || cfg.gw6 || cfg.oif || cfg.mp) throw new KernelError('EINVAL', 'Gateway, device and multipath can not be specified for this route type');
       resolved.push({ dev: null, nhScope: RT_SCOPE.RT_SCOPE_NOWHERE });
     } else {
-      if (cfg.type > RTN.RTN_MULTICAST) throw new KernelError('EINVAL', 'Invalid route type');
+      // Unicast, local, broadcast, anycast and multicast only: not RTN_UNSPEC either.
+      if (cfg.type > RTN.RTN_MULTICAST || cfg.type === RTN.RTN_UNSPEC) throw new KernelError('EINVAL', 'Invalid route type');
       if (cfg.scope > RT_SCOPE.RT_SCOPE_HOST) throw new KernelError('EINVAL', 'Invalid scope');
       if (cfg.scope === RT_SCOPE.RT_SCOPE_HOST) {
         if (nhcs.length !== 1) throw new KernelError('EINVAL', 'Route with host scope can not have multiple nexthops');
@@ -462,7 +463,7 @@ export class Inet4 {
     const nh = this.nexthops.get(cfg.nhId!);
     if (!nh) throw new KernelError('EINVAL', 'Nexthop id does not exist');
     if (!FIB_PROPS_ERROR[cfg.type] || cfg.type === RTN.RTN_UNICAST) {
-      if (cfg.type > RTN.RTN_MULTICAST) throw new KernelError('EINVAL', 'Invalid route type');
+      if (cfg.type > RTN.RTN_MULTICAST || cfg.type === RTN.RTN_UNSPEC) throw new KernelError('EINVAL', 'Invalid route type');
       if (cfg.scope > RT_SCOPE.RT_SCOPE_HOST) throw new KernelError('EINVAL', 'Invalid scope');
       fibCheckNexthop(nh, cfg.scope);
     }

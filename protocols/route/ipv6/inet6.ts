@@ -32,7 +32,7 @@ import { hasV4, isBlackhole, type Nexthop, type NexthopTable, paths } from '../i
 import { nhInfoFlags } from '../ipv4/index.js';
 
 /** RTF holds the fib6 route flags nlsim uses (linux/ipv6_route.h). */
-export const RTF = { RTF_UP: 0x1, RTF_GATEWAY: 0x2, RTF_REJECT: 0x200, RTF_NONEXTHOP: 0x200000, RTF_ADDRCONF: 0x40000, RTF_LOCAL: 0x80000000 } as const;
+export const RTF = { RTF_UP: 0x1, RTF_GATEWAY: 0x2, RTF_REJECT: 0x200, RTF_NONEXTHOP: 0x200000, RTF_ADDRCONF: 0x40000, RTF_CACHE: 0x01000000, RTF_LOCAL: 0x80000000 } as const;
 /** IP6_RT_PRIO_USER / IP6_RT_PRIO_ADDRCONF: default metrics of user and kernel routes. */
 export const IP6_RT_PRIO_USER = 1024;
 export const IP6_RT_PRIO_ADDRCONF = 256;
@@ -319,6 +319,8 @@ export class Inet6 {
 
   /** #createRt mirrors ip6_route_info_create(): the checks and the route, not yet in a table. */
   #createRt(cfg: Rt6Config): Rt6 {
+    // RTF_CACHE (an RTM_F_CLONED request) is the kernel's own flag.
+    if (cfg.flags & RTF.RTF_CACHE) throw new KernelError('EINVAL', 'Userspace can not set RTF_CACHE');
     if (cfg.type > RTN.RTN_XRESOLVE) throw new KernelError('EINVAL', 'Invalid route type');
     if (cfg.dstLen > 128) throw new KernelError('EINVAL', 'Invalid prefix length');
     let nh: Nexthop | undefined;
@@ -635,6 +637,8 @@ export class Inet6 {
   delRoute(n: Notifier, cfg: Rt6Config): void {
     const tb = this.fib.get(cfg.table || RT_TABLE.RT_TABLE_MAIN);
     if (!tb) throw new KernelError('ESRCH', 'FIB table does not exist');
+    // RTM_F_CLONED deletes from the routes' exception caches, which nlsim has none of.
+    if (cfg.flags & RTF.RTF_CACHE) throw new KernelError('ESRCH');
     const rt = tb.prefix(ipv6Prefix(cfg.dst, cfg.dstLen), cfg.dstLen).find(
       (r) =>
         !(r.nh && cfg.nhId && r.nh.id !== cfg.nhId) &&

@@ -55,6 +55,7 @@ export class Route6Ops {
       const ok = [RTA.RTA_SRC, RTA.RTA_DST, RTA.RTA_IIF, RTA.RTA_OIF, RTA.RTA_MARK, RTA.RTA_UID, RTA.RTA_IP_PROTO, RTA.RTA_SPORT, RTA.RTA_DPORT];
       for (let i = 0; i <= RTA_MAX; i++) if (tb[i] && !ok.includes(i as never)) throw new KernelError('EINVAL', 'ipv6: Unsupported attribute in get route request');
     } else tb = parseRtMsg(ctx, RTM_IPV6_POLICY);
+    for (const t of [RTA.RTA_SRC, RTA.RTA_DST]) if (tb[t] && tb[t]!.length < 16) throw new KernelError('EINVAL');
     for (const t of [RTA.RTA_IIF, RTA.RTA_SRC, RTA.RTA_MARK]) {
       if (tb[t]) throw new KernelError('EOPNOTSUPP', { message: 'nlsim: input lookups, RTA_SRC and marks in IPv6 route lookups are not modelled yet', offset: tb[t]!.offset });
     }
@@ -105,6 +106,7 @@ export class Route6Ops {
     let flags = RTF.RTF_UP as number;
     if (rtm.type === RTN.RTN_UNREACHABLE || rtm.type === RTN.RTN_BLACKHOLE || rtm.type === RTN.RTN_PROHIBIT || rtm.type === RTN.RTN_THROW) flags |= RTF.RTF_REJECT;
     if (rtm.type === RTN.RTN_LOCAL) flags |= RTF.RTF_LOCAL;
+    if (rtm.flags & RTM_F.RTM_F_CLONED) flags |= RTF.RTF_CACHE;
     const dst = new Uint8Array(16);
     if (tb[RTA.RTA_DST]) {
       const bytes = (rtm.dstLen + 7) >> 3;
