@@ -242,7 +242,7 @@ export class LinkOps {
     let data: Tb = [];
     if (kind) {
       const d = linkinfo[IFLA_INFO.IFLA_INFO_DATA];
-      if (kind.maxtype && d) data = parseNested(ctx.message, d, kind.policy ?? null, kind.maxtype);
+      if (kind.maxtype && d) data = parseNested(ctx.message, d, kind.policy ?? null, kind.maxtype, ctx.extack);
       kind.validate?.(tb, data, net);
       // rtnl_add_peer_net(): the peer's ifinfomsg and attributes, validated as the kind's own.
       const peer = kind.peerType ? data[kind.peerType] : undefined;
@@ -468,10 +468,16 @@ function ensureUniqueNetns(tb: Tb, netnsIdOnly: boolean): void {
   if (Number(pid) + Number(fd) + Number(tb[IFLA.IFLA_TARGET_NETNSID] !== undefined) > 1) throw new KernelError('EINVAL', 'multiple netns identifying attributes specified');
 }
 
-/** parseNested mirrors nla_parse_nested_deprecated(): a liberal parse of one nest's payload. */
-function parseNested(message: Uint8Array, nest: AttrView, policy: Policy | null, maxtype: number): Tb {
+/**
+ * parseNested mirrors nla_parse_nested_deprecated(): a liberal parse of one nest's payload.
+ * With an `extack` (the kernel passes one for IFLA_INFO_DATA, not for IFLA_LINKINFO) bytes
+ * left over are reported in it, the request still succeeding.
+ */
+function parseNested(message: Uint8Array, nest: AttrView, policy: Policy | null, maxtype: number, extack?: object): Tb {
   const end = nest.offset + 4 + nest.length;
-  return parseAttrs(message.subarray(0, end), nest.offset + 4, policy, maxtype, NL_VALIDATE.NL_VALIDATE_LIBERAL).attrs;
+  const r = parseAttrs(message.subarray(0, end), nest.offset + 4, policy, maxtype, NL_VALIDATE.NL_VALIDATE_LIBERAL);
+  if (extack && r.warning) Object.assign(extack, { message: r.warning });
+  return r.attrs;
 }
 
 /** setMaster mirrors do_set_master(): leave the current master, join the new one (0: none). */

@@ -80,22 +80,26 @@ export class Addr6Ops {
     const links = this.#links(ctx);
     const dev = links.byIndex(ifm.index);
     if (!dev) throw new KernelError('ENODEV', 'ipv6: Unable to find the interface');
-    if (ifm.prefixlen > 128) throw new KernelError('EINVAL', 'ipv6: Invalid prefix length');
     let flags = tb[IFA.IFA_FLAGS] ? tb[IFA.IFA_FLAGS]!.u32() : ifm.flags;
     flags &= IFA_F.IFA_F_NODAD | IFA_F.IFA_F_HOMEADDRESS | IFA_F.IFA_F_MANAGETEMPADDR | IFA_F.IFA_F_NOPREFIXROUTE | IFA_F.IFA_F_MCAUTOJOIN | IFA_F.IFA_F_OPTIMISTIC;
     flags &= ~IFA_F.IFA_F_OPTIMISTIC; // optimistic_dad is off by default
-    if (flags & (IFA_F.IFA_F_MANAGETEMPADDR | IFA_F.IFA_F_MCAUTOJOIN | IFA_F.IFA_F_HOMEADDRESS)) {
-      throw new KernelError('EOPNOTSUPP', 'nlsim: mngtmpaddr, autojoin and home addresses are not modelled yet');
-    }
+    const unmodelled = () => {
+      if (flags & (IFA_F.IFA_F_MANAGETEMPADDR | IFA_F.IFA_F_MCAUTOJOIN | IFA_F.IFA_F_HOMEADDRESS)) {
+        throw new KernelError('EOPNOTSUPP', 'nlsim: mngtmpaddr, autojoin and home addresses are not modelled yet');
+      }
+    };
+    // An address the device has is changed (inet6_addr_modify()) or refused; only a new one
+    // meets inet6_addr_add()'s checks, the prefix length first.
     const existing = dev.ifa6.find((x) => x.addr.every((b, i) => b === pfx[i]));
-    if (existing) {
-      if (ctx.header.flags & NLM_F_EXCL || !(ctx.header.flags & NLM_F_REPLACE)) throw new KernelError('EEXIST', 'ipv6: address already assigned');
-    }
     const proto = tb[IFA.IFA_PROTO]?.u8() ?? 0;
     if (existing) {
+      if (ctx.header.flags & NLM_F_EXCL || !(ctx.header.flags & NLM_F_REPLACE)) throw new KernelError('EEXIST', 'ipv6: address already assigned');
+      unmodelled();
       links.inet6.modifyAddr(existing, flags, lft, tb[IFA.IFA_RT_PRIORITY]?.u32() ?? 0, proto, peer);
       return;
     }
+    if (ifm.prefixlen > 128) throw new KernelError('EINVAL', 'ipv6: Invalid prefix length');
+    unmodelled();
     links.inet6.addAddr(dev, pfx, ifm.prefixlen, flags, lft, tb[IFA.IFA_RT_PRIORITY]?.u32() ?? 0, proto, peer);
   }
 
@@ -106,7 +110,7 @@ export class Addr6Ops {
     const pfx = this.#addr6(tb);
     if (!pfx) throw new KernelError('EINVAL');
     if (ifm.prefixlen > 128) throw new KernelError('EINVAL', 'ipv6: Invalid prefix length');
-    if (!ifm.index) throw new KernelError('ENODEV', 'ipv6: Invalid ifindex');
+    if (!ifm.index) throw new KernelError('ENODEV', 'ipv6: Unable to find the interface');
     const links = this.#links(ctx);
     const dev = links.byIndex(ifm.index);
     if (!dev) throw new KernelError('ENODEV', 'ipv6: Unable to find the interface');

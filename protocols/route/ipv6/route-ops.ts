@@ -124,7 +124,8 @@ export class Route6Ops {
       metric: tb[RTA.RTA_PRIORITY]?.u32() ?? 0,
       oif: tb[RTA.RTA_OIF]?.u32() ?? 0,
       gw,
-      prefsrc: tb[RTA.RTA_PREFSRC] ? tb[RTA.RTA_PREFSRC]!.payload.slice(0, 16) : null,
+      // An all-zero RTA_PREFSRC is none (ip6_route_info_create() checks only a non-any one).
+      prefsrc: tb[RTA.RTA_PREFSRC] && tb[RTA.RTA_PREFSRC]!.payload.subarray(0, 16).some((b) => b !== 0) ? tb[RTA.RTA_PREFSRC]!.payload.slice(0, 16) : null,
       flags,
       nhFlags: rtm.flags & 4,
       pref: tb[RTA.RTA_PREF]?.u8() ?? 0,
