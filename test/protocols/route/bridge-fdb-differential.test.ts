@@ -18,7 +18,7 @@ import { NLM_F_ACK, NLM_F_CREATE, NLM_F_DUMP, NLM_F_EXCL, NLM_F_REPLACE, NLM_F_R
 import { describeKernel } from '../../helpers/backends.js';
 import { attr, attrString, attrU32, concat } from '../../helpers/exchange.js';
 import { bridgeOutcome } from './bridge-masks.js';
-import { describeScenarios, type ScenarioCase } from './compare-scenario.js';
+import { byMessage, describeScenarios, isFlushedMcastNeighbour, sortRuns, type ScenarioCase } from './compare-scenario.js';
 import { datagramsOf, runScenario, type Step, wait } from './link-differential.js';
 import { ifinfo } from './route-backend.js';
 import { group, ndmsg } from './rt-steps.js';
@@ -167,7 +167,7 @@ describeScenarios('bridge FDB: simulator and Linux, message for message', scenar
   groups: group(RTNLGRP.RTNLGRP_NEIGH) | group(RTNLGRP.RTNLGRP_LINK),
   mask: bridgeOutcome,
   replies: maskRandom,
-  notifications: maskRandom,
+  notifications: (lines) => sortRuns(byMessage(maskRandom(lines)), isFlushedMcastNeighbour),
   // Guard: Linux reported FDB entries (AF_BRIDGE neighbour messages) in this scenario.
   guard: (real, expect) => expect([...real.replies.flat(), ...real.notifications.flat()].filter((l) => l.includes('ndmsg fam=7')).length).toBeGreaterThan(3),
 });

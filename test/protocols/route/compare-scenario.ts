@@ -78,6 +78,15 @@ export function sortRuns(messages: string[], member: (m: string) => boolean): st
   return [...out, ...run.sort()];
 }
 
+/**
+ * isFlushedMcastNeighbour accepts the RTM_DELNEIGH of a NOARP (multicast) ND entry. A device
+ * losing its carrier or going down flushes its entries newest first (neigh_flush_dev() walks
+ * the device's list, where each new entry goes to the head), and the multicast ones were made
+ * by the first MLD report and the DAD or RS packet, which Linux sends after random delays: their
+ * order is Linux's dice, so a run of them is compared as a set, in place (sortRuns()).
+ */
+export const isFlushedMcastNeighbour = (m: string) => m.startsWith('nlmsg type=29 ') && /ndmsg fam=(2|10) .* state=0x40 /.test(m);
+
 /** sortedMessages is byMessage() sorted: for dumps Linux walks in hash order, or entries named after random addresses. */
 export const sortedMessages = (lines: string[]): string[] => byMessage(lines).sort();
 

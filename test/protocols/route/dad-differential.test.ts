@@ -15,7 +15,7 @@ import { RTM, RTNLGRP } from '../../../protocols/route/core/uapi.js';
 import { createHostKernel } from '../../helpers/host-kernel.js';
 import { NLM_F_ACK, NLM_F_DUMP, NLM_F_REQUEST } from '../../../sim/uapi/netlink.js';
 import { attr, attrU32, concat } from '../../helpers/exchange.js';
-import { byMessage, describeScenarios, sortedMessages, sortRuns, type ScenarioCase } from './compare-scenario.js';
+import { byMessage, describeScenarios, isFlushedMcastNeighbour, sortedMessages, sortRuns, type ScenarioCase } from './compare-scenario.js';
 import { type Step, wait } from './link-differential.js';
 import { ADDR_ROUTE_GROUPS, addAddr, addRoute, createLink, delAddr, down, dst, dumpAddr, dumpRoute, group, gw, neigh, NEW, NUD_PERMANENT, oif, up } from './rt-steps.js';
 
@@ -55,15 +55,6 @@ function maskRace(messages: string[]): string[] {
     .replace(/^IFLA_OPERSTATE .*$/m, 'IFLA_OPERSTATE <raced>');
   return out;
 }
-/**
- * isFlushedMcastNeighbour accepts the RTM_DELNEIGH of a NOARP (multicast) ND entry. A device
- * losing its carrier or going down flushes its entries newest first (neigh_flush_dev() walks
- * the device's list, where each new entry goes to the head), and the multicast ones were made
- * by the first MLD report and the DAD or RS packet, which Linux sends after random delays: their
- * order is Linux's dice, so a run of them is compared as a set, in place.
- */
-const NUD_NOARP = 0x40;
-const isFlushedMcastNeighbour = (m: string) => m.startsWith(`nlmsg type=${RTM.RTM_DELNEIGH} `) && m.includes(` state=0x${NUD_NOARP.toString(16)} `);
 const mtu = (index: number, value: number): Step => ({ type: RTM.RTM_SETLINK, flags: NLM_F_REQUEST | NLM_F_ACK, payload: concat(encodeIfInfoMsg({ index }), attrU32(4, value)) });
 const mac = (n: number) => Uint8Array.of(2, 0, 0, 0, 0, n);
 const isDump = (s: Step) => (s.flags & NLM_F_DUMP) === NLM_F_DUMP;
