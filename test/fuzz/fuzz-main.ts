@@ -13,6 +13,20 @@ import fc from 'fast-check';
 import { FuzzRun, type FuzzStats } from './rtnl-check.js';
 import { sequence } from './rtnl-grammar.js';
 
+const USAGE = 'usage: npm run fuzz -- [--messages N] [--seed S] [--consistency-every K]';
+const KNOWN = new Set(['--messages', '--seed', '--consistency-every']);
+const args = process.argv.slice(2);
+if (args.includes('--help') || args.includes('-h')) {
+  console.log(USAGE);
+  process.exit(0);
+}
+for (let i = 0; i < args.length; i += 2) {
+  if (!KNOWN.has(args[i]!)) {
+    console.error(`nlsim fuzz: unknown option ${JSON.stringify(args[i])}\n${USAGE}`);
+    process.exit(2);
+  }
+}
+
 function option(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
   if (i < 0) return fallback;
