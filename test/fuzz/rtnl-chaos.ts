@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import { RTM } from '../../protocols/route/core/uapi.js';
 import { NLM_F_ACK, NLM_F_APPEND, NLM_F_CREATE, NLM_F_DUMP, NLM_F_ECHO, NLM_F_EXCL, NLM_F_REPLACE, NLM_F_REQUEST } from '../../sim/uapi/netlink.js';
-import { type AttrArb, le16, le32, be16, cat, text, U32_EDGES, u8, u16, u32, u64, u64bytes, ifindex, NAMES, ifname, IP4, ip4, v6, IP6, ip6, addr, mac, nla, framing, a, aU8, aU16, aBe16, aU32, aIdx, aU64, aFlag, aBin, aStr, aName, aAddr, nest, junk, attrs, scalars, FAMILIES, family, IFF_UP, ifinfomsg } from './rtnl-values.js';
+import { type AttrArb, le16, le32, cat, u8, u16, u32, ifindex, addr, mac, a, aU8, aU16, aBe16, aU32, aIdx, aU64, aFlag, aBin, aStr, aName, aAddr, nest, attrs, scalars, family, ifinfomsg } from './rtnl-values.js';
 
 // ---- links ----
 
