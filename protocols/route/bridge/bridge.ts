@@ -662,6 +662,34 @@ export function bridgeSetlink(req: BridgeSetlinkRequest, net: NetOps): void {
   if (flags & BRIDGE_FLAGS_SELF) throw new KernelError('EOPNOTSUPP');
 }
 
+/**
+ * bridgeDellink mirrors rtnl_bridge_dellink() → br_dellink() (`bridge vlan del`): the port's
+ * master removes what IFLA_AF_SPEC names. Without VLAN, MRP or CFM attributes nothing changes
+ * and nothing is notified; with them the request is refused as not modelled, as in setlink.
+ */
+export function bridgeDellink(dev: NetDevice | undefined, afSpec: AttrView[] | undefined): void {
+  if (!dev) throw new KernelError('ENODEV', 'unknown ifindex');
+  let flags = 0;
+  const f = (afSpec ?? []).find((a) => a.type === IFLA_BRIDGE_FLAGS);
+  if (f) {
+    if (f.length < 2) throw new KernelError('EINVAL');
+    flags = f.u16();
+  }
+  const changes = (afSpec ?? []).find((a) => a.type !== IFLA_BRIDGE_FLAGS && a.type !== IFLA_BRIDGE_MODE);
+  if (!flags || flags & BRIDGE_FLAGS_MASTER) {
+    const br = dev.master;
+    if (!br || br.kind !== bridge) throw new KernelError('EOPNOTSUPP');
+    if (changes) throw new KernelError('EOPNOTSUPP', { message: 'nlsim: bridge VLAN, MRP and CFM settings (IFLA_AF_SPEC) are not modelled yet', offset: changes.offset });
+    flags &= ~BRIDGE_FLAGS_MASTER;
+  }
+  if (flags & BRIDGE_FLAGS_SELF) {
+    // Of the devices nlsim models only a bridge has its own ndo_bridge_dellink (br_dellink()),
+    // which reports the bridge afterwards (rtnl_bridge_notify()).
+    if (dev.kind !== bridge) throw new KernelError('EOPNOTSUPP');
+    throw new KernelError('EOPNOTSUPP', 'nlsim: RTM_DELLINK with BRIDGE_FLAGS_SELF on a bridge is not modelled yet');
+  }
+}
+
 /** brSetlink mirrors br_setlink() for a port of `br`. */
 function brSetlink(br: NetDevice, dev: NetDevice, req: BridgeSetlinkRequest, net: NetOps): void {
   if (!req.protinfo && !req.afSpec) return;

@@ -15,8 +15,8 @@ import { IFLA_POLICY } from '../core/index.js';
 import { NetOps } from '../core/index.js';
 import type { Rtnetlink } from '../core/index.js';
 import type { NetworkState } from '../core/index.js';
-import { IFINFOMSG_LEN, IFLA, IFLA_MAX, RTM_GETLINK, RTM_NEWLINK, RTM_SETLINK, RTEXT_FILTER } from '../core/uapi.js';
-import { brFillIfinfo, bridgeSetlink } from './bridge.js';
+import { IFINFOMSG_LEN, IFLA, IFLA_MAX, RTM_DELLINK, RTM_GETLINK, RTM_NEWLINK, RTM_SETLINK, RTEXT_FILTER } from '../core/uapi.js';
+import { brFillIfinfo, bridgeDellink, bridgeSetlink } from './bridge.js';
 
 const EMSGSIZE = -90;
 /** AF_BRIDGE (PF_BRIDGE). */
@@ -35,6 +35,20 @@ export function registerBridgeLink(rtnl: Rtnetlink, state: NetworkState): void {
   // round that found nothing more.
   rtnl.register(AF_BRIDGE, RTM_GETLINK, { dumpit: (ctx) => bridgeDump(ctx, state) });
   rtnl.register(AF_BRIDGE, RTM_SETLINK, { doit: (ctx) => bridgeSetlinkDoit(ctx, state) });
+  rtnl.register(AF_BRIDGE, RTM_DELLINK, { doit: (ctx) => bridgeDellinkDoit(ctx, state) });
+}
+
+/**
+ * bridgeDellinkDoit mirrors rtnl_bridge_dellink()'s request handling: the ifinfomsg, the
+ * device by index, the first IFLA_AF_SPEC (nlmsg_find_attr(), no validation).
+ */
+function bridgeDellinkDoit(ctx: RequestContext, state: NetworkState): void {
+  if (ctx.payload.length < IFINFOMSG_LEN) throw new KernelError('EINVAL');
+  const links = state.links(ctx.skb.sock.netns);
+  const ifm = decodeIfInfoMsg(ctx.payload);
+  const spec = attrsToArray(ctx.message, 16 + IFINFOMSG_LEN).find((x) => x.type === IFLA.IFLA_AF_SPEC);
+  const afSpec = spec ? attrsToArray(ctx.message, spec.offset + 4, spec.offset + 4 + spec.payload.length).map((a) => new AttrView(a.type | a.flags, a.offset, a.payload)) : undefined;
+  bridgeDellink(links.byIndex(ifm.index), afSpec);
 }
 
 /** NLA_F_NESTED on an attribute's type. */

@@ -4,7 +4,7 @@
  * inet6_dump_ifaddr(), inet6_dump_ifmcaddr(), inet6_dump_ifacaddr()).
  */
 import { KernelError } from '../../../sim/errors.js';
-import type { AttrView } from '../../../sim/wire/policy.js';
+import { type AttrView, NL_VALIDATE } from '../../../sim/wire/policy.js';
 import type { RequestContext } from '../../../sim/request-loop.js';
 import { NLM_F_EXCL, NLM_F_REPLACE } from '../../../sim/uapi/netlink.js';
 import { IFA_IPV6_POLICY } from '../core/index.js';
@@ -14,9 +14,9 @@ import { decodeIfAddrMsg } from '../core/index.js';
 import { fillMcAddr } from '../core/index.js';
 import type { Rtnetlink } from '../core/index.js';
 import type { LinkTable, NetworkState } from '../core/index.js';
-import { AF_INET6, IFA, IFA_F, RTM } from '../core/uapi.js';
+import { AF_INET6, IFA, IFA_F, IFA_MAX, IFADDRMSG_LEN, RTM } from '../core/uapi.js';
 import { addrFamilyDump, lifetimes, parseIfaddrMsg } from '../ipv4/index.js';
-import { fillInet6Addr } from './inet6-addr.js';
+import { fillInet6Addr, INET6_NLMSG_SIZE } from './inet6-addr.js';
 
 type Tb = (AttrView | undefined)[];
 
@@ -33,7 +33,7 @@ export class Addr6Ops {
     rtnl.register(AF_INET6, RTM.RTM_NEWADDR, { doit: (ctx) => this.newAddr6(ctx) });
     rtnl.register(AF_INET6, RTM.RTM_DELADDR, { doit: (ctx) => this.delAddr6(ctx) });
     // addrconf registers its dump without RTNL_FLAG_DUMP_SPLIT_NLM_DONE: DONE shares the last datagram.
-    rtnl.register(AF_INET6, RTM.RTM_GETADDR, { dumpit: (ctx) => ({ dump: this.#dump6(ctx) }) });
+    rtnl.register(AF_INET6, RTM.RTM_GETADDR, { doit: (ctx) => this.getAddr6(ctx), dumpit: (ctx) => ({ dump: this.#dump6(ctx) }) });
     // The groups devices joined and the anycast addresses (none: nlsim does not forward, so
     // no subnet-router anycast).
     rtnl.register(AF_INET6, RTM.RTM_GETMULTICAST, {
@@ -55,6 +55,35 @@ export class Addr6Ops {
     return addrFamilyDump(this.#links(ctx), ctx, IFA_IPV6_POLICY, 'ipv6: ', (dev) => (dev.inet6 ? dev.ifa6 : []), (chunk, ifa, flags) =>
       chunk.put(RTM.RTM_NEWADDR, (w) => fillInet6Addr(w, ifa as never, inet6.nowCs), flags),
     );
+  }
+
+  /**
+   * getAddr6 mirrors inet6_rtm_getaddr() with inet6_valid_get_addr_req(): one address by
+   * IFA_ADDRESS or IFA_LOCAL, on the device the header names (on any device when it names
+   * none, or one that does not exist: ipv6_get_ifaddr() with dev NULL), as an RTM_NEWADDR.
+   */
+  getAddr6(ctx: RequestContext): number {
+    if (ctx.payload.length < IFADDRMSG_LEN) throw new KernelError('EINVAL', 'ipv6: Invalid header for get address request');
+    const ifm = decodeIfAddrMsg(ctx.payload);
+    let tb: Tb;
+    if (!ctx.strictCheck) tb = parseIfaddrMsg(ctx, IFA_IPV6_POLICY);
+    else {
+      if (ifm.prefixlen || ifm.flags || ifm.scope) throw new KernelError('EINVAL', 'ipv6: Invalid values in header for get address request');
+      tb = parseIfaddrMsg(ctx, IFA_IPV6_POLICY, NL_VALIDATE.NL_VALIDATE_DEPRECATED_STRICT);
+      for (let i = 0; i <= IFA_MAX; i++) {
+        if (tb[i] && i !== IFA.IFA_TARGET_NETNSID && i !== IFA.IFA_ADDRESS && i !== IFA.IFA_LOCAL) throw new KernelError('EINVAL', 'ipv6: Unsupported attribute in get address request');
+      }
+    }
+    if (tb[IFA.IFA_TARGET_NETNSID]) throw new KernelError('EOPNOTSUPP', { message: 'nlsim: IFA_TARGET_NETNSID is not modelled yet', offset: tb[IFA.IFA_TARGET_NETNSID]!.offset });
+    const addr = this.#addr6(tb);
+    if (!addr) throw new KernelError('EINVAL');
+    const links = this.#links(ctx);
+    const dev = ifm.index ? links.byIndex(ifm.index) : undefined;
+    const devices = dev ? [dev] : links.list();
+    const ifa = devices.flatMap((d) => (d.inet6 ? d.ifa6 : [])).find((x) => x.addr.every((b, i) => b === addr[i]));
+    if (!ifa) throw new KernelError('EADDRNOTAVAIL');
+    const nowCs = links.inet6.nowCs;
+    return ctx.reply(ctx.encode(RTM.RTM_NEWADDR, (w) => fillInet6Addr(w, ifa, nowCs)), { allocSize: INET6_NLMSG_SIZE });
   }
 
   /** #addr6 mirrors extract_addr(): IFA_LOCAL wins over IFA_ADDRESS (then a peer). */
