@@ -432,11 +432,6 @@ function linkinfoToKind(message: Uint8Array, nest: AttrView, linkOps: ReadonlyMa
 const MODULE_NAME_LEN = 56;
 
 /**
- * ensureUniqueNetns mirrors rtnl_ensure_unique_netns(): RTM_GETLINK takes no namespace by pid
- * or fd at all (`netnsIdOnly`); the other requests at most one of IFLA_NET_NS_PID,
- * IFLA_NET_NS_FD and IFLA_TARGET_NETNSID.
- */
-/**
  * linkGetNet stands for rtnl_link_get_net_capable(): the namespace IFLA_NET_NS_PID names is
  * that task's, so a pid no process has (0 included) is ESRCH. The pids are the host's, as
  * they are for the programs `nlsim run` serves. A namespace that exists is refused as not
@@ -449,7 +444,7 @@ function linkGetNet(tb: Tb): void {
 
 /** pidExists asks the host whether a process has `pid` (kill(pid, 0); EPERM means it does). */
 function pidExists(pid: number): boolean {
-  if (pid === 0 || pid > 0x3fffffff) return false; // PID_MAX_LIMIT
+  if (pid === 0 || pid > 4 * 1024 * 1024) return false; // beyond PID_MAX_LIMIT no task can have it
   try {
     process.kill(pid, 0);
     return true;
@@ -458,6 +453,11 @@ function pidExists(pid: number): boolean {
   }
 }
 
+/**
+ * ensureUniqueNetns mirrors rtnl_ensure_unique_netns(): RTM_GETLINK takes no namespace by pid
+ * or fd at all (`netnsIdOnly`); the other requests at most one of IFLA_NET_NS_PID,
+ * IFLA_NET_NS_FD and IFLA_TARGET_NETNSID.
+ */
 function ensureUniqueNetns(tb: Tb, netnsIdOnly: boolean): void {
   const pid = tb[IFLA.IFLA_NET_NS_PID] !== undefined;
   const fd = tb[IFLA.IFLA_NET_NS_FD] !== undefined;

@@ -710,8 +710,6 @@ export class NeighOps {
     // ignored whatever their length (probed on 6.18).
     const dst = findAttr(ctx.message, 16 + NDMSG_LEN, NDA.NDA_DST);
     if (!dst) throw new KernelError('EINVAL', 'Network address not specified');
-    const tb: Tb = [];
-    tb[NDA.NDA_DST] = dst;
     const p = ctx.payload;
     const ifindex = viewOf(p).getInt32(4, HOST_LE);
     const links = this.#state.links(ctx.skb.sock.netns);
@@ -722,13 +720,13 @@ export class NeighOps {
     }
     const tbl = this.#table(links, p[0]!);
     if (!tbl) throw new KernelError('EAFNOSUPPORT');
-    if (tb[NDA.NDA_DST]!.length < tbl.keyLen) throw new KernelError('EINVAL', 'Invalid network address');
+    if (dst.length < tbl.keyLen) throw new KernelError('EINVAL', 'Invalid network address');
     if (p[10]! & NTF_PROXY) {
-      if (!pneighDelete(links, tbl.family, tb[NDA.NDA_DST]!.payload.subarray(0, tbl.keyLen), dev ?? null)) throw new KernelError('ENOENT');
+      if (!pneighDelete(links, tbl.family, dst.payload.subarray(0, tbl.keyLen), dev ?? null)) throw new KernelError('ENOENT');
       return;
     }
     if (!dev) throw new KernelError('EINVAL');
-    const key = NeighTable.key(dev, tb[NDA.NDA_DST]!.payload.subarray(0, tbl.keyLen));
+    const key = NeighTable.key(dev, dst.payload.subarray(0, tbl.keyLen));
     const n = tbl.entries.get(key);
     if (!n) throw new KernelError('ENOENT');
     neighUpdate(this.#env(links, ctx.kernelSocket), n, null, NUD.NUD_FAILED, F_OVERRIDE | F_ADMIN, ctx.portid);
