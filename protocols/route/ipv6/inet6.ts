@@ -342,7 +342,8 @@ export class Inet6 {
       protocol: cfg.protocol,
       metric: cfg.metric || IP6_RT_PRIO_USER,
       dev: dev!,
-      gw: cfg.gw,
+      // fib6_nh_init(): a reject route skips the gateway (it is promoted before the gateway is read).
+      gw: cfg.flags & RTF.RTF_REJECT ? null : cfg.gw,
       prefsrc: cfg.prefsrc,
       flags: cfg.flags,
       nhFlags: cfg.nhFlags,
@@ -450,11 +451,12 @@ export class Inet6 {
       }
       if (rtnh.attrs.length && (nlaFind(rtnh.attrs, RTA.RTA_ENCAP) || nlaFind(rtnh.attrs, RTA.RTA_ENCAP_TYPE))) throw new KernelError('EOPNOTSUPP', 'nlsim: encapsulation is not modelled yet');
       r.nhFlags |= rtnh.flags & RTNH_F.RTNH_F_ONLINK;
+      // (Since 6.15 a hop without a gateway is refused before, in validMultipath(); reject
+      // routes keep none, so their hops on one device are the same nexthop twice.)
       const rt = this.#createRt(r);
-      if (!qualifiesEcmp(rt)) throw new KernelError('EINVAL', 'Device only routes can not be added for IPv6 using the multipath API.');
       rt.weight = rtnh.hops + 1;
       // ip6_route_info_append(): the same nexthop twice.
-      if (hops.some((h) => h.rt.dev === rt.dev && eq(h.rt.gw!, rt.gw!))) throw new KernelError('EEXIST');
+      if (hops.some((h) => h.rt.dev === rt.dev && (h.rt.gw === null || rt.gw === null ? h.rt.gw === rt.gw : eq(h.rt.gw, rt.gw)))) throw new KernelError('EEXIST');
       hops.push({ rt, cfg: r });
     }
     const replace = (cfg.nlflags & NLM_F_REPLACE) !== 0;
