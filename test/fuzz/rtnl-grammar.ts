@@ -1,13 +1,10 @@
 /**
- * A grammar of rtnetlink requests for the route fuzzer: every message type the route model
- * handles, each with its family header and the attributes its handler reads, filled from
- * small pools of devices, names and addresses (so one request meets what another created)
- * and from the boundaries of each wire type (0, 1, INT_MAX, 0x80000000, 0xffffffff, -1 as
- * s32), with mutations: truncated and over-long attributes, wrong lengths, unknown types,
- * nesting flags, broken message lengths, several messages in one datagram.
- *
- * The grammar describes bytes, not meaning: most requests are refused, and that is the point
- * of most of them. Pools are small so that a sequence creates a device and then uses it.
+ * The route fuzzer's requests and sequences: a message is plausible (rtnl-plausible.ts,
+ * shaped as iproute2 builds it, sometimes with one byte or 32-bit field changed or its tail
+ * cut) four times in five, chaotic otherwise (rtnl-chaos.ts: any attribute of every handled
+ * type); a datagram holds one message, now and then two or three, with a rare payload cut,
+ * trailing bytes or a broken nlmsg_len; a sequence mixes requests with time passing (for
+ * DAD, neighbour and lifetime timers) and strict checking switched on and off.
  */
 import fc from 'fast-check';
 import { chaosMessage } from './rtnl-chaos.js';
