@@ -30,4 +30,21 @@ function isMain(): boolean {
   }
 }
 
-if (isMain()) await buildProgram().parseAsync(process.argv);
+/**
+ * endQuietlyOnEpipe: a reader that goes away (`nlsim decode f | head`) ends the command with
+ * exit status 0 and no stack trace, as a closed pipe ends a shell tool; other write errors
+ * stay errors.
+ */
+function endQuietlyOnEpipe(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(0);
+      throw e;
+    });
+  }
+}
+
+if (isMain()) {
+  endQuietlyOnEpipe();
+  await buildProgram().parseAsync(process.argv);
+}

@@ -219,4 +219,12 @@ describe('nlsim decode (CLI)', () => {
     expect(refused.status).toBe(1);
     expect(refused.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^nlsim decode: .*1pkt_not_netlink_be\.pcap: record 0: link type 1 \(ETHERNET\) is not netlink at byte offset 24$/)]);
   });
+
+  it('ends quietly with status 0 when its reader goes away (nlsim decode f | head -1)', () => {
+    // bash reports the status of nlsim, the first command of the pipe, after head has exited.
+    const r = spawnSync('bash', ['-c', `node --import tsx ${root}cli/main.ts decode "$1" | head -1; echo "status=\${PIPESTATUS[0]}"`, 'bash', sharedPath('pyroute2/nl0.pcap')], { encoding: 'utf8', cwd: root });
+    expect(r.stdout.split('\n')[0]).toMatch(/^Packet 0: /);
+    expect(r.stdout).toContain('status=0');
+    expect(r.stderr).toBe('');
+  });
 });
