@@ -2,7 +2,8 @@
  * `nlsim bench`: throughput of the simulator against the real kernel, workload by
  * workload (see bench/). `npm run bench` runs it with --expose-gc for heap figures.
  */
-import { writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { formatTable, toJson } from '../../bench/report.js';
 import { runBench } from '../../bench/run.js';
@@ -17,10 +18,16 @@ interface BenchFlags {
   simOnly?: boolean;
 }
 
-function positiveInt(value: string | undefined, fallback: number, name: string, program: Command): number {
+/** usage ends the command on a user error: one line, exit status 2, no help page. */
+function usage(message: string): never {
+  console.error(`nlsim bench: ${message}`);
+  process.exit(2);
+}
+
+function positiveInt(value: string | undefined, fallback: number, name: string): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) program.error(`nlsim bench: ${name} must be a positive integer, got '${value}'`, { exitCode: 2 });
+  if (!Number.isInteger(n) || n <= 0) usage(`${name} must be a positive integer, got '${value}'`);
   return n;
 }
 
@@ -36,8 +43,13 @@ export function register(program: Command): void {
     .option('--filter <text>', 'only workloads whose name contains <text>')
     .option('--sim-only', 'do not measure the real kernel')
     .action(async (flags: BenchFlags) => {
-      const rounds = positiveInt(flags.rounds, flags.quick ? 3 : 5, '--rounds', program);
-      const durationMs = positiveInt(flags.duration, flags.quick ? 200 : 1000, '--duration', program);
+      const rounds = positiveInt(flags.rounds, flags.quick ? 3 : 5, '--rounds');
+      const durationMs = positiveInt(flags.duration, flags.quick ? 200 : 1000, '--duration');
+      // Checked before the run, so a mistyped path or filter does not cost a whole run.
+      if (flags.json) checkWritable(flags.json);
+      if (flags.filter !== undefined && !WORKLOADS.some((w) => w.name.toLowerCase().includes(flags.filter!.toLowerCase()))) {
+        usage(`--filter '${flags.filter}' matches no workload; the workloads are: ${WORKLOADS.map((w) => w.name).join('; ')}`);
+      }
       const results = await runBench(WORKLOADS, {
         rounds,
         durationMs,
@@ -50,4 +62,14 @@ export function register(program: Command): void {
       console.log(formatTable(results));
       if (flags.json) writeFileSync(flags.json, `${JSON.stringify(toJson(results), null, 2)}\n`);
     });
+}
+
+/** checkWritable refuses a --json path whose file or directory cannot be written. */
+function checkWritable(path: string): void {
+  const target = existsSync(path) ? path : dirname(resolve(path));
+  try {
+    accessSync(target, constants.W_OK);
+  } catch (e) {
+    usage(`--json ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such directory' : 'not writable'} (${target})`);
+  }
 }
