@@ -27,6 +27,7 @@ import { attrsToArray } from '../../sim/wire/attr-reader.js';
 import { encodeMessage, HOST_LE } from '../../sim/wire/header.js';
 import { decodeMessages, type NlMessage, type WalkResult } from '../../sim/wire/messages.js';
 import type { Action, Request } from './rtnl-grammar.js';
+import { cat, nla, text } from './rtnl-values.js';
 
 /** FuzzViolation is a broken invariant: what happened, at which step of the sequence. */
 export class FuzzViolation extends Error {}
@@ -70,16 +71,6 @@ const FAMILY_HEADER: Record<number, number> = {
   [RTM.RTM_NEWSTATS]: 12,
 };
 
-const le16 = (v: number) => Uint8Array.of(v & 0xff, v >>> 8);
-const nla = (type: number, payload: Uint8Array) => {
-  const out = new Uint8Array(4 + ((payload.length + 3) & ~3));
-  out.set(le16(4 + payload.length), 0);
-  out.set(le16(type), 2);
-  out.set(payload, 4);
-  return out;
-};
-const cat = (...parts: Uint8Array[]) => Uint8Array.from(parts.flatMap((p) => [...p]));
-const str = (s: string) => cat(new TextEncoder().encode(s), Uint8Array.of(0));
 const ifinfo = (index: number, flags = 0, change = 0) => {
   const h = new Uint8Array(16);
   const v = new DataView(h.buffer);
@@ -89,7 +80,7 @@ const ifinfo = (index: number, flags = 0, change = 0) => {
   return h;
 };
 const newlink = (name: string, kind: string, data?: Uint8Array) =>
-  cat(ifinfo(0), nla(IFLA.IFLA_IFNAME, str(name)), nla(IFLA.IFLA_LINKINFO, cat(nla(1, str(kind)), ...(data ? [nla(2, data)] : []))));
+  cat(ifinfo(0), nla(IFLA.IFLA_IFNAME, text(name)), nla(IFLA.IFLA_LINKINFO, cat(nla(1, text(kind)), ...(data ? [nla(2, data)] : []))));
 
 /**
  * SETUP puts the objects the grammar's pools name in place: lo (1), a veth pair v0p/v0
@@ -97,7 +88,7 @@ const newlink = (name: string, kind: string, data?: Uint8Array) =>
  */
 const SETUP: [number, number, Uint8Array][] = [
   [RTM.RTM_SETLINK, 0, ifinfo(1, 1, 1)],
-  [RTM.RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, newlink('v0', 'veth', nla(1, cat(ifinfo(0), nla(IFLA.IFLA_IFNAME, str('v0p')))))],
+  [RTM.RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, newlink('v0', 'veth', nla(1, cat(ifinfo(0), nla(IFLA.IFLA_IFNAME, text('v0p')))))],
   [RTM.RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, newlink('b0', 'bridge')],
   [RTM.RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, newlink('d0', 'dummy')],
   [RTM.RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, newlink('i0', 'ifb')],

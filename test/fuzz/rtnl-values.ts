@@ -5,21 +5,15 @@
  * rare framing mutations (short and over-long nla_len, truncated payloads, nesting flags).
  */
 import fc from 'fast-check';
+import { concat } from '../../sim/wire/concat.js';
 
 // ---- values ----
 
 export const le16 = (v: number) => Uint8Array.of(v & 0xff, (v >>> 8) & 0xff);
 export const le32 = (v: number) => Uint8Array.of(v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, (v >>> 24) & 0xff);
 export const be16 = (v: number) => Uint8Array.of((v >>> 8) & 0xff, v & 0xff);
-export const cat = (...parts: Uint8Array[]) => {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-};
+/** cat is sim/wire's concat(), under the short name the grammar uses everywhere. */
+export const cat = concat;
 export const text = (s: string, nul = true) => cat(new TextEncoder().encode(s), nul ? Uint8Array.of(0) : new Uint8Array(0));
 
 export const U32_EDGES = [0, 1, 2, 3, 4, 5, 100, 1500, 65535, 65536, 0x7fffffff, 0x80000000, 0x80000001, 0xfffffffe, 0xffffffff];
